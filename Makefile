@@ -1,0 +1,115 @@
+# Sextant CRM. `make run` and `make test` are the two commands of README.md.
+# Variants: the default build in build/, and build/asan/ with AddressSanitizer and
+# UndefinedBehaviorSanitizer (`make asan`), which the unit and API tests run against.
+
+CC      ?= gcc
+PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium libutf8proc opencc xlsxwriter
+VARIANT ?= release
+V       ?= 0
+Q       := $(if $(filter 1,$(V)),,@)
+
+ifeq ($(VARIANT),asan)
+OUT      := build/asan
+OPTFLAGS := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+OUT      := build
+OPTFLAGS := -O2 -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+endif
+
+WARNINGS := -Wall -Wextra -Werror -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
+	-Wold-style-definition -Wpointer-arith -Wwrite-strings -Wvla -Wshadow -fno-common
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS  ?=
+CFLAGS  += -std=c17 -D_GNU_SOURCE -g $(OPTFLAGS) $(WARNINGS) -MMD -MP -Isrc -I$(OUT)/gen $(PKG_CFLAGS)
+LDFLAGS += $(OPTFLAGS)
+LDLIBS  += $(PKG_LIBS) -lpthread -lm
+
+SRCS    := $(shell find src -name '*.c' | sort)
+OBJS    := $(SRCS:%.c=$(OUT)/obj/%.o) $(OUT)/obj/gen/schema_data.o
+LIBOBJS := $(filter-out $(OUT)/obj/src/main.o,$(OBJS))
+SCHEMAS := $(sort $(wildcard schema/*.json))
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/t*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(OUT)/tests/%)
+
+.PHONY: all build run deps test test-unit test-api test-api-sqlite test-api-pg bench bench-quick \
+	asan check format format-check tidy clean demo
+.DEFAULT_GOAL := build
+
+all build: $(OUT)/sextant
+
+$(OUT)/sextant: $(OBJS)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(OUT)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+
+# The schema files are embedded in the binary (tools/embed.c writes a C array of them).
+$(OUT)/gen/schema_data.c: $(SCHEMAS) $(OUT)/tools/embed
+	@mkdir -p $(dir $@)
+	$(OUT)/tools/embed $(SCHEMAS) > $@.tmp && mv $@.tmp $@
+
+$(OUT)/obj/gen/schema_data.o: $(OUT)/gen/schema_data.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(OUT)/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c17 -O1 -Wall -Wextra -Werror -o $@ $<
+
+$(OUT)/tests/%: tests/unit/%.c $(LIBOBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(LIBOBJS) $(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs cmocka)
+
+asan:
+	$(MAKE) VARIANT=asan build
+
+deps:
+	@tools/deps.sh build
+
+run: deps
+	@$(MAKE) --no-print-directory build
+	./build/sextant serve
+
+test: deps
+	@tools/deps.sh test
+	$(MAKE) build
+	$(MAKE) VARIANT=asan build unit-bins
+	tools/run-unit.sh build/tests build/asan/tests
+	$(MAKE) test-api
+	$(MAKE) bench-quick
+
+unit-bins: $(UNIT_BINS)
+
+test-unit: unit-bins
+	tools/run-unit.sh $(OUT)/tests
+
+test-api: test-api-sqlite test-api-pg
+test-api-sqlite:
+	node tests/api/run.mjs --db sqlite --bin build/asan/sextant
+test-api-pg:
+	node tests/api/run.mjs --db pg --bin build/asan/sextant
+
+bench: build
+	bench/run.sh full
+
+bench-quick: build
+	bench/run.sh quick
+
+format:
+	clang-format -i $(SRCS) $(shell find src -name '*.h') $(UNIT_SRCS) tools/embed.c
+
+format-check:
+	clang-format --dry-run --Werror $(SRCS) $(shell find src -name '*.h') $(UNIT_SRCS) tools/embed.c
+
+check: format-check
+	tools/check-banned.sh
+
+clean:
+	rm -rf build
+
+-include $(OBJS:.o=.d)

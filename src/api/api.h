@@ -1,0 +1,49 @@
+/* Handlers of the JSON API under /api/v1 and the service endpoints (docs/API.md). */
+#ifndef SEXTANT_API_H
+#define SEXTANT_API_H
+
+#include "http/http.h"
+
+#include <jansson.h>
+
+extern const struct route api_routes[];
+extern const size_t api_routes_count;
+
+/* Shared by the handlers (api/common.c). */
+const struct entity *api_entity(struct req *r, const char *name);
+bool api_id(struct req *r, const char *s, int64_t *id);
+/* The request body as a JSON object; NULL after answering with a 400. */
+json_t *api_json_body(struct req *r);
+/* If-Match as a version; -1 if absent; -2 after answering with a 400. */
+int64_t api_if_match(struct req *r);
+/* Answer with the outcome of a generic operation: status > 0 with body, or the problem. */
+void api_answer(struct req *r, int status, struct str *body);
+void api_etag(struct req *r, int64_t version);
+
+/* Handlers. */
+void api_entity_list(struct req *r);
+void api_entity_create(struct req *r);
+void api_entity_get(struct req *r);
+void api_entity_update(struct req *r);
+void api_entity_delete(struct req *r);
+void api_entity_restore(struct req *r);
+void api_entity_related(struct req *r);
+void api_entity_bulk_update(struct req *r);
+void api_entity_export(struct req *r);
+void api_entity_import(struct req *r);
+void api_meta(struct req *r);
+void api_meta_entity(struct req *r);
+void api_meta_field_create(struct req *r);
+void api_meta_field_update(struct req *r);
+void api_meta_field_delete(struct req *r);
+void api_meta_field_options(struct req *r);
+void api_openapi(struct req *r);
+void api_audit(struct req *r);
+void api_login(struct req *r);
+void api_logout(struct req *r);
+void api_me(struct req *r);
+void api_healthz(struct req *r);
+void api_readyz(struct req *r);
+void api_metrics(struct req *r);
+
+#endif

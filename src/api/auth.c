@@ -1,0 +1,109 @@
+/* Log in, log out, and who am I. */
+#include "api.h"
+#include "core/log.h"
+#include "core/util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void user_json(struct req *r, struct str *out, const char *csrf)
+{
+	str_adds(out, "{\"csrf_token\":");
+	str_add_jsons(out, csrf);
+	str_adds(out, ",\"user\":{\"id\":");
+	str_add_int(out, r->session.user_id);
+	str_adds(out, ",\"username\":");
+	str_add_jsons(out, r->session.username);
+	str_adds(out, ",\"display_name\":");
+	str_add_jsons(out, r->session.display_name ? r->session.display_name : "");
+	str_adds(out, ",\"role\":");
+	str_add_jsons(out, r->session.role);
+	str_adds(out, ",\"locale\":");
+	str_add_jsons(out, r->session.locale ? r->session.locale : lang_tags[r->lang]);
+	str_adds(out, "}}");
+}
+
+static void set_cookie(struct req *r, const char *token, bool clear)
+{
+	char c[256];
+	snprintf(c, sizeof c, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s", SESSION_COOKIE,
+		 clear ? "" : token, http_config->cookie_secure ? "; Secure" : "",
+		 clear ? "; Max-Age=0" : "");
+	resp_header(r, "Set-Cookie", c);
+}
+
+void api_login(struct req *r)
+{
+	json_t *body = api_json_body(r);
+	if (!body)
+		return;
+	const char *user = json_string_value(json_object_get(body, "username"));
+	const char *pass = json_string_value(json_object_get(body, "password"));
+	if (!user || !*user)
+		problem_add(&r->problem, "username", "required", NULL);
+	if (!pass || !*pass)
+		problem_add(&r->problem, "password", "required", NULL);
+	if (r->problem.n_errors) {
+		json_decref(body);
+		resp_error(r, 422, "validation_failed");
+		return;
+	}
+	int64_t id = 0;
+	const char *hash = NULL;
+	int rc = user_credentials(r->db, &r->arena, user, &id, &hash);
+	bool ok = false;
+	if (rc == DB_OK)
+		ok = password_verify(hash, pass);
+	else if (rc == DB_DONE)
+		password_dummy_verify(pass);
+	if (rc != DB_OK && rc != DB_DONE) {
+		json_decref(body);
+		resp_fault(r, "login");
+		return;
+	}
+	if (!ok) {
+		log_info("login failed for '%s' from %s", user, req_ip(r));
+		json_decref(body);
+		resp_error(r, 401, "invalid_credentials");
+		return;
+	}
+	char token[TOKEN_TEXT_LEN], csrf[TOKEN_TEXT_LEN];
+	/* A fresh session id at every login: a planted cookie is worth nothing (fixation). */
+	const char *old = req_cookie(r, SESSION_COOKIE);
+	if (old)
+		session_delete(r->db, old);
+	rc = session_create(r->db, id, req_ip(r), req_header(r, "User-Agent"), token, csrf);
+	json_decref(body);
+	if (rc) {
+		resp_fault(r, "creating a session");
+		return;
+	}
+	if (session_lookup(r->db, &r->arena, token, &r->session) != DB_OK) {
+		resp_fault(r, "reading the new session");
+		return;
+	}
+	r->authed = true;
+	log_info("login of '%s' from %s", user, req_ip(r));
+	struct str out = STR_INIT;
+	user_json(r, &out, csrf);
+	resp_json(r, 200, &out);
+	set_cookie(r, token, false);
+}
+
+void api_logout(struct req *r)
+{
+	const char *token = req_cookie(r, SESSION_COOKIE);
+	if (token && session_delete(r->db, token)) {
+		resp_fault(r, "logout");
+		return;
+	}
+	resp_empty(r, 204);
+	set_cookie(r, NULL, true);
+}
+
+void api_me(struct req *r)
+{
+	struct str out = STR_INIT;
+	user_json(r, &out, r->session.csrf);
+	resp_json(r, 200, &out);
+}

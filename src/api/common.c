@@ -1,0 +1,100 @@
+#include "api.h"
+#include "core/text.h"
+#include "core/util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const struct entity *api_entity(struct req *r, const char *name)
+{
+	const struct entity *e = r->reg ? registry_entity(r->reg, name) : NULL;
+	if (!e)
+		resp_error(r, 404, "not_found");
+	return e;
+}
+
+bool api_id(struct req *r, const char *s, int64_t *id)
+{
+	if (!parse_int64(s, strlen(s), id) || *id <= 0) {
+		resp_error(r, 404, "not_found");
+		return false;
+	}
+	return true;
+}
+
+json_t *api_json_body(struct req *r)
+{
+	if (!utf8_valid(r->body.buf, r->body.len)) {
+		problem_add(&r->problem, "body", "invalid_utf8", NULL);
+		resp_error(r, 400, "bad_request");
+		return NULL;
+	}
+	json_error_t err;
+	json_t *j = json_loadb(r->body.buf, r->body.len, JSON_REJECT_DUPLICATES, &err);
+	if (!j) {
+		const char *p[] = {"line",   arena_printf(&r->arena, "%d", err.line),
+				   "column", arena_printf(&r->arena, "%d", err.column),
+				   "detail", arena_strdup(&r->arena, err.text),
+				   NULL};
+		problem_add(&r->problem, "body", "invalid_json", p);
+		resp_error(r, 400, "bad_request");
+		return NULL;
+	}
+	if (!json_is_object(j)) {
+		json_decref(j);
+		const char *p[] = {"expected", "object", NULL};
+		problem_add(&r->problem, "body", "invalid_type", p);
+		resp_error(r, 400, "bad_request");
+		return NULL;
+	}
+	return j;
+}
+
+int64_t api_if_match(struct req *r)
+{
+	const char *h = req_header(r, "If-Match");
+	if (!h)
+		return -1;
+	const char *p = h;
+	if (strncmp(p, "W/", 2) == 0)
+		p += 2;
+	size_t n = strlen(p);
+	if (n >= 2 && p[0] == '"' && p[n - 1] == '"') {
+		p++;
+		n -= 2;
+	}
+	int64_t v;
+	if (!parse_int64(p, n, &v) || v < 1) {
+		problem_add(&r->problem, "If-Match", "precondition_failed", NULL);
+		resp_error(r, 400, "bad_request");
+		return -2;
+	}
+	return v;
+}
+
+void api_etag(struct req *r, int64_t version)
+{
+	char tag[32];
+	snprintf(tag, sizeof tag, "\"%lld\"", (long long)version);
+	resp_header(r, "ETag", tag);
+}
+
+void api_answer(struct req *r, int status, struct str *body)
+{
+	if (status == -2) {
+		str_release(body);
+		resp_fault(r, r->route->name);
+		return;
+	}
+	if (status < 0) {
+		str_release(body);
+		resp_problem(r);
+		return;
+	}
+	if (status == 204) {
+		str_release(body);
+		resp_empty(r, 204);
+		return;
+	}
+	resp_json(r, status, body);
+}

@@ -1,0 +1,200 @@
+/* The generic entity endpoints: every entity of the registry gets these. */
+#include "api.h"
+#include "meta/crud.h"
+#include "meta/query.h"
+#include "core/util.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+void api_entity_list(struct req *r)
+{
+	const struct entity *e = api_entity(r, r->captures[0]);
+	if (!e)
+		return;
+	struct op op;
+	req_op(r, e, &op);
+	struct list_query q;
+	struct str out = STR_INIT;
+	int status = 200;
+	int rc;
+	if (list_parse(&op, r->query, r->n_query, NULL, &q))
+		status = -1;
+	else if ((rc = list_page(&op, &q, &out)))
+		status = crud_db_error(&op, rc, "list");
+	api_answer(r, status, &out);
+}
+
+void api_entity_related(struct req *r)
+{
+	const struct entity *parent = api_entity(r, r->captures[0]);
+	int64_t id;
+	if (!parent || !api_id(r, r->captures[1], &id))
+		return;
+	const struct relation *rel = entity_relation(parent, r->captures[2]);
+	if (!rel) {
+		resp_error(r, 404, "not_found");
+		return;
+	}
+	struct op op;
+	req_op(r, parent, &op);
+	struct str out = STR_INIT;
+	struct crud_result res;
+	/* The parent must exist (and be visible to the caller). */
+	int status = crud_get(&op, id, false, &out, &res);
+	str_reset(&out);
+	if (status == 200) {
+		req_op(r, rel->child, &op);
+		struct list_query q;
+		if (list_parse(&op, r->query, r->n_query, NULL, &q)) {
+			status = -1;
+		} else {
+			q.parent_field = rel->via;
+			q.parent_id = id;
+			int rc = list_page(&op, &q, &out);
+			if (rc)
+				status = crud_db_error(&op, rc, "related list");
+		}
+		}
+	api_answer(r, status, &out);
+}
+
+void api_entity_get(struct req *r)
+{
+	const struct entity *e = api_entity(r, r->captures[0]);
+	int64_t id;
+	if (!e || !api_id(r, r->captures[1], &id))
+		return;
+	struct op op;
+	req_op(r, e, &op);
+	const char *deleted = req_query(r, "deleted");
+	bool want_deleted = deleted && strcmp(deleted, "true") == 0;
+	if (want_deleted && !op.admin) {
+		resp_error(r, 403, "forbidden");
+		return;
+	}
+	struct str out = STR_INIT;
+	struct crud_result res = {0};
+	int status = crud_get(&op, id, want_deleted, &out, &res);
+	api_answer(r, status, &out);
+	if (status == 200)
+		api_etag(r, res.version);
+}
+
+static void request_hash(struct req *r, char out[65])
+{
+	crypto_hash_sha256_state h;
+	unsigned char d[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256_init(&h);
+	crypto_hash_sha256_update(&h, (const unsigned char *)r->path, strlen(r->path));
+	crypto_hash_sha256_update(&h, (const unsigned char *)"\n", 1);
+	crypto_hash_sha256_update(&h, (const unsigned char *)r->body.buf, r->body.len);
+	crypto_hash_sha256_final(&h, d);
+	sodium_bin2hex(out, 65, d, sizeof d);
+}
+
+void api_entity_create(struct req *r)
+{
+	const struct entity *e = api_entity(r, r->captures[0]);
+	if (!e)
+		return;
+	const char *key = req_header(r, "Idempotency-Key");
+	if (key && (strlen(key) == 0 || strlen(key) > 255)) {
+		problem_add(&r->problem, "Idempotency-Key", "invalid_value", NULL);
+		resp_error(r, 400, "bad_request");
+		return;
+	}
+	json_t *body = api_json_body(r);
+	if (!body)
+		return;
+	struct op op;
+	req_op(r, e, &op);
+	char hash[65];
+	request_hash(r, hash);
+	struct idempotency idem = {.key = key, .request_hash = hash};
+	struct str out = STR_INIT;
+	struct crud_result res = {0};
+	int status = crud_create(&op, body, &idem, &out, &res);
+	json_decref(body);
+	api_answer(r, status, &out);
+	if (status == 201) {
+		char loc[128];
+		snprintf(loc, sizeof loc, "/api/v1/%s/%lld", e->name, (long long)res.id);
+		resp_header(r, "Location", loc);
+		if (res.replayed)
+			resp_header(r, "Idempotent-Replayed", "true");
+		else
+			api_etag(r, res.version);
+	}
+}
+
+void api_entity_update(struct req *r)
+{
+	const struct entity *e = api_entity(r, r->captures[0]);
+	int64_t id;
+	if (!e || !api_id(r, r->captures[1], &id))
+		return;
+	int64_t if_match = api_if_match(r);
+	if (if_match == -2)
+		return;
+	json_t *body = api_json_body(r);
+	if (!body)
+		return;
+	struct op op;
+	req_op(r, e, &op);
+	struct str out = STR_INIT;
+	struct crud_result res = {0};
+	int status = crud_update(&op, id, body, if_match, &out, &res);
+	json_decref(body);
+	api_answer(r, status, &out);
+	if (status == 200)
+		api_etag(r, res.version);
+}
+
+void api_entity_delete(struct req *r)
+{
+	const struct entity *e = api_entity(r, r->captures[0]);
+	int64_t id;
+	if (!e || !api_id(r, r->captures[1], &id))
+		return;
+	int64_t if_match = api_if_match(r);
+	if (if_match == -2)
+		return;
+	struct op op;
+	req_op(r, e, &op);
+	struct str out = STR_INIT;
+	api_answer(r, crud_delete(&op, id, if_match), &out);
+}
+
+void api_entity_restore(struct req *r)
+{
+	const struct entity *e = api_entity(r, r->captures[0]);
+	int64_t id;
+	if (!e || !api_id(r, r->captures[1], &id))
+		return;
+	struct op op;
+	req_op(r, e, &op);
+	struct str out = STR_INIT;
+	struct crud_result res = {0};
+	int status = crud_restore(&op, id, &out, &res);
+	api_answer(r, status, &out);
+	if (status == 200)
+		api_etag(r, res.version);
+}
+
+void api_entity_bulk_update(struct req *r)
+{
+	const struct entity *e = api_entity(r, r->captures[0]);
+	if (!e)
+		return;
+	json_t *body = api_json_body(r);
+	if (!body)
+		return;
+	struct op op;
+	req_op(r, e, &op);
+	struct str out = STR_INIT;
+	int status = crud_bulk_update(&op, body, &out);
+	json_decref(body);
+	api_answer(r, status, &out);
+}

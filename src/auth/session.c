@@ -1,0 +1,197 @@
+#include "session.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "core/util.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#define PWHASH_OPS 2
+#define PWHASH_MEM (19U * 1024 * 1024)
+
+int password_hash(const char *password, char *out, size_t outlen)
+{
+	if (outlen < crypto_pwhash_STRBYTES)
+		return -1;
+	return crypto_pwhash_str_alg(out, password, strlen(password), PWHASH_OPS, PWHASH_MEM,
+				     crypto_pwhash_ALG_ARGON2ID13);
+}
+
+bool password_verify(const char *hash, const char *password)
+{
+	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+void password_dummy_verify(const char *password)
+{
+	static char dummy[crypto_pwhash_STRBYTES];
+	static bool ready;
+	/* Computed on first use; a race only means it is computed twice. */
+	if (!ready) {
+		password_hash("not a password of anyone", dummy, sizeof dummy);
+		ready = true;
+	}
+	password_verify(dummy, password);
+}
+
+void token_random(char out[TOKEN_TEXT_LEN])
+{
+	unsigned char raw[32];
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2base64(out, TOKEN_TEXT_LEN, raw, sizeof raw,
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+static void token_hash(const char *token, char out[65])
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
+	sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+int user_add(struct db *db, const char *username, const char *display_name, const char *role,
+	     const char *password, int64_t *id)
+{
+	char hash[crypto_pwhash_STRBYTES], now[TIME_ISO_LEN];
+	if (password_hash(password, hash, sizeof hash))
+		return DB_ERROR;
+	time_now_iso(now);
+	struct db_stmt *st;
+	int rc = db_prepare(db,
+			    "INSERT INTO users (username, display_name, password_hash, role, "
+			    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+			    &st);
+	if (rc)
+		return rc;
+	db_bind_texts(st, 1, username);
+	db_bind_texts(st, 2, display_name ? display_name : username);
+	db_bind_texts(st, 3, hash);
+	db_bind_texts(st, 4, role);
+	db_bind_texts(st, 5, now);
+	db_bind_texts(st, 6, now);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		*id = db_column_int(st, 0);
+		rc = db_step(st) == DB_DONE ? DB_OK : DB_ERROR;
+	}
+	db_reset(st);
+	return rc;
+}
+
+int user_credentials(struct db *db, struct arena *a, const char *username, int64_t *id,
+		     const char **hash)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db,
+			    "SELECT id, password_hash FROM users WHERE username = ? AND disabled = ?",
+			    &st);
+	if (rc)
+		return rc;
+	db_bind_texts(st, 1, username);
+	db_bind_int(st, 2, 0);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		*id = db_column_int(st, 0);
+		*hash = arena_strdup(a, db_column_text(st, 1, NULL));
+		rc = DB_OK;
+	}
+	db_reset(st);
+	return rc;
+}
+
+int user_count(struct db *db, int64_t *n)
+{
+	*n = 0;
+	return db_query_int(db, "SELECT count(*) FROM users", 0, NULL, n);
+}
+
+int session_create(struct db *db, int64_t user_id, const char *ip, const char *user_agent,
+		   char token[TOKEN_TEXT_LEN], char csrf[TOKEN_TEXT_LEN])
+{
+	char hash[65], now[TIME_ISO_LEN], expires[TIME_ISO_LEN];
+	token_random(token);
+	token_random(csrf);
+	token_hash(token, hash);
+	int64_t t = time_now_ms();
+	time_format_iso(t, now);
+	time_format_iso(t + SESSION_ABSOLUTE_MS, expires);
+	struct db_stmt *st;
+	int rc = db_prepare(db,
+			    "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, "
+			    "last_seen_at, expires_at, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			    &st);
+	if (rc)
+		return rc;
+	db_bind_texts(st, 1, hash);
+	db_bind_int(st, 2, user_id);
+	db_bind_texts(st, 3, csrf);
+	db_bind_texts(st, 4, now);
+	db_bind_texts(st, 5, now);
+	db_bind_texts(st, 6, expires);
+	db_bind_texts(st, 7, ip);
+	/* A user agent is only for the user's list of sessions; keep it short. */
+	db_bind_text(st, 8, user_agent ? user_agent : "",
+		     user_agent ? strnlen(user_agent, 200) : 0);
+	rc = db_step(st);
+	db_reset(st);
+	return rc == DB_DONE ? DB_OK : rc;
+}
+
+int session_lookup(struct db *db, struct arena *a, const char *token, struct session *s)
+{
+	if (strlen(token) != TOKEN_TEXT_LEN - 1)
+		return DB_DONE;
+	char hash[65];
+	token_hash(token, hash);
+	struct db_stmt *st;
+	int rc = db_prepare(db,
+			    "SELECT s.user_id, s.csrf_token, s.last_seen_at, s.expires_at, u.username, "
+			    "u.display_name, u.role, u.locale, u.disabled FROM sessions s "
+			    "JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
+			    &st);
+	if (rc)
+		return rc;
+	db_bind_texts(st, 1, hash);
+	rc = db_step(st);
+	if (rc != DB_ROW) {
+		db_reset(st);
+		return rc == DB_DONE ? DB_DONE : rc;
+	}
+	int64_t now = time_now_ms(), seen = 0, expires = 0;
+	size_t n;
+	const char *t = db_column_text(st, 2, &n);
+	time_parse_datetime(t, n, &seen);
+	t = db_column_text(st, 3, &n);
+	time_parse_datetime(t, n, &expires);
+	bool live = !db_column_int(st, 8) && now < expires && now < seen + SESSION_IDLE_MS;
+	if (live) {
+		s->user_id = db_column_int(st, 0);
+		snprintf(s->csrf, sizeof s->csrf, "%s", db_column_text(st, 1, NULL));
+		s->username = arena_strdup(a, db_column_text(st, 4, NULL));
+		s->display_name = arena_strdup(a, db_column_text(st, 5, NULL));
+		s->role = arena_strdup(a, db_column_text(st, 6, NULL));
+		s->locale = db_column_null(st, 7) ? NULL : arena_strdup(a, db_column_text(st, 7, NULL));
+	}
+	db_reset(st);
+	if (!live)
+		return DB_DONE;
+	/* Sliding idle timeout, written at most once a minute per session. */
+	if (now - seen > 60 * 1000) {
+		char iso[TIME_ISO_LEN];
+		time_format_iso(now, iso);
+		const char *p[] = {iso, hash};
+		rc = db_run(db, "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", 2, p);
+		if (rc)
+			log_warn("cannot refresh session: %s", db_errmsg(db));
+	}
+	return DB_OK;
+}
+
+int session_delete(struct db *db, const char *token)
+{
+	char hash[65];
+	token_hash(token, hash);
+	const char *p[] = {hash};
+	return db_run(db, "DELETE FROM sessions WHERE token_hash = ?", 1, p);
+}

@@ -1,0 +1,54 @@
+/*
+ * Users, passwords and sessions: the first login of the platform core. The identity issue
+ * extends this (roles, scopes, TOTP, API tokens, throttling); see docs/internals/AUTH.md.
+ *
+ * Sessions live in the database so every node sees them. The cookie carries a random token;
+ * only its SHA-256 is stored. Each session has a CSRF token that cookie-authenticated unsafe
+ * requests must echo in X-CSRF-Token.
+ */
+#ifndef SEXTANT_SESSION_H
+#define SEXTANT_SESSION_H
+
+#include "core/arena.h"
+#include "db/db.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define SESSION_COOKIE "sextant_session"
+#define TOKEN_TEXT_LEN 44 /* 32 random bytes in unpadded base64url, plus NUL */
+#define SESSION_IDLE_MS (30LL * 60 * 1000)
+#define SESSION_ABSOLUTE_MS (12LL * 60 * 60 * 1000)
+
+struct session {
+	int64_t user_id;
+	const char *username;
+	const char *display_name;
+	const char *role;
+	const char *locale;
+	char csrf[TOKEN_TEXT_LEN];
+};
+
+/* argon2id with at least OWASP's parameters (SECURITY.md): m = 19 MiB, t = 2. */
+int password_hash(const char *password, char *out, size_t outlen);
+bool password_verify(const char *hash, const char *password);
+/* Spend the time of one verification, so an unknown user is not told by speed. */
+void password_dummy_verify(const char *password);
+
+/* Fill out with a fresh random token (32 bytes, base64url). */
+void token_random(char out[TOKEN_TEXT_LEN]);
+
+int user_add(struct db *db, const char *username, const char *display_name, const char *role,
+	     const char *password, int64_t *id);
+/* Username → id and password hash (copied into a); DB_DONE if there is no such active user. */
+int user_credentials(struct db *db, struct arena *a, const char *username, int64_t *id,
+		     const char **hash);
+int user_count(struct db *db, int64_t *n);
+
+int session_create(struct db *db, int64_t user_id, const char *ip, const char *user_agent,
+		   char token[TOKEN_TEXT_LEN], char csrf[TOKEN_TEXT_LEN]);
+/* DB_OK with *s filled, DB_DONE if the token names no live session. */
+int session_lookup(struct db *db, struct arena *a, const char *token, struct session *s);
+int session_delete(struct db *db, const char *token);
+
+#endif

@@ -1,0 +1,41 @@
+/*
+ * Configuration shared by every subcommand, from SEXTANT_* environment variables overridden by
+ * command-line flags (docs/CONFIGURATION.md lists them all).
+ */
+#ifndef SEXTANT_CONFIG_H
+#define SEXTANT_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct config {
+	char *data_dir;      /* --data: folder of the SQLite file and local state */
+	char *db_url;        /* --db: a postgresql:// URL selects PostgreSQL */
+	char *listen;        /* --listen ADDR:PORT */
+	char *web_dir;       /* --web: built web application to serve */
+	bool no_demo;        /* --no-demo: do not load demo data on first start */
+	char *log_level;     /* --log-level error|warn|info|debug */
+	long workers;        /* --workers: HTTP worker threads, each with one DB connection */
+	long body_limit;     /* --body-limit: bytes of a JSON request body */
+	long import_limit;   /* --import-limit: bytes of an uploaded import file */
+	long count_cap;      /* --count-cap: list totals are exact up to this many rows */
+	long db_timeout_ms;  /* --db-timeout: deadline of one database statement */
+	long shutdown_ms;    /* --shutdown-timeout: how long SIGTERM waits for requests */
+	bool cookie_secure;  /* --cookie-secure: mark cookies Secure (behind HTTPS) */
+	char *sqlite_sync;   /* --sqlite-sync FULL|NORMAL */
+};
+
+/* Defaults, then environment. */
+void config_defaults(struct config *c);
+/*
+ * Consume the global flags from argv (wherever they stand), leaving the rest in order in
+ * argv[0..*argc). Returns 0, or -1 after printing what is wrong.
+ */
+int config_parse_args(struct config *c, int *argc, char **argv);
+void config_usage(void);
+/* Derived values. */
+bool config_is_pg(const struct config *c);
+const char *config_sqlite_path(const struct config *c, char *buf, size_t n);
+void config_release(struct config *c);
+
+#endif

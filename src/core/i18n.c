@@ -1,0 +1,160 @@
+#include "i18n.h"
+#include "str.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+const char *const lang_tags[LANG__MAX] = {[LANG_ZH] = "zh-CN", [LANG_EN] = "en"};
+
+int lang_parse(const char *tag)
+{
+	if (!tag)
+		return -1;
+	if (strncasecmp(tag, "zh", 2) == 0 && (tag[2] == '\0' || tag[2] == '-' || tag[2] == '_'))
+		return LANG_ZH;
+	if (strncasecmp(tag, "en", 2) == 0 && (tag[2] == '\0' || tag[2] == '-' || tag[2] == '_'))
+		return LANG_EN;
+	return -1;
+}
+
+enum lang lang_negotiate(const char *h)
+{
+	/* Take the first listed language we speak; quality values are in practice descending. */
+	while (h && *h) {
+		while (*h == ' ' || *h == ',')
+			h++;
+		char tag[16];
+		size_t n = 0;
+		while (*h && *h != ',' && *h != ';' && *h != ' ' && n < sizeof tag - 1)
+			tag[n++] = *h++;
+		tag[n] = '\0';
+		int l = lang_parse(tag);
+		if (l >= 0)
+			return (enum lang)l;
+		while (*h && *h != ',')
+			h++;
+	}
+	return LANG_ZH;
+}
+
+const char *label_get(const struct label *l, enum lang lang)
+{
+	if (l->text[lang])
+		return l->text[lang];
+	for (int i = 0; i < LANG__MAX; i++)
+		if (l->text[i])
+			return l->text[i];
+	return "";
+}
+
+struct message {
+	const char *code;
+	const char *text[LANG__MAX];
+};
+
+/* Sorted by code for bsearch. */
+static const struct message messages[] = {
+	{"bad_request", {"请求无效", "The request is not valid"}},
+	{"body_too_large", {"请求内容超过上限 {limit} 字节", "The request body exceeds the limit of {limit} bytes"}},
+	{"conflict", {"记录已被他人修改，请刷新后重试", "The record was changed by someone else; reload and try again"}},
+	{"csrf_failed", {"缺少或错误的 CSRF 令牌", "The CSRF token is missing or wrong"}},
+	{"db_busy", {"系统繁忙，请稍后重试", "The system is busy; try again shortly"}},
+	{"db_full", {"存储空间已满，未能保存", "Storage is full; nothing was saved"}},
+	{"duplicate", {"已存在相同的值", "This value already exists"}},
+	{"duplicate_parameter", {"参数重复", "The parameter is given more than once"}},
+	{"duplicate_row", {"与第 {row} 行重复", "Duplicates row {row}"}},
+	{"forbidden", {"没有权限执行此操作", "You are not allowed to do this"}},
+	{"idempotency_key_reused", {"该幂等键已用于另一个请求", "This Idempotency-Key was used for a different request"}},
+	{"internal_error", {"服务器内部错误，请稍后重试", "Internal server error; try again later"}},
+	{"invalid_bool", {"应为 true 或 false", "Must be true or false"}},
+	{"invalid_credentials", {"用户名或密码错误", "Wrong username or password"}},
+	{"invalid_csv", {"CSV 格式错误：{detail}", "Malformed CSV: {detail}"}},
+	{"invalid_cursor", {"分页游标无效或已过期", "The cursor is not valid"}},
+	{"invalid_date", {"应为有效日期（YYYY-MM-DD）", "Must be a valid date (YYYY-MM-DD)"}},
+	{"invalid_datetime", {"应为有效时间（RFC 3339，含时区）", "Must be a valid date-time (RFC 3339 with a time zone)"}},
+	{"invalid_decimal", {"应为最多 {scale} 位小数的数字", "Must be a number with at most {scale} decimals"}},
+	{"invalid_email", {"电子邮箱格式不正确", "Not a valid email address"}},
+	{"invalid_id", {"ID 无效", "Not a valid id"}},
+	{"invalid_integer", {"应为整数", "Must be a whole number"}},
+	{"invalid_json", {"JSON 格式错误（第 {line} 行第 {column} 列）：{detail}", "Malformed JSON at line {line}, column {column}: {detail}"}},
+	{"invalid_money", {"金额应为整数（单位：分）及币种代码", "Money must be an integer amount in cents (fen) with a currency code"}},
+	{"invalid_name", {"名称只能包含小写字母、数字和下划线，并以字母开头", "Use lowercase letters, digits and underscores, starting with a letter"}},
+	{"invalid_option", {"不是可选值：{value}", "Not one of the options: {value}"}},
+	{"invalid_phone", {"电话号码格式不正确（手机、带区号的座机或 + 开头的国际号码）", "Not a valid phone number (mobile, landline with area code, or + international)"}},
+	{"invalid_postcode", {"邮政编码应为 6 位数字", "A postcode has 6 digits"}},
+	{"invalid_tax_id", {"统一社会信用代码无效（18 位，校验位不符）", "Not a valid unified social credit code (18 characters with a check digit)"}},
+	{"invalid_type", {"类型错误，应为{expected}", "Wrong type; expected {expected}"}},
+	{"invalid_url", {"网址格式不正确（仅支持 http/https）", "Not a valid web address (http or https)"}},
+	{"invalid_utf8", {"文本不是有效的 UTF-8 编码", "The text is not valid UTF-8"}},
+	{"invalid_value", {"取值无效", "Not a valid value"}},
+	{"method_not_allowed", {"不支持该请求方法", "This method is not allowed here"}},
+	{"not_acceptable", {"不支持请求的格式", "The requested format is not available"}},
+	{"not_found", {"记录不存在", "Not found"}},
+	{"out_of_range", {"超出允许范围（{min} 至 {max}）", "Out of range ({min} to {max})"}},
+	{"precondition_failed", {"If-Match 格式错误", "Malformed If-Match header"}},
+	{"read_only", {"该字段为只读", "This field is read-only"}},
+	{"reference_not_found", {"引用的记录不存在", "The referenced record does not exist"}},
+	{"request_in_progress", {"相同的请求正在处理中，请稍后重试", "The same request is still being processed; retry shortly"}},
+	{"required", {"必填", "Required"}},
+	{"service_unavailable", {"服务暂不可用", "Service unavailable"}},
+	{"timeout", {"处理超时，请稍后重试", "The request took too long; try again later"}},
+	{"too_long", {"长度不能超过 {max} 个字符", "At most {max} characters"}},
+	{"too_many", {"数量不能超过 {max}", "At most {max} items"}},
+	{"unauthorized", {"请先登录", "Log in first"}},
+	{"unknown_field", {"未知字段", "Unknown field"}},
+	{"unknown_operator", {"未知的筛选运算符：{op}", "Unknown filter operator: {op}"}},
+	{"unknown_parameter", {"未知参数", "Unknown parameter"}},
+	{"unsupported_media_type", {"不支持的内容类型，应为 {expected}", "Unsupported content type; expected {expected}"}},
+	{"unsortable_field", {"该字段不能排序", "This field cannot be sorted on"}},
+	{"validation_failed", {"提交的数据有误", "Some values are not valid"}},
+};
+
+static int cmp_message(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct message *)elem)->code);
+}
+
+static const struct message *find(const char *code)
+{
+	return bsearch(code, messages, sizeof messages / sizeof messages[0], sizeof messages[0],
+		       cmp_message);
+}
+
+int i18n_has(const char *code)
+{
+	return find(code) != NULL;
+}
+
+const char *i18n_message(struct arena *a, enum lang lang, const char *code,
+			 const char *const *params)
+{
+	const struct message *m = find(code);
+	if (!m)
+		return code;
+	const char *t = m->text[lang];
+	struct str out = STR_INIT;
+	while (*t) {
+		const char *open = strchr(t, '{');
+		if (!open) {
+			str_adds(&out, t);
+			break;
+		}
+		const char *close = strchr(open, '}');
+		if (!close) {
+			str_adds(&out, t);
+			break;
+		}
+		str_add(&out, t, (size_t)(open - t));
+		size_t klen = (size_t)(close - open - 1);
+		const char *val = "";
+		for (const char *const *p = params; p && p[0]; p += 2)
+			if (strlen(p[0]) == klen && memcmp(p[0], open + 1, klen) == 0)
+				val = p[1] ? p[1] : "";
+		str_adds(&out, val);
+		t = close + 1;
+	}
+	const char *r = arena_strndup(a, out.buf, out.len);
+	str_release(&out);
+	return r;
+}

@@ -1,0 +1,49 @@
+/*
+ * Text handling: UTF-8 checks, normalisation for matching, and the search tokens that make
+ * full-text search work for Chinese (docs/internals/SEARCH.md).
+ */
+#ifndef SEXTANT_TEXT_H
+#define SEXTANT_TEXT_H
+
+#include "str.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Length of the valid UTF-8 sequence at p (1..4), or 0 if it is not valid UTF-8. */
+size_t utf8_seq_len(const unsigned char *p, size_t n);
+bool utf8_valid(const char *s, size_t n);
+/* Number of code points in valid UTF-8. */
+size_t utf8_length(const char *s, size_t n);
+
+/*
+ * Normalise for matching: NFKC, case folded, marks stripped, traditional Chinese turned into
+ * simplified (OpenCC t2s) so 海韻 matches 海韵. Appends to out.
+ */
+void text_fold(struct str *out, const char *s, size_t n);
+
+/*
+ * Append the search tokens of s to out, separated by single spaces, no duplicates among
+ * the tokens this call appends:
+ * - a run of CJK characters gives its overlapping bigrams and its last character alone
+ *   ("上海海韵" → "上海 海海 海韵 韵"), so a one-character query can match by prefix;
+ * - a run of letters and digits gives one word;
+ * - everything else separates.
+ */
+void text_search_tokens(struct str *out, const char *s, size_t n);
+
+/* One term of a search query: match `token` exactly, or as a prefix. */
+struct search_term {
+	char *token;
+	bool prefix;
+};
+
+/*
+ * Turn a user's query into terms that must all match: CJK runs of two or more characters give
+ * their bigrams, a single CJK character and Latin words match as prefixes. Returns the number
+ * of terms (at most max); 0 if the query has nothing to search for. Tokens are malloc'd.
+ */
+size_t text_search_query(const char *q, size_t n, struct search_term *terms, size_t max);
+void text_search_terms_free(struct search_term *terms, size_t n);
+
+#endif

@@ -1,0 +1,153 @@
+#include "timeutil.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+int64_t time_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t time_mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Howard Hinnant's days_from_civil / civil_from_days: exact for the proleptic Gregorian calendar. */
+int64_t time_days_from_civil(int y, int m, int d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+void time_format_iso(int64_t ms, char out[TIME_ISO_LEN])
+{
+	int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+	int msec = (int)(ms - secs * 1000);
+	int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+	int sod = (int)(secs - days * 86400);
+	int y, m, d;
+	civil_from_days(days, &y, &m, &d);
+	char buf[64]; /* roomier than needed so the compiler can see nothing is cut */
+	snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", (y % 10000 + 10000) % 10000,
+		 m, d, sod / 3600, sod / 60 % 60, sod % 60, msec);
+	memcpy(out, buf, TIME_ISO_LEN - 1);
+	out[TIME_ISO_LEN - 1] = '\0';
+}
+
+void time_now_iso(char out[TIME_ISO_LEN])
+{
+	time_format_iso(time_now_ms(), out);
+}
+
+static bool digits(const char *s, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int dm[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return m == 2 && leap ? 29 : dm[m - 1];
+}
+
+bool time_parse_date(const char *s, size_t n, int *y, int *m, int *d)
+{
+	if (n != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	if (!digits(s, 4, y) || !digits(s + 5, 2, m) || !digits(s + 8, 2, d))
+		return false;
+	return *y >= 1000 && *m >= 1 && *m <= 12 && *d >= 1 && *d <= days_in_month(*y, *m);
+}
+
+bool time_parse_datetime(const char *s, size_t n, int64_t *ms)
+{
+	int y, mo, d, hh = 0, mi = 0, ss = 0, frac_ms = 0, off_min = 0;
+	if (n < 10 || !time_parse_date(s, 10, &y, &mo, &d))
+		return false;
+	size_t i = 10;
+	if (i < n) {
+		if ((s[i] != 'T' && s[i] != 't' && s[i] != ' ') || n < i + 9)
+			return false;
+		i++;
+		if (s[i + 2] != ':' || s[i + 5] != ':' || !digits(s + i, 2, &hh) ||
+		    !digits(s + i + 3, 2, &mi) || !digits(s + i + 6, 2, &ss))
+			return false;
+		if (hh > 23 || mi > 59 || ss > 60)
+			return false;
+		if (ss == 60)
+			ss = 59; /* a leap second is kept inside its minute */
+		i += 8;
+		if (i < n && s[i] == '.') {
+			i++;
+			int scale = 100, nd = 0;
+			while (i < n && s[i] >= '0' && s[i] <= '9') {
+				frac_ms += (s[i] - '0') * scale;
+				scale /= 10;
+				i++;
+				nd++;
+			}
+			if (nd == 0 || nd > 9)
+				return false;
+		}
+		if (i >= n)
+			return false; /* a time without a zone is ambiguous */
+		if (s[i] == 'Z' || s[i] == 'z') {
+			i++;
+		} else if (s[i] == '+' || s[i] == '-') {
+			int sign = s[i] == '-' ? -1 : 1, oh = 0, om = 0;
+			i++;
+			if (n - i == 2 && digits(s + i, 2, &oh)) {
+				i += 2; /* PostgreSQL prints "+00" */
+			} else if (n - i == 5 && s[i + 2] == ':' && digits(s + i, 2, &oh) &&
+				   digits(s + i + 3, 2, &om)) {
+				i += 5;
+			} else if (n - i == 4 && digits(s + i, 2, &oh) && digits(s + i + 2, 2, &om)) {
+				i += 4;
+			} else {
+				return false;
+			}
+			if (oh > 23 || om > 59)
+				return false;
+			off_min = sign * (oh * 60 + om);
+		} else {
+			return false;
+		}
+		if (i != n)
+			return false;
+	}
+	int64_t days = time_days_from_civil(y, mo, d);
+	int64_t secs = days * 86400 + hh * 3600 + mi * 60 + ss - (int64_t)off_min * 60;
+	*ms = secs * 1000 + frac_ms;
+	return true;
+}

@@ -1,0 +1,31 @@
+/*
+ * Time in the forms the data rules use: stored in UTC as "YYYY-MM-DDTHH:MM:SS.mmmZ" (fixed width,
+ * so text order is time order in both databases) and dates as "YYYY-MM-DD".
+ */
+#ifndef SEXTANT_TIMEUTIL_H
+#define SEXTANT_TIMEUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TIME_ISO_LEN 25 /* "2026-11-27T01:09:16.123Z" plus NUL */
+
+/* Milliseconds since the Unix epoch, wall clock. */
+int64_t time_now_ms(void);
+/* Monotonic clock in nanoseconds, for measuring durations and deadlines. */
+int64_t time_mono_ns(void);
+void time_format_iso(int64_t ms, char out[TIME_ISO_LEN]);
+void time_now_iso(char out[TIME_ISO_LEN]);
+
+/* A real calendar date "YYYY-MM-DD" (1000..9999). */
+bool time_parse_date(const char *s, size_t n, int *y, int *m, int *d);
+/*
+ * RFC 3339 date-time with "Z" or a numeric offset ("T" or one space between date and time,
+ * optional fraction), or a plain date meaning midnight UTC; also accepts what PostgreSQL prints
+ * for timestamptz ("2026-11-27 01:09:16.123+00"). Gives milliseconds since the epoch.
+ */
+bool time_parse_datetime(const char *s, size_t n, int64_t *ms);
+int64_t time_days_from_civil(int y, int m, int d);
+
+#endif

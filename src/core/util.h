@@ -1,0 +1,34 @@
+/* Small process-wide helpers: allocation that never returns NULL, fatal errors, macros. */
+#ifndef SEXTANT_UTIL_H
+#define SEXTANT_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <string.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define UNUSED(x) ((void)(x))
+
+/* Print a message and abort: for out-of-memory and broken invariants only. */
+_Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#define BUG(msg) die("BUG at %s:%d: %s", __FILE__, __LINE__, msg)
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/* Constant-time comparison of two equal-length byte strings (for secrets). */
+bool secret_equal(const void *a, const void *b, size_t n);
+
+/* Parse a whole decimal integer; false on anything else (sign allowed, no spaces). */
+bool parse_int64(const char *s, size_t n, int64_t *out);
+
+static inline bool str_eq(const char *a, const char *b)
+{
+	return strcmp(a, b) == 0;
+}
+
+#endif

@@ -1,0 +1,333 @@
+/* The driver-independent half of the database layer: the statement cache and conveniences. */
+#include "db_internal.h"
+#include "../core/timeutil.h"
+#include "../core/util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int db_open(const struct db_options *o, struct db **out, char **err)
+{
+	struct db *db = xcalloc(1, sizeof *db);
+	db->kind = o->kind;
+	db->drv = o->kind == DB_PG ? &db_pg_driver : &db_sqlite_driver;
+	db->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : 10000;
+	*err = NULL;
+	int rc = db->drv->open(db, o, err);
+	if (rc) {
+		free(db);
+		return rc;
+	}
+	*out = db;
+	return DB_OK;
+}
+
+static void stmt_free(struct db_stmt *st)
+{
+	st->db->drv->finalize(st);
+	free(st->sql);
+	free(st);
+}
+
+void db_cache_clear(struct db *db)
+{
+	struct db_stmt *st = db->mru;
+	while (st) {
+		struct db_stmt *next = st->mru_next;
+		if (st->in_use) {
+			/* Still held by a caller: it becomes private and is freed by db_reset. */
+			st->cached = false;
+			st->mru_prev = st->mru_next = NULL;
+		} else {
+			stmt_free(st);
+		}
+		st = next;
+	}
+	memset(db->buckets, 0, sizeof db->buckets);
+	db->mru = db->lru = NULL;
+	db->cached = 0;
+}
+
+void db_close(struct db *db)
+{
+	if (!db)
+		return;
+	db_cache_clear(db);
+	db->drv->close(db);
+	free(db);
+}
+
+enum db_kind db_kind(const struct db *db)
+{
+	return db->kind;
+}
+
+void db_set_error(struct db *db, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(db->errmsg, sizeof db->errmsg, fmt, ap);
+	va_end(ap);
+}
+
+const char *db_errmsg(const struct db *db)
+{
+	return db->errmsg;
+}
+
+const char *db_error_column(const struct db *db)
+{
+	return db->errcol[0] ? db->errcol : NULL;
+}
+
+uint64_t db_time_ns(const struct db *db)
+{
+	return db->time_ns;
+}
+
+static uint32_t hash_sql(const char *s)
+{
+	uint32_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static void mru_unlink(struct db *db, struct db_stmt *st)
+{
+	if (st->mru_prev)
+		st->mru_prev->mru_next = st->mru_next;
+	else
+		db->mru = st->mru_next;
+	if (st->mru_next)
+		st->mru_next->mru_prev = st->mru_prev;
+	else
+		db->lru = st->mru_prev;
+	st->mru_prev = st->mru_next = NULL;
+}
+
+static void mru_push(struct db *db, struct db_stmt *st)
+{
+	st->mru_next = db->mru;
+	st->mru_prev = NULL;
+	if (db->mru)
+		db->mru->mru_prev = st;
+	db->mru = st;
+	if (!db->lru)
+		db->lru = st;
+}
+
+static void bucket_remove(struct db *db, struct db_stmt *st)
+{
+	struct db_stmt **pp = &db->buckets[st->hash % DB_CACHE_BUCKETS];
+	while (*pp && *pp != st)
+		pp = &(*pp)->bucket_next;
+	if (*pp)
+		*pp = st->bucket_next;
+}
+
+static void evict_one(struct db *db)
+{
+	for (struct db_stmt *st = db->lru; st; st = st->mru_prev) {
+		if (st->in_use)
+			continue;
+		mru_unlink(db, st);
+		bucket_remove(db, st);
+		db->cached--;
+		stmt_free(st);
+		return;
+	}
+}
+
+int db_prepare(struct db *db, const char *sql, struct db_stmt **out)
+{
+	uint32_t h = hash_sql(sql);
+	struct db_stmt *st = db->buckets[h % DB_CACHE_BUCKETS];
+	while (st && !(st->hash == h && strcmp(st->sql, sql) == 0))
+		st = st->bucket_next;
+	if (st && !st->in_use) {
+		mru_unlink(db, st);
+		mru_push(db, st);
+		st->in_use = true;
+		*out = st;
+		return DB_OK;
+	}
+	bool cache = st == NULL; /* a busy twin means this one is private */
+	st = xcalloc(1, sizeof *st);
+	st->db = db;
+	st->sql = xstrdup(sql);
+	st->hash = h;
+	int rc = db->drv->prepare(st);
+	if (rc) {
+		free(st->sql);
+		free(st);
+		return rc;
+	}
+	st->in_use = true;
+	if (cache) {
+		if (db->cached >= DB_CACHE_MAX)
+			evict_one(db);
+		st->cached = true;
+		st->bucket_next = db->buckets[h % DB_CACHE_BUCKETS];
+		db->buckets[h % DB_CACHE_BUCKETS] = st;
+		mru_push(db, st);
+		db->cached++;
+	}
+	*out = st;
+	return DB_OK;
+}
+
+void db_bind_int(struct db_stmt *st, int i, int64_t v)
+{
+	st->db->drv->bind_int(st, i, v);
+}
+
+void db_bind_double(struct db_stmt *st, int i, double v)
+{
+	st->db->drv->bind_double(st, i, v);
+}
+
+void db_bind_text(struct db_stmt *st, int i, const char *s, size_t n)
+{
+	st->db->drv->bind_text(st, i, s, n);
+}
+
+void db_bind_texts(struct db_stmt *st, int i, const char *s)
+{
+	if (s)
+		st->db->drv->bind_text(st, i, s, strlen(s));
+	else
+		st->db->drv->bind_null(st, i);
+}
+
+void db_bind_null(struct db_stmt *st, int i)
+{
+	st->db->drv->bind_null(st, i);
+}
+
+int db_step(struct db_stmt *st)
+{
+	int64_t t0 = time_mono_ns();
+	int rc = st->db->drv->step(st);
+	st->db->time_ns += (uint64_t)(time_mono_ns() - t0);
+	return rc;
+}
+
+int db_column_count(struct db_stmt *st)
+{
+	return st->db->drv->column_count(st);
+}
+
+const char *db_column_name(struct db_stmt *st, int i)
+{
+	return st->db->drv->column_name(st, i);
+}
+
+bool db_column_null(struct db_stmt *st, int i)
+{
+	return st->db->drv->column_null(st, i);
+}
+
+int64_t db_column_int(struct db_stmt *st, int i)
+{
+	return st->db->drv->column_int(st, i);
+}
+
+double db_column_double(struct db_stmt *st, int i)
+{
+	return st->db->drv->column_double(st, i);
+}
+
+const char *db_column_text(struct db_stmt *st, int i, size_t *len)
+{
+	return st->db->drv->column_text(st, i, len);
+}
+
+void db_reset(struct db_stmt *st)
+{
+	if (!st)
+		return;
+	st->db->drv->reset(st);
+	st->in_use = false;
+	if (!st->cached)
+		stmt_free(st);
+}
+
+int db_run(struct db *db, const char *sql, int n, const char *const *params)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, sql, &st);
+	if (rc)
+		return rc;
+	for (int i = 0; i < n; i++)
+		db_bind_texts(st, i + 1, params[i]);
+	while ((rc = db_step(st)) == DB_ROW)
+		;
+	db_reset(st);
+	return rc == DB_DONE ? DB_OK : rc;
+}
+
+int db_query_int(struct db *db, const char *sql, int n, const char *const *params, int64_t *out)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, sql, &st);
+	if (rc)
+		return rc;
+	for (int i = 0; i < n; i++)
+		db_bind_texts(st, i + 1, params[i]);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		if (!db_column_null(st, 0))
+			*out = db_column_int(st, 0);
+		rc = DB_OK;
+	} else if (rc == DB_DONE) {
+		rc = DB_OK;
+	}
+	db_reset(st);
+	return rc;
+}
+
+int db_exec(struct db *db, const char *sql)
+{
+	int64_t t0 = time_mono_ns();
+	int rc = db->drv->exec(db, sql);
+	db->time_ns += (uint64_t)(time_mono_ns() - t0);
+	return rc;
+}
+
+int db_begin(struct db *db)
+{
+	return db_exec(db, db->kind == DB_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+int db_commit(struct db *db)
+{
+	return db_exec(db, "COMMIT");
+}
+
+int db_rollback(struct db *db)
+{
+	if (!db->drv->in_transaction(db))
+		return DB_OK; /* SQLite may already have rolled back (interrupt, disk full) */
+	return db_exec(db, "ROLLBACK");
+}
+
+bool db_in_transaction(const struct db *db)
+{
+	return db->drv->in_transaction((struct db *)db);
+}
+
+int64_t db_changes(struct db *db)
+{
+	return db->drv->changes(db);
+}
+
+const char *db_ident(const char *name, char *buf, size_t n)
+{
+	/* Names come from the registry, which only admits [a-z][a-z0-9_]*; quoting keeps
+	 * reserved words (e.g. "position", "order") usable as column names. */
+	snprintf(buf, n, "\"%s\"", name);
+	return buf;
+}

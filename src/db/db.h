@@ -1,0 +1,114 @@
+/*
+ * One interface to SQLite and PostgreSQL (docs/internals/DB.md).
+ *
+ * A `struct db` is one connection, used by one thread at a time. Statements are written once
+ * with `?` placeholders (the PostgreSQL driver numbers them), prepared on first use and kept
+ * in a per-connection cache keyed by their text, so a hot statement is parsed and planned once
+ * per connection. Every statement runs under a deadline: a database that stops answering costs
+ * a request an error, never a hung worker.
+ *
+ * Use:
+ *	struct db_stmt *st;
+ *	if ((rc = db_prepare(db, "SELECT name FROM customers WHERE id = ?", &st)))
+ *		goto out;
+ *	db_bind_int(st, 1, id);
+ *	while ((rc = db_step(st)) == DB_ROW)
+ *		use(db_column_text(st, 0, NULL));
+ *	db_reset(st);               // always: releases the result and the cache slot
+ *	if (rc != DB_DONE) goto out;
+ */
+#ifndef SEXTANT_DB_H
+#define SEXTANT_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum db_kind { DB_SQLITE, DB_PG };
+
+enum db_rc {
+	DB_OK = 0,
+	DB_ROW = 1,
+	DB_DONE = 2,
+	DB_ERROR = -1,       /* a fault: logged, the request gets a 500 */
+	DB_ECONSTRAINT = -2, /* a unique constraint was violated */
+	DB_EFOREIGN = -3,    /* a foreign key was violated */
+	DB_EBUSY = -4,       /* locked, deadlocked or a serialisation failure: retry */
+	DB_ETIMEOUT = -5,    /* the statement's deadline passed */
+	DB_EFULL = -6,       /* the disk or database is full */
+	DB_ECONN = -7,       /* the connection was lost; it is re-made on next use */
+};
+
+struct db;
+struct db_stmt;
+
+struct db_options {
+	enum db_kind kind;
+	const char *target;     /* SQLite file path, or PostgreSQL URL / conninfo */
+	int timeout_ms;         /* deadline of one statement */
+	const char *sqlite_sync; /* "FULL" or "NORMAL" */
+};
+
+/* Open a connection; on failure *err gets a malloc'd message for the log. */
+int db_open(const struct db_options *o, struct db **out, char **err);
+void db_close(struct db *db);
+enum db_kind db_kind(const struct db *db);
+
+/*
+ * A statement for `sql`, from the cache or freshly prepared, reset and with no bindings.
+ * If the cached one is still in use (a nested query with the same text), a private one is
+ * prepared and freed by db_reset().
+ */
+int db_prepare(struct db *db, const char *sql, struct db_stmt **out);
+/* Parameters are numbered from 1. Text is copied (PostgreSQL) or bound transiently. */
+void db_bind_int(struct db_stmt *st, int i, int64_t v);
+void db_bind_double(struct db_stmt *st, int i, double v);
+void db_bind_text(struct db_stmt *st, int i, const char *s, size_t n);
+void db_bind_texts(struct db_stmt *st, int i, const char *s); /* NUL-terminated; NULL binds NULL */
+void db_bind_null(struct db_stmt *st, int i);
+/* DB_ROW while rows come, DB_DONE at the end, or a negative DB_E* code. */
+int db_step(struct db_stmt *st);
+/* Columns are numbered from 0. */
+int db_column_count(struct db_stmt *st);
+const char *db_column_name(struct db_stmt *st, int i);
+bool db_column_null(struct db_stmt *st, int i);
+int64_t db_column_int(struct db_stmt *st, int i); /* PostgreSQL booleans read as 0/1 */
+double db_column_double(struct db_stmt *st, int i);
+/* Text of a column (never NULL: "" for NULL); *len gets its length when len is given. */
+const char *db_column_text(struct db_stmt *st, int i, size_t *len);
+/* Finish with a statement: frees its result and makes it available again. */
+void db_reset(struct db_stmt *st);
+
+/* Convenience: run a statement that returns no rows, with n text parameters (NULL = NULL). */
+int db_run(struct db *db, const char *sql, int n, const char *const *params);
+/* Convenience: the first column of the first row as an integer (*out untouched if no row). */
+int db_query_int(struct db *db, const char *sql, int n, const char *const *params, int64_t *out);
+
+/* Run one or more statements without parameters or results (DDL). Not cached. */
+int db_exec(struct db *db, const char *sql);
+
+/* Transactions. SQLite takes the write lock at BEGIN so writers queue instead of deadlocking. */
+int db_begin(struct db *db);
+int db_commit(struct db *db);
+int db_rollback(struct db *db);
+bool db_in_transaction(const struct db *db);
+
+/* Rows changed by the last INSERT, UPDATE or DELETE. */
+int64_t db_changes(struct db *db);
+/* The last error's text, for logs only (never shown to clients). */
+const char *db_errmsg(const struct db *db);
+/* For DB_ECONSTRAINT: the column the violated unique index covers, if one can be told. */
+const char *db_error_column(const struct db *db);
+/* Time spent in the database by this connection, for /metrics. */
+uint64_t db_time_ns(const struct db *db);
+
+/* True if the error means the operation may succeed when retried. */
+static inline bool db_retryable(int rc)
+{
+	return rc == DB_EBUSY || rc == DB_ECONN;
+}
+
+/* Quote an identifier (which must come from the metadata registry) into buf. */
+const char *db_ident(const char *name, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,65 @@
+/* Shared between db.c and the two drivers; nothing outside src/db/ includes this. */
+#ifndef SEXTANT_DB_INTERNAL_H
+#define SEXTANT_DB_INTERNAL_H
+
+#include "db.h"
+
+struct db_driver {
+	int (*open)(struct db *db, const struct db_options *o, char **err);
+	void (*close)(struct db *db);
+	int (*prepare)(struct db_stmt *st);
+	void (*finalize)(struct db_stmt *st);
+	void (*bind_int)(struct db_stmt *st, int i, int64_t v);
+	void (*bind_double)(struct db_stmt *st, int i, double v);
+	void (*bind_text)(struct db_stmt *st, int i, const char *s, size_t n);
+	void (*bind_null)(struct db_stmt *st, int i);
+	int (*step)(struct db_stmt *st);
+	int (*column_count)(struct db_stmt *st);
+	const char *(*column_name)(struct db_stmt *st, int i);
+	bool (*column_null)(struct db_stmt *st, int i);
+	int64_t (*column_int)(struct db_stmt *st, int i);
+	double (*column_double)(struct db_stmt *st, int i);
+	const char *(*column_text)(struct db_stmt *st, int i, size_t *len);
+	void (*reset)(struct db_stmt *st);
+	int (*exec)(struct db *db, const char *sql);
+	int64_t (*changes)(struct db *db);
+	bool (*in_transaction)(struct db *db);
+};
+
+extern const struct db_driver db_sqlite_driver;
+extern const struct db_driver db_pg_driver;
+
+#define DB_CACHE_BUCKETS 512
+#define DB_CACHE_MAX 384
+
+struct db {
+	const struct db_driver *drv;
+	enum db_kind kind;
+	int timeout_ms;
+	char errmsg[512];
+	char errcol[64];
+	/* Statement cache: hash buckets plus a most-recently-used list for eviction. */
+	struct db_stmt *buckets[DB_CACHE_BUCKETS];
+	struct db_stmt *mru, *lru;
+	size_t cached;
+	uint64_t time_ns;
+	void *impl;
+};
+
+struct db_stmt {
+	struct db *db;
+	char *sql;
+	uint32_t hash;
+	bool in_use;
+	bool cached;
+	struct db_stmt *bucket_next;
+	struct db_stmt *mru_prev, *mru_next;
+	void *impl;
+};
+
+/* Record an error's text for the log. */
+void db_set_error(struct db *db, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Drop every cached statement (the PostgreSQL driver after reconnecting). */
+void db_cache_clear(struct db *db);
+
+#endif

@@ -1,0 +1,23 @@
+/*
+ * Demo data: realistic, deterministic customers and contacts of a yacht builder's market
+ * (coastal Chinese companies, clubs, marinas and people), for a newcomer's first start and for
+ * the benchmarks' data sets.
+ */
+#ifndef SEXTANT_DEMO_H
+#define SEXTANT_DEMO_H
+
+#include "db/db.h"
+
+#include <stdint.h>
+#include <stdio.h>
+
+/* Load the demo set once (marked in sys_meta); verbose prints what it did. */
+int demo_load(struct db *db, bool verbose);
+/* Write n rows of an entity as CSV (field names as headers). Contacts refer to customer ids
+ * 1..customers (for a database whose customers were generated the same way). */
+int demo_generate_csv(FILE *out, const char *entity, long n, uint64_t seed);
+/* The same, with contacts referring to the given customer ids. */
+int demo_generate_csv_ids(FILE *out, const char *entity, long n, uint64_t seed,
+			  const int64_t *customer_ids, size_t n_ids);
+
+#endif

@@ -1,0 +1,121 @@
+/*
+ * The HTTP layer: requests, routes and responses over libmicrohttpd (docs/internals/HTTP.md).
+ *
+ * A request is handled in one of MHD's worker threads, which also owns one database connection.
+ * Each request has an arena freed when MHD reports it complete. Routes are rows of one static
+ * table (api/routes.c): method, pattern, handler, flags. Authentication, the CSRF check, body
+ * limits and content types are settled from a route's flags before its handler runs.
+ */
+#ifndef SEXTANT_HTTP_H
+#define SEXTANT_HTTP_H
+
+#include "auth/session.h"
+#include "core/arena.h"
+#include "core/config.h"
+#include "core/i18n.h"
+#include "core/problem.h"
+#include "core/str.h"
+#include "meta/op.h"
+#include "meta/registry.h"
+
+#include <microhttpd.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+enum http_method { M_GET, M_HEAD, M_POST, M_PUT, M_PATCH, M_DELETE, M_OPTIONS, M__MAX };
+extern const char *const http_method_names[M__MAX];
+
+struct req;
+typedef void (*route_fn)(struct req *r);
+
+enum route_flags {
+	RF_PUBLIC = 1 << 0,    /* no session needed */
+	RF_ADMIN = 1 << 1,     /* administrators only */
+	RF_BODY_JSON = 1 << 2, /* a JSON body up to the body limit */
+	RF_BODY_FILE = 1 << 3, /* a body spooled to a temporary file, up to the import limit */
+	RF_NO_DB = 1 << 4,     /* needs no database connection (health, static files) */
+};
+
+struct route {
+	enum http_method method;
+	const char *pattern; /* segments; "{x}" captures one, a final "*" the rest */
+	route_fn fn;
+	unsigned flags;
+	const char *name; /* for /metrics */
+};
+
+#define REQ_MAX_CAPTURES 4
+
+struct req {
+	struct arena arena;
+	struct MHD_Connection *conn;
+	enum http_method method;
+	const char *path;
+	const struct route *route;
+	int route_index;
+	const char *captures[REQ_MAX_CAPTURES];
+	size_t n_captures;
+	struct kv *query;
+	size_t n_query;
+
+	struct str body;
+	int body_fd; /* RF_BODY_FILE: the spooled body, or -1 */
+	uint64_t body_bytes;
+	bool body_too_large;
+
+	struct session session; /* valid when authed */
+	bool authed;
+	enum lang lang;
+	char request_id[24];
+	int64_t start_ns;
+	uint64_t db_ns_start;
+
+	struct db *db;
+	struct registry *reg;
+	struct problem problem;
+
+	int status;
+	struct MHD_Response *resp;
+	bool queued;
+};
+
+/* The server's settings, fixed once it starts. */
+extern const struct config *http_config;
+
+/* Start serving; returns after SIGTERM or SIGINT once requests in flight have finished. */
+int http_serve(const struct config *cfg, const struct route *routes, size_t n_routes);
+
+/* Header of the request, or NULL. */
+const char *req_header(struct req *r, const char *name);
+const char *req_cookie(struct req *r, const char *name);
+const char *req_query(struct req *r, const char *name);
+/* The client address as text. */
+const char *req_ip(struct req *r);
+/* The request's database connection (the worker thread's own); NULL if it cannot be had. */
+struct db *req_db(struct req *r);
+/* An operation context for the generic engine. */
+void req_op(struct req *r, const struct entity *e, struct op *op);
+
+/* Responses. Each takes over its body. */
+void resp_json(struct req *r, int status, struct str *body);
+void resp_text(struct req *r, int status, const char *content_type, struct str *body);
+void resp_empty(struct req *r, int status);
+/* Render r->problem (its status and code must be set). */
+void resp_problem(struct req *r);
+/* Set a problem with status and code, and answer with it. */
+void resp_error(struct req *r, int status, const char *code);
+/* A generic 500: the fault is logged with the request id. */
+void resp_fault(struct req *r, const char *what);
+void resp_header(struct req *r, const char *name, const char *value);
+/* Queue a response built by the caller (streams, files). */
+void resp_set(struct req *r, int status, struct MHD_Response *resp);
+
+/* Metrics (http/metrics.c). */
+void metrics_init(const struct route *routes, size_t n_routes);
+void metrics_observe(int route_index, int status, int64_t ns, uint64_t db_ns);
+void metrics_render(struct str *out);
+
+/* Static files of the web application (http/static.c). */
+void static_serve(struct req *r);
+
+#endif

@@ -1,0 +1,611 @@
+/*
+ * libmicrohttpd glue: the request lifecycle, per-thread database connections, graceful stop.
+ */
+#include "http.h"
+#include "core/log.h"
+#include "core/text.h"
+#include "core/timeutil.h"
+#include "core/util.h"
+#include "db/db.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+const char *const http_method_names[M__MAX] = {
+	[M_GET] = "GET",     [M_HEAD] = "HEAD",	    [M_POST] = "POST",	     [M_PUT] = "PUT",
+	[M_PATCH] = "PATCH", [M_DELETE] = "DELETE", [M_OPTIONS] = "OPTIONS",
+};
+
+const struct config *http_config;
+static const struct route *routes;
+static size_t n_routes;
+static atomic_uint_fast64_t request_counter;
+static uint64_t request_id_base;
+
+/* Each MHD worker thread keeps one database connection for its whole life. */
+static _Thread_local struct db *thread_db;
+
+struct db *req_db(struct req *r)
+{
+	if (r->db)
+		return r->db;
+	if (!thread_db) {
+		struct db_options o = {
+			.kind = config_is_pg(http_config) ? DB_PG : DB_SQLITE,
+			.timeout_ms = (int)http_config->db_timeout_ms,
+			.sqlite_sync = http_config->sqlite_sync,
+		};
+		char path[4096];
+		o.target = o.kind == DB_PG ? http_config->db_url
+					   : config_sqlite_path(http_config, path, sizeof path);
+		char *err = NULL;
+		if (db_open(&o, &thread_db, &err)) {
+			log_error("cannot open a database connection: %s", err ? err : "?");
+			free(err);
+			thread_db = NULL;
+			return NULL;
+		}
+	}
+	r->db = thread_db;
+	r->db_ns_start = db_time_ns(thread_db);
+	return r->db;
+}
+
+const char *req_header(struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *req_cookie(struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
+const char *req_query(struct req *r, const char *name)
+{
+	for (size_t i = 0; i < r->n_query; i++)
+		if (strcmp(r->query[i].key, name) == 0)
+			return r->query[i].value;
+	return NULL;
+}
+
+const char *req_ip(struct req *r)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	static _Thread_local char buf[INET6_ADDRSTRLEN];
+	buf[0] = '\0';
+	if (!ci || !ci->client_addr)
+		return buf;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
+			  sizeof buf);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf,
+			  sizeof buf);
+	return buf;
+}
+
+void req_op(struct req *r, const struct entity *e, struct op *op)
+{
+	memset(op, 0, sizeof *op);
+	op->arena = &r->arena;
+	op->db = r->db;
+	op->reg = r->reg;
+	op->e = e;
+	op->user_id = r->authed ? r->session.user_id : 0;
+	op->admin = r->authed && strcmp(r->session.role, "admin") == 0;
+	op->lang = r->lang;
+	op->request_id = r->request_id;
+	op->problem = &r->problem;
+	op->count_cap = http_config->count_cap;
+}
+
+/* ---- responses ---- */
+
+static void security_headers(struct MHD_Response *resp)
+{
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+}
+
+void resp_set(struct req *r, int status, struct MHD_Response *resp)
+{
+	if (r->resp)
+		MHD_destroy_response(r->resp);
+	r->resp = resp;
+	r->status = status;
+	security_headers(resp);
+}
+
+static void resp_buffer(struct req *r, int status, const char *type, struct str *body)
+{
+	size_t len;
+	char *buf = str_detach(body, &len);
+	struct MHD_Response *resp =
+		MHD_create_response_from_buffer_with_free_callback(len, buf, free);
+	if (!resp)
+		die("cannot create a response");
+	resp_set(r, status, resp);
+	if (type)
+		MHD_add_response_header(resp, "Content-Type", type);
+	if (strncmp(r->path, "/api/", 5) == 0)
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "X-Request-Id", r->request_id);
+}
+
+void resp_json(struct req *r, int status, struct str *body)
+{
+	resp_buffer(r, status, "application/json; charset=utf-8", body);
+}
+
+void resp_text(struct req *r, int status, const char *content_type, struct str *body)
+{
+	resp_buffer(r, status, content_type, body);
+}
+
+void resp_empty(struct req *r, int status)
+{
+	struct str empty = STR_INIT;
+	resp_buffer(r, status, NULL, &empty);
+}
+
+void resp_header(struct req *r, const char *name, const char *value)
+{
+	if (r->resp)
+		MHD_add_response_header(r->resp, name, value);
+}
+
+void resp_problem(struct req *r)
+{
+	struct str body = STR_INIT;
+	if (!r->problem.status)
+		problem_set(&r->problem, 500, "internal_error");
+	problem_render(&r->problem, r->lang, &body);
+	resp_buffer(r, r->problem.status, "application/problem+json; charset=utf-8", &body);
+}
+
+void resp_error(struct req *r, int status, const char *code)
+{
+	problem_set(&r->problem, status, code);
+	resp_problem(r);
+}
+
+void resp_fault(struct req *r, const char *what)
+{
+	log_error("%s failed (request %s)", what, r->request_id);
+	r->problem.n_errors = 0;
+	resp_error(r, 500, "internal_error");
+}
+
+/* ---- routing ---- */
+
+static int parse_method(const char *m)
+{
+	for (int i = 0; i < M__MAX; i++)
+		if (strcmp(m, http_method_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* Match path against pattern, filling captures; true on a match. */
+static bool match(const char *pattern, const char *path, struct req *r)
+{
+	const char *p = pattern, *u = path;
+	size_t nc = 0;
+	while (*p) {
+		if (*p == '*')
+			return true;
+		if (*p == '{') {
+			const char *end = strchr(p, '}');
+			const char *seg_end = strchr(u, '/');
+			size_t len = seg_end ? (size_t)(seg_end - u) : strlen(u);
+			if (len == 0 || nc == REQ_MAX_CAPTURES)
+				return false;
+			r->captures[nc++] = arena_strndup(&r->arena, u, len);
+			u += len;
+			p = end + 1;
+			continue;
+		}
+		if (*p != *u)
+			return false;
+		p++;
+		u++;
+	}
+	if (*u != '\0')
+		return false;
+	r->n_captures = nc;
+	return true;
+}
+
+/* Find the route; if the path matches only with other methods, *allowed lists them. */
+static const struct route *route_find(struct req *r, struct str *allowed)
+{
+	for (size_t i = 0; i < n_routes; i++) {
+		if (!match(routes[i].pattern, r->path, r))
+			continue;
+		if (routes[i].method == r->method ||
+		    (r->method == M_HEAD && routes[i].method == M_GET)) {
+			r->route_index = (int)i;
+			return &routes[i];
+		}
+		if (allowed->len)
+			str_adds(allowed, ", ");
+		str_adds(allowed, http_method_names[routes[i].method]);
+	}
+	return NULL;
+}
+
+static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
+				     const char *value)
+{
+	UNUSED(kind);
+	struct req *r = cls;
+	if (r->n_query % 16 == 0) {
+		struct kv *q = ARENA_NEW_ARRAY(&r->arena, struct kv, r->n_query + 16);
+		if (r->n_query)
+			memcpy(q, r->query, r->n_query * sizeof *q);
+		r->query = q;
+	}
+	r->query[r->n_query].key = arena_strdup(&r->arena, key);
+	r->query[r->n_query].value = arena_strdup(&r->arena, value ? value : "");
+	r->n_query++;
+	return MHD_YES;
+}
+
+/* ---- the request lifecycle ---- */
+
+static struct req *req_new(struct MHD_Connection *conn, const char *url, const char *method)
+{
+	struct req *r = xcalloc(1, sizeof *r);
+	arena_init(&r->arena, 8192);
+	r->conn = conn;
+	r->start_ns = time_mono_ns();
+	r->body = (struct str)STR_INIT;
+	r->body_fd = -1;
+	r->route_index = -1;
+	int m = parse_method(method);
+	r->method = m < 0 ? M__MAX : (enum http_method)m;
+	r->path = arena_strdup(&r->arena, url);
+	uint64_t n = atomic_fetch_add(&request_counter, 1);
+	snprintf(r->request_id, sizeof r->request_id, "%08llx%08llx",
+		 (unsigned long long)request_id_base, (unsigned long long)n);
+	problem_init(&r->problem, &r->arena);
+	r->lang = lang_negotiate(req_header(r, "Accept-Language"));
+	return r;
+}
+
+static void req_free(struct req *r)
+{
+	if (r->resp)
+		MHD_destroy_response(r->resp);
+	if (r->body_fd >= 0)
+		close(r->body_fd);
+	str_release(&r->body);
+	registry_release(r->reg);
+	arena_release(&r->arena);
+	free(r);
+}
+
+static bool unsafe_method(enum http_method m)
+{
+	return m == M_POST || m == M_PUT || m == M_PATCH || m == M_DELETE;
+}
+
+/* Authenticate by the session cookie; false (with a response) if the route needs it and fails. */
+static bool authenticate(struct req *r)
+{
+	const char *token = req_cookie(r, SESSION_COOKIE);
+	if (token && req_db(r)) {
+		int rc = session_lookup(r->db, &r->arena, token, &r->session);
+		if (rc == DB_OK) {
+			r->authed = true;
+			if (r->session.locale && lang_parse(r->session.locale) >= 0 &&
+			    !req_header(r, "Accept-Language"))
+				r->lang = (enum lang)lang_parse(r->session.locale);
+		} else if (rc != DB_DONE) {
+			log_error("session lookup failed: %s", db_errmsg(r->db));
+			resp_error(r, 503, "service_unavailable");
+			return false;
+		}
+	}
+	if (r->route->flags & RF_PUBLIC)
+		return true;
+	if (!r->authed) {
+		resp_error(r, 401, "unauthorized");
+		return false;
+	}
+	if ((r->route->flags & RF_ADMIN) && strcmp(r->session.role, "admin") != 0) {
+		resp_error(r, 403, "forbidden");
+		return false;
+	}
+	/* A cookie is sent by the browser on its own; the CSRF token proves the page is ours. */
+	if (unsafe_method(r->method)) {
+		const char *t = req_header(r, "X-CSRF-Token");
+		if (!t || strlen(t) != strlen(r->session.csrf) ||
+		    !secret_equal(t, r->session.csrf, strlen(t))) {
+			resp_error(r, 403, "csrf_failed");
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool content_type_is(struct req *r, const char *want)
+{
+	const char *ct = req_header(r, "Content-Type");
+	size_t n = strlen(want);
+	return ct && strncasecmp(ct, want, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+/* Everything that can be decided before the body arrives; false if answered already. */
+static bool admit(struct req *r)
+{
+	if (r->method == M__MAX) {
+		resp_error(r, 405, "method_not_allowed");
+		return false;
+	}
+	struct str allowed = STR_INIT;
+	r->route = route_find(r, &allowed);
+	if (!r->route) {
+		if (allowed.len) {
+			resp_error(r, 405, "method_not_allowed");
+			resp_header(r, "Allow", allowed.buf);
+		} else {
+			resp_error(r, 404, "not_found");
+		}
+		str_release(&allowed);
+		return false;
+	}
+	str_release(&allowed);
+	if (!(r->route->flags & RF_NO_DB)) {
+		r->reg = registry_acquire();
+		if (!req_db(r)) {
+			resp_error(r, 503, "service_unavailable");
+			return false;
+		}
+	}
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, collect_query, r);
+	for (size_t i = 0; i < r->n_query; i++)
+		if (!utf8_valid(r->query[i].key, strlen(r->query[i].key)) ||
+		    !utf8_valid(r->query[i].value, strlen(r->query[i].value))) {
+			problem_add(&r->problem, NULL, "invalid_utf8", NULL);
+			resp_error(r, 400, "bad_request");
+			return false;
+		}
+	if (!authenticate(r))
+		return false;
+	const char *cl = req_header(r, "Content-Length");
+	long long len = cl ? strtoll(cl, NULL, 10) : 0;
+	unsigned f = r->route->flags;
+	long limit = f & RF_BODY_FILE ? http_config->import_limit : http_config->body_limit;
+	if (f & (RF_BODY_JSON | RF_BODY_FILE)) {
+		if (len > limit) {
+			const char *p[] = {"limit", arena_printf(&r->arena, "%ld", limit), NULL};
+			problem_set(&r->problem, 413, "body_too_large");
+			memcpy(r->problem.params, p, sizeof p);
+			resp_problem(r);
+			return false;
+		}
+		if ((f & RF_BODY_JSON) && !content_type_is(r, "application/json")) {
+			problem_set1(&r->problem, 415, "unsupported_media_type", "expected",
+				     "application/json");
+			resp_problem(r);
+			return false;
+		}
+	} else if (len > 0) {
+		/* Routes without a body take none: answered before reading anything. */
+		resp_error(r, 413, "body_too_large");
+		return false;
+	}
+	if (f & RF_BODY_FILE) {
+		char path[] = "/tmp/sextant-upload-XXXXXX";
+		r->body_fd = mkstemp(path);
+		if (r->body_fd < 0) {
+			resp_fault(r, "spooling an upload");
+			return false;
+		}
+		unlink(path); /* nothing is left behind whatever happens */
+	} else {
+		r->body.max = (size_t)limit;
+	}
+	return true;
+}
+
+static void accept_body(struct req *r, const char *data, size_t n)
+{
+	unsigned f = r->route->flags;
+	long limit = f & RF_BODY_FILE ? http_config->import_limit : http_config->body_limit;
+	if (r->body_too_large)
+		return;
+	if (r->body_bytes + n > (uint64_t)limit) {
+		r->body_too_large = true;
+		return;
+	}
+	r->body_bytes += n;
+	if (r->body_fd >= 0) {
+		while (n) {
+			ssize_t w = write(r->body_fd, data, n);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0) {
+				r->body_too_large = true; /* disk full: refuse the upload */
+				return;
+			}
+			data += w;
+			n -= (size_t)w;
+		}
+	} else {
+		str_add(&r->body, data, n);
+		if (r->body.toobig)
+			r->body_too_large = true;
+	}
+}
+
+static enum MHD_Result queue(struct req *r)
+{
+	if (!r->resp)
+		resp_fault(r, "handler gave no response");
+	r->queued = true;
+	return MHD_queue_response(r->conn, (unsigned)r->status, r->resp);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version, const char *upload,
+				  size_t *upload_size, void **con_cls)
+{
+	UNUSED(cls);
+	UNUSED(version);
+	struct req *r = *con_cls;
+	if (!r) {
+		r = req_new(conn, url, method);
+		*con_cls = r;
+		if (!admit(r))
+			return queue(r);
+		return MHD_YES;
+	}
+	if (r->queued)
+		return MHD_YES;
+	if (*upload_size) {
+		accept_body(r, upload, *upload_size);
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (r->body_too_large) {
+		unsigned f = r->route->flags;
+		long limit = f & RF_BODY_FILE ? http_config->import_limit : http_config->body_limit;
+		problem_set(&r->problem, 413, "body_too_large");
+		r->problem.params[0] = "limit";
+		r->problem.params[1] = arena_printf(&r->arena, "%ld", limit);
+		resp_problem(r);
+		return queue(r);
+	}
+	if (r->body_fd >= 0)
+		lseek(r->body_fd, 0, SEEK_SET);
+	r->route->fn(r);
+	if (r->db && db_in_transaction(r->db)) {
+		/* A handler must never leave a transaction open on the shared connection. */
+		log_error("transaction left open by '%s' (request %s)", r->route->name, r->request_id);
+		db_rollback(r->db);
+	}
+	return queue(r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	UNUSED(cls);
+	UNUSED(conn);
+	struct req *r = *con_cls;
+	if (!r)
+		return;
+	uint64_t db_ns = r->db ? db_time_ns(r->db) - r->db_ns_start : 0;
+	int64_t ns = time_mono_ns() - r->start_ns;
+	metrics_observe(r->route_index, r->status, ns, db_ns);
+	if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
+		log_debug("request %s ended early (%d)", r->request_id, (int)toe);
+	if (r->status >= 500)
+		log_warn("%s %s -> %d in %.1f ms (request %s)", http_method_names[r->method % M__MAX],
+			 r->path, r->status, (double)ns / 1e6, r->request_id);
+	else
+		log_debug("%s %s -> %d in %.3f ms", http_method_names[r->method % M__MAX], r->path,
+			  r->status, (double)ns / 1e6);
+	req_free(r);
+	*con_cls = NULL;
+}
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	UNUSED(sig);
+	stop_requested = 1;
+}
+
+static int parse_listen(const char *s, struct sockaddr_in *sa)
+{
+	char host[128];
+	const char *colon = strrchr(s, ':');
+	if (!colon || (size_t)(colon - s) >= sizeof host)
+		return -1;
+	memcpy(host, s, (size_t)(colon - s));
+	host[colon - s] = '\0';
+	char *end;
+	long port = strtol(colon + 1, &end, 10);
+	if (*end || port < 0 || port > 65535)
+		return -1;
+	memset(sa, 0, sizeof *sa);
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons((uint16_t)port);
+	if (host[0] == '\0' || strcmp(host, "*") == 0)
+		sa->sin_addr.s_addr = htonl(INADDR_ANY);
+	else if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
+		return -1;
+	return 0;
+}
+
+int http_serve(const struct config *cfg, const struct route *table, size_t n)
+{
+	http_config = cfg;
+	routes = table;
+	n_routes = n;
+	request_id_base = (uint64_t)time_now_ms() & 0xffffffffu;
+	metrics_init(table, n);
+	struct sockaddr_in sa;
+	if (parse_listen(cfg->listen, &sa)) {
+		log_error("cannot use listen address '%s' (want address:port)", cfg->listen);
+		return -1;
+	}
+	unsigned workers = cfg->workers > 0 ? (unsigned)cfg->workers : 2;
+	struct MHD_Daemon *d = MHD_start_daemon(
+		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+		on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+		MHD_OPTION_THREAD_POOL_SIZE, workers, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+		NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_CONNECTION_LIMIT,
+		(unsigned)4000, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_END);
+	if (!d) {
+		log_error("cannot listen on %s: %s", cfg->listen, strerror(errno));
+		return -1;
+	}
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	char addr[INET_ADDRSTRLEN];
+	inet_ntop(AF_INET, &sa.sin_addr, addr, sizeof addr);
+	log_info("serving on http://%s:%u with %u workers", addr, di ? di->port : 0, workers);
+
+	struct sigaction act = {.sa_handler = on_signal};
+	sigemptyset(&act.sa_mask);
+	sigaction(SIGTERM, &act, NULL);
+	sigaction(SIGINT, &act, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	while (!stop_requested)
+		pause();
+
+	/* Stop accepting, let requests in flight finish, then stop. */
+	log_info("stopping: finishing requests in flight");
+	MHD_socket ls = MHD_quiesce_daemon(d);
+	if (ls != MHD_INVALID_SOCKET)
+		close(ls);
+	int64_t deadline = time_mono_ns() + cfg->shutdown_ms * 1000000LL;
+	for (;;) {
+		const union MHD_DaemonInfo *ci =
+			MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		if (!ci || ci->num_connections == 0 || time_mono_ns() > deadline)
+			break;
+		usleep(20000);
+	}
+	MHD_stop_daemon(d);
+	log_info("stopped");
+	return 0;
+}

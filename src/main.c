@@ -1,0 +1,319 @@
+/*
+ * sextant: one binary, subcommands as rows of a table (docs/CLI.md).
+ */
+#include "api/api.h"
+#include "app.h"
+#include "auth/session.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "core/util.h"
+#include "core/version.h"
+#include "demo/demo.h"
+#include "http/http.h"
+#include "meta/registry.h"
+#include "meta/transfer.h"
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct command {
+	const char *name;
+	int (*fn)(struct config *cfg, int argc, char **argv);
+	const char *usage;
+};
+
+/* The background thread: picks up model changes made on other nodes, purges stale rows. */
+static atomic_bool background_stop;
+
+static void *background(void *arg)
+{
+	const struct config *cfg = arg;
+	struct db *db = NULL;
+	int64_t last_purge = 0;
+	while (!atomic_load(&background_stop)) {
+		if (!db && app_open_db(cfg, &db))
+			db = NULL;
+		if (db) {
+			registry_refresh(db);
+			int64_t now = time_now_ms();
+			if (now - last_purge > 3600 * 1000) {
+				char cut[TIME_ISO_LEN];
+				time_format_iso(now - 24 * 3600 * 1000LL, cut);
+				const char *p[] = {cut};
+				db_run(db, "DELETE FROM sys_idempotency WHERE created_at < ?", 1, p);
+				time_format_iso(now, cut);
+				db_run(db, "DELETE FROM sessions WHERE expires_at < ?", 1, p);
+				last_purge = now;
+			}
+		}
+		for (int i = 0; i < 20 && !atomic_load(&background_stop); i++)
+			usleep(100000);
+	}
+	db_close(db);
+	return NULL;
+}
+
+static int cmd_serve(struct config *cfg, int argc, char **argv)
+{
+	UNUSED(argv);
+	if (argc > 1) {
+		fprintf(stderr, "sextant serve: unexpected argument '%s'\n", argv[1]);
+		return 2;
+	}
+	int64_t t0 = time_mono_ns();
+	struct db *db;
+	bool fresh;
+	if (app_open_db(cfg, &db) || app_prepare(cfg, db, &fresh) || app_bootstrap_admin(cfg, db)) {
+		return 1;
+	}
+	if (fresh && !cfg->no_demo && demo_load(db, false)) {
+		db_close(db);
+		return 1;
+	}
+	db_close(db);
+	log_info("ready in %.0f ms", (double)(time_mono_ns() - t0) / 1e6);
+	pthread_t bg;
+	pthread_create(&bg, NULL, background, cfg);
+	int rc = http_serve(cfg, api_routes, api_routes_count);
+	atomic_store(&background_stop, true);
+	pthread_join(bg, NULL);
+	return rc ? 1 : 0;
+}
+
+static int cmd_migrate(struct config *cfg, int argc, char **argv)
+{
+	UNUSED(argc);
+	UNUSED(argv);
+	struct db *db;
+	bool fresh;
+	if (app_open_db(cfg, &db))
+		return 1;
+	int rc = app_prepare(cfg, db, &fresh);
+	db_close(db);
+	if (!rc)
+		log_info("the database is up to date");
+	return rc ? 1 : 0;
+}
+
+static int cmd_demo(struct config *cfg, int argc, char **argv)
+{
+	UNUSED(argc);
+	UNUSED(argv);
+	struct db *db;
+	bool fresh;
+	if (app_open_db(cfg, &db))
+		return 1;
+	int rc = app_prepare(cfg, db, &fresh) || app_bootstrap_admin(cfg, db) || demo_load(db, true);
+	db_close(db);
+	return rc ? 1 : 0;
+}
+
+static int read_password_stdin(char *buf, size_t n)
+{
+	if (!fgets(buf, (int)n, stdin))
+		return -1;
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return buf[0] ? 0 : -1;
+}
+
+static int cmd_user(struct config *cfg, int argc, char **argv)
+{
+	if (argc < 3 || strcmp(argv[1], "add") != 0) {
+		fprintf(stderr, "usage: sextant user add NAME [--role ROLE] [--display-name TEXT] "
+				"--password-stdin\n");
+		return 2;
+	}
+	const char *name = argv[2], *role = "user", *display = NULL;
+	bool from_stdin = false;
+	for (int i = 3; i < argc; i++) {
+		if (strcmp(argv[i], "--role") == 0 && i + 1 < argc)
+			role = argv[++i];
+		else if (strcmp(argv[i], "--display-name") == 0 && i + 1 < argc)
+			display = argv[++i];
+		else if (strcmp(argv[i], "--password-stdin") == 0)
+			from_stdin = true;
+		else {
+			fprintf(stderr, "sextant user add: unknown option '%s'\n", argv[i]);
+			return 2;
+		}
+	}
+	if (!from_stdin) {
+		fprintf(stderr, "sextant user add: give the password on standard input "
+				"(--password-stdin), never on the command line\n");
+		return 2;
+	}
+	char password[1024];
+	if (read_password_stdin(password, sizeof password)) {
+		fprintf(stderr, "sextant user add: no password on standard input\n");
+		return 2;
+	}
+	struct db *db;
+	bool fresh;
+	if (app_open_db(cfg, &db))
+		return 1;
+	int64_t id = 0;
+	int rc = app_prepare(cfg, db, &fresh);
+	if (!rc)
+		rc = user_add(db, name, display, role, password, &id);
+	sodium_memzero(password, sizeof password);
+	if (rc == DB_ECONSTRAINT)
+		fprintf(stderr, "sextant user add: '%s' exists already\n", name);
+	else if (rc)
+		fprintf(stderr, "sextant user add: %s\n", db_errmsg(db));
+	else
+		printf("user '%s' (id %lld, role %s) created\n", name, (long long)id, role);
+	db_close(db);
+	return rc ? 1 : 0;
+}
+
+static int cmd_import(struct config *cfg, int argc, char **argv)
+{
+	if (argc < 3) {
+		fprintf(stderr, "usage: sextant import ENTITY FILE.csv [--dry-run] [--mapping JSON]\n");
+		return 2;
+	}
+	struct import_options o = {.max_bytes = SIZE_MAX};
+	for (int i = 3; i < argc; i++) {
+		if (strcmp(argv[i], "--dry-run") == 0)
+			o.dry_run = true;
+		else if (strcmp(argv[i], "--mapping") == 0 && i + 1 < argc)
+			o.mapping = argv[++i];
+		else {
+			fprintf(stderr, "sextant import: unknown option '%s'\n", argv[i]);
+			return 2;
+		}
+	}
+	int fd = open(argv[2], O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		perror(argv[2]);
+		return 1;
+	}
+	struct db *db;
+	bool fresh;
+	if (app_open_db(cfg, &db)) {
+		close(fd);
+		return 1;
+	}
+	int rc = 1;
+	if (app_prepare(cfg, db, &fresh) == 0) {
+		struct registry *reg = registry_acquire();
+		const struct entity *e = registry_entity(reg, argv[1]);
+		if (!e) {
+			fprintf(stderr, "sextant import: no entity '%s'\n", argv[1]);
+		} else {
+			struct arena a;
+			arena_init(&a, 64 * 1024);
+			struct problem p;
+			problem_init(&p, &a);
+			struct op op = {.arena = &a, .db = db, .reg = reg, .e = e, .admin = true,
+					.lang = LANG_EN, .request_id = "cli", .problem = &p,
+					.count_cap = cfg->count_cap};
+			struct str out = STR_INIT;
+			int64_t t0 = time_mono_ns();
+			int status = import_csv(&op, fd, &o, &out);
+			double secs = (double)(time_mono_ns() - t0) / 1e9;
+			if (status < 0) {
+				problem_render(&p, LANG_EN, &out);
+				fprintf(stderr, "%s\n", out.buf);
+			} else {
+				printf("%s\n", out.buf);
+				fprintf(stderr, "import took %.2f s\n", secs);
+				rc = 0;
+			}
+			str_release(&out);
+			arena_release(&a);
+		}
+		registry_release(reg);
+	}
+	close(fd);
+	db_close(db);
+	return rc;
+}
+
+static int cmd_generate(struct config *cfg, int argc, char **argv)
+{
+	UNUSED(cfg);
+	long n = argc > 2 ? strtol(argv[2], NULL, 10) : 0;
+	if (argc < 3 || n <= 0 || (strcmp(argv[1], "customers") && strcmp(argv[1], "contacts"))) {
+		fprintf(stderr, "usage: sextant generate customers|contacts COUNT [SEED] > file.csv\n");
+		return 2;
+	}
+	uint64_t seed = argc > 3 ? strtoull(argv[3], NULL, 10) : 1;
+	return demo_generate_csv(stdout, argv[1], n, seed) ? 1 : 0;
+}
+
+static int cmd_version(struct config *cfg, int argc, char **argv)
+{
+	UNUSED(cfg);
+	UNUSED(argc);
+	UNUSED(argv);
+	printf("sextant %s\n", SEXTANT_VERSION);
+	return 0;
+}
+
+static int cmd_help(struct config *cfg, int argc, char **argv);
+
+static const struct command commands[] = {
+	{"serve", cmd_serve, "serve the web application and API (the default)"},
+	{"migrate", cmd_migrate, "bring the database up to date and exit"},
+	{"demo", cmd_demo, "load the demo data"},
+	{"user", cmd_user, "user add NAME [--role ROLE] --password-stdin"},
+	{"import", cmd_import, "import ENTITY FILE.csv [--dry-run] [--mapping JSON]"},
+	{"generate", cmd_generate, "generate customers|contacts COUNT [SEED]: demo CSV on stdout"},
+	{"version", cmd_version, "print the version"},
+	{"help", cmd_help, "this list"},
+};
+
+static int cmd_help(struct config *cfg, int argc, char **argv)
+{
+	UNUSED(cfg);
+	UNUSED(argc);
+	UNUSED(argv);
+	fprintf(stderr, "usage: sextant [COMMAND] [OPTIONS]\n\nCommands:\n");
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(stderr, "  %-10s %s\n", commands[i].name, commands[i].usage);
+	fputc('\n', stderr);
+	config_usage();
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct config cfg;
+	config_defaults(&cfg);
+	argc--;
+	argv++;
+	if (config_parse_args(&cfg, &argc, argv))
+		return 2;
+	int level = log_level_parse(cfg.log_level);
+	if (level < 0) {
+		fprintf(stderr, "sextant: unknown log level '%s'\n", cfg.log_level);
+		return 2;
+	}
+	log_threshold = (enum log_level)level;
+	if (sodium_init() < 0)
+		die("libsodium cannot start");
+	const char *name = argc > 0 ? argv[0] : "serve";
+	char *serve_argv[] = {(char *)"serve", NULL};
+	if (argc == 0) {
+		argv = serve_argv;
+		argc = 1;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (strcmp(name, commands[i].name) == 0) {
+			int rc = commands[i].fn(&cfg, argc, argv);
+			registry_install(NULL);
+			config_release(&cfg);
+			return rc;
+		}
+	fprintf(stderr, "sextant: unknown command '%s' (try 'sextant help')\n", name);
+	config_release(&cfg);
+	return 2;
+}

@@ -1,0 +1,190 @@
+#include "audit.h"
+#include "crud.h"
+#include "sqlq.h"
+#include "core/timeutil.h"
+#include "core/util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int audit_write(struct op *op, const char *action, const char *entity, int64_t record_id,
+		const char *changes)
+{
+	char now[TIME_ISO_LEN];
+	time_now_iso(now);
+	struct db_stmt *st;
+	int rc = db_prepare(op->db,
+			    "INSERT INTO sys_audit (at, user_id, action, entity, record_id, changes, "
+			    "request_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			    &st);
+	if (rc)
+		return rc;
+	db_bind_texts(st, 1, now);
+	if (op->user_id)
+		db_bind_int(st, 2, op->user_id);
+	else
+		db_bind_null(st, 2);
+	db_bind_texts(st, 3, action);
+	db_bind_texts(st, 4, entity);
+	if (record_id)
+		db_bind_int(st, 5, record_id);
+	else
+		db_bind_null(st, 5);
+	db_bind_texts(st, 6, changes);
+	db_bind_texts(st, 7, op->request_id);
+	rc = db_step(st);
+	db_reset(st);
+	return rc == DB_DONE ? DB_OK : rc;
+}
+
+int audit_write_many(struct op *op, const char *action, const char *entity, const int64_t *ids,
+		     char *const *changes, size_t n)
+{
+	if (n == 0)
+		return DB_OK;
+	char now[TIME_ISO_LEN];
+	time_now_iso(now);
+	struct sqlq s;
+	sqlq_init(&s);
+	sqlq_add(&s, "INSERT INTO sys_audit (at, user_id, action, entity, record_id, changes, "
+		     "request_id) VALUES ");
+	for (size_t i = 0; i < n; i++) {
+		sqlq_add(&s, i ? ", (" : "(");
+		sqlq_text(&s, now, strlen(now));
+		sqlq_add(&s, ", ");
+		if (op->user_id)
+			sqlq_int(&s, op->user_id);
+		else
+			sqlq_null(&s);
+		sqlq_add(&s, ", ");
+		sqlq_text(&s, action, strlen(action));
+		sqlq_add(&s, ", ");
+		sqlq_text(&s, entity, strlen(entity));
+		sqlq_add(&s, ", ");
+		sqlq_int(&s, ids[i]);
+		sqlq_add(&s, ", ");
+		if (changes[i])
+			sqlq_text(&s, changes[i], strlen(changes[i]));
+		else
+			sqlq_null(&s);
+		sqlq_add(&s, ", ");
+		if (op->request_id)
+			sqlq_text(&s, op->request_id, strlen(op->request_id));
+		else
+			sqlq_null(&s);
+		sqlq_add(&s, ")");
+	}
+	struct db_stmt *st;
+	int rc = sqlq_prepare(op->db, &s, &st);
+	if (!rc) {
+		rc = db_step(st);
+		db_reset(st);
+		rc = rc == DB_DONE ? DB_OK : rc;
+	}
+	sqlq_release(&s);
+	return rc;
+}
+
+int audit_list(struct op *op, const struct kv *params, size_t n, struct str *out)
+{
+	struct sqlq s;
+	sqlq_init(&s);
+	sqlq_add(&s, "SELECT id, at, user_id, action, entity, record_id, changes, request_id "
+		     "FROM sys_audit WHERE 1 = 1");
+	int64_t limit = 50;
+	for (size_t i = 0; i < n; i++) {
+		const char *k = params[i].key, *v = params[i].value;
+		int64_t x;
+		if (strcmp(k, "entity") == 0 || strcmp(k, "action") == 0) {
+			sqlq_addf(&s, " AND %s = ", k);
+			sqlq_text(&s, v, strlen(v));
+		} else if (strcmp(k, "record_id") == 0 || strcmp(k, "user_id") == 0) {
+			if (!parse_int64(v, strlen(v), &x) || x <= 0) {
+				problem_add(op->problem, k, "invalid_id", NULL);
+				continue;
+			}
+			sqlq_addf(&s, " AND %s = ", k);
+			sqlq_int(&s, x);
+		} else if (strcmp(k, "cursor") == 0) {
+			if (!parse_int64(v, strlen(v), &x) || x <= 0) {
+				problem_add(op->problem, k, "invalid_cursor", NULL);
+				continue;
+			}
+			sqlq_add(&s, " AND id < ");
+			sqlq_int(&s, x);
+		} else if (strcmp(k, "limit") == 0) {
+			if (!parse_int64(v, strlen(v), &limit) || limit < 1 || limit > 200) {
+				const char *p[] = {"min", "1", "max", "200", NULL};
+				problem_add(op->problem, k, "out_of_range", p);
+			}
+		} else {
+			problem_add(op->problem, k, "unknown_parameter", NULL);
+		}
+	}
+	if (op->problem->n_errors) {
+		sqlq_release(&s);
+		return problem_set(op->problem, 400, "bad_request");
+	}
+	sqlq_add(&s, " ORDER BY id DESC LIMIT ");
+	sqlq_int(&s, limit + 1);
+	struct db_stmt *st;
+	int rc = sqlq_prepare(op->db, &s, &st);
+	if (rc) {
+		sqlq_release(&s);
+		return crud_db_error(op, rc, "audit list");
+	}
+	str_adds(out, "{\"data\":[");
+	int64_t count = 0, last = 0;
+	bool more = false;
+	static const struct field at_field = {.name = "at", .type = FT_DATETIME};
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (count == limit) {
+			more = true;
+			break;
+		}
+		if (count++)
+			str_addc(out, ',');
+		last = db_column_int(st, 0);
+		str_adds(out, "{\"id\":");
+		str_add_int(out, last);
+		str_adds(out, ",\"at\":");
+		int col = 1;
+		struct value at;
+		value_from_column(&at_field, st, &col, &at);
+		value_to_json(out, &at_field, &at);
+		str_adds(out, ",\"user_id\":");
+		if (db_column_null(st, 2))
+			str_adds(out, "null");
+		else
+			str_add_int(out, db_column_int(st, 2));
+		str_adds(out, ",\"action\":");
+		str_add_jsons(out, db_column_text(st, 3, NULL));
+		str_adds(out, ",\"entity\":");
+		str_add_jsons(out, db_column_text(st, 4, NULL));
+		str_adds(out, ",\"record_id\":");
+		if (db_column_null(st, 5))
+			str_adds(out, "null");
+		else
+			str_add_int(out, db_column_int(st, 5));
+		/* changes is JSON we wrote ourselves. */
+		str_adds(out, ",\"changes\":");
+		str_adds(out, db_column_null(st, 6) ? "null" : db_column_text(st, 6, NULL));
+		str_adds(out, ",\"request_id\":");
+		if (db_column_null(st, 7))
+			str_adds(out, "null");
+		else
+			str_add_jsons(out, db_column_text(st, 7, NULL));
+		str_addc(out, '}');
+	}
+	db_reset(st);
+	sqlq_release(&s);
+	if (rc != DB_ROW && rc != DB_DONE)
+		return crud_db_error(op, rc, "audit list");
+	str_adds(out, "],\"next_cursor\":");
+	if (more)
+		str_addf(out, "\"%lld\"", (long long)last);
+	else
+		str_adds(out, "null");
+	str_addc(out, '}');
+	return 200;
+}

@@ -1,0 +1,22 @@
+/*
+ * The audit trail: who changed what, when, with each changed field's old and new value,
+ * written in the same transaction as the change itself.
+ */
+#ifndef SEXTANT_AUDIT_H
+#define SEXTANT_AUDIT_H
+
+#include "op.h"
+
+/* changes: a JSON object {"field": [old, new], …} or NULL. */
+int audit_write(struct op *op, const char *action, const char *entity, int64_t record_id,
+		const char *changes);
+/* Many rows at once (imports): one statement per batch. */
+int audit_write_many(struct op *op, const char *action, const char *entity, const int64_t *ids,
+		     char *const *changes, size_t n);
+/*
+ * GET /api/v1/audit: filters entity, record_id, user_id, action; keyset by id, newest first.
+ * Returns 200, or -1/-2 like crud.h.
+ */
+int audit_list(struct op *op, const struct kv *params, size_t n, struct str *out);
+
+#endif

@@ -1,0 +1,16 @@
+/* The schema files compiled into the binary (build/gen/schema_data.c, made by tools/embed.c). */
+#ifndef SEXTANT_EMBEDDED_H
+#define SEXTANT_EMBEDDED_H
+
+#include <stddef.h>
+
+struct embedded_file {
+	const char *name;
+	const char *data;
+	size_t len;
+};
+
+extern const struct embedded_file embedded_schema[];
+extern const size_t embedded_schema_count;
+
+#endif

@@ -1,0 +1,580 @@
+#include "transfer.h"
+#include "audit.h"
+#include "crud.h"
+#include "search.h"
+#include "sqlq.h"
+#include "validate.h"
+#include "value.h"
+#include "core/csv.h"
+#include "core/log.h"
+#include "core/strset.h"
+#include "core/timeutil.h"
+#include "core/util.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define IMPORT_MAX_ERRORS 1000
+#define IMPORT_BATCH 100
+
+struct importer {
+	struct op *op;
+	const struct entity *e;
+	struct csv_reader csv;
+	size_t n_cols;
+	const struct field **col_field; /* per CSV column: the field, or NULL to skip */
+	bool *mapped;                    /* per field position */
+	struct strset *unique_seen;      /* per field position, for unique fields */
+	struct strset refs_ok;           /* "field:id" known to exist */
+	int64_t rows, invalid;
+	size_t errors_dropped;
+	struct str header_json; /* mapping for the report */
+	struct str unmapped_json;
+};
+
+static void add_error(struct importer *im, int64_t row, const char *field, const char *code,
+		      const char *const *params)
+{
+	if (im->op->problem->n_errors >= IMPORT_MAX_ERRORS) {
+		im->errors_dropped++;
+		return;
+	}
+	problem_add_row(im->op->problem, row, field, code, params);
+}
+
+static bool header_matches(const struct field *f, const char *h, size_t n)
+{
+	if (strlen(f->name) == n && strncasecmp(f->name, h, n) == 0)
+		return true;
+	for (int l = 0; l < LANG__MAX; l++) {
+		const char *t = f->label.text[l];
+		if (t && strlen(t) == n && strncasecmp(t, h, n) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void trim(const char **s, size_t *n)
+{
+	while (*n && (**s == ' ' || **s == '\t')) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
+		(*n)--;
+}
+
+/* Decide which column feeds which field: the explicit mapping first, then names and labels. */
+static int map_columns(struct importer *im, const char *mapping)
+{
+	struct op *op = im->op;
+	const struct entity *e = im->e;
+	json_t *m = NULL;
+	if (mapping && *mapping) {
+		m = json_loads(mapping, 0, NULL);
+		if (!json_is_object(m)) {
+			json_decref(m);
+			problem_add(op->problem, "mapping", "invalid_value", NULL);
+			return problem_set(op->problem, 400, "bad_request");
+		}
+	}
+	im->n_cols = im->csv.n_fields;
+	im->col_field = ARENA_NEW_ARRAY(op->arena, const struct field *, im->n_cols);
+	im->mapped = ARENA_NEW_ARRAY(op->arena, bool, e->n_fields);
+	const char **headers = ARENA_NEW_ARRAY(op->arena, const char *, im->n_cols);
+	for (size_t c = 0; c < im->n_cols; c++) {
+		size_t n;
+		const char *h = csv_field(&im->csv, c, &n);
+		trim(&h, &n);
+		headers[c] = arena_strndup(op->arena, h, n);
+	}
+	/* Every key of the mapping must name a column and a writable field (or null). */
+	const char *k;
+	json_t *v;
+	json_object_foreach(m, k, v)
+	{
+		bool found = false;
+		for (size_t c = 0; c < im->n_cols; c++)
+			found |= strcmp(headers[c], k) == 0;
+		const char *fname = json_string_value(v);
+		const struct field *f = fname ? entity_field(e, fname) : NULL;
+		if (!found)
+			problem_add(op->problem, "mapping", "unknown_parameter",
+				    (const char *[]){"name", arena_strdup(op->arena, k), NULL});
+		else if (!json_is_null(v) && (!f || !field_visible(f) || !field_writable(f)))
+			problem_add(op->problem, "mapping", "unknown_field",
+				    (const char *[]){"name", arena_strdup(op->arena, k), NULL});
+	}
+	if (op->problem->n_errors) {
+		json_decref(m);
+		return problem_set(op->problem, 400, "bad_request");
+	}
+	str_addc(&im->header_json, '{');
+	str_addc(&im->unmapped_json, '[');
+	for (size_t c = 0; c < im->n_cols; c++) {
+		const struct field *f = NULL;
+		json_t *explicit = m ? json_object_get(m, headers[c]) : NULL;
+		if (explicit) {
+			if (!json_is_null(explicit))
+				f = entity_field(e, json_string_value(explicit));
+		} else {
+			for (size_t i = 0; i < e->n_fields && !f; i++)
+				if (field_visible(&e->fields[i]) && field_writable(&e->fields[i]) &&
+				    header_matches(&e->fields[i], headers[c], strlen(headers[c])))
+					f = &e->fields[i];
+		}
+		if (f && im->mapped[f->position]) {
+			problem_add(op->problem, "mapping", "duplicate",
+				    (const char *[]){"name", f->name, NULL});
+			continue;
+		}
+		im->col_field[c] = f;
+		if (f) {
+			im->mapped[f->position] = true;
+			if (im->header_json.len > 1)
+				str_addc(&im->header_json, ',');
+			str_add_jsons(&im->header_json, headers[c]);
+			str_addc(&im->header_json, ':');
+			str_add_jsons(&im->header_json, f->name);
+		} else {
+			if (im->unmapped_json.len > 1)
+				str_addc(&im->unmapped_json, ',');
+			str_add_jsons(&im->unmapped_json, headers[c]);
+		}
+	}
+	str_addc(&im->header_json, '}');
+	str_addc(&im->unmapped_json, ']');
+	json_decref(m);
+	if (op->problem->n_errors)
+		return problem_set(op->problem, 400, "bad_request");
+	/* A required field with no column and no default fails every row: say it once. */
+	for (size_t i = 0; i < e->n_fields; i++) {
+		const struct field *f = &e->fields[i];
+		if ((f->flags & FF_REQUIRED) && field_visible(f) && !im->mapped[i] &&
+		    !f->default_value)
+			problem_add(op->problem, f->name, "required", NULL);
+	}
+	if (op->problem->n_errors)
+		return problem_set(op->problem, 422, "validation_failed");
+	return 0;
+}
+
+/* "USD 1234.50" or "1234.50 USD" in a money cell. */
+static int money_cell(struct importer *im, const struct field *f, const char *s, size_t n,
+		      struct value *v, struct verr *e)
+{
+	const char *cur = NULL;
+	trim(&s, &n);
+	if (n > 4 && s[3] == ' ' && validate_currency(s, 3)) {
+		cur = arena_strndup(im->op->arena, s, 3);
+		s += 4;
+		n -= 4;
+	} else if (n > 4 && s[n - 4] == ' ' && validate_currency(s + n - 3, 3)) {
+		cur = arena_strndup(im->op->arena, s + n - 3, 3);
+		n -= 4;
+	}
+	int rc = value_from_text(im->op->arena, f, s, n, TS_CSV, v, e);
+	if (!rc && cur && v->kind == V_INT)
+		v->currency = cur;
+	return rc;
+}
+
+/*
+ * Read one row into vals (all fields, defaults applied). Errors are added to the report;
+ * returns true if the row is valid. check_db adds the database checks (unique, references).
+ */
+static bool read_row(struct importer *im, struct value *vals, bool check_db, int *dbrc)
+{
+	struct op *op = im->op;
+	const struct entity *e = im->e;
+	int64_t line = im->csv.line;
+	bool ok = true;
+	memset(vals, 0, e->n_fields * sizeof *vals);
+	if (im->csv.n_fields != im->n_cols) {
+		add_error(im, line, NULL, "invalid_csv",
+			  (const char *[]){"detail",
+					   arena_printf(op->arena, "%zu columns, the header has %zu",
+							im->csv.n_fields, im->n_cols),
+					   NULL});
+		return false;
+	}
+	for (size_t c = 0; c < im->n_cols; c++) {
+		const struct field *f = im->col_field[c];
+		if (!f)
+			continue;
+		size_t n;
+		const char *s = csv_field(&im->csv, c, &n);
+		struct verr err;
+		int rc = f->type == FT_MONEY
+				 ? money_cell(im, f, s, n, &vals[f->position], &err)
+				 : value_from_text(op->arena, f, s, n, TS_CSV, &vals[f->position], &err);
+		if (rc) {
+			add_error(im, line, f->name, err.code, err.params);
+			ok = false;
+		}
+	}
+	for (size_t i = 0; i < e->n_fields; i++) {
+		const struct field *f = &e->fields[i];
+		if (!field_visible(f) || !field_writable(f))
+			continue;
+		if (!im->mapped[i] || vals[i].kind == V_NULL)
+			value_default(op->arena, f, &vals[i]);
+		if (strcmp(f->name, "owner_id") == 0 && vals[i].kind == V_NULL && op->user_id) {
+			vals[i].kind = V_INT;
+			vals[i].i = op->user_id;
+		}
+		if ((f->flags & FF_REQUIRED) && vals[i].kind == V_NULL) {
+			add_error(im, line, f->name, "required", NULL);
+			ok = false;
+		}
+	}
+	if (!ok)
+		return false;
+	for (size_t i = 0; i < e->n_fields && check_db; i++) {
+		const struct field *f = &e->fields[i];
+		struct value *v = &vals[i];
+		if (v->kind == V_NULL)
+			continue;
+		if (f->flags & FF_UNIQUE) {
+			struct str key = STR_INIT;
+			value_to_json(&key, f, v);
+			int64_t first;
+			if (!strset_add(&im->unique_seen[i], key.buf, key.len, line, &first)) {
+				add_error(im, line, f->name, "duplicate_row",
+					  (const char *[]){"row", arena_printf(op->arena, "%lld",
+									       (long long)first),
+							   NULL});
+				ok = false;
+			} else {
+				char sql[256];
+				snprintf(sql, sizeof sql,
+					 "SELECT 1 FROM \"%s\" WHERE \"%s\" = ? AND \"deleted_at\" IS NULL",
+					 e->name, f->name);
+				struct db_stmt *st;
+				int rc = db_prepare(op->db, sql, &st);
+				if (rc) {
+					*dbrc = rc;
+					str_release(&key);
+					return false;
+				}
+				int idx = 1;
+				value_bind(st, &idx, f, v);
+				rc = db_step(st);
+				db_reset(st);
+				if (rc == DB_ROW) {
+					add_error(im, line, f->name, "duplicate", NULL);
+					ok = false;
+				} else if (rc != DB_DONE) {
+					*dbrc = rc;
+					str_release(&key);
+					return false;
+				}
+			}
+			str_release(&key);
+		}
+		if ((f->type == FT_REFERENCE || f->type == FT_USER) && v->kind == V_INT) {
+			char key[96];
+			int kn = snprintf(key, sizeof key, "%s:%lld", f->name, (long long)v->i);
+			if (strset_get(&im->refs_ok, key, (size_t)kn, NULL))
+				continue;
+			char sql[256];
+			if (f->type == FT_USER)
+				snprintf(sql, sizeof sql, "SELECT 1 FROM \"users\" WHERE \"id\" = ?");
+			else
+				snprintf(sql, sizeof sql,
+					 "SELECT 1 FROM \"%s\" WHERE \"id\" = ? AND \"deleted_at\" IS NULL",
+					 f->ref->name);
+			struct db_stmt *st;
+			int rc = db_prepare(op->db, sql, &st);
+			if (rc) {
+				*dbrc = rc;
+				return false;
+			}
+			db_bind_int(st, 1, v->i);
+			rc = db_step(st);
+			db_reset(st);
+			if (rc == DB_ROW) {
+				strset_add(&im->refs_ok, key, (size_t)kn, 1, NULL);
+			} else if (rc == DB_DONE) {
+				add_error(im, line, f->name, "reference_not_found", NULL);
+				ok = false;
+			} else {
+				*dbrc = rc;
+				return false;
+			}
+		}
+	}
+	return ok;
+}
+
+/* The columns every imported row sets, in order. */
+static void insert_columns(const struct entity *e, struct sqlq *s)
+{
+	sqlq_addf(s, "INSERT INTO \"%s\" (", e->name);
+	for (size_t i = 0; i < e->n_fields; i++) {
+		const struct field *f = &e->fields[i];
+		if (!field_visible(f) || !field_writable(f))
+			continue;
+		sqlq_addf(s, "\"%s\", ", f->name);
+		if (f->type == FT_MONEY)
+			sqlq_addf(s, "\"%s_currency\", ", f->name);
+	}
+	sqlq_add(s, "\"created_at\", \"updated_at\", \"created_by\", \"updated_by\", \"version\"");
+	if (e->searchable)
+		sqlq_add(s, ", \"search_tokens\"");
+	sqlq_add(s, ") VALUES ");
+}
+
+static void insert_values(struct importer *im, struct sqlq *s, const struct value *vals,
+			  const char *now, const char *tokens, size_t ntok, bool first)
+{
+	const struct entity *e = im->e;
+	sqlq_add(s, first ? "(" : ", (");
+	for (size_t i = 0; i < e->n_fields; i++) {
+		const struct field *f = &e->fields[i];
+		if (!field_visible(f) || !field_writable(f))
+			continue;
+		sqlq_value(s, &vals[i]);
+		sqlq_add(s, ", ");
+		if (f->type == FT_MONEY) {
+			if (vals[i].kind == V_NULL)
+				sqlq_null(s);
+			else
+				sqlq_text(s, vals[i].currency ? vals[i].currency : "CNY",
+					  strlen(vals[i].currency ? vals[i].currency : "CNY"));
+			sqlq_add(s, ", ");
+		}
+	}
+	sqlq_text(s, now, strlen(now));
+	sqlq_add(s, ", ");
+	sqlq_text(s, now, strlen(now));
+	sqlq_add(s, ", ");
+	if (im->op->user_id) {
+		sqlq_int(s, im->op->user_id);
+		sqlq_add(s, ", ");
+		sqlq_int(s, im->op->user_id);
+	} else {
+		sqlq_null(s);
+		sqlq_add(s, ", ");
+		sqlq_null(s);
+	}
+	sqlq_add(s, ", 1");
+	if (e->searchable) {
+		sqlq_add(s, ", ");
+		sqlq_text(s, tokens, ntok);
+	}
+	sqlq_add(s, ")");
+}
+
+/* Insert a batch; RETURNING gives each record as stored, which its audit row describes. */
+static int insert_batch(struct importer *im, struct sqlq *s, int64_t *created)
+{
+	struct op *op = im->op;
+	const struct entity *e = im->e;
+	sqlq_add(s, " RETURNING \"id\"");
+	for (size_t i = 0; i < e->n_fields; i++) {
+		const struct field *f = &e->fields[i];
+		if (!field_visible(f) || !field_writable(f))
+			continue;
+		sqlq_addf(s, ", \"%s\"", f->name);
+		if (f->type == FT_MONEY)
+			sqlq_addf(s, ", \"%s_currency\"", f->name);
+	}
+	struct db_stmt *st;
+	int rc = sqlq_prepare(op->db, s, &st);
+	if (rc)
+		return rc;
+	int64_t ids[IMPORT_BATCH];
+	char *changes[IMPORT_BATCH];
+	size_t n = 0;
+	while ((rc = db_step(st)) == DB_ROW && n < IMPORT_BATCH) {
+		ids[n] = db_column_int(st, 0);
+		struct str c = STR_INIT;
+		int col = 1;
+		static const struct value null_value = {.kind = V_NULL};
+		for (size_t i = 0; i < e->n_fields; i++) {
+			const struct field *f = &e->fields[i];
+			if (!field_visible(f) || !field_writable(f))
+				continue;
+			struct value v;
+			value_from_column(f, st, &col, &v);
+			if (v.kind != V_NULL)
+				crud_changes_add(&c, f, &null_value, &v);
+		}
+		if (c.len)
+			str_addc(&c, '}');
+		changes[n++] = c.len ? str_detach(&c, NULL) : NULL;
+		str_release(&c);
+	}
+	db_reset(st);
+	if (rc == DB_DONE)
+		rc = audit_write_many(op, "create", e->name, ids, changes, n);
+	for (size_t i = 0; i < n; i++)
+		free(changes[i]);
+	*created += (int64_t)n;
+	return rc == DB_DONE ? DB_OK : rc;
+}
+
+static int commit_rows(struct importer *im, int64_t *created)
+{
+	struct op *op = im->op;
+	const struct entity *e = im->e;
+	struct value *vals = ARENA_NEW_ARRAY(op->arena, struct value, e->n_fields);
+	char now[TIME_ISO_LEN];
+	time_now_iso(now);
+	int rc = db_begin(op->db);
+	if (rc)
+		return rc;
+	csv_rewind(&im->csv);
+	csv_next(&im->csv); /* the header */
+	struct sqlq s;
+	sqlq_init(&s);
+	/* Values of a batch point into this arena, dropped after each batch. */
+	struct arena batch;
+	arena_init(&batch, 64 * 1024);
+	struct arena *req_arena = op->arena;
+	size_t in_batch = 0;
+	struct str tokens = STR_INIT;
+	while (csv_next(&im->csv) == 1) {
+		op->arena = &batch;
+		int dbrc = 0;
+		if (!read_row(im, vals, false, &dbrc)) {
+			rc = DB_ERROR; /* the file changed under us: cannot happen with a spool */
+			break;
+		}
+		if (in_batch == 0) {
+			sqlq_reset(&s);
+			insert_columns(e, &s);
+		}
+		str_reset(&tokens);
+		if (e->searchable)
+			search_tokens_build(e, vals, &tokens);
+		const char *tok = tokens.len ? arena_strndup(&batch, tokens.buf, tokens.len) : "";
+		insert_values(im, &s, vals, now, tok, tokens.len, in_batch == 0);
+		if (++in_batch == IMPORT_BATCH) {
+			if ((rc = insert_batch(im, &s, created)))
+				break;
+			in_batch = 0;
+			arena_release(&batch);
+			arena_init(&batch, 64 * 1024);
+		}
+	}
+	if (!rc && in_batch)
+		rc = insert_batch(im, &s, created);
+	op->arena = req_arena;
+	arena_release(&batch);
+	str_release(&tokens);
+	sqlq_release(&s);
+	if (!rc)
+		rc = crud_bump_count(op, *created);
+	if (!rc)
+		rc = db_commit(op->db);
+	if (rc) {
+		db_rollback(op->db);
+		*created = 0;
+	}
+	return rc;
+}
+
+static void report(struct importer *im, const struct import_options *o, int64_t created,
+		   struct str *out)
+{
+	str_addf(out, "\"dry_run\":%s,\"rows\":%lld,\"valid\":%lld,\"invalid\":%lld,\"created\":%lld",
+		 o->dry_run ? "true" : "false", (long long)im->rows,
+		 (long long)(im->rows - im->invalid), (long long)im->invalid, (long long)created);
+	str_addf(out, ",\"encoding\":\"%s\"", im->csv.converted ? "GB18030" : "UTF-8");
+	str_adds(out, ",\"mapping\":");
+	str_adds(out, im->header_json.buf);
+	str_adds(out, ",\"unmapped_columns\":");
+	str_adds(out, im->unmapped_json.buf);
+	str_addf(out, ",\"errors_truncated\":%s", im->errors_dropped ? "true" : "false");
+}
+
+int import_csv(struct op *op, int fd, const struct import_options *o, struct str *out)
+{
+	struct importer im = {.op = op, .e = op->e, .header_json = STR_INIT, .unmapped_json = STR_INIT};
+	int status;
+	strset_init(&im.refs_ok);
+	im.unique_seen = ARENA_NEW_ARRAY(op->arena, struct strset, op->e->n_fields);
+	if (csv_open(&im.csv, fd, o->max_bytes)) {
+		problem_add(op->problem, "body", "invalid_csv",
+			    (const char *[]){"detail", im.csv.error, NULL});
+		status = problem_set(op->problem, 400, "bad_request");
+		goto out;
+	}
+	int rc = csv_next(&im.csv);
+	if (rc <= 0) {
+		problem_add(op->problem, "body", "invalid_csv",
+			    (const char *[]){"detail", rc < 0 ? im.csv.error : "no header row", NULL});
+		status = problem_set(op->problem, 400, "bad_request");
+		goto out;
+	}
+	if ((status = map_columns(&im, o->mapping)))
+		goto out;
+	struct value *vals = ARENA_NEW_ARRAY(op->arena, struct value, op->e->n_fields);
+	struct arena row_arena;
+	arena_init(&row_arena, 16 * 1024);
+	struct arena *req_arena = op->arena;
+	int dbrc = 0;
+	while ((rc = csv_next(&im.csv)) == 1) {
+		im.rows++;
+		/* Row values are scratch; the report's messages live in the request arena. */
+		op->arena = &row_arena;
+		bool ok = read_row(&im, vals, true, &dbrc);
+		op->arena = req_arena;
+		if (dbrc)
+			break;
+		if (!ok)
+			im.invalid++;
+		if (im.rows % 1000 == 0) {
+			arena_release(&row_arena);
+			arena_init(&row_arena, 16 * 1024);
+		}
+	}
+	arena_release(&row_arena);
+	if (dbrc) {
+		status = crud_db_error(op, dbrc, "import");
+		goto out;
+	}
+	if (rc < 0) {
+		problem_add(op->problem, "body", "invalid_csv",
+			    (const char *[]){"detail", im.csv.error, NULL});
+		status = problem_set(op->problem, 400, "bad_request");
+		goto out;
+	}
+	int64_t created = 0;
+	struct str rep = STR_INIT;
+	if (!o->dry_run && im.invalid) {
+		/* Nothing was created: a problem document carrying the whole report. */
+		report(&im, o, 0, &rep);
+		op->problem->extra = arena_strndup(op->arena, rep.buf, rep.len);
+		str_release(&rep);
+		status = problem_set(op->problem, 422, "validation_failed");
+		goto out;
+	}
+	if (!o->dry_run && im.rows > 0) {
+		if ((rc = commit_rows(&im, &created))) {
+			status = crud_db_error(op, rc, "import");
+			goto out;
+		}
+		log_info("imported %lld rows into '%s' (request %s)", (long long)created,
+			 op->e->name, op->request_id);
+	}
+	str_addc(out, '{');
+	report(&im, o, created, out);
+	str_adds(out, ",\"errors\":");
+	problem_render_errors(op->problem, op->lang, out);
+	str_addc(out, '}');
+	op->problem->n_errors = 0;
+	status = 200;
+out:
+	for (size_t i = 0; i < op->e->n_fields; i++)
+		strset_release(&im.unique_seen[i]);
+	strset_release(&im.refs_ok);
+	str_release(&im.header_json);
+	str_release(&im.unmapped_json);
+	csv_close(&im.csv);
+	return status;
+}

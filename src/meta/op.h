@@ -1,0 +1,27 @@
+/* What every generic operation on an entity needs to know about the request it serves. */
+#ifndef SEXTANT_OP_H
+#define SEXTANT_OP_H
+
+#include "registry.h"
+#include "core/problem.h"
+
+struct op {
+	struct arena *arena;
+	struct db *db;
+	const struct registry *reg;
+	const struct entity *e;
+	int64_t user_id;
+	bool admin;
+	enum lang lang;
+	const char *request_id;
+	struct problem *problem;
+	long count_cap; /* totals are exact up to this many rows */
+};
+
+/* One query-string parameter. */
+struct kv {
+	const char *key;
+	const char *value; /* never NULL: "" for a bare key */
+};
+
+#endif

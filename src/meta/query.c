@@ -1,0 +1,744 @@
+#include "query.h"
+#include "sqlq.h"
+#include "core/log.h"
+#include "core/text.h"
+#include "core/util.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const filter_op_names[OP__MAX] = {
+	[OP_EQ] = "eq", [OP_NE] = "ne",	  [OP_LT] = "lt",     [OP_LTE] = "lte", [OP_GT] = "gt",
+	[OP_GTE] = "gte", [OP_IN] = "in", [OP_LIKE] = "like", [OP_NULL] = "null",
+};
+
+static const char *const reserved[] = {"q", "sort", "limit", "cursor", "fields", "total",
+				       "deleted"};
+
+static bool is_text_like(const struct field *f)
+{
+	return f->type == FT_TEXT || f->type == FT_LONGTEXT || f->type == FT_EMAIL ||
+	       f->type == FT_PHONE || f->type == FT_URL;
+}
+
+bool filter_op_allowed(const struct field *f, enum filter_op op)
+{
+	switch (op) {
+	case OP_LIKE:
+		return is_text_like(f);
+	case OP_LT:
+	case OP_LTE:
+	case OP_GT:
+	case OP_GTE:
+		return f->type != FT_MULTIENUM && f->type != FT_BOOL && f->type != FT_LONGTEXT &&
+		       f->type != FT_ENUM;
+	default:
+		return true;
+	}
+}
+
+/* A filter value: for text-like fields any text (a partial phone number is a fine filter). */
+static int filter_value(struct op *op, const struct field *f, const char *s, size_t n,
+			struct value *v, const char *param)
+{
+	struct verr e;
+	if (is_text_like(f)) {
+		memset(v, 0, sizeof *v);
+		if (!utf8_valid(s, n)) {
+			problem_add(op->problem, param, "invalid_utf8", NULL);
+			return -1;
+		}
+		v->kind = V_TEXT;
+		v->s = arena_strndup(op->arena, s, n);
+		v->n = n;
+		return 0;
+	}
+	if (value_from_text(op->arena, f, s, n, TS_FILTER, v, &e) == 0) {
+		if (v->kind == V_NULL) {
+			problem_add(op->problem, param, "invalid_value", NULL);
+			return -1;
+		}
+		return 0;
+	}
+	problem_add(op->problem, param, e.code, e.params);
+	return -1;
+}
+
+/* "海韵*" → "海韵%"; without a * the text may stand anywhere: "%海韵%". */
+static const char *like_pattern(struct arena *a, const char *s, size_t n)
+{
+	struct str p = STR_INIT;
+	bool star = memchr(s, '*', n) != NULL;
+	if (!star)
+		str_addc(&p, '%');
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == '%' || c == '_' || c == '\\')
+			str_addc(&p, '\\');
+		str_addc(&p, c == '*' ? '%' : c);
+	}
+	if (!star)
+		str_addc(&p, '%');
+	const char *r = arena_strndup(a, p.buf, p.len);
+	str_release(&p);
+	return r;
+}
+
+static int parse_filter(struct op *op, struct list_query *q, const char *key, const char *val)
+{
+	const struct entity *e = q->e;
+	const char *sep = strstr(key, "__");
+	size_t flen = sep ? (size_t)(sep - key) : strlen(key);
+	const struct field *f = entity_field_n(e, key, flen);
+	if (!f || !field_visible(f)) {
+		problem_add(op->problem, key, "unknown_parameter", NULL);
+		return -1;
+	}
+	enum filter_op fop = OP_EQ;
+	if (sep) {
+		const char *name = sep + 2;
+		int found = -1;
+		for (int i = 1; i < OP__MAX; i++)
+			if (strcmp(name, filter_op_names[i]) == 0)
+				found = i;
+		if (found < 0 || !filter_op_allowed(f, (enum filter_op)found)) {
+			const char *p[] = {"op", arena_strdup(op->arena, name), NULL};
+			problem_add(op->problem, key, "unknown_operator", p);
+			return -1;
+		}
+		fop = (enum filter_op)found;
+	}
+	if (q->n_filters == LIST_MAX_FILTERS) {
+		const char *p[] = {"max", "32", NULL};
+		problem_add(op->problem, key, "too_many", p);
+		return -1;
+	}
+	struct filter *flt = &q->filters[q->n_filters++];
+	memset(flt, 0, sizeof *flt);
+	flt->f = f;
+	flt->op = fop;
+	size_t n = strlen(val);
+	switch (fop) {
+	case OP_NULL: {
+		static const struct field boolf = {.name = "null", .type = FT_BOOL};
+		struct value b;
+		if (filter_value(op, &boolf, val, n, &b, key))
+			return -1;
+		flt->is_null = b.i;
+		return 0;
+	}
+	case OP_LIKE:
+		if (n == 0 || !utf8_valid(val, n)) {
+			problem_add(op->problem, key, "invalid_value", NULL);
+			return -1;
+		}
+		flt->pattern = like_pattern(op->arena, val, n);
+		return 0;
+	case OP_IN: {
+		size_t count = 1;
+		for (const char *p = val; *p; p++)
+			count += *p == ',';
+		if (count > LIST_MAX_IN) {
+			const char *p[] = {"max", "100", NULL};
+			problem_add(op->problem, key, "too_many", p);
+			return -1;
+		}
+		flt->vals = ARENA_NEW_ARRAY(op->arena, struct value, count);
+		const char *p = val;
+		for (;;) {
+			const char *c = strchr(p, ',');
+			size_t len = c ? (size_t)(c - p) : strlen(p);
+			if (filter_value(op, f, p, len, &flt->vals[flt->n_vals], key))
+				return -1;
+			flt->n_vals++;
+			if (!c)
+				break;
+			p = c + 1;
+		}
+		return 0;
+	}
+	default:
+		flt->vals = ARENA_NEW(op->arena, struct value);
+		flt->n_vals = 1;
+		return filter_value(op, f, val, n, flt->vals, key);
+	}
+}
+
+/* Cursors are base64url JSON: {"f":sort field,"d":descending,"n":in NULL part,"v":value,"i":id}. */
+static const char *cursor_encode(struct arena *a, const struct list_query *q, const struct cursor *c)
+{
+	struct str j = STR_INIT;
+	str_adds(&j, "{\"f\":");
+	str_add_jsons(&j, q->sort->name);
+	str_addf(&j, ",\"d\":%d,\"n\":%d,\"i\":", q->desc, c->in_nulls);
+	str_add_int(&j, c->id);
+	str_adds(&j, ",\"v\":");
+	if (c->v.kind == V_INT)
+		str_add_int(&j, c->v.i);
+	else if (c->v.kind == V_TEXT)
+		str_add_json(&j, c->v.s, c->v.n);
+	else
+		str_adds(&j, "null");
+	str_addc(&j, '}');
+	size_t len = sodium_base64_encoded_len(j.len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	char *out = arena_alloc(a, len);
+	sodium_bin2base64(out, len, (const unsigned char *)j.buf, j.len,
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	str_release(&j);
+	return out;
+}
+
+static int cursor_decode(struct op *op, struct list_query *q, const char *s)
+{
+	size_t n = strlen(s), len = 0;
+	if (n == 0 || n > 4096)
+		goto bad;
+	unsigned char *bin = arena_alloc(op->arena, n);
+	if (sodium_base642bin(bin, n, s, n, NULL, &len, NULL,
+			      sodium_base64_VARIANT_URLSAFE_NO_PADDING))
+		goto bad;
+	json_t *j = json_loadb((const char *)bin, len, 0, NULL);
+	if (!j)
+		goto bad;
+	const char *f = json_string_value(json_object_get(j, "f"));
+	json_t *v = json_object_get(j, "v"), *i = json_object_get(j, "i");
+	bool ok = f && strcmp(f, q->sort->name) == 0 && json_is_integer(i) &&
+		  json_integer_value(json_object_get(j, "d")) == q->desc;
+	if (ok) {
+		struct cursor *c = &q->cursor;
+		c->valid = true;
+		c->in_nulls = json_integer_value(json_object_get(j, "n")) != 0;
+		c->id = json_integer_value(i);
+		if (json_is_integer(v)) {
+			c->v.kind = V_INT;
+			c->v.i = json_integer_value(v);
+		} else if (json_is_string(v)) {
+			c->v.kind = V_TEXT;
+			c->v.s = arena_strndup(op->arena, json_string_value(v), json_string_length(v));
+			c->v.n = json_string_length(v);
+		} else {
+			c->v.kind = V_NULL;
+		}
+		ok = c->in_nulls == (c->v.kind == V_NULL);
+	}
+	json_decref(j);
+	if (ok)
+		return 0;
+bad:
+	problem_add(op->problem, "cursor", "invalid_cursor", NULL);
+	return -1;
+}
+
+static int parse_fields(struct op *op, struct list_query *q, const char *val)
+{
+	size_t count = 1;
+	for (const char *p = val; *p; p++)
+		count += *p == ',';
+	q->proj = ARENA_NEW_ARRAY(op->arena, const struct field *, count + 1);
+	q->proj[q->n_proj++] = entity_field(q->e, "id");
+	for (const char *p = val; *p;) {
+		const char *c = strchr(p, ',');
+		size_t len = c ? (size_t)(c - p) : strlen(p);
+		const struct field *f = entity_field_n(q->e, p, len);
+		if (!f || !field_visible(f)) {
+			problem_add(op->problem, "fields", "unknown_field",
+				    (const char *[]){"name", arena_strndup(op->arena, p, len), NULL});
+			return -1;
+		}
+		bool dup = false;
+		for (size_t i = 0; i < q->n_proj; i++)
+			dup |= q->proj[i] == f;
+		if (!dup)
+			q->proj[q->n_proj++] = f;
+		if (!c)
+			break;
+		p = c + 1;
+	}
+	return 0;
+}
+
+void list_projection_all(struct arena *a, struct list_query *q)
+{
+	const struct entity *e = q->e;
+	q->proj = ARENA_NEW_ARRAY(a, const struct field *, e->n_fields);
+	for (size_t i = 0; i < e->n_fields; i++)
+		if (field_visible(&e->fields[i]))
+			q->proj[q->n_proj++] = &e->fields[i];
+}
+
+static bool in_list(const char *k, const char *const *list)
+{
+	for (; list && *list; list++)
+		if (strcmp(k, *list) == 0)
+			return true;
+	return false;
+}
+
+int list_parse(struct op *op, const struct kv *params, size_t n, const char *const *skip,
+	       struct list_query *q)
+{
+	const struct entity *e = op->e;
+	const char *sort = NULL, *cursor = NULL, *search = NULL, *fields = NULL;
+	memset(q, 0, sizeof *q);
+	q->e = e;
+	q->limit = LIST_DEFAULT_LIMIT;
+	for (size_t i = 0; i < n; i++) {
+		const char *k = params[i].key, *v = params[i].value;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(params[j].key, k) == 0) {
+				problem_add(op->problem, k, "duplicate_parameter", NULL);
+				goto next;
+			}
+		if (in_list(k, skip))
+			continue;
+		if (strcmp(k, "q") == 0) {
+			search = v;
+		} else if (strcmp(k, "sort") == 0) {
+			sort = v;
+		} else if (strcmp(k, "cursor") == 0) {
+			cursor = v;
+		} else if (strcmp(k, "fields") == 0) {
+			fields = v;
+		} else if (strcmp(k, "limit") == 0) {
+			int64_t l;
+			if (!parse_int64(v, strlen(v), &l) || l < 1 || l > LIST_MAX_LIMIT) {
+				const char *p[] = {"min", "1", "max", "200", NULL};
+				problem_add(op->problem, "limit", "out_of_range", p);
+			} else {
+				q->limit = (size_t)l;
+			}
+		} else if (strcmp(k, "total") == 0) {
+			if (strcmp(v, "none") == 0)
+				q->no_total = true;
+			else if (strcmp(v, "auto") != 0)
+				problem_add(op->problem, "total", "invalid_value", NULL);
+		} else if (strcmp(k, "deleted") == 0) {
+			if (strcmp(v, "true") == 0)
+				q->deleted = true;
+			else if (strcmp(v, "false") != 0)
+				problem_add(op->problem, "deleted", "invalid_bool", NULL);
+			else
+				continue;
+			if (!op->admin)
+				return problem_set(op->problem, 403, "forbidden");
+		} else if (!in_list(k, reserved)) {
+			parse_filter(op, q, k, v);
+		}
+	next:;
+	}
+	if (search && *search) {
+		if (!utf8_valid(search, strlen(search))) {
+			problem_add(op->problem, "q", "invalid_utf8", NULL);
+		} else if (!e->searchable) {
+			problem_add(op->problem, "q", "unknown_parameter", NULL);
+		} else {
+			q->n_terms = text_search_query(search, strlen(search), q->terms,
+						       SEARCH_MAX_TERMS);
+			/* Keep the terms in the arena: a streamed export outlives this call. */
+			for (size_t i = 0; i < q->n_terms; i++) {
+				char *t = arena_strdup(op->arena, q->terms[i].token);
+				free(q->terms[i].token);
+				q->terms[i].token = t;
+			}
+		}
+	}
+	/* With a search and no explicit sort, newest first: cheap to serve from the index. */
+	const char *s = sort && *sort ? sort : q->n_terms ? "-id" : e->default_sort;
+	q->desc = s[0] == '-';
+	const char *sname = q->desc || s[0] == '+' ? s + 1 : s;
+	q->sort = entity_field(e, sname);
+	if (!q->sort || !field_visible(q->sort)) {
+		problem_add(op->problem, "sort", "unknown_field", NULL);
+		q->sort = entity_field(e, "id");
+	} else if (!field_sortable(q->sort)) {
+		problem_add(op->problem, "sort", "unsortable_field", NULL);
+	}
+	if (fields && *fields)
+		parse_fields(op, q, fields);
+	else
+		list_projection_all(op->arena, q);
+	if (cursor && *cursor && !op->problem->n_errors)
+		cursor_decode(op, q, cursor);
+	if (op->problem->n_errors)
+		return problem_set(op->problem, 400, "bad_request");
+	return 0;
+}
+
+/* Whether the sort column can hold NULL (system columns that are always set cannot). */
+static bool sort_nullable(const struct field *f)
+{
+	return !(f->flags & FF_SYSTEM) || strcmp(f->name, "owner_id") == 0 ||
+	       strcmp(f->name, "org_unit_id") == 0 || strcmp(f->name, "deleted_at") == 0 ||
+	       strcmp(f->name, "created_by") == 0 || strcmp(f->name, "updated_by") == 0;
+}
+
+/* SQLite with a search sorted by id: drive the query from the FTS index, in its own order. */
+static bool fts_driven(struct op *op, const struct list_query *q)
+{
+	return q->n_terms && db_kind(op->db) == DB_SQLITE && strcmp(q->sort->name, "id") == 0;
+}
+
+static void add_from(struct op *op, const struct list_query *q, struct sqlq *s)
+{
+	if (fts_driven(op, q))
+		sqlq_addf(s, " FROM \"%s_fts\" JOIN \"%s\" t ON t.\"id\" = \"%s_fts\".rowid", q->e->name,
+			  q->e->name, q->e->name);
+	else
+		sqlq_addf(s, " FROM \"%s\" t", q->e->name);
+}
+
+static void add_filter(struct op *op, const struct filter *flt, struct sqlq *s)
+{
+	const char *c = flt->f->name;
+	bool pg = db_kind(op->db) == DB_PG;
+	static const char *const cmp[OP__MAX] = {[OP_LT] = "<", [OP_LTE] = "<=", [OP_GT] = ">",
+						 [OP_GTE] = ">="};
+	sqlq_add(s, " AND ");
+	switch (flt->op) {
+	case OP_EQ:
+	case OP_IN:
+		if (flt->f->type == FT_MULTIENUM) {
+			/* Stored as ",a,b,": contains any of the keys. */
+			sqlq_add(s, "(");
+			for (size_t i = 0; i < flt->n_vals; i++) {
+				sqlq_addf(s, "%st.\"%s\" LIKE ", i ? " OR " : "", c);
+				const char *pat = arena_printf(op->arena, "%%,%.*s,%%",
+							       (int)flt->vals[i].n, flt->vals[i].s);
+				sqlq_text(s, pat, strlen(pat));
+			}
+			sqlq_add(s, ")");
+		} else if (flt->op == OP_EQ) {
+			sqlq_addf(s, "t.\"%s\" = ", c);
+			sqlq_value(s, &flt->vals[0]);
+		} else {
+			sqlq_addf(s, "t.\"%s\" IN (", c);
+			for (size_t i = 0; i < flt->n_vals; i++) {
+				if (i)
+					sqlq_add(s, ", ");
+				sqlq_value(s, &flt->vals[i]);
+			}
+			sqlq_add(s, ")");
+		}
+		return;
+	case OP_NE:
+		if (flt->f->type == FT_MULTIENUM) {
+			sqlq_addf(s, "(t.\"%s\" IS NULL OR t.\"%s\" NOT LIKE ", c, c);
+			const char *pat = arena_printf(op->arena, "%%,%.*s,%%", (int)flt->vals[0].n,
+						       flt->vals[0].s);
+			sqlq_text(s, pat, strlen(pat));
+			sqlq_add(s, ")");
+		} else {
+			/* Records without a value are "not equal" too. */
+			sqlq_addf(s, pg ? "t.\"%s\" IS DISTINCT FROM " : "t.\"%s\" IS NOT ", c);
+			sqlq_value(s, &flt->vals[0]);
+		}
+		return;
+	case OP_LT:
+	case OP_LTE:
+	case OP_GT:
+	case OP_GTE:
+		sqlq_addf(s, "t.\"%s\" %s ", c, cmp[flt->op]);
+		sqlq_value(s, &flt->vals[0]);
+		return;
+	case OP_LIKE:
+		/* ILIKE on PostgreSQL matches SQLite's case-insensitive LIKE. */
+		sqlq_addf(s, "t.\"%s\" %s ", c, pg ? "ILIKE" : "LIKE");
+		sqlq_text(s, flt->pattern, strlen(flt->pattern));
+		sqlq_add(s, " ESCAPE '\\'");
+		return;
+	case OP_NULL:
+		sqlq_addf(s, "t.\"%s\" IS %s", c, flt->is_null ? "NULL" : "NOT NULL");
+		return;
+	case OP__MAX:
+		break;
+	}
+}
+
+/* Everything that selects rows, without the keyset position. */
+static void add_where(struct op *op, const struct list_query *q, struct sqlq *s,
+		      struct str *match)
+{
+	sqlq_addf(s, " WHERE t.\"deleted_at\" IS %s", q->deleted ? "NOT NULL" : "NULL");
+	if (q->parent_field) {
+		sqlq_addf(s, " AND t.\"%s\" = ", q->parent_field->name);
+		sqlq_int(s, q->parent_id);
+	}
+	for (size_t i = 0; i < q->n_filters; i++)
+		add_filter(op, &q->filters[i], s);
+	if (q->n_terms) {
+		if (!match->len)
+			search_match_arg(db_kind(op->db), q->terms, q->n_terms, match);
+		const char *t = q->e->name;
+		if (fts_driven(op, q))
+			sqlq_addf(s, " AND \"%s_fts\" MATCH ", t);
+		else if (db_kind(op->db) == DB_SQLITE)
+			sqlq_addf(s, " AND t.\"id\" IN (SELECT rowid FROM \"%s_fts\" WHERE \"%s_fts\" MATCH ",
+				  t, t);
+		else
+			sqlq_add(s, " AND array_to_tsvector(string_to_array(t.\"search_tokens\", ' ')) "
+				    "@@ CAST(");
+		sqlq_text(s, match->buf, match->len);
+		if (db_kind(op->db) == DB_PG)
+			sqlq_add(s, " AS tsquery)");
+		else if (!fts_driven(op, q))
+			sqlq_add(s, ")");
+	}
+}
+
+/* Total: exact up to the cap, from the maintained row count when nothing filters. */
+static int list_total(struct op *op, const struct list_query *q, int64_t *total, bool *exact)
+{
+	int rc;
+	if (!q->n_filters && !q->n_terms && !q->deleted && !q->parent_field) {
+		const char *p[] = {q->e->name};
+		*total = 0;
+		rc = db_query_int(op->db, "SELECT live_rows FROM sys_row_counts WHERE table_name = ?",
+				  1, p, total);
+		*exact = true;
+		return rc;
+	}
+	struct sqlq s;
+	struct str match = STR_INIT;
+	sqlq_init(&s);
+	sqlq_add(&s, "SELECT count(*) FROM (SELECT 1");
+	add_from(op, q, &s);
+	add_where(op, q, &s, &match);
+	sqlq_add(&s, " LIMIT ");
+	sqlq_int(&s, op->count_cap + 1);
+	sqlq_add(&s, ") x");
+	struct db_stmt *st;
+	rc = sqlq_prepare(op->db, &s, &st);
+	if (!rc) {
+		rc = db_step(st);
+		if (rc == DB_ROW) {
+			*total = db_column_int(st, 0);
+			rc = DB_OK;
+		}
+		db_reset(st);
+	}
+	*exact = *total <= op->count_cap;
+	if (!*exact)
+		*total = op->count_cap;
+	sqlq_release(&s);
+	str_release(&match);
+	return rc;
+}
+
+struct fetch_state {
+	struct list_query *q;
+	int *cols;
+	int sort_col;
+	size_t want, given;
+	bool more;
+	list_row_fn fn;
+	void *ctx;
+	struct arena *arena;
+};
+
+void list_columns(const struct list_query *q, struct sqlq *s, int *cols, const char *prefix)
+{
+	int col = 0;
+	for (size_t i = 0; i < q->n_proj; i++) {
+		const struct field *f = q->proj[i];
+		if (i)
+			sqlq_add(s, ", ");
+		sqlq_addf(s, "%s\"%s\"", prefix, f->name);
+		if (f->type == FT_MONEY)
+			sqlq_addf(s, ", %s\"%s_currency\"", prefix, f->name);
+		cols[i] = col;
+		col += field_columns(f);
+	}
+}
+
+/* The SELECT list: the projection (id first), and the sort column if not shown. */
+static void select_list(const struct list_query *q, struct sqlq *s, int *cols, int *sort_col)
+{
+	sqlq_add(s, "SELECT ");
+	list_columns(q, s, cols, "t.");
+	*sort_col = -1;
+	int col = 0;
+	for (size_t i = 0; i < q->n_proj; i++) {
+		if (q->proj[i] == q->sort)
+			*sort_col = cols[i];
+		col = cols[i] + field_columns(q->proj[i]);
+	}
+	if (*sort_col < 0) {
+		sqlq_addf(s, ", t.\"%s\"", q->sort->name);
+		*sort_col = col;
+	}
+}
+
+/* One part of the order (NULL or non-NULL sort values), after the cursor if it lies here. */
+static int fetch_segment(struct op *op, struct fetch_state *fs, bool nulls, bool from_cursor)
+{
+	struct list_query *q = fs->q;
+	struct sqlq s;
+	struct str match = STR_INIT;
+	sqlq_init(&s);
+	select_list(q, &s, fs->cols, &fs->sort_col);
+	add_from(op, q, &s);
+	add_where(op, q, &s, &match);
+	const char *sc = q->sort->name, *dir = q->desc ? "DESC" : "ASC";
+	const char *lt = q->desc ? "<" : ">";
+	bool by_id = strcmp(sc, "id") == 0;
+	/* In the FTS-driven form the order and keyset use the FTS rowid, which it serves. */
+	char idcol[96];
+	if (fts_driven(op, q))
+		snprintf(idcol, sizeof idcol, "\"%s_fts\".rowid", q->e->name);
+	else
+		snprintf(idcol, sizeof idcol, "t.\"id\"");
+	if (sort_nullable(q->sort))
+		sqlq_addf(&s, " AND t.\"%s\" IS %s", sc, nulls ? "NULL" : "NOT NULL");
+	if (from_cursor && q->cursor.valid) {
+		if (by_id) {
+			sqlq_addf(&s, " AND %s %s ", idcol, lt);
+			sqlq_int(&s, q->cursor.id);
+		} else if (nulls) {
+			sqlq_addf(&s, " AND t.\"id\" %s ", lt);
+			sqlq_int(&s, q->cursor.id);
+		} else {
+			sqlq_addf(&s, " AND (t.\"%s\", t.\"id\") %s (", sc, lt);
+			sqlq_value(&s, &q->cursor.v);
+			sqlq_add(&s, ", ");
+			sqlq_int(&s, q->cursor.id);
+			sqlq_add(&s, ")");
+		}
+	}
+	if (by_id)
+		sqlq_addf(&s, " ORDER BY %s %s", idcol, dir);
+	else if (nulls)
+		sqlq_addf(&s, " ORDER BY t.\"id\" %s", dir);
+	else
+		sqlq_addf(&s, " ORDER BY t.\"%s\" %s, t.\"id\" %s", sc, dir, dir);
+	sqlq_add(&s, " LIMIT ");
+	sqlq_int(&s, (int64_t)(fs->want - fs->given + 1));
+
+	struct db_stmt *st;
+	int rc = sqlq_prepare(op->db, &s, &st);
+	if (rc)
+		goto out;
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (fs->given == fs->want) {
+			fs->more = true;
+			break;
+		}
+		if ((rc = fs->fn(fs->ctx, st, fs->cols)))
+			break;
+		fs->given++;
+		struct cursor *c = &q->cursor;
+		int col = fs->sort_col;
+		struct value v;
+		value_from_column(q->sort, st, &col, &v);
+		c->valid = true;
+		c->in_nulls = v.kind == V_NULL;
+		c->id = db_column_int(st, 0);
+		c->v = v;
+		if (v.kind == V_TEXT) {
+			c->v.s = arena_strndup(fs->arena, v.s, v.n);
+			c->v.currency = NULL;
+		}
+	}
+	db_reset(st);
+	if (rc == DB_ROW || rc == DB_DONE)
+		rc = DB_OK;
+out:
+	sqlq_release(&s);
+	str_release(&match);
+	return rc;
+}
+
+int list_fetch(struct op *op, struct list_query *q, size_t want, list_row_fn fn, void *ctx,
+	       bool *more)
+{
+	struct fetch_state fs = {.q = q, .want = want, .fn = fn, .ctx = ctx, .arena = op->arena};
+	fs.cols = ARENA_NEW_ARRAY(op->arena, int, q->n_proj + 1);
+	/* The id must be column 0 for the cursor; the projection always starts with it. */
+	if (q->n_proj == 0 || strcmp(q->proj[0]->name, "id") != 0)
+		BUG("projection must start with id");
+	bool nullable = sort_nullable(q->sort);
+	/* ASC puts NULLs first (as SQLite does), DESC puts them last. */
+	bool order[2] = {!q->desc, q->desc};
+	int nseg = nullable ? 2 : 1;
+	if (!nullable)
+		order[0] = false;
+	int start = 0;
+	if (q->cursor.valid && nullable && q->cursor.in_nulls != order[0])
+		start = 1;
+	int rc = DB_OK;
+	for (int i = start; i < nseg && !rc && !fs.more; i++) {
+		bool from_cursor = i == start;
+		rc = fetch_segment(op, &fs, order[i], from_cursor);
+		if (fs.given == fs.want && !fs.more && i + 1 < nseg && !rc) {
+			/* Filled exactly at a segment's end: peek whether the next one has rows. */
+			size_t saved = fs.want;
+			fs.want = fs.given;
+			rc = fetch_segment(op, &fs, order[i + 1], false);
+			fs.want = saved;
+			break;
+		}
+	}
+	*more = fs.more;
+	return rc;
+}
+
+void list_row_json(const struct list_query *q, struct db_stmt *st, const int *cols,
+		   struct str *out)
+{
+	str_addc(out, '{');
+	for (size_t i = 0; i < q->n_proj; i++) {
+		const struct field *f = q->proj[i];
+		if (i)
+			str_addc(out, ',');
+		str_addc(out, '"');
+		str_adds(out, f->name);
+		str_add(out, "\":", 2);
+		int col = cols[i];
+		struct value v;
+		value_from_column(f, st, &col, &v);
+		value_to_json(out, f, &v);
+	}
+	str_addc(out, '}');
+}
+
+struct page_ctx {
+	const struct list_query *q;
+	struct str *out;
+	size_t n;
+};
+
+static int page_row(void *ctx, struct db_stmt *st, const int *cols)
+{
+	struct page_ctx *pc = ctx;
+	if (pc->n++)
+		str_addc(pc->out, ',');
+	list_row_json(pc->q, st, cols, pc->out);
+	return 0;
+}
+
+int list_page(struct op *op, struct list_query *q, struct str *out)
+{
+	struct page_ctx pc = {.q = q, .out = out};
+	bool more = false;
+	str_adds(out, "{\"data\":[");
+	int rc = list_fetch(op, q, q->limit, page_row, &pc, &more);
+	if (rc)
+		return rc;
+	str_adds(out, "],\"next_cursor\":");
+	if (more)
+		str_add_jsons(out, cursor_encode(op->arena, q, &q->cursor));
+	else
+		str_adds(out, "null");
+	if (!q->no_total) {
+		int64_t total = 0;
+		bool exact = true;
+		if ((rc = list_total(op, q, &total, &exact)))
+			return rc;
+		str_adds(out, ",\"total\":");
+		str_add_int(out, total);
+		str_adds(out, exact ? ",\"total_exact\":true" : ",\"total_exact\":false");
+	}
+	str_addc(out, '}');
+	return 0;
+}

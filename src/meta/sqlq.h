@@ -1,0 +1,40 @@
+/*
+ * A SQL statement being assembled together with its parameters, so that text and bindings
+ * cannot drift apart. Identifiers come only from the registry; values are only ever bound.
+ */
+#ifndef SEXTANT_SQLQ_H
+#define SEXTANT_SQLQ_H
+
+#include "value.h"
+#include "core/str.h"
+#include "db/db.h"
+
+struct sqlq_param {
+	enum value_kind kind;
+	int64_t i;
+	const char *s; /* must outlive sqlq_prepare() */
+	size_t n;
+};
+
+struct sqlq {
+	struct str sql;
+	struct sqlq_param *p;
+	size_t n, cap;
+};
+
+void sqlq_init(struct sqlq *q);
+void sqlq_release(struct sqlq *q);
+/* Forget text and parameters, keep allocations. */
+void sqlq_reset(struct sqlq *q);
+void sqlq_add(struct sqlq *q, const char *sql);
+void sqlq_addf(struct sqlq *q, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Append "?" and remember the parameter. */
+void sqlq_int(struct sqlq *q, int64_t v);
+void sqlq_text(struct sqlq *q, const char *s, size_t n);
+void sqlq_null(struct sqlq *q);
+/* One "?" for the value (money: its amount only, for comparisons). */
+void sqlq_value(struct sqlq *q, const struct value *v);
+/* Prepare (cached) and bind. */
+int sqlq_prepare(struct db *db, const struct sqlq *q, struct db_stmt **out);
+
+#endif
