@@ -30,7 +30,8 @@ static int mkdir_p(const char *dir)
 
 int app_open_db(const struct config *cfg, struct db **out)
 {
-	struct db_options o = {.timeout_ms = (int)cfg->db_timeout_ms, .sqlite_sync = cfg->sqlite_sync};
+	struct db_options o = {.timeout_ms = (int)cfg->db_timeout_ms,
+	                       .sqlite_sync = cfg->sqlite_sync};
 	char path[4096];
 	if (cfg->db_url && *cfg->db_url && !config_is_pg(cfg)) {
 		log_error("--db takes a postgresql:// URL (SQLite lives in --data)");

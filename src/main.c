@@ -47,7 +47,8 @@ static void *background(void *arg)
 				char cut[TIME_ISO_LEN];
 				time_format_iso(now - 24 * 3600 * 1000LL, cut);
 				const char *p[] = {cut};
-				db_run(db, "DELETE FROM sys_idempotency WHERE created_at < ?", 1, p);
+				db_run(db, "DELETE FROM sys_idempotency WHERE created_at < ?", 1,
+				       p);
 				time_format_iso(now, cut);
 				db_run(db, "DELETE FROM sessions WHERE expires_at < ?", 1, p);
 				last_purge = now;
@@ -110,7 +111,8 @@ static int cmd_demo(struct config *cfg, int argc, char **argv)
 	bool fresh;
 	if (app_open_db(cfg, &db))
 		return 1;
-	int rc = app_prepare(cfg, db, &fresh) || app_bootstrap_admin(cfg, db) || demo_load(db, true);
+	int rc =
+	    app_prepare(cfg, db, &fresh) || app_bootstrap_admin(cfg, db) || demo_load(db, true);
 	db_close(db);
 	return rc ? 1 : 0;
 }
@@ -127,7 +129,7 @@ static int cmd_user(struct config *cfg, int argc, char **argv)
 {
 	if (argc < 3 || strcmp(argv[1], "add") != 0) {
 		fprintf(stderr, "usage: sextant user add NAME [--role ROLE] [--display-name TEXT] "
-				"--password-stdin\n");
+		                "--password-stdin\n");
 		return 2;
 	}
 	const char *name = argv[2], *role = "user", *display = NULL;
@@ -146,7 +148,7 @@ static int cmd_user(struct config *cfg, int argc, char **argv)
 	}
 	if (!from_stdin) {
 		fprintf(stderr, "sextant user add: give the password on standard input "
-				"(--password-stdin), never on the command line\n");
+		                "(--password-stdin), never on the command line\n");
 		return 2;
 	}
 	char password[1024];
@@ -176,7 +178,8 @@ static int cmd_user(struct config *cfg, int argc, char **argv)
 static int cmd_import(struct config *cfg, int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: sextant import ENTITY FILE.csv [--dry-run] [--mapping JSON]\n");
+		fprintf(stderr,
+		        "usage: sextant import ENTITY FILE.csv [--dry-run] [--mapping JSON]\n");
 		return 2;
 	}
 	struct import_options o = {.max_bytes = SIZE_MAX};
@@ -212,9 +215,15 @@ static int cmd_import(struct config *cfg, int argc, char **argv)
 			arena_init(&a, 64 * 1024);
 			struct problem p;
 			problem_init(&p, &a);
-			struct op op = {.arena = &a, .db = db, .reg = reg, .e = e, .admin = true,
-					.lang = LANG_EN, .request_id = "cli", .problem = &p,
-					.count_cap = cfg->count_cap};
+			struct op op = {.arena = &a,
+			                .db = db,
+			                .reg = reg,
+			                .e = e,
+			                .admin = true,
+			                .lang = LANG_EN,
+			                .request_id = "cli",
+			                .problem = &p,
+			                .count_cap = cfg->count_cap};
 			struct str out = STR_INIT;
 			int64_t t0 = time_mono_ns();
 			int status = import_csv(&op, fd, &o, &out);
@@ -242,7 +251,8 @@ static int cmd_generate(struct config *cfg, int argc, char **argv)
 	UNUSED(cfg);
 	long n = argc > 2 ? strtol(argv[2], NULL, 10) : 0;
 	if (argc < 3 || n <= 0 || (strcmp(argv[1], "customers") && strcmp(argv[1], "contacts"))) {
-		fprintf(stderr, "usage: sextant generate customers|contacts COUNT [SEED] > file.csv\n");
+		fprintf(stderr,
+		        "usage: sextant generate customers|contacts COUNT [SEED] > file.csv\n");
 		return 2;
 	}
 	uint64_t seed = argc > 3 ? strtoull(argv[3], NULL, 10) : 1;
@@ -261,14 +271,14 @@ static int cmd_version(struct config *cfg, int argc, char **argv)
 static int cmd_help(struct config *cfg, int argc, char **argv);
 
 static const struct command commands[] = {
-	{"serve", cmd_serve, "serve the web application and API (the default)"},
-	{"migrate", cmd_migrate, "bring the database up to date and exit"},
-	{"demo", cmd_demo, "load the demo data"},
-	{"user", cmd_user, "user add NAME [--role ROLE] --password-stdin"},
-	{"import", cmd_import, "import ENTITY FILE.csv [--dry-run] [--mapping JSON]"},
-	{"generate", cmd_generate, "generate customers|contacts COUNT [SEED]: demo CSV on stdout"},
-	{"version", cmd_version, "print the version"},
-	{"help", cmd_help, "this list"},
+    {"serve", cmd_serve, "serve the web application and API (the default)"},
+    {"migrate", cmd_migrate, "bring the database up to date and exit"},
+    {"demo", cmd_demo, "load the demo data"},
+    {"user", cmd_user, "user add NAME [--role ROLE] --password-stdin"},
+    {"import", cmd_import, "import ENTITY FILE.csv [--dry-run] [--mapping JSON]"},
+    {"generate", cmd_generate, "generate customers|contacts COUNT [SEED]: demo CSV on stdout"},
+    {"version", cmd_version, "print the version"},
+    {"help", cmd_help, "this list"},
 };
 
 static int cmd_help(struct config *cfg, int argc, char **argv)

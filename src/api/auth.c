@@ -27,8 +27,8 @@ static void set_cookie(struct req *r, const char *token, bool clear)
 {
 	char c[256];
 	snprintf(c, sizeof c, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s", SESSION_COOKIE,
-		 clear ? "" : token, http_config->cookie_secure ? "; Secure" : "",
-		 clear ? "; Max-Age=0" : "");
+	         clear ? "" : token, http_config->cookie_secure ? "; Secure" : "",
+	         clear ? "; Max-Age=0" : "");
 	resp_header(r, "Set-Cookie", c);
 }
 

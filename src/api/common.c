@@ -33,9 +33,9 @@ json_t *api_json_body(struct req *r)
 	json_t *j = json_loadb(r->body.buf, r->body.len, JSON_REJECT_DUPLICATES, &err);
 	if (!j) {
 		const char *p[] = {"line",   arena_printf(&r->arena, "%d", err.line),
-				   "column", arena_printf(&r->arena, "%d", err.column),
-				   "detail", arena_strdup(&r->arena, err.text),
-				   NULL};
+		                   "column", arena_printf(&r->arena, "%d", err.column),
+		                   "detail", arena_strdup(&r->arena, err.text),
+		                   NULL};
 		problem_add(&r->problem, "body", "invalid_json", p);
 		resp_error(r, 400, "bad_request");
 		return NULL;

@@ -56,7 +56,7 @@ void api_entity_related(struct req *r)
 			if (rc)
 				status = crud_db_error(&op, rc, "related list");
 		}
-		}
+	}
 	api_answer(r, status, &out);
 }
 

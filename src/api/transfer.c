@@ -19,13 +19,13 @@ void api_entity_export(struct req *r)
 		f = EXPORT_XLSX;
 	else if (format && strcmp(format, "csv") != 0)
 		problem_add(&r->problem, "format", "invalid_option",
-			    (const char *[]){"value", format, NULL});
+		            (const char *[]){"value", format, NULL});
 	bool names = false;
 	if (header && strcmp(header, "names") == 0)
 		names = true;
 	else if (header && strcmp(header, "labels") != 0)
 		problem_add(&r->problem, "header", "invalid_option",
-			    (const char *[]){"value", header, NULL});
+		            (const char *[]){"value", header, NULL});
 	/* The query lives in the request arena: it outlives the streamed response. */
 	struct op *op = ARENA_NEW(&r->arena, struct op);
 	req_op(r, e, op);
@@ -50,12 +50,12 @@ void api_entity_export(struct req *r)
 	resp_set(r, 200, resp);
 	char disp[256];
 	snprintf(disp, sizeof disp, "attachment; filename=\"%s.%s\"", e->name,
-		 f == EXPORT_XLSX ? "xlsx" : "csv");
+	         f == EXPORT_XLSX ? "xlsx" : "csv");
 	resp_header(r, "Content-Disposition", disp);
 	resp_header(r, "Content-Type",
-		    f == EXPORT_XLSX
-			    ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-			    : "text/csv; charset=utf-8");
+	            f == EXPORT_XLSX
+	                ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	                : "text/csv; charset=utf-8");
 	resp_header(r, "Cache-Control", "no-store");
 	resp_header(r, "X-Request-Id", r->request_id);
 }
@@ -67,7 +67,7 @@ void api_entity_import(struct req *r)
 		return;
 	const char *ct = req_header(r, "Content-Type");
 	if (!ct || (strncasecmp(ct, "text/csv", 8) != 0 &&
-		    strncasecmp(ct, "application/octet-stream", 24) != 0)) {
+	            strncasecmp(ct, "application/octet-stream", 24) != 0)) {
 		problem_set1(&r->problem, 415, "unsupported_media_type", "expected", "text/csv");
 		resp_problem(r);
 		return;

@@ -15,7 +15,7 @@ int password_hash(const char *password, char *out, size_t outlen)
 	if (outlen < crypto_pwhash_STRBYTES)
 		return -1;
 	return crypto_pwhash_str_alg(out, password, strlen(password), PWHASH_OPS, PWHASH_MEM,
-				     crypto_pwhash_ALG_ARGON2ID13);
+	                             crypto_pwhash_ALG_ARGON2ID13);
 }
 
 bool password_verify(const char *hash, const char *password)
@@ -40,7 +40,7 @@ void token_random(char out[TOKEN_TEXT_LEN])
 	unsigned char raw[32];
 	randombytes_buf(raw, sizeof raw);
 	sodium_bin2base64(out, TOKEN_TEXT_LEN, raw, sizeof raw,
-			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
 
 static void token_hash(const char *token, char out[65])
@@ -51,7 +51,7 @@ static void token_hash(const char *token, char out[65])
 }
 
 int user_add(struct db *db, const char *username, const char *display_name, const char *role,
-	     const char *password, int64_t *id)
+             const char *password, int64_t *id)
 {
 	char hash[crypto_pwhash_STRBYTES], now[TIME_ISO_LEN];
 	if (password_hash(password, hash, sizeof hash))
@@ -59,9 +59,9 @@ int user_add(struct db *db, const char *username, const char *display_name, cons
 	time_now_iso(now);
 	struct db_stmt *st;
 	int rc = db_prepare(db,
-			    "INSERT INTO users (username, display_name, password_hash, role, "
-			    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-			    &st);
+	                    "INSERT INTO users (username, display_name, password_hash, role, "
+	                    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+	                    &st);
 	if (rc)
 		return rc;
 	db_bind_texts(st, 1, username);
@@ -80,12 +80,11 @@ int user_add(struct db *db, const char *username, const char *display_name, cons
 }
 
 int user_credentials(struct db *db, struct arena *a, const char *username, int64_t *id,
-		     const char **hash)
+                     const char **hash)
 {
 	struct db_stmt *st;
-	int rc = db_prepare(db,
-			    "SELECT id, password_hash FROM users WHERE username = ? AND disabled = ?",
-			    &st);
+	int rc = db_prepare(
+	    db, "SELECT id, password_hash FROM users WHERE username = ? AND disabled = ?", &st);
 	if (rc)
 		return rc;
 	db_bind_texts(st, 1, username);
@@ -107,7 +106,7 @@ int user_count(struct db *db, int64_t *n)
 }
 
 int session_create(struct db *db, int64_t user_id, const char *ip, const char *user_agent,
-		   char token[TOKEN_TEXT_LEN], char csrf[TOKEN_TEXT_LEN])
+                   char token[TOKEN_TEXT_LEN], char csrf[TOKEN_TEXT_LEN])
 {
 	char hash[65], now[TIME_ISO_LEN], expires[TIME_ISO_LEN];
 	token_random(token);
@@ -117,10 +116,11 @@ int session_create(struct db *db, int64_t user_id, const char *ip, const char *u
 	time_format_iso(t, now);
 	time_format_iso(t + SESSION_ABSOLUTE_MS, expires);
 	struct db_stmt *st;
-	int rc = db_prepare(db,
-			    "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, "
-			    "last_seen_at, expires_at, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-			    &st);
+	int rc =
+	    db_prepare(db,
+	               "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, "
+	               "last_seen_at, expires_at, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	               &st);
 	if (rc)
 		return rc;
 	db_bind_texts(st, 1, hash);
@@ -132,7 +132,7 @@ int session_create(struct db *db, int64_t user_id, const char *ip, const char *u
 	db_bind_texts(st, 7, ip);
 	/* A user agent is only for the user's list of sessions; keep it short. */
 	db_bind_text(st, 8, user_agent ? user_agent : "",
-		     user_agent ? strnlen(user_agent, 200) : 0);
+	             user_agent ? strnlen(user_agent, 200) : 0);
 	rc = db_step(st);
 	db_reset(st);
 	return rc == DB_DONE ? DB_OK : rc;
@@ -145,11 +145,12 @@ int session_lookup(struct db *db, struct arena *a, const char *token, struct ses
 	char hash[65];
 	token_hash(token, hash);
 	struct db_stmt *st;
-	int rc = db_prepare(db,
-			    "SELECT s.user_id, s.csrf_token, s.last_seen_at, s.expires_at, u.username, "
-			    "u.display_name, u.role, u.locale, u.disabled FROM sessions s "
-			    "JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
-			    &st);
+	int rc =
+	    db_prepare(db,
+	               "SELECT s.user_id, s.csrf_token, s.last_seen_at, s.expires_at, u.username, "
+	               "u.display_name, u.role, u.locale, u.disabled FROM sessions s "
+	               "JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
+	               &st);
 	if (rc)
 		return rc;
 	db_bind_texts(st, 1, hash);
@@ -171,7 +172,8 @@ int session_lookup(struct db *db, struct arena *a, const char *token, struct ses
 		s->username = arena_strdup(a, db_column_text(st, 4, NULL));
 		s->display_name = arena_strdup(a, db_column_text(st, 5, NULL));
 		s->role = arena_strdup(a, db_column_text(st, 6, NULL));
-		s->locale = db_column_null(st, 7) ? NULL : arena_strdup(a, db_column_text(st, 7, NULL));
+		s->locale =
+		    db_column_null(st, 7) ? NULL : arena_strdup(a, db_column_text(st, 7, NULL));
 	}
 	db_reset(st);
 	if (!live)

@@ -15,9 +15,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define SESSION_COOKIE "sextant_session"
-#define TOKEN_TEXT_LEN 44 /* 32 random bytes in unpadded base64url, plus NUL */
-#define SESSION_IDLE_MS (30LL * 60 * 1000)
+#define SESSION_COOKIE      "sextant_session"
+#define TOKEN_TEXT_LEN      44 /* 32 random bytes in unpadded base64url, plus NUL */
+#define SESSION_IDLE_MS     (30LL * 60 * 1000)
 #define SESSION_ABSOLUTE_MS (12LL * 60 * 60 * 1000)
 
 struct session {
@@ -39,14 +39,14 @@ void password_dummy_verify(const char *password);
 void token_random(char out[TOKEN_TEXT_LEN]);
 
 int user_add(struct db *db, const char *username, const char *display_name, const char *role,
-	     const char *password, int64_t *id);
+             const char *password, int64_t *id);
 /* Username → id and password hash (copied into a); DB_DONE if there is no such active user. */
 int user_credentials(struct db *db, struct arena *a, const char *username, int64_t *id,
-		     const char **hash);
+                     const char **hash);
 int user_count(struct db *db, int64_t *n);
 
 int session_create(struct db *db, int64_t user_id, const char *ip, const char *user_agent,
-		   char token[TOKEN_TEXT_LEN], char csrf[TOKEN_TEXT_LEN]);
+                   char token[TOKEN_TEXT_LEN], char csrf[TOKEN_TEXT_LEN]);
 /* DB_OK with *s filled, DB_DONE if the token names no live session. */
 int session_lookup(struct db *db, struct arena *a, const char *token, struct session *s);
 int session_delete(struct db *db, const char *token);

@@ -18,29 +18,45 @@ struct opt {
 	const char *help;
 };
 
-#define O(f, e, t, field, h) {f, e, t, offsetof(struct config, field), h}
+#define O(f, e, t, field, h)                               \
+	{                                                  \
+		f, e, t, offsetof(struct config, field), h \
+	}
 static const struct opt opts[] = {
-	O("data", "SEXTANT_DATA", OPT_STRING, data_dir, "folder for the SQLite database and local files (default ./data)"),
-	O("db", "SEXTANT_DB", OPT_STRING, db_url, "postgresql:// URL (libpq multi-host allowed); empty: SQLite"),
-	O("listen", "SEXTANT_LISTEN", OPT_STRING, listen, "address:port to serve on (default 127.0.0.1:8080)"),
-	O("web", "SEXTANT_WEB", OPT_STRING, web_dir, "folder of the built web application (default web/dist)"),
-	O("no-demo", "SEXTANT_NO_DEMO", OPT_BOOL, no_demo, "do not load demo data into an empty database"),
-	O("log-level", "SEXTANT_LOG_LEVEL", OPT_STRING, log_level, "error, warn, info (default) or debug"),
-	O("workers", "SEXTANT_WORKERS", OPT_LONG, workers, "HTTP worker threads (default: 2 per core)"),
-	O("body-limit", "SEXTANT_BODY_LIMIT", OPT_LONG, body_limit, "largest JSON request body in bytes (default 1048576)"),
-	O("import-limit", "SEXTANT_IMPORT_LIMIT", OPT_LONG, import_limit, "largest import file in bytes (default 268435456)"),
-	O("count-cap", "SEXTANT_COUNT_CAP", OPT_LONG, count_cap, "list totals are exact up to this many rows (default 10000)"),
-	O("db-timeout", "SEXTANT_DB_TIMEOUT", OPT_LONG, db_timeout_ms, "deadline of one database statement in ms (default 10000)"),
-	O("shutdown-timeout", "SEXTANT_SHUTDOWN_TIMEOUT", OPT_LONG, shutdown_ms, "ms SIGTERM waits for requests in flight (default 20000)"),
-	O("cookie-secure", "SEXTANT_COOKIE_SECURE", OPT_BOOL, cookie_secure, "mark cookies Secure (serve behind HTTPS)"),
-	O("sqlite-sync", "SEXTANT_SQLITE_SYNC", OPT_STRING, sqlite_sync, "SQLite synchronous mode: FULL (default) or NORMAL"),
+    O("data", "SEXTANT_DATA", OPT_STRING, data_dir,
+      "folder for the SQLite database and local files (default ./data)"),
+    O("db", "SEXTANT_DB", OPT_STRING, db_url,
+      "postgresql:// URL (libpq multi-host allowed); empty: SQLite"),
+    O("listen", "SEXTANT_LISTEN", OPT_STRING, listen,
+      "address:port to serve on (default 127.0.0.1:8080)"),
+    O("web", "SEXTANT_WEB", OPT_STRING, web_dir,
+      "folder of the built web application (default web/dist)"),
+    O("no-demo", "SEXTANT_NO_DEMO", OPT_BOOL, no_demo,
+      "do not load demo data into an empty database"),
+    O("log-level", "SEXTANT_LOG_LEVEL", OPT_STRING, log_level,
+      "error, warn, info (default) or debug"),
+    O("workers", "SEXTANT_WORKERS", OPT_LONG, workers, "HTTP worker threads (default: 2 per core)"),
+    O("body-limit", "SEXTANT_BODY_LIMIT", OPT_LONG, body_limit,
+      "largest JSON request body in bytes (default 1048576)"),
+    O("import-limit", "SEXTANT_IMPORT_LIMIT", OPT_LONG, import_limit,
+      "largest import file in bytes (default 268435456)"),
+    O("count-cap", "SEXTANT_COUNT_CAP", OPT_LONG, count_cap,
+      "list totals are exact up to this many rows (default 10000)"),
+    O("db-timeout", "SEXTANT_DB_TIMEOUT", OPT_LONG, db_timeout_ms,
+      "deadline of one database statement in ms (default 10000)"),
+    O("shutdown-timeout", "SEXTANT_SHUTDOWN_TIMEOUT", OPT_LONG, shutdown_ms,
+      "ms SIGTERM waits for requests in flight (default 20000)"),
+    O("cookie-secure", "SEXTANT_COOKIE_SECURE", OPT_BOOL, cookie_secure,
+      "mark cookies Secure (serve behind HTTPS)"),
+    O("sqlite-sync", "SEXTANT_SQLITE_SYNC", OPT_STRING, sqlite_sync,
+      "SQLite synchronous mode: FULL (default) or NORMAL"),
 };
 #undef O
 
 static bool parse_bool(const char *v)
 {
 	return !(strcmp(v, "0") == 0 || strcmp(v, "false") == 0 || strcmp(v, "no") == 0 ||
-		 strcmp(v, "off") == 0 || v[0] == '\0');
+	         strcmp(v, "off") == 0 || v[0] == '\0');
 }
 
 static int set_opt(struct config *c, const struct opt *o, const char *v, const char *source)
@@ -59,7 +75,7 @@ static int set_opt(struct config *c, const struct opt *o, const char *v, const c
 		long n = strtol(v, &end, 10);
 		if (errno || *end || end == v || n < 0) {
 			fprintf(stderr, "sextant: %s '%s' needs a whole number, not '%s'\n", source,
-				o->flag, v);
+			        o->flag, v);
 			return -1;
 		}
 		*(long *)field = n;
@@ -76,17 +92,17 @@ void config_defaults(struct config *c)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	*c = (struct config){
-		.data_dir = xstrdup("data"),
-		.listen = xstrdup("127.0.0.1:8080"),
-		.log_level = xstrdup("info"),
-		.web_dir = xstrdup("web/dist"),
-		.workers = ncpu > 0 ? ncpu * 2 : 4,
-		.body_limit = 1L << 20,
-		.import_limit = 256L << 20,
-		.count_cap = 10000,
-		.db_timeout_ms = 10000,
-		.shutdown_ms = 20000,
-		.sqlite_sync = xstrdup("FULL"),
+	    .data_dir = xstrdup("data"),
+	    .listen = xstrdup("127.0.0.1:8080"),
+	    .log_level = xstrdup("info"),
+	    .web_dir = xstrdup("web/dist"),
+	    .workers = ncpu > 0 ? ncpu * 2 : 4,
+	    .body_limit = 1L << 20,
+	    .import_limit = 256L << 20,
+	    .count_cap = 10000,
+	    .db_timeout_ms = 10000,
+	    .shutdown_ms = 20000,
+	    .sqlite_sync = xstrdup("FULL"),
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(opts); i++) {
 		const char *v = getenv(opts[i].env);
@@ -144,7 +160,7 @@ void config_usage(void)
 bool config_is_pg(const struct config *c)
 {
 	return c->db_url && (strncmp(c->db_url, "postgresql://", 13) == 0 ||
-			     strncmp(c->db_url, "postgres://", 11) == 0);
+	                     strncmp(c->db_url, "postgres://", 11) == 0);
 }
 
 const char *config_sqlite_path(const struct config *c, char *buf, size_t n)

@@ -63,7 +63,8 @@ int csv_open(struct csv_reader *r, int fd, size_t max_bytes)
 
 void csv_rewind(struct csv_reader *r)
 {
-	r->pos = r->len >= 3 && memcmp(r->buf, "\xef\xbb\xbf", 3) == 0 ? 3 : 0; /* byte-order mark */
+	r->pos =
+	    r->len >= 3 && memcmp(r->buf, "\xef\xbb\xbf", 3) == 0 ? 3 : 0; /* byte-order mark */
 	r->line = r->next_line = 1;
 	r->error = NULL;
 }
@@ -168,7 +169,7 @@ void csv_close(struct csv_reader *r)
 bool csv_formula_like(const char *s, size_t n)
 {
 	return n && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
-		     s[0] == '\r');
+	             s[0] == '\r');
 }
 
 void csv_add_cell(struct str *out, const char *s, size_t n, bool neutralise)

@@ -16,14 +16,14 @@ struct csv_reader {
 	char *buf; /* the whole input: the file mapped, or its UTF-8 conversion */
 	size_t len, pos;
 	bool mapped;
-	struct str field;   /* the current record's fields, NUL-separated */
-	size_t *offsets;    /* start of each field in `field` */
+	struct str field; /* the current record's fields, NUL-separated */
+	size_t *offsets;  /* start of each field in `field` */
 	size_t *lengths;
 	size_t n_fields, cap_fields;
-	int64_t line;       /* line where the current record starts (1-based) */
-	int64_t next_line;  /* line of the first unread byte */
-	const char *error;  /* set when the input is malformed */
-	bool converted;     /* the input was GB18030 and has been converted */
+	int64_t line;      /* line where the current record starts (1-based) */
+	int64_t next_line; /* line of the first unread byte */
+	const char *error; /* set when the input is malformed */
+	bool converted;    /* the input was GB18030 and has been converted */
 };
 
 /*

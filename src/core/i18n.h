@@ -27,7 +27,7 @@ const char *label_get(const struct label *l, enum lang lang);
  * (NULL-terminated name, value pairs). An unknown code gives the code itself.
  */
 const char *i18n_message(struct arena *a, enum lang lang, const char *code,
-			 const char *const *params);
+                         const char *const *params);
 /* The catalogue has a message for this code. */
 int i18n_has(const char *code);
 

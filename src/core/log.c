@@ -9,10 +9,10 @@
 enum log_level log_threshold = LOG_INFO;
 
 static const char *const level_names[LOG__MAX] = {
-	[LOG_ERROR] = "error",
-	[LOG_WARN] = "warn",
-	[LOG_INFO] = "info",
-	[LOG_DEBUG] = "debug",
+    [LOG_ERROR] = "error",
+    [LOG_WARN] = "warn",
+    [LOG_INFO] = "info",
+    [LOG_DEBUG] = "debug",
 };
 
 int log_level_parse(const char *name)

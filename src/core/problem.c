@@ -18,7 +18,7 @@ int problem_set(struct problem *p, int status, const char *code)
 }
 
 int problem_set1(struct problem *p, int status, const char *code, const char *name,
-		 const char *value)
+                 const char *value)
 {
 	problem_set(p, status, code);
 	p->params[0] = name;
@@ -27,7 +27,7 @@ int problem_set1(struct problem *p, int status, const char *code, const char *na
 }
 
 void problem_add_row(struct problem *p, int64_t row, const char *field, const char *code,
-		     const char *const *params)
+                     const char *const *params)
 {
 	if (p->n_errors == p->cap) {
 		size_t cap = p->cap ? p->cap * 2 : 8;
@@ -49,8 +49,7 @@ void problem_add_row(struct problem *p, int64_t row, const char *field, const ch
 	}
 }
 
-void problem_add(struct problem *p, const char *field, const char *code,
-		 const char *const *params)
+void problem_add(struct problem *p, const char *field, const char *code, const char *const *params)
 {
 	problem_add_row(p, 0, field, code, params);
 }
@@ -98,7 +97,8 @@ void problem_render(const struct problem *p, enum lang lang, struct str *out)
 		const struct problem_error *e = &p->errors[0];
 		str_adds(out, ",\"detail\":");
 		const char *msg = i18n_message(p->arena, lang, e->code, e->params);
-		str_add_jsons(out, e->field ? arena_printf(p->arena, "%s: %s", e->field, msg) : msg);
+		str_add_jsons(out,
+		              e->field ? arena_printf(p->arena, "%s: %s", e->field, msg) : msg);
 		str_adds(out, ",\"errors\":");
 		problem_render_errors(p, lang, out);
 	}

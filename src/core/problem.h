@@ -34,12 +34,11 @@ void problem_init(struct problem *p, struct arena *a);
 /* Set the overall status and code (keeps earlier field errors); returns -1. */
 int problem_set(struct problem *p, int status, const char *code);
 int problem_set1(struct problem *p, int status, const char *code, const char *name,
-		 const char *value);
+                 const char *value);
 /* Add one field error (params: NULL-terminated name, value pairs; may be NULL). */
-void problem_add(struct problem *p, const char *field, const char *code,
-		 const char *const *params);
+void problem_add(struct problem *p, const char *field, const char *code, const char *const *params);
 void problem_add_row(struct problem *p, int64_t row, const char *field, const char *code,
-		     const char *const *params);
+                     const char *const *params);
 void problem_render(const struct problem *p, enum lang lang, struct str *out);
 /* The error entries alone, as a JSON array (the import report uses them). */
 void problem_render_errors(const struct problem *p, enum lang lang, struct str *out);

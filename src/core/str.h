@@ -20,13 +20,16 @@
 struct str {
 	char *buf;
 	size_t len;
-	size_t cap; /* 0 while buf points at the shared empty string */
-	size_t max; /* 0: no cap; otherwise the largest len allowed */
+	size_t cap;  /* 0 while buf points at the shared empty string */
+	size_t max;  /* 0: no cap; otherwise the largest len allowed */
 	bool toobig; /* sticky: an append was refused because of max */
 };
 
 extern char str_empty_[1];
-#define STR_INIT {.buf = str_empty_}
+#define STR_INIT                  \
+	{                         \
+		.buf = str_empty_ \
+	}
 
 void str_init(struct str *s, size_t hint);
 /* Free the buffer and return to the empty state. */

@@ -36,7 +36,8 @@ static struct strset_slot *find(const struct strset *s, const char *key, size_t 
 {
 	size_t i = h & (s->cap - 1);
 	while (s->slots[i].key) {
-		if (s->slots[i].hash == h && s->slots[i].n == n && memcmp(s->slots[i].key, key, n) == 0)
+		if (s->slots[i].hash == h && s->slots[i].n == n &&
+		    memcmp(s->slots[i].key, key, n) == 0)
 			return &s->slots[i];
 		i = (i + 1) & (s->cap - 1);
 	}

@@ -67,10 +67,10 @@ static bool has_han(const char *s, size_t n)
 void text_fold(struct str *out, const char *s, size_t n)
 {
 	utf8proc_uint8_t *folded = NULL;
-	utf8proc_ssize_t len = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &folded,
-					    UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
-						    UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK |
-						    UTF8PROC_IGNORE | UTF8PROC_STRIPCC);
+	utf8proc_ssize_t len =
+	    utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &folded,
+	                 UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
+	                     UTF8PROC_STRIPMARK | UTF8PROC_IGNORE | UTF8PROC_STRIPCC);
 	if (len < 0) {
 		/* Invalid UTF-8 never gets this far (requests are checked); keep what we have. */
 		str_add(out, s, n);

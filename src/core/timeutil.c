@@ -18,7 +18,8 @@ int64_t time_mono_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* Howard Hinnant's days_from_civil / civil_from_days: exact for the proleptic Gregorian calendar. */
+/* Howard Hinnant's days_from_civil / civil_from_days: exact for the proleptic Gregorian calendar.
+ */
 int64_t time_days_from_civil(int y, int m, int d)
 {
 	y -= m <= 2;
@@ -51,8 +52,8 @@ void time_format_iso(int64_t ms, char out[TIME_ISO_LEN])
 	int y, m, d;
 	civil_from_days(days, &y, &m, &d);
 	char buf[64]; /* roomier than needed so the compiler can see nothing is cut */
-	snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", (y % 10000 + 10000) % 10000,
-		 m, d, sod / 3600, sod / 60 % 60, sod % 60, msec);
+	snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+	         (y % 10000 + 10000) % 10000, m, d, sod / 3600, sod / 60 % 60, sod % 60, msec);
 	memcpy(out, buf, TIME_ISO_LEN - 1);
 	out[TIME_ISO_LEN - 1] = '\0';
 }
@@ -130,9 +131,10 @@ bool time_parse_datetime(const char *s, size_t n, int64_t *ms)
 			if (n - i == 2 && digits(s + i, 2, &oh)) {
 				i += 2; /* PostgreSQL prints "+00" */
 			} else if (n - i == 5 && s[i + 2] == ':' && digits(s + i, 2, &oh) &&
-				   digits(s + i + 3, 2, &om)) {
+			           digits(s + i + 3, 2, &om)) {
 				i += 5;
-			} else if (n - i == 4 && digits(s + i, 2, &oh) && digits(s + i + 2, 2, &om)) {
+			} else if (n - i == 4 && digits(s + i, 2, &oh) &&
+			           digits(s + i + 2, 2, &om)) {
 				i += 4;
 			} else {
 				return false;

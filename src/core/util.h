@@ -8,7 +8,7 @@
 #include <string.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define UNUSED(x) ((void)(x))
+#define UNUSED(x)     ((void)(x))
 
 /* Print a message and abort: for out-of-memory and broken invariants only. */
 _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

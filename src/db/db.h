@@ -44,8 +44,8 @@ struct db_stmt;
 
 struct db_options {
 	enum db_kind kind;
-	const char *target;     /* SQLite file path, or PostgreSQL URL / conninfo */
-	int timeout_ms;         /* deadline of one statement */
+	const char *target;      /* SQLite file path, or PostgreSQL URL / conninfo */
+	int timeout_ms;          /* deadline of one statement */
 	const char *sqlite_sync; /* "FULL" or "NORMAL" */
 };
 

@@ -30,7 +30,7 @@ extern const struct db_driver db_sqlite_driver;
 extern const struct db_driver db_pg_driver;
 
 #define DB_CACHE_BUCKETS 512
-#define DB_CACHE_MAX 384
+#define DB_CACHE_MAX     384
 
 struct db {
 	const struct db_driver *drv;

@@ -78,7 +78,7 @@ static int map_result_error(struct db *db, const PGresult *r)
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	const char *msg = r ? PQresultErrorMessage(r) : PQerrorMessage(PGC(db)->conn);
 	db_set_error(db, "postgresql: %s [%s]", msg && *msg ? msg : "no result",
-		     state ? state : "-");
+	             state ? state : "-");
 	db->errcol[0] = '\0';
 	if (PQstatus(PGC(db)->conn) == CONNECTION_BAD) {
 		PGC(db)->broken = true;
@@ -198,13 +198,18 @@ static int pg_connect(struct db *db)
 {
 	struct pgconn *c = PGC(db);
 	/* Our defaults come before the URL so that settings in the URL win. */
-	const char *keys[] = {"connect_timeout", "keepalives_idle", "keepalives_interval",
-			      "keepalives_count", "fallback_application_name", "dbname", NULL};
+	const char *keys[] = {"connect_timeout",
+	                      "keepalives_idle",
+	                      "keepalives_interval",
+	                      "keepalives_count",
+	                      "fallback_application_name",
+	                      "dbname",
+	                      NULL};
 	const char *vals[] = {"5", "10", "5", "3", "sextant", c->target, NULL};
 	c->conn = PQconnectdbParams(keys, vals, 1);
 	if (!c->conn || PQstatus(c->conn) != CONNECTION_OK) {
 		db_set_error(db, "postgresql: cannot connect: %s",
-			     c->conn ? PQerrorMessage(c->conn) : "out of memory");
+		             c->conn ? PQerrorMessage(c->conn) : "out of memory");
 		PQfinish(c->conn);
 		c->conn = NULL;
 		c->broken = true;
@@ -217,9 +222,9 @@ static int pg_connect(struct db *db)
 	/* Times are exchanged in UTC and ISO form whatever the server's defaults; the server
 	 * ends statements that outlive our deadline even if we have gone. */
 	snprintf(setup, sizeof setup,
-		 "SET TimeZone='UTC'; SET DateStyle='ISO, YMD'; SET statement_timeout=%d;"
-		 "SET idle_in_transaction_session_timeout=%d",
-		 db->timeout_ms, db->timeout_ms * 6);
+	         "SET TimeZone='UTC'; SET DateStyle='ISO, YMD'; SET statement_timeout=%d;"
+	         "SET idle_in_transaction_session_timeout=%d",
+	         db->timeout_ms, db->timeout_ms * 6);
 	if (!PQsendQuery(c->conn, setup))
 		return map_result_error(db, NULL);
 	PGresult *r;
@@ -323,8 +328,7 @@ static void pg_finalize(struct db_stmt *st)
 	/* Server-side statements live as long as the connection; the cache bounds them. A
 	 * statement evicted from the cache is deallocated so the server's set stays bounded too. */
 	struct pgconn *c = PGC(st->db);
-	if (c && c->conn && !c->broken && s->generation == c->generation &&
-	    !PQisBusy(c->conn)) {
+	if (c && c->conn && !c->broken && s->generation == c->generation && !PQisBusy(c->conn)) {
 		char sql[40];
 		snprintf(sql, sizeof sql, "DEALLOCATE %s", s->name);
 		if (PQsendQuery(c->conn, sql)) {
@@ -386,8 +390,8 @@ static int pg_execute(struct db_stmt *st)
 		return rc;
 	if (s->generation != c->generation && (rc = server_prepare(st)))
 		return rc;
-	if (!PQsendQueryPrepared(c->conn, s->name, s->nparams, (const char *const *)s->values,
-				 NULL, NULL, 0))
+	if (!PQsendQueryPrepared(c->conn, s->name, s->nparams, (const char *const *)s->values, NULL,
+	                         NULL, 0))
 		return map_result_error(db, NULL);
 	PGresult *r;
 	rc = pg_wait(db, &r);
@@ -517,23 +521,23 @@ static bool pg_in_transaction(struct db *db)
 }
 
 const struct db_driver db_pg_driver = {
-	.open = pg_open,
-	.close = pg_close,
-	.prepare = pg_prepare,
-	.finalize = pg_finalize,
-	.bind_int = pg_bind_int,
-	.bind_double = pg_bind_double,
-	.bind_text = pg_bind_text,
-	.bind_null = pg_bind_null,
-	.step = pg_step,
-	.column_count = pg_column_count,
-	.column_name = pg_column_name,
-	.column_null = pg_column_null,
-	.column_int = pg_column_int,
-	.column_double = pg_column_double,
-	.column_text = pg_column_text,
-	.reset = pg_reset,
-	.exec = pg_exec,
-	.changes = pg_changes,
-	.in_transaction = pg_in_transaction,
+    .open = pg_open,
+    .close = pg_close,
+    .prepare = pg_prepare,
+    .finalize = pg_finalize,
+    .bind_int = pg_bind_int,
+    .bind_double = pg_bind_double,
+    .bind_text = pg_bind_text,
+    .bind_null = pg_bind_null,
+    .step = pg_step,
+    .column_count = pg_column_count,
+    .column_name = pg_column_name,
+    .column_null = pg_column_null,
+    .column_int = pg_column_int,
+    .column_double = pg_column_double,
+    .column_text = pg_column_text,
+    .reset = pg_reset,
+    .exec = pg_exec,
+    .changes = pg_changes,
+    .in_transaction = pg_in_transaction,
 };

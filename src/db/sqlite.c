@@ -54,12 +54,13 @@ static int map_error(struct db *db, int rc)
 static int lite_open(struct db *db, const struct db_options *o, char **err)
 {
 	struct lite *l = xcalloc(1, sizeof *l);
-	int rc = sqlite3_open_v2(o->target, &l->h,
-				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	int rc =
+	    sqlite3_open_v2(o->target, &l->h,
+	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		char buf[512];
 		snprintf(buf, sizeof buf, "cannot open '%s': %s", o->target,
-			 l->h ? sqlite3_errmsg(l->h) : sqlite3_errstr(rc));
+		         l->h ? sqlite3_errmsg(l->h) : sqlite3_errstr(rc));
 		*err = xstrdup(buf);
 		sqlite3_close(l->h);
 		free(l);
@@ -69,15 +70,15 @@ static int lite_open(struct db *db, const struct db_options *o, char **err)
 	sqlite3_extended_result_codes(l->h, 1);
 	sqlite3_busy_timeout(l->h, o->timeout_ms > 0 ? o->timeout_ms : 10000);
 	sqlite3_progress_handler(l->h, 4000, on_progress, l);
-	const char *sync = o->sqlite_sync && strcmp(o->sqlite_sync, "NORMAL") == 0 ? "NORMAL"
-										    : "FULL";
+	const char *sync =
+	    o->sqlite_sync && strcmp(o->sqlite_sync, "NORMAL") == 0 ? "NORMAL" : "FULL";
 	char pragmas[512];
 	/* WAL lets readers run beside the writer. mmap keeps hot pages out of the heap (T10).
 	 * synchronous=FULL makes every acknowledged commit survive a power cut. */
 	snprintf(pragmas, sizeof pragmas,
-		 "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA foreign_keys=ON;"
-		 "PRAGMA temp_store=MEMORY; PRAGMA mmap_size=1073741824; PRAGMA cache_size=-16384;",
-		 sync);
+	         "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA foreign_keys=ON;"
+	         "PRAGMA temp_store=MEMORY; PRAGMA mmap_size=1073741824; PRAGMA cache_size=-16384;",
+	         sync);
 	char *msg = NULL;
 	if (sqlite3_exec(l->h, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
 		char buf[512];
@@ -105,8 +106,8 @@ static void lite_close(struct db *db)
 static int lite_prepare(struct db_stmt *st)
 {
 	sqlite3_stmt *s = NULL;
-	int rc = sqlite3_prepare_v3(LITE(st->db)->h, st->sql, -1, SQLITE_PREPARE_PERSISTENT, &s,
-				    NULL);
+	int rc =
+	    sqlite3_prepare_v3(LITE(st->db)->h, st->sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL);
 	if (rc != SQLITE_OK)
 		return map_error(st->db, rc);
 	st->impl = s;
@@ -210,23 +211,23 @@ static bool lite_in_transaction(struct db *db)
 }
 
 const struct db_driver db_sqlite_driver = {
-	.open = lite_open,
-	.close = lite_close,
-	.prepare = lite_prepare,
-	.finalize = lite_finalize,
-	.bind_int = lite_bind_int,
-	.bind_double = lite_bind_double,
-	.bind_text = lite_bind_text,
-	.bind_null = lite_bind_null,
-	.step = lite_step,
-	.column_count = lite_column_count,
-	.column_name = lite_column_name,
-	.column_null = lite_column_null,
-	.column_int = lite_column_int,
-	.column_double = lite_column_double,
-	.column_text = lite_column_text,
-	.reset = lite_reset,
-	.exec = lite_exec,
-	.changes = lite_changes,
-	.in_transaction = lite_in_transaction,
+    .open = lite_open,
+    .close = lite_close,
+    .prepare = lite_prepare,
+    .finalize = lite_finalize,
+    .bind_int = lite_bind_int,
+    .bind_double = lite_bind_double,
+    .bind_text = lite_bind_text,
+    .bind_null = lite_bind_null,
+    .step = lite_step,
+    .column_count = lite_column_count,
+    .column_name = lite_column_name,
+    .column_null = lite_column_null,
+    .column_int = lite_column_int,
+    .column_double = lite_column_double,
+    .column_text = lite_column_text,
+    .reset = lite_reset,
+    .exec = lite_exec,
+    .changes = lite_changes,
+    .in_transaction = lite_in_transaction,
 };

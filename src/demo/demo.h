@@ -18,6 +18,6 @@ int demo_load(struct db *db, bool verbose);
 int demo_generate_csv(FILE *out, const char *entity, long n, uint64_t seed);
 /* The same, with contacts referring to the given customer ids. */
 int demo_generate_csv_ids(FILE *out, const char *entity, long n, uint64_t seed,
-			  const int64_t *customer_ids, size_t n_ids);
+                          const int64_t *customer_ids, size_t n_ids);
 
 #endif

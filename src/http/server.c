@@ -21,8 +21,8 @@
 #include <unistd.h>
 
 const char *const http_method_names[M__MAX] = {
-	[M_GET] = "GET",     [M_HEAD] = "HEAD",	    [M_POST] = "POST",	     [M_PUT] = "PUT",
-	[M_PATCH] = "PATCH", [M_DELETE] = "DELETE", [M_OPTIONS] = "OPTIONS",
+    [M_GET] = "GET",     [M_HEAD] = "HEAD",     [M_POST] = "POST",       [M_PUT] = "PUT",
+    [M_PATCH] = "PATCH", [M_DELETE] = "DELETE", [M_OPTIONS] = "OPTIONS",
 };
 
 const struct config *http_config;
@@ -40,13 +40,13 @@ struct db *req_db(struct req *r)
 		return r->db;
 	if (!thread_db) {
 		struct db_options o = {
-			.kind = config_is_pg(http_config) ? DB_PG : DB_SQLITE,
-			.timeout_ms = (int)http_config->db_timeout_ms,
-			.sqlite_sync = http_config->sqlite_sync,
+		    .kind = config_is_pg(http_config) ? DB_PG : DB_SQLITE,
+		    .timeout_ms = (int)http_config->db_timeout_ms,
+		    .sqlite_sync = http_config->sqlite_sync,
 		};
 		char path[4096];
 		o.target = o.kind == DB_PG ? http_config->db_url
-					   : config_sqlite_path(http_config, path, sizeof path);
+		                           : config_sqlite_path(http_config, path, sizeof path);
 		char *err = NULL;
 		if (db_open(&o, &thread_db, &err)) {
 			log_error("cannot open a database connection: %s", err ? err : "?");
@@ -81,7 +81,7 @@ const char *req_query(struct req *r, const char *name)
 const char *req_ip(struct req *r)
 {
 	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	    MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	static _Thread_local char buf[INET6_ADDRSTRLEN];
 	buf[0] = '\0';
 	if (!ci || !ci->client_addr)
@@ -89,10 +89,10 @@ const char *req_ip(struct req *r)
 	const struct sockaddr *sa = ci->client_addr;
 	if (sa->sa_family == AF_INET)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
-			  sizeof buf);
+		          sizeof buf);
 	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf,
-			  sizeof buf);
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+		          buf, sizeof buf);
 	return buf;
 }
 
@@ -134,7 +134,7 @@ static void resp_buffer(struct req *r, int status, const char *type, struct str 
 	size_t len;
 	char *buf = str_detach(body, &len);
 	struct MHD_Response *resp =
-		MHD_create_response_from_buffer_with_free_callback(len, buf, free);
+	    MHD_create_response_from_buffer_with_free_callback(len, buf, free);
 	if (!resp)
 		die("cannot create a response");
 	resp_set(r, status, resp);
@@ -248,7 +248,7 @@ static const struct route *route_find(struct req *r, struct str *allowed)
 }
 
 static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
-				     const char *value)
+                                     const char *value)
 {
 	UNUSED(kind);
 	struct req *r = cls;
@@ -280,7 +280,7 @@ static struct req *req_new(struct MHD_Connection *conn, const char *url, const c
 	r->path = arena_strdup(&r->arena, url);
 	uint64_t n = atomic_fetch_add(&request_counter, 1);
 	snprintf(r->request_id, sizeof r->request_id, "%08llx%08llx",
-		 (unsigned long long)request_id_base, (unsigned long long)n);
+	         (unsigned long long)request_id_base, (unsigned long long)n);
 	problem_init(&r->problem, &r->arena);
 	r->lang = lang_negotiate(req_header(r, "Accept-Language"));
 	return r;
@@ -346,7 +346,8 @@ static bool content_type_is(struct req *r, const char *want)
 {
 	const char *ct = req_header(r, "Content-Type");
 	size_t n = strlen(want);
-	return ct && strncasecmp(ct, want, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+	return ct && strncasecmp(ct, want, n) == 0 &&
+	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
 /* Everything that can be decided before the body arrives; false if answered already. */
@@ -400,7 +401,7 @@ static bool admit(struct req *r)
 		}
 		if ((f & RF_BODY_JSON) && !content_type_is(r, "application/json")) {
 			problem_set1(&r->problem, 415, "unsupported_media_type", "expected",
-				     "application/json");
+			             "application/json");
 			resp_problem(r);
 			return false;
 		}
@@ -462,8 +463,8 @@ static enum MHD_Result queue(struct req *r)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-				  const char *method, const char *version, const char *upload,
-				  size_t *upload_size, void **con_cls)
+                                  const char *method, const char *version, const char *upload,
+                                  size_t *upload_size, void **con_cls)
 {
 	UNUSED(cls);
 	UNUSED(version);
@@ -496,14 +497,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	r->route->fn(r);
 	if (r->db && db_in_transaction(r->db)) {
 		/* A handler must never leave a transaction open on the shared connection. */
-		log_error("transaction left open by '%s' (request %s)", r->route->name, r->request_id);
+		log_error("transaction left open by '%s' (request %s)", r->route->name,
+		          r->request_id);
 		db_rollback(r->db);
 	}
 	return queue(r);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
-			 enum MHD_RequestTerminationCode toe)
+                         enum MHD_RequestTerminationCode toe)
 {
 	UNUSED(cls);
 	UNUSED(conn);
@@ -516,11 +518,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
 		log_debug("request %s ended early (%d)", r->request_id, (int)toe);
 	if (r->status >= 500)
-		log_warn("%s %s -> %d in %.1f ms (request %s)", http_method_names[r->method % M__MAX],
-			 r->path, r->status, (double)ns / 1e6, r->request_id);
+		log_warn("%s %s -> %d in %.1f ms (request %s)",
+		         http_method_names[r->method % M__MAX], r->path, r->status,
+		         (double)ns / 1e6, r->request_id);
 	else
 		log_debug("%s %s -> %d in %.3f ms", http_method_names[r->method % M__MAX], r->path,
-			  r->status, (double)ns / 1e6);
+		          r->status, (double)ns / 1e6);
 	req_free(r);
 	*con_cls = NULL;
 }
@@ -569,12 +572,12 @@ int http_serve(const struct config *cfg, const struct route *table, size_t n)
 	}
 	unsigned workers = cfg->workers > 0 ? (unsigned)cfg->workers : 2;
 	struct MHD_Daemon *d = MHD_start_daemon(
-		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-		on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-		MHD_OPTION_THREAD_POOL_SIZE, workers, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-		NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_CONNECTION_LIMIT,
-		(unsigned)4000, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_END);
+	    MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+	    on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	    MHD_OPTION_THREAD_POOL_SIZE, workers, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_CONNECTION_LIMIT,
+	    (unsigned)4000, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_END);
 	if (!d) {
 		log_error("cannot listen on %s: %s", cfg->listen, strerror(errno));
 		return -1;
@@ -600,7 +603,7 @@ int http_serve(const struct config *cfg, const struct route *table, size_t n)
 	int64_t deadline = time_mono_ns() + cfg->shutdown_ms * 1000000LL;
 	for (;;) {
 		const union MHD_DaemonInfo *ci =
-			MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		    MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
 		if (!ci || ci->num_connections == 0 || time_mono_ns() > deadline)
 			break;
 		usleep(20000);

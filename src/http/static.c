@@ -14,26 +14,26 @@
 static const struct {
 	const char *ext, *type;
 } types[] = {
-	{".html", "text/html; charset=utf-8"},
-	{".js", "text/javascript; charset=utf-8"},
-	{".mjs", "text/javascript; charset=utf-8"},
-	{".css", "text/css; charset=utf-8"},
-	{".json", "application/json"},
-	{".svg", "image/svg+xml"},
-	{".png", "image/png"},
-	{".jpg", "image/jpeg"},
-	{".ico", "image/x-icon"},
-	{".woff2", "font/woff2"},
-	{".woff", "font/woff"},
-	{".ttf", "font/ttf"},
-	{".txt", "text/plain; charset=utf-8"},
-	{".map", "application/json"},
+    {".html", "text/html; charset=utf-8"},
+    {".js", "text/javascript; charset=utf-8"},
+    {".mjs", "text/javascript; charset=utf-8"},
+    {".css", "text/css; charset=utf-8"},
+    {".json", "application/json"},
+    {".svg", "image/svg+xml"},
+    {".png", "image/png"},
+    {".jpg", "image/jpeg"},
+    {".ico", "image/x-icon"},
+    {".woff2", "font/woff2"},
+    {".woff", "font/woff"},
+    {".ttf", "font/ttf"},
+    {".txt", "text/plain; charset=utf-8"},
+    {".map", "application/json"},
 };
 
 /* The policy for our own pages: no inline script, no outside origins. */
 #define CSP                                                                                        \
 	"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' " \
-	"data: blob:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "        \
+	"data: blob:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "         \
 	"base-uri 'self'; form-action 'self'; object-src 'none'"
 
 static const char *type_of(const char *path)
@@ -73,17 +73,17 @@ static bool serve_file(struct req *r, const char *rel, bool immutable)
 	resp_set(r, 200, resp);
 	MHD_add_response_header(resp, "Content-Type", type_of(rel));
 	MHD_add_response_header(resp, "Cache-Control",
-				immutable ? "public, max-age=31536000, immutable" : "no-cache");
+	                        immutable ? "public, max-age=31536000, immutable" : "no-cache");
 	MHD_add_response_header(resp, "Content-Security-Policy", CSP);
 	return true;
 }
 
 /* Shown when the web application has not been built: the API works regardless. */
 static const char fallback_page[] =
-	"<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>Sextant CRM</title>"
-	"</head><body><h1>Sextant CRM</h1><p>服务已启动。API：<a href=\"/api/v1/openapi.json\">"
-	"/api/v1/openapi.json</a></p><p>The server is running. The API is described at "
-	"<a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a>.</p></body></html>\n";
+    "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>Sextant CRM</title>"
+    "</head><body><h1>Sextant CRM</h1><p>服务已启动。API：<a href=\"/api/v1/openapi.json\">"
+    "/api/v1/openapi.json</a></p><p>The server is running. The API is described at "
+    "<a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a>.</p></body></html>\n";
 
 void static_serve(struct req *r)
 {

@@ -8,15 +8,16 @@
 #include <string.h>
 
 int audit_write(struct op *op, const char *action, const char *entity, int64_t record_id,
-		const char *changes)
+                const char *changes)
 {
 	char now[TIME_ISO_LEN];
 	time_now_iso(now);
 	struct db_stmt *st;
-	int rc = db_prepare(op->db,
-			    "INSERT INTO sys_audit (at, user_id, action, entity, record_id, changes, "
-			    "request_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			    &st);
+	int rc =
+	    db_prepare(op->db,
+	               "INSERT INTO sys_audit (at, user_id, action, entity, record_id, changes, "
+	               "request_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	               &st);
 	if (rc)
 		return rc;
 	db_bind_texts(st, 1, now);
@@ -38,7 +39,7 @@ int audit_write(struct op *op, const char *action, const char *entity, int64_t r
 }
 
 int audit_write_many(struct op *op, const char *action, const char *entity, const int64_t *ids,
-		     char *const *changes, size_t n)
+                     char *const *changes, size_t n)
 {
 	if (n == 0)
 		return DB_OK;
@@ -47,7 +48,7 @@ int audit_write_many(struct op *op, const char *action, const char *entity, cons
 	struct sqlq s;
 	sqlq_init(&s);
 	sqlq_add(&s, "INSERT INTO sys_audit (at, user_id, action, entity, record_id, changes, "
-		     "request_id) VALUES ");
+	             "request_id) VALUES ");
 	for (size_t i = 0; i < n; i++) {
 		sqlq_add(&s, i ? ", (" : "(");
 		sqlq_text(&s, now, strlen(now));
@@ -90,7 +91,7 @@ int audit_list(struct op *op, const struct kv *params, size_t n, struct str *out
 	struct sqlq s;
 	sqlq_init(&s);
 	sqlq_add(&s, "SELECT id, at, user_id, action, entity, record_id, changes, request_id "
-		     "FROM sys_audit WHERE 1 = 1");
+	             "FROM sys_audit WHERE 1 = 1");
 	int64_t limit = 50;
 	for (size_t i = 0; i < n; i++) {
 		const char *k = params[i].key, *v = params[i].value;

@@ -9,10 +9,10 @@
 
 /* changes: a JSON object {"field": [old, new], …} or NULL. */
 int audit_write(struct op *op, const char *action, const char *entity, int64_t record_id,
-		const char *changes);
+                const char *changes);
 /* Many rows at once (imports): one statement per batch. */
 int audit_write_many(struct op *op, const char *action, const char *entity, const int64_t *ids,
-		     char *const *changes, size_t n);
+                     char *const *changes, size_t n);
 /*
  * GET /api/v1/audit: filters entity, record_id, user_id, action; keyset by id, newest first.
  * Returns 200, or -1/-2 like crud.h.

@@ -140,7 +140,7 @@ static void record_json(struct op *op, const struct record *r, struct str *out)
 
 /* Run a statement that ends in RETURNING <all visible fields> and render the row. */
 static int run_returning(struct op *op, struct sqlq *s, struct str *out, struct crud_result *res,
-			 bool *found)
+                         bool *found)
 {
 	struct list_query *q = all_fields(op);
 	int *cols = ARENA_NEW_ARRAY(op->arena, int, q->n_proj);
@@ -201,8 +201,8 @@ static int reference_exists(struct op *op, const struct field *f, int64_t id, bo
 		snprintf(sql, sizeof sql, "SELECT 1 FROM \"users\" WHERE \"id\" = ?");
 	else
 		snprintf(sql, sizeof sql,
-			 "SELECT 1 FROM \"%s\" WHERE \"id\" = ? AND \"deleted_at\" IS NULL",
-			 f->ref->name);
+		         "SELECT 1 FROM \"%s\" WHERE \"id\" = ? AND \"deleted_at\" IS NULL",
+		         f->ref->name);
 	struct db_stmt *st;
 	int rc = db_prepare(op->db, sql, &st);
 	if (rc)
@@ -220,7 +220,8 @@ static void check_required(struct op *op, const struct value *vals, const bool *
 	const struct entity *e = op->e;
 	for (size_t i = 0; i < e->n_fields; i++) {
 		const struct field *f = &e->fields[i];
-		if (check[i] && field_visible(f) && (f->flags & FF_REQUIRED) && vals[i].kind == V_NULL)
+		if (check[i] && field_visible(f) && (f->flags & FF_REQUIRED) &&
+		    vals[i].kind == V_NULL)
 			problem_add(op->problem, f->name, "required", NULL);
 	}
 }
@@ -246,7 +247,7 @@ static int check_references(struct op *op, const struct value *vals, const bool 
 }
 
 void crud_changes_add(struct str *c, const struct field *f, const struct value *old,
-			const struct value *new)
+                      const struct value *new)
 {
 	str_addc(c, c->len ? ',' : '{');
 	str_add_jsons(c, f->name);
@@ -260,9 +261,9 @@ void crud_changes_add(struct str *c, const struct field *f, const struct value *
 int crud_bump_count(struct op *op, int64_t delta)
 {
 	struct db_stmt *st;
-	int rc = db_prepare(op->db,
-			    "UPDATE sys_row_counts SET live_rows = live_rows + ? WHERE table_name = ?",
-			    &st);
+	int rc = db_prepare(
+	    op->db, "UPDATE sys_row_counts SET live_rows = live_rows + ? WHERE table_name = ?",
+	    &st);
 	if (rc)
 		return rc;
 	db_bind_int(st, 1, delta);
@@ -274,14 +275,14 @@ int crud_bump_count(struct op *op, int64_t delta)
 
 /* A stored answer for this key: 0 if none, else the status; *same tells if the request matches. */
 static int idempotency_lookup(struct op *op, const struct idempotency *idem, struct str *out,
-			      struct crud_result *res, bool *same, int *status)
+                              struct crud_result *res, bool *same, int *status)
 {
 	struct db_stmt *st;
 	*status = 0;
 	int rc = db_prepare(op->db,
-			    "SELECT request_hash, status, response, location FROM sys_idempotency "
-			    "WHERE user_id = ? AND key = ?",
-			    &st);
+	                    "SELECT request_hash, status, response, location FROM sys_idempotency "
+	                    "WHERE user_id = ? AND key = ?",
+	                    &st);
 	if (rc)
 		return rc;
 	db_bind_int(st, 1, op->user_id);
@@ -306,15 +307,16 @@ static int idempotency_lookup(struct op *op, const struct idempotency *idem, str
 }
 
 static int idempotency_store(struct op *op, const struct idempotency *idem, int status,
-			     const char *body, size_t n, int64_t id)
+                             const char *body, size_t n, int64_t id)
 {
 	char now[TIME_ISO_LEN];
 	time_now_iso(now);
 	struct db_stmt *st;
-	int rc = db_prepare(op->db,
-			    "INSERT INTO sys_idempotency (user_id, key, request_hash, status, response, "
-			    "location, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			    &st);
+	int rc =
+	    db_prepare(op->db,
+	               "INSERT INTO sys_idempotency (user_id, key, request_hash, status, response, "
+	               "location, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	               &st);
 	if (rc)
 		return rc;
 	db_bind_int(st, 1, op->user_id);
@@ -350,8 +352,8 @@ int crud_get(struct op *op, int64_t id, bool deleted, struct str *out, struct cr
 	return 200;
 }
 
-int crud_create(struct op *op, const json_t *body, const struct idempotency *idem,
-		struct str *out, struct crud_result *res)
+int crud_create(struct op *op, const json_t *body, const struct idempotency *idem, struct str *out,
+                struct crud_result *res)
 {
 	const struct entity *e = op->e;
 	struct value *vals = ARENA_NEW_ARRAY(op->arena, struct value, e->n_fields);
@@ -373,8 +375,8 @@ int crud_create(struct op *op, const json_t *body, const struct idempotency *ide
 	/* A field that failed its type check is absent here, not missing: no second error. */
 	for (size_t i = 0; i < op->problem->n_errors; i++) {
 		const struct field *bad = op->problem->errors[i].field
-						  ? entity_field(e, op->problem->errors[i].field)
-						  : NULL;
+		                              ? entity_field(e, op->problem->errors[i].field)
+		                              : NULL;
 		if (bad)
 			check[bad->position] = false;
 	}
@@ -417,8 +419,9 @@ int crud_create(struct op *op, const json_t *body, const struct idempotency *ide
 			sqlq_addf(&s, ", \"%s_currency\"", f->name);
 		first = false;
 	}
-	sqlq_addf(&s, "%s\"created_at\", \"updated_at\", \"created_by\", \"updated_by\", \"version\"",
-		  first ? "" : ", ");
+	sqlq_addf(&s,
+	          "%s\"created_at\", \"updated_at\", \"created_by\", \"updated_by\", \"version\"",
+	          first ? "" : ", ");
 	if (e->searchable)
 		sqlq_add(&s, ", \"search_tokens\"");
 	sqlq_add(&s, ") VALUES (");
@@ -482,7 +485,7 @@ int crud_create(struct op *op, const json_t *body, const struct idempotency *ide
 		rc = crud_bump_count(op, 1);
 	if (!rc && idem && idem->key)
 		rc = idempotency_store(op, idem, 201, out->buf + out_start, out->len - out_start,
-				       res->id);
+		                       res->id);
 	if (rc == DB_ECONSTRAINT && idem && idem->key) {
 		/* Another request with the same key committed first: answer as it did. */
 		db_rollback(op->db);
@@ -492,7 +495,7 @@ int crud_create(struct op *op, const json_t *body, const struct idempotency *ide
 		if ((rc = idempotency_lookup(op, idem, out, res, &same, &status)))
 			return crud_db_error(op, rc, "create");
 		return status ? answer_replay(op, status, same)
-			      : problem_set(op->problem, 409, "request_in_progress");
+		              : problem_set(op->problem, 409, "request_in_progress");
 	}
 	if (rc || (rc = db_commit(op->db))) {
 		str_truncate(out, out_start);
@@ -506,7 +509,7 @@ int crud_create(struct op *op, const json_t *body, const struct idempotency *ide
  * transaction. Returns 200, 404 as a problem, or <0; never commits or rolls back.
  */
 static int update_record(struct op *op, int64_t id, const struct value *patch, const bool *present,
-			 int64_t if_match, struct str *out, struct crud_result *res)
+                         int64_t if_match, struct str *out, struct crud_result *res)
 {
 	const struct entity *e = op->e;
 	struct record cur;
@@ -606,8 +609,8 @@ static int update_record(struct op *op, int64_t id, const struct value *patch, c
 	return 200;
 }
 
-int crud_update(struct op *op, int64_t id, const json_t *body, int64_t if_match,
-		struct str *out, struct crud_result *res)
+int crud_update(struct op *op, int64_t id, const json_t *body, int64_t if_match, struct str *out,
+                struct crud_result *res)
 {
 	const struct entity *e = op->e;
 	struct value *patch = ARENA_NEW_ARRAY(op->arena, struct value, e->n_fields);
@@ -651,9 +654,9 @@ int crud_delete(struct op *op, int64_t id, int64_t if_match)
 	struct db_stmt *st;
 	char sql[256];
 	snprintf(sql, sizeof sql,
-		 "UPDATE \"%s\" SET \"deleted_at\" = ?, \"updated_at\" = ?, \"updated_by\" = ?, "
-		 "\"version\" = \"version\" + 1 WHERE \"id\" = ? AND \"deleted_at\" IS NULL",
-		 e->name);
+	         "UPDATE \"%s\" SET \"deleted_at\" = ?, \"updated_at\" = ?, \"updated_by\" = ?, "
+	         "\"version\" = \"version\" + 1 WHERE \"id\" = ? AND \"deleted_at\" IS NULL",
+	         e->name);
 	if ((rc = db_prepare(op->db, sql, &st)))
 		return fail_tx(op, rc, "delete");
 	db_bind_texts(st, 1, now);
@@ -722,9 +725,9 @@ int crud_bulk_update(struct op *op, const json_t *body, struct str *out)
 	const char *fname = json_string_value(json_object_get(body, "field"));
 	const char *k;
 	json_t *x;
-	json_object_foreach((json_t *)body, k, x)
-		if (strcmp(k, "ids") && strcmp(k, "field") && strcmp(k, "value"))
-			problem_add(op->problem, arena_strdup(op->arena, k), "unknown_field", NULL);
+	json_object_foreach((json_t *)body, k,
+	                    x) if (strcmp(k, "ids") && strcmp(k, "field") && strcmp(k, "value"))
+	    problem_add(op->problem, arena_strdup(op->arena, k), "unknown_field", NULL);
 	size_t n = json_array_size(ids);
 	if (!json_is_array(ids) || n == 0)
 		problem_add(op->problem, "ids", "required", NULL);
@@ -768,9 +771,10 @@ int crud_bulk_update(struct op *op, const json_t *body, struct str *out)
 		int status = update_record(op, id, patch, present, -1, &scratch, &r);
 		if (status == -1 && op->problem->status == 404) {
 			op->problem->status = 0;
-			problem_add(op->problem, "ids", "not_found",
-				    (const char *[]){"id", arena_printf(op->arena, "%lld", (long long)id),
-						     NULL});
+			problem_add(op->problem, "ids", "id_not_found",
+			            (const char *[]){"id",
+			                             arena_printf(op->arena, "%lld", (long long)id),
+			                             NULL});
 			status = problem_set(op->problem, 422, "validation_failed");
 		}
 		if (status < 0) {

@@ -16,7 +16,7 @@
 
 #include <jansson.h>
 
-#define CRUD_FAULT (-2)
+#define CRUD_FAULT    (-2)
 #define CRUD_BULK_MAX 1000
 
 /* A create retried with the same Idempotency-Key returns the first result. */
@@ -32,11 +32,11 @@ struct crud_result {
 };
 
 int crud_get(struct op *op, int64_t id, bool deleted, struct str *out, struct crud_result *res);
-int crud_create(struct op *op, const json_t *body, const struct idempotency *idem,
-		struct str *out, struct crud_result *res);
+int crud_create(struct op *op, const json_t *body, const struct idempotency *idem, struct str *out,
+                struct crud_result *res);
 /* if_match < 0: no precondition. A stale version is a 409 whose body has the current record. */
-int crud_update(struct op *op, int64_t id, const json_t *body, int64_t if_match,
-		struct str *out, struct crud_result *res);
+int crud_update(struct op *op, int64_t id, const json_t *body, int64_t if_match, struct str *out,
+                struct crud_result *res);
 int crud_delete(struct op *op, int64_t id, int64_t if_match);
 int crud_restore(struct op *op, int64_t id, struct str *out, struct crud_result *res);
 /* {"ids": [...], "field": "...", "value": ...}: all or nothing. */
@@ -46,7 +46,7 @@ int crud_bulk_update(struct op *op, const json_t *body, struct str *out);
 int crud_bump_count(struct op *op, int64_t delta);
 /* Append "field":[old,new] to an audit changes object being built ('{' added first). */
 void crud_changes_add(struct str *c, const struct field *f, const struct value *old,
-		      const struct value *new);
+                      const struct value *new);
 /* Map a database error to a problem (or a fault); used by every writer. */
 int crud_db_error(struct op *op, int rc, const char *what);
 

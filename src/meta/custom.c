@@ -13,7 +13,7 @@
 static int bump_version(struct db *db)
 {
 	return db_run(db, "UPDATE sys_meta SET value = value + 1 WHERE key = 'meta_version'", 0,
-		      NULL);
+	              NULL);
 }
 
 /*
@@ -26,8 +26,9 @@ static int rebuild(struct op *op, struct registry **reg)
 	*reg = registry_build(op->db, &err);
 	if (!*reg) {
 		/* The overlay we just wrote does not load: refuse the change. */
-		problem_add(op->problem, NULL, "invalid_value",
-			    (const char *[]){"detail", arena_strdup(op->arena, err ? err : ""), NULL});
+		problem_add(
+		    op->problem, NULL, "invalid_value",
+		    (const char *[]){"detail", arena_strdup(op->arena, err ? err : ""), NULL});
 		free(err);
 		return problem_set(op->problem, 422, "validation_failed");
 	}
@@ -35,7 +36,7 @@ static int rebuild(struct op *op, struct registry **reg)
 }
 
 static int finish(struct op *op, struct registry *reg, const char *entity, const char *field,
-		  struct str *out, int status)
+                  struct str *out, int status)
 {
 	int rc = db_commit(op->db);
 	if (rc) {
@@ -50,7 +51,8 @@ static int finish(struct op *op, struct registry *reg, const char *entity, const
 			meta_field_json(out, f);
 	}
 	registry_install(reg);
-	log_info("model changed: %s.%s (meta_version %lld)", entity, field, (long long)reg->version);
+	log_info("model changed: %s.%s (meta_version %lld)", entity, field,
+	         (long long)reg->version);
 	return status;
 }
 
@@ -70,7 +72,7 @@ static int check_definition(struct op *op, const json_t *def, struct field *f)
 	int rc = registry_parse_field(&tmp, def, f, err, sizeof err);
 	if (rc) {
 		problem_add(op->problem, NULL, "invalid_value",
-			    (const char *[]){"detail", arena_strdup(op->arena, err), NULL});
+		            (const char *[]){"detail", arena_strdup(op->arena, err), NULL});
 		problem_set(op->problem, 422, "validation_failed");
 	}
 	/* The parsed field points into tmp: keep only what callers read. */
@@ -111,10 +113,11 @@ int custom_field_create(struct op *op, const json_t *def, struct str *out)
 		return crud_db_error(op, rc, "adding a field");
 	}
 	const char *p[] = {e->name, f.name, text, pos, now, op->user_id ? by : NULL, now};
-	rc = db_run(op->db,
-		    "INSERT INTO meta_custom_fields (entity, name, definition, position, created_at, "
-		    "created_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-		    7, p);
+	rc = db_run(
+	    op->db,
+	    "INSERT INTO meta_custom_fields (entity, name, definition, position, created_at, "
+	    "created_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	    7, p);
 	free(text);
 	if (rc == DB_ECONSTRAINT) {
 		/* A removed custom field keeps its name (and column). */
@@ -140,13 +143,14 @@ int custom_field_create(struct op *op, const json_t *def, struct str *out)
 static int load_definition(struct op *op, const char *name, json_t **def, bool *removed)
 {
 	struct db_stmt *st;
-	int rc = db_prepare(op->db,
-			    db_kind(op->db) == DB_PG
-				    ? "SELECT definition, deleted_at IS NOT NULL FROM meta_custom_fields "
-				      "WHERE entity = ? AND name = ? FOR UPDATE"
-				    : "SELECT definition, deleted_at IS NOT NULL FROM meta_custom_fields "
-				      "WHERE entity = ? AND name = ?",
-			    &st);
+	int rc =
+	    db_prepare(op->db,
+	               db_kind(op->db) == DB_PG
+	                   ? "SELECT definition, deleted_at IS NOT NULL FROM meta_custom_fields "
+	                     "WHERE entity = ? AND name = ? FOR UPDATE"
+	                   : "SELECT definition, deleted_at IS NOT NULL FROM meta_custom_fields "
+	                     "WHERE entity = ? AND name = ?",
+	               &st);
 	if (rc)
 		return rc;
 	db_bind_texts(st, 1, op->e->name);
@@ -165,10 +169,9 @@ static int load_definition(struct op *op, const char *name, json_t **def, bool *
 int custom_field_update(struct op *op, const char *name, const json_t *patch, struct str *out)
 {
 	/* What may change once a column exists; type, name and reference may not. */
-	static const char *const editable[] = {"label",	    "help",	  "section",
-					       "required", "sensitive", "max_length",
-					       "min",	    "max",	  "indexed",
-					       "default",  "options"};
+	static const char *const editable[] = {"label",     "help",       "section", "required",
+	                                       "sensitive", "max_length", "min",     "max",
+	                                       "indexed",   "default",    "options"};
 	const struct field *cur = entity_field(op->e, name);
 	if (!cur || !(cur->flags & FF_CUSTOM) || (cur->flags & FF_REMOVED))
 		return problem_set(op->problem, 404, "not_found");
@@ -215,9 +218,9 @@ int custom_field_update(struct op *op, const char *name, const json_t *patch, st
 	time_now_iso(now);
 	const char *p[] = {text, now, op->e->name, name};
 	rc = db_run(op->db,
-		    "UPDATE meta_custom_fields SET definition = ?, updated_at = ? "
-		    "WHERE entity = ? AND name = ?",
-		    4, p);
+	            "UPDATE meta_custom_fields SET definition = ?, updated_at = ? "
+	            "WHERE entity = ? AND name = ?",
+	            4, p);
 	free(text);
 	if (rc || (rc = bump_version(op->db)))
 		return fail(op, rc, "changing a field");
@@ -246,9 +249,9 @@ int custom_field_delete(struct op *op, const char *name)
 	const char *p[] = {now, now, op->e->name, name};
 	/* The column and its data stay: removing a field is not destructive (X-UPGRADE). */
 	rc = db_run(op->db,
-		    "UPDATE meta_custom_fields SET deleted_at = ?, updated_at = ? "
-		    "WHERE entity = ? AND name = ? AND deleted_at IS NULL",
-		    4, p);
+	            "UPDATE meta_custom_fields SET deleted_at = ?, updated_at = ? "
+	            "WHERE entity = ? AND name = ? AND deleted_at IS NULL",
+	            4, p);
 	if (rc || (rc = bump_version(op->db)))
 		return fail(op, rc, "removing a field");
 	struct registry *reg;
@@ -267,10 +270,9 @@ static int option_in_use(struct op *op, const struct field *f, const char *key, 
 {
 	char sql[256];
 	snprintf(sql, sizeof sql,
-		 f->type == FT_MULTIENUM
-			 ? "SELECT 1 FROM \"%s\" WHERE \"%s\" LIKE ? LIMIT 1"
-			 : "SELECT 1 FROM \"%s\" WHERE \"%s\" = ? LIMIT 1",
-		 op->e->name, f->name);
+	         f->type == FT_MULTIENUM ? "SELECT 1 FROM \"%s\" WHERE \"%s\" LIKE ? LIMIT 1"
+	                                 : "SELECT 1 FROM \"%s\" WHERE \"%s\" = ? LIMIT 1",
+	         op->e->name, f->name);
 	struct db_stmt *st;
 	int rc = db_prepare(op->db, sql, &st);
 	if (rc)
@@ -294,13 +296,13 @@ int custom_field_options(struct op *op, const char *name, const json_t *options,
 		return problem_set(op->problem, 404, "not_found");
 	if (cur->type != FT_ENUM && cur->type != FT_MULTIENUM) {
 		problem_add(op->problem, "field", "invalid_type",
-			    (const char *[]){"expected", "enum", NULL});
+		            (const char *[]){"expected", "enum", NULL});
 		return problem_set(op->problem, 422, "validation_failed");
 	}
 	/* Parse as the registry will, through a throwaway field of the same type. */
-	json_t *def = json_pack("{s:s,s:s,s:{s:s,s:s},s:O}", "name", "x", "type",
-				field_type_names[cur->type], "label", "zh-CN", "x", "en", "x",
-				"options", options);
+	json_t *def =
+	    json_pack("{s:s,s:s,s:{s:s,s:s},s:O}", "name", "x", "type", field_type_names[cur->type],
+	              "label", "zh-CN", "x", "en", "x", "options", options);
 	struct field f;
 	int rc = def ? check_definition(op, def, &f) : -1;
 	json_decref(def);
@@ -315,7 +317,8 @@ int custom_field_options(struct op *op, const char *name, const json_t *options,
 	for (size_t i = 0; i < cur->n_options; i++) {
 		bool kept = false;
 		for (size_t k = 0; k < json_array_size(options); k++) {
-			const char *key = json_string_value(json_object_get(json_array_get(options, k), "key"));
+			const char *key =
+			    json_string_value(json_object_get(json_array_get(options, k), "key"));
 			kept |= key && strcmp(key, cur->options[i].key) == 0;
 		}
 		if (kept)
@@ -324,8 +327,8 @@ int custom_field_options(struct op *op, const char *name, const json_t *options,
 		if ((rc = option_in_use(op, cur, cur->options[i].key, &used)))
 			return fail(op, rc, "changing options");
 		if (used)
-			problem_add(op->problem, "options", "invalid_option",
-				    (const char *[]){"value", cur->options[i].key, NULL});
+			problem_add(op->problem, "options", "option_in_use",
+			            (const char *[]){"value", cur->options[i].key, NULL});
 	}
 	if (op->problem->n_errors) {
 		db_rollback(op->db);
@@ -340,10 +343,11 @@ int custom_field_options(struct op *op, const char *name, const json_t *options,
 	/* Delete-then-insert is the same upsert on both databases. */
 	rc = db_run(op->db, "DELETE FROM meta_options WHERE entity = ? AND field = ?", 2, del);
 	if (!rc)
-		rc = db_run(op->db,
-			    "INSERT INTO meta_options (entity, field, options, updated_at, updated_by) "
-			    "VALUES (?, ?, ?, ?, ?)",
-			    5, ins);
+		rc = db_run(
+		    op->db,
+		    "INSERT INTO meta_options (entity, field, options, updated_at, updated_by) "
+		    "VALUES (?, ?, ?, ?, ?)",
+		    5, ins);
 	free(text);
 	if (rc || (rc = bump_version(op->db)))
 		return fail(op, rc, "changing options");

@@ -20,7 +20,6 @@
 int custom_field_create(struct op *op, const json_t *def, struct str *out);
 int custom_field_update(struct op *op, const char *name, const json_t *patch, struct str *out);
 int custom_field_delete(struct op *op, const char *name);
-int custom_field_options(struct op *op, const char *name, const json_t *options,
-			 struct str *out);
+int custom_field_options(struct op *op, const char *name, const json_t *options, struct str *out);
 
 #endif

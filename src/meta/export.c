@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
-#define EXPORT_BATCH 500
+#define EXPORT_BATCH  500
 #define XLSX_MAX_ROWS 1048575 /* Excel's limit, less the header row */
 
 /* Text that people typed (or administrators named) may start like a formula; numbers may not. */
@@ -37,8 +37,7 @@ static void header_text(const struct field *f, bool names, enum lang lang, struc
 }
 
 /* A money cell: the amount in yuan, with the currency in front when it is not CNY. */
-static void cell_text(const struct field *f, const struct value *v, enum lang lang,
-		      struct str *out)
+static void cell_text(const struct field *f, const struct value *v, enum lang lang, struct str *out)
 {
 	if (f->type == FT_MONEY && v->kind == V_INT && v->currency && strcmp(v->currency, "CNY")) {
 		str_adds(out, v->currency);
@@ -92,7 +91,7 @@ static ssize_t csv_read(void *cls, uint64_t pos, char *out, size_t max)
 			/* Headers are gone; all we can do is cut the stream so it is not taken
 			 * for complete. */
 			log_error("export of '%s' failed: %s (request %s)", cs->q->e->name,
-				  db_errmsg(cs->op->db), cs->op->request_id);
+			          db_errmsg(cs->op->db), cs->op->request_id);
 			cs->failed = true;
 			return MHD_CONTENT_READER_END_WITH_ERROR;
 		}
@@ -131,7 +130,7 @@ static struct MHD_Response *csv_response(struct op *op, struct list_query *q, bo
 	str_release(&h);
 	str_add(&cs->buf, "\r\n", 2);
 	struct MHD_Response *r =
-		MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, csv_read, cs, csv_free);
+	    MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, csv_read, cs, csv_free);
 	if (!r)
 		csv_free(cs);
 	return r;
@@ -160,8 +159,8 @@ static int xlsx_row(void *ctx, struct db_stmt *st, const int *cols)
 		lxw_col_t c = (lxw_col_t)i;
 		if (v.kind == V_NULL)
 			continue;
-		if (v.kind == V_INT && (f->type == FT_INT || f->type == FT_REFERENCE ||
-					f->type == FT_USER)) {
+		if (v.kind == V_INT &&
+		    (f->type == FT_INT || f->type == FT_REFERENCE || f->type == FT_USER)) {
 			worksheet_write_number(x->ws, x->row, c, (double)v.i, NULL);
 			continue;
 		}
@@ -186,7 +185,7 @@ static int xlsx_row(void *ctx, struct db_stmt *st, const int *cols)
 }
 
 static struct MHD_Response *xlsx_response(struct op *op, struct list_query *q, bool names,
-					  bool *fault)
+                                          bool *fault)
 {
 	char path[] = "/tmp/sextant-export-XXXXXX";
 	int fd = mkstemp(path);
@@ -247,8 +246,8 @@ static struct MHD_Response *xlsx_response(struct op *op, struct list_query *q, b
 	return r;
 }
 
-struct MHD_Response *export_response(struct op *op, struct list_query *q,
-				     enum export_format format, bool header_names, bool *fault)
+struct MHD_Response *export_response(struct op *op, struct list_query *q, enum export_format format,
+                                     bool header_names, bool *fault)
 {
 	*fault = false;
 	if (format == EXPORT_XLSX)

@@ -17,7 +17,7 @@
 #include <strings.h>
 
 #define IMPORT_MAX_ERRORS 1000
-#define IMPORT_BATCH 100
+#define IMPORT_BATCH      100
 
 struct importer {
 	struct op *op;
@@ -25,9 +25,9 @@ struct importer {
 	struct csv_reader csv;
 	size_t n_cols;
 	const struct field **col_field; /* per CSV column: the field, or NULL to skip */
-	bool *mapped;                    /* per field position */
-	struct strset *unique_seen;      /* per field position, for unique fields */
-	struct strset refs_ok;           /* "field:id" known to exist */
+	bool *mapped;                   /* per field position */
+	struct strset *unique_seen;     /* per field position, for unique fields */
+	struct strset refs_ok;          /* "field:id" known to exist */
 	int64_t rows, invalid;
 	size_t errors_dropped;
 	struct str header_json; /* mapping for the report */
@@ -35,7 +35,7 @@ struct importer {
 };
 
 static void add_error(struct importer *im, int64_t row, const char *field, const char *code,
-		      const char *const *params)
+                      const char *const *params)
 {
 	if (im->op->problem->n_errors >= IMPORT_MAX_ERRORS) {
 		im->errors_dropped++;
@@ -102,10 +102,10 @@ static int map_columns(struct importer *im, const char *mapping)
 		const struct field *f = fname ? entity_field(e, fname) : NULL;
 		if (!found)
 			problem_add(op->problem, "mapping", "unknown_parameter",
-				    (const char *[]){"name", arena_strdup(op->arena, k), NULL});
+			            (const char *[]){"name", arena_strdup(op->arena, k), NULL});
 		else if (!json_is_null(v) && (!f || !field_visible(f) || !field_writable(f)))
 			problem_add(op->problem, "mapping", "unknown_field",
-				    (const char *[]){"name", arena_strdup(op->arena, k), NULL});
+			            (const char *[]){"name", arena_strdup(op->arena, k), NULL});
 	}
 	if (op->problem->n_errors) {
 		json_decref(m);
@@ -127,7 +127,7 @@ static int map_columns(struct importer *im, const char *mapping)
 		}
 		if (f && im->mapped[f->position]) {
 			problem_add(op->problem, "mapping", "duplicate",
-				    (const char *[]){"name", f->name, NULL});
+			            (const char *[]){"name", f->name, NULL});
 			continue;
 		}
 		im->col_field[c] = f;
@@ -163,7 +163,7 @@ static int map_columns(struct importer *im, const char *mapping)
 
 /* "USD 1234.50" or "1234.50 USD" in a money cell. */
 static int money_cell(struct importer *im, const struct field *f, const char *s, size_t n,
-		      struct value *v, struct verr *e)
+                      struct value *v, struct verr *e)
 {
 	const char *cur = NULL;
 	trim(&s, &n);
@@ -193,11 +193,12 @@ static bool read_row(struct importer *im, struct value *vals, bool check_db, int
 	bool ok = true;
 	memset(vals, 0, e->n_fields * sizeof *vals);
 	if (im->csv.n_fields != im->n_cols) {
-		add_error(im, line, NULL, "invalid_csv",
-			  (const char *[]){"detail",
-					   arena_printf(op->arena, "%zu columns, the header has %zu",
-							im->csv.n_fields, im->n_cols),
-					   NULL});
+		add_error(
+		    im, line, NULL, "invalid_csv",
+		    (const char *[]){"detail",
+		                     arena_printf(op->arena, "%zu columns, the header has %zu",
+		                                  im->csv.n_fields, im->n_cols),
+		                     NULL});
 		return false;
 	}
 	for (size_t c = 0; c < im->n_cols; c++) {
@@ -207,9 +208,9 @@ static bool read_row(struct importer *im, struct value *vals, bool check_db, int
 		size_t n;
 		const char *s = csv_field(&im->csv, c, &n);
 		struct verr err;
-		int rc = f->type == FT_MONEY
-				 ? money_cell(im, f, s, n, &vals[f->position], &err)
-				 : value_from_text(op->arena, f, s, n, TS_CSV, &vals[f->position], &err);
+		int rc = f->type == FT_MONEY ? money_cell(im, f, s, n, &vals[f->position], &err)
+		                             : value_from_text(op->arena, f, s, n, TS_CSV,
+		                                               &vals[f->position], &err);
 		if (rc) {
 			add_error(im, line, f->name, err.code, err.params);
 			ok = false;
@@ -243,15 +244,17 @@ static bool read_row(struct importer *im, struct value *vals, bool check_db, int
 			int64_t first;
 			if (!strset_add(&im->unique_seen[i], key.buf, key.len, line, &first)) {
 				add_error(im, line, f->name, "duplicate_row",
-					  (const char *[]){"row", arena_printf(op->arena, "%lld",
-									       (long long)first),
-							   NULL});
+				          (const char *[]){
+				              "row",
+				              arena_printf(op->arena, "%lld", (long long)first),
+				              NULL});
 				ok = false;
 			} else {
 				char sql[256];
-				snprintf(sql, sizeof sql,
-					 "SELECT 1 FROM \"%s\" WHERE \"%s\" = ? AND \"deleted_at\" IS NULL",
-					 e->name, f->name);
+				snprintf(
+				    sql, sizeof sql,
+				    "SELECT 1 FROM \"%s\" WHERE \"%s\" = ? AND \"deleted_at\" IS NULL",
+				    e->name, f->name);
 				struct db_stmt *st;
 				int rc = db_prepare(op->db, sql, &st);
 				if (rc) {
@@ -281,11 +284,13 @@ static bool read_row(struct importer *im, struct value *vals, bool check_db, int
 				continue;
 			char sql[256];
 			if (f->type == FT_USER)
-				snprintf(sql, sizeof sql, "SELECT 1 FROM \"users\" WHERE \"id\" = ?");
-			else
 				snprintf(sql, sizeof sql,
-					 "SELECT 1 FROM \"%s\" WHERE \"id\" = ? AND \"deleted_at\" IS NULL",
-					 f->ref->name);
+				         "SELECT 1 FROM \"users\" WHERE \"id\" = ?");
+			else
+				snprintf(
+				    sql, sizeof sql,
+				    "SELECT 1 FROM \"%s\" WHERE \"id\" = ? AND \"deleted_at\" IS NULL",
+				    f->ref->name);
 			struct db_stmt *st;
 			int rc = db_prepare(op->db, sql, &st);
 			if (rc) {
@@ -328,7 +333,7 @@ static void insert_columns(const struct entity *e, struct sqlq *s)
 }
 
 static void insert_values(struct importer *im, struct sqlq *s, const struct value *vals,
-			  const char *now, const char *tokens, size_t ntok, bool first)
+                          const char *now, const char *tokens, size_t ntok, bool first)
 {
 	const struct entity *e = im->e;
 	sqlq_add(s, first ? "(" : ", (");
@@ -343,7 +348,7 @@ static void insert_values(struct importer *im, struct sqlq *s, const struct valu
 				sqlq_null(s);
 			else
 				sqlq_text(s, vals[i].currency ? vals[i].currency : "CNY",
-					  strlen(vals[i].currency ? vals[i].currency : "CNY"));
+				          strlen(vals[i].currency ? vals[i].currency : "CNY"));
 			sqlq_add(s, ", ");
 		}
 	}
@@ -479,11 +484,12 @@ static int commit_rows(struct importer *im, int64_t *created)
 }
 
 static void report(struct importer *im, const struct import_options *o, int64_t created,
-		   struct str *out)
+                   struct str *out)
 {
-	str_addf(out, "\"dry_run\":%s,\"rows\":%lld,\"valid\":%lld,\"invalid\":%lld,\"created\":%lld",
-		 o->dry_run ? "true" : "false", (long long)im->rows,
-		 (long long)(im->rows - im->invalid), (long long)im->invalid, (long long)created);
+	str_addf(out,
+	         "\"dry_run\":%s,\"rows\":%lld,\"valid\":%lld,\"invalid\":%lld,\"created\":%lld",
+	         o->dry_run ? "true" : "false", (long long)im->rows,
+	         (long long)(im->rows - im->invalid), (long long)im->invalid, (long long)created);
 	str_addf(out, ",\"encoding\":\"%s\"", im->csv.converted ? "GB18030" : "UTF-8");
 	str_adds(out, ",\"mapping\":");
 	str_adds(out, im->header_json.buf);
@@ -494,20 +500,22 @@ static void report(struct importer *im, const struct import_options *o, int64_t 
 
 int import_csv(struct op *op, int fd, const struct import_options *o, struct str *out)
 {
-	struct importer im = {.op = op, .e = op->e, .header_json = STR_INIT, .unmapped_json = STR_INIT};
+	struct importer im = {
+	    .op = op, .e = op->e, .header_json = STR_INIT, .unmapped_json = STR_INIT};
 	int status;
 	strset_init(&im.refs_ok);
 	im.unique_seen = ARENA_NEW_ARRAY(op->arena, struct strset, op->e->n_fields);
 	if (csv_open(&im.csv, fd, o->max_bytes)) {
 		problem_add(op->problem, "body", "invalid_csv",
-			    (const char *[]){"detail", im.csv.error, NULL});
+		            (const char *[]){"detail", im.csv.error, NULL});
 		status = problem_set(op->problem, 400, "bad_request");
 		goto out;
 	}
 	int rc = csv_next(&im.csv);
 	if (rc <= 0) {
-		problem_add(op->problem, "body", "invalid_csv",
-			    (const char *[]){"detail", rc < 0 ? im.csv.error : "no header row", NULL});
+		problem_add(
+		    op->problem, "body", "invalid_csv",
+		    (const char *[]){"detail", rc < 0 ? im.csv.error : "no header row", NULL});
 		status = problem_set(op->problem, 400, "bad_request");
 		goto out;
 	}
@@ -540,7 +548,7 @@ int import_csv(struct op *op, int fd, const struct import_options *o, struct str
 	}
 	if (rc < 0) {
 		problem_add(op->problem, "body", "invalid_csv",
-			    (const char *[]){"detail", im.csv.error, NULL});
+		            (const char *[]){"detail", im.csv.error, NULL});
 		status = problem_set(op->problem, 400, "bad_request");
 		goto out;
 	}
@@ -560,7 +568,7 @@ int import_csv(struct op *op, int fd, const struct import_options *o, struct str
 			goto out;
 		}
 		log_info("imported %lld rows into '%s' (request %s)", (long long)created,
-			 op->e->name, op->request_id);
+		         op->e->name, op->request_id);
 	}
 	str_addc(out, '{');
 	report(&im, o, created, out);

@@ -155,15 +155,15 @@ void meta_entity_json(struct str *out, const struct entity *e, bool admin)
 	}
 	/* What the caller may do; the identity issue refines this per role and scope. */
 	str_addf(out,
-		 "],\"permissions\":{\"read\":true,\"create\":true,\"update\":true,\"delete\":true,"
-		 "\"export\":true,\"import\":true,\"restore\":%s,\"customize\":%s}}",
-		 admin ? "true" : "false", admin ? "true" : "false");
+	         "],\"permissions\":{\"read\":true,\"create\":true,\"update\":true,\"delete\":true,"
+	         "\"export\":true,\"import\":true,\"restore\":%s,\"customize\":%s}}",
+	         admin ? "true" : "false", admin ? "true" : "false");
 }
 
 void meta_registry_json(struct str *out, const struct registry *r, bool admin)
 {
 	str_addf(out, "{\"version\":%lld,\"languages\":[\"zh-CN\",\"en\"],\"field_types\":[",
-		 (long long)r->version);
+	         (long long)r->version);
 	for (int i = 0; i < FT__MAX; i++) {
 		if (i)
 			str_addc(out, ',');

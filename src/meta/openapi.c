@@ -40,10 +40,10 @@ static json_t *field_schema(const struct field *f, bool input)
 		break;
 	case FT_MONEY:
 		s = json_pack("{s:[o,{s:s}]}", "anyOf", ref("#/components/schemas/Money"), "type",
-			      "null");
+		              "null");
 		if (input)
 			json_array_append_new(json_object_get(s, "anyOf"),
-					      json_pack("{s:s}", "type", "integer"));
+			                      json_pack("{s:s}", "type", "integer"));
 		break;
 	case FT_DATE:
 		s = nullable("string");
@@ -67,7 +67,7 @@ static json_t *field_schema(const struct field *f, bool input)
 		for (size_t i = 0; i < f->n_options; i++)
 			json_array_append_new(e, json_string(f->options[i].key));
 		s = json_pack("{s:[s,s],s:{s:s,s:o},s:b}", "type", "array", "null", "items", "type",
-			      "string", "enum", e, "uniqueItems", 1);
+		              "string", "enum", e, "uniqueItems", 1);
 		break;
 	}
 	default:
@@ -77,8 +77,9 @@ static json_t *field_schema(const struct field *f, bool input)
 		if (f->type == FT_URL)
 			json_object_set_new(s, "format", json_string("uri"));
 		json_object_set_new(s, "maxLength",
-				    json_integer(f->max_length ? f->max_length
-							       : f->type == FT_LONGTEXT ? 20000 : 255));
+		                    json_integer(f->max_length            ? f->max_length
+		                                 : f->type == FT_LONGTEXT ? 20000
+		                                                          : 255));
 	}
 	json_object_set_new(s, "title", json_string(label_get(&f->label, LANG_EN)));
 	json_object_set_new(s, "description", json_string(label_get(&f->label, LANG_ZH)));
@@ -100,7 +101,7 @@ static char *type_name(const struct entity *e, const char *suffix)
 			continue;
 		}
 		s[j++] = up && e->name[i] >= 'a' && e->name[i] <= 'z' ? (char)(e->name[i] - 32)
-								       : e->name[i];
+		                                                      : e->name[i];
 		up = false;
 	}
 	memcpy(s + j, suffix, strlen(suffix) + 1);
@@ -119,7 +120,7 @@ static json_t *entity_schema(const struct entity *e, bool input)
 			json_array_append_new(req, json_string(f->name));
 	}
 	json_t *s = json_pack("{s:s,s:o,s:b}", "type", "object", "properties", props,
-			      "additionalProperties", 0);
+	                      "additionalProperties", 0);
 	json_object_set_new(s, "title", json_string(label_get(&e->label, LANG_EN)));
 	if (input && json_array_size(req))
 		json_object_set_new(s, "required", req);
@@ -147,11 +148,12 @@ static json_t *filter_param(const struct entity *e)
 			json_object_set_new(props, name, json_pack("{s:s}", "type", "string"));
 		}
 	}
-	return json_pack("{s:s,s:s,s:s,s:b,s:s,s:{s:s,s:o,s:b}}", "name", "filter", "in", "query",
-			 "style", "form", "explode", 1, "description",
-			 "Field filters: field=value, or field__op=value with op one of ne, lt, lte, "
-			 "gt, gte, in (comma-separated), like (* wildcard), null (true/false).",
-			 "schema", "type", "object", "properties", props, "additionalProperties", 0);
+	return json_pack(
+	    "{s:s,s:s,s:s,s:b,s:s,s:{s:s,s:o,s:b}}", "name", "filter", "in", "query", "style",
+	    "form", "explode", 1, "description",
+	    "Field filters: field=value, or field__op=value with op one of ne, lt, lte, "
+	    "gt, gte, in (comma-separated), like (* wildcard), null (true/false).",
+	    "schema", "type", "object", "properties", props, "additionalProperties", 0);
 }
 
 static json_t *problem_responses(const char *const *codes)
@@ -164,8 +166,8 @@ static json_t *problem_responses(const char *const *codes)
 
 static json_t *json_response(const char *desc, json_t *schema)
 {
-	return json_pack("{s:s,s:{s:{s:o}}}", "description", desc, "content",
-			 "application/json", "schema", schema);
+	return json_pack("{s:s,s:{s:{s:o}}}", "description", desc, "content", "application/json",
+	                 "schema", schema);
 }
 
 /* "customers" + ".list" → "customers.list", in buf. */
@@ -209,10 +211,12 @@ static void entity_paths(json_t *paths, const struct entity *e)
 	static const char *const e_list[] = {"400", "401", NULL};
 	static const char *const e_create[] = {"400", "401", "409", "413", "415", "422", NULL};
 	static const char *const e_get[] = {"401", "404", NULL};
-	static const char *const e_update[] = {"400", "401", "404", "409", "413", "415", "422", NULL};
+	static const char *const e_update[] = {"400", "401", "404", "409",
+	                                       "413", "415", "422", NULL};
 	static const char *const e_delete[] = {"401", "404", "409", NULL};
 	static const char *const e_import[] = {"400", "401", "413", "415", "422", NULL};
-	static const char *const list_params[] = {"q", "sort", "limit", "cursor", "fields", "total", NULL};
+	static const char *const list_params[] = {"q",      "sort",  "limit", "cursor",
+	                                          "fields", "total", NULL};
 
 	/* Collection. */
 	json_t *coll = json_object();
@@ -223,10 +227,11 @@ static void entity_paths(json_t *paths, const struct entity *e)
 	add_responses(op, "200", json_response("A page of records", ref(lref)), e_list);
 	json_object_set_new(coll, "get", op);
 	op = operation(opid(id, e->name, ".create"), "Create a record", tag);
-	json_object_set_new(op, "parameters", params((const char *const[]){"IdempotencyKey", NULL}));
+	json_object_set_new(op, "parameters",
+	                    params((const char *const[]){"IdempotencyKey", NULL}));
 	json_object_set_new(op, "requestBody",
-			    json_pack("{s:b,s:{s:{s:o}}}", "required", 1, "content",
-				      "application/json", "schema", ref(iref)));
+	                    json_pack("{s:b,s:{s:{s:o}}}", "required", 1, "content",
+	                              "application/json", "schema", ref(iref)));
 	add_responses(op, "201", json_response("The created record", ref(sref)), e_create);
 	json_object_set_new(coll, "post", op);
 	snprintf(p, sizeof p, "/api/v1/%s", e->name);
@@ -238,12 +243,11 @@ static void entity_paths(json_t *paths, const struct entity *e)
 	op = operation(opid(id, e->name, ".get"), "Get a record", tag);
 	add_responses(op, "200", json_response("The record", ref(sref)), e_get);
 	json_object_set_new(one, "get", op);
-	op = operation(opid(id, e->name, ".update"), "Change some fields of a record",
-		       tag);
+	op = operation(opid(id, e->name, ".update"), "Change some fields of a record", tag);
 	json_object_set_new(op, "parameters", params((const char *const[]){"IfMatch", NULL}));
 	json_object_set_new(op, "requestBody",
-			    json_pack("{s:b,s:{s:{s:o}}}", "required", 1, "content",
-				      "application/json", "schema", ref(iref)));
+	                    json_pack("{s:b,s:{s:{s:o}}}", "required", 1, "content",
+	                              "application/json", "schema", ref(iref)));
 	add_responses(op, "200", json_response("The changed record", ref(sref)), e_update);
 	json_object_set_new(one, "patch", op);
 	op = operation(opid(id, e->name, ".delete"), "Delete a record (restorable)", tag);
@@ -257,7 +261,7 @@ static void entity_paths(json_t *paths, const struct entity *e)
 	json_object_set_new(restore, "parameters", params((const char *const[]){"id", NULL}));
 	op = operation(opid(id, e->name, ".restore"), "Restore a deleted record", tag);
 	add_responses(op, "200", json_response("The restored record", ref(sref)),
-		      (const char *const[]){"401", "403", "404", "409", NULL});
+	              (const char *const[]){"401", "403", "404", "409", NULL});
 	json_object_set_new(restore, "post", op);
 	snprintf(p, sizeof p, "/api/v1/%s/{id}/restore", e->name);
 	json_object_set_new(paths, p, restore);
@@ -269,13 +273,13 @@ static void entity_paths(json_t *paths, const struct entity *e)
 		snprintf(cref, sizeof cref, "#/components/schemas/%s", child);
 		json_t *rp = json_object();
 		json_t *rps = params((const char *const[]){"id", "q", "sort", "limit", "cursor",
-							   "fields", "total", NULL});
+		                                           "fields", "total", NULL});
 		json_array_append_new(rps, filter_param(rel->child));
 		json_object_set_new(rp, "parameters", rps);
 		snprintf(id, sizeof id, "%s.related.%s", e->name, rel->name);
 		op = operation(id, "List related records", tag);
 		add_responses(op, "200", json_response("A page of related records", ref(cref)),
-			      e_get);
+		              e_get);
 		json_object_set_new(rp, "get", op);
 		snprintf(p, sizeof p, "/api/v1/%s/{id}/%s", e->name, rel->name);
 		json_object_set_new(paths, p, rp);
@@ -286,55 +290,55 @@ static void entity_paths(json_t *paths, const struct entity *e)
 	op = operation(opid(id, e->name, ".export"), "Export the filtered list", tag);
 	ps = params((const char *const[]){"q", "sort", "fields", NULL});
 	json_array_append_new(ps, json_pack("{s:s,s:s,s:{s:s,s:[s,s],s:s}}", "name", "format", "in",
-					    "query", "schema", "type", "string", "enum", "csv",
-					    "xlsx", "default", "csv"));
+	                                    "query", "schema", "type", "string", "enum", "csv",
+	                                    "xlsx", "default", "csv"));
 	json_array_append_new(ps, json_pack("{s:s,s:s,s:{s:s,s:[s,s],s:s}}", "name", "header", "in",
-					    "query", "schema", "type", "string", "enum", "labels",
-					    "names", "default", "labels"));
+	                                    "query", "schema", "type", "string", "enum", "labels",
+	                                    "names", "default", "labels"));
 	json_array_append_new(ps, filter_param(e));
 	json_object_set_new(op, "parameters", ps);
 	add_responses(op, "200",
-		      json_pack("{s:s,s:{s:{s:{s:s}},s:{s:{s:s,s:s}}}}", "description",
-				"The file, streamed", "content", "text/csv", "schema", "type",
-				"string",
-				"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-				"schema", "type", "string", "format", "binary"),
-		      e_list);
+	              json_pack("{s:s,s:{s:{s:{s:s}},s:{s:{s:s,s:s}}}}", "description",
+	                        "The file, streamed", "content", "text/csv", "schema", "type",
+	                        "string",
+	                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	                        "schema", "type", "string", "format", "binary"),
+	              e_list);
 	json_object_set_new(exp, "get", op);
 	snprintf(p, sizeof p, "/api/v1/%s/export", e->name);
 	json_object_set_new(paths, p, exp);
 
 	json_t *imp = json_object();
 	op = operation(opid(id, e->name, ".import"),
-		       "Import CSV: map columns, validate every row, commit all or nothing", tag);
+	               "Import CSV: map columns, validate every row, commit all or nothing", tag);
 	json_object_set_new(
-		op, "parameters",
-		json_pack("[{s:s,s:s,s:{s:s}},{s:s,s:s,s:s,s:{s:s}}]", "name", "dry_run", "in",
-			  "query", "schema", "type", "boolean", "name", "mapping", "in", "query",
-			  "description", "JSON object: CSV column → field name", "schema", "type",
-			  "string"));
+	    op, "parameters",
+	    json_pack("[{s:s,s:s,s:{s:s}},{s:s,s:s,s:s,s:{s:s}}]", "name", "dry_run", "in", "query",
+	              "schema", "type", "boolean", "name", "mapping", "in", "query", "description",
+	              "JSON object: CSV column → field name", "schema", "type", "string"));
 	json_object_set_new(op, "requestBody",
-			    json_pack("{s:b,s:{s:{s:{s:s}}}}", "required", 1, "content", "text/csv",
-				      "schema", "type", "string"));
-	add_responses(op, "200", json_response("The validation report (and what was created)",
-					       ref("#/components/schemas/ImportReport")),
-		      e_import);
+	                    json_pack("{s:b,s:{s:{s:{s:s}}}}", "required", 1, "content", "text/csv",
+	                              "schema", "type", "string"));
+	add_responses(op, "200",
+	              json_response("The validation report (and what was created)",
+	                            ref("#/components/schemas/ImportReport")),
+	              e_import);
 	json_object_set_new(imp, "post", op);
 	snprintf(p, sizeof p, "/api/v1/%s/import", e->name);
 	json_object_set_new(paths, p, imp);
 
 	json_t *bulk = json_object();
 	op = operation(opid(id, e->name, ".bulk_update"),
-		       "Set one field on selected records (all or nothing)", tag);
+	               "Set one field on selected records (all or nothing)", tag);
 	json_object_set_new(op, "requestBody",
-			    json_pack("{s:b,s:{s:{s:o}}}", "required", 1, "content",
-				      "application/json", "schema",
-				      ref("#/components/schemas/BulkUpdate")));
+	                    json_pack("{s:b,s:{s:{s:o}}}", "required", 1, "content",
+	                              "application/json", "schema",
+	                              ref("#/components/schemas/BulkUpdate")));
 	add_responses(op, "200",
-		      json_response("How many records changed",
-				    json_pack("{s:s,s:{s:{s:s}}}", "type", "object", "properties",
-					      "updated", "type", "integer")),
-		      e_create);
+	              json_response("How many records changed",
+	                            json_pack("{s:s,s:{s:{s:s}}}", "type", "object", "properties",
+	                                      "updated", "type", "integer")),
+	              e_create);
 	json_object_set_new(bulk, "post", op);
 	snprintf(p, sizeof p, "/api/v1/%s/bulk-update", e->name);
 	json_object_set_new(paths, p, bulk);
@@ -347,36 +351,36 @@ static json_t *components(const struct registry *r)
 {
 	json_t *schemas = json_object();
 	json_object_set_new(
-		schemas, "Problem",
-		json_pack("{s:s,s:{s:{s:s},s:{s:s},s:{s:s},s:{s:s},s:{s:s},s:{s:s,s:{s:s,s:{s:{s:[s,s]},s:{s:s},s:{s:s},s:{s:s}}}}},s:[s,s,s]}",
-			  "type", "object", "properties", "type", "type", "string", "title", "type",
-			  "string", "status", "type", "integer", "code", "type", "string", "detail",
-			  "type", "string", "errors", "type", "array", "items", "type", "object",
-			  "properties", "field", "type", "string", "null", "code", "type", "string",
-			  "message", "type", "string", "row", "type", "integer", "required", "type",
-			  "title", "status"));
+	    schemas, "Problem",
+	    json_pack(
+	        "{s:s,s:{s:{s:s},s:{s:s},s:{s:s},s:{s:s},s:{s:s},s:{s:s,s:{s:s,s:{s:{s:[s,s]},s:{s:s},s:{s:s},s:{s:s}}}}},s:[s,s,s]}",
+	        "type", "object", "properties", "type", "type", "string", "title", "type", "string",
+	        "status", "type", "integer", "code", "type", "string", "detail", "type", "string",
+	        "errors", "type", "array", "items", "type", "object", "properties", "field", "type",
+	        "string", "null", "code", "type", "string", "message", "type", "string", "row",
+	        "type", "integer", "required", "type", "title", "status"));
 	json_object_set_new(schemas, "Money",
-			    json_pack("{s:s,s:{s:{s:s,s:s},s:{s:s,s:s}},s:[s]}", "type", "object",
-				      "properties", "amount", "type", "integer", "description",
-				      "In cents (fen)", "currency", "type", "string", "pattern",
-				      "^[A-Z]{3}$", "required", "amount"));
+	                    json_pack("{s:s,s:{s:{s:s,s:s},s:{s:s,s:s}},s:[s]}", "type", "object",
+	                              "properties", "amount", "type", "integer", "description",
+	                              "In cents (fen)", "currency", "type", "string", "pattern",
+	                              "^[A-Z]{3}$", "required", "amount"));
 	json_object_set_new(schemas, "BulkUpdate",
-			    json_pack("{s:s,s:{s:{s:s,s:{s:s},s:i},s:{s:s},s:{}},s:[s,s,s]}", "type",
-				      "object", "properties", "ids", "type", "array", "items", "type",
-				      "integer", "maxItems", 1000, "field", "type", "string", "value",
-				      "required", "ids", "field", "value"));
+	                    json_pack("{s:s,s:{s:{s:s,s:{s:s},s:i},s:{s:s},s:{}},s:[s,s,s]}",
+	                              "type", "object", "properties", "ids", "type", "array",
+	                              "items", "type", "integer", "maxItems", 1000, "field", "type",
+	                              "string", "value", "required", "ids", "field", "value"));
 	json_object_set_new(
-		schemas, "ImportReport",
-		json_pack("{s:s,s:{s:{s:s},s:{s:s},s:{s:s},s:{s:s},s:{s:s},s:{s:s},s:{s:s,s:o}}}",
-			  "type", "object", "properties", "dry_run", "type", "boolean", "rows",
-			  "type", "integer", "valid", "type", "integer", "invalid", "type",
-			  "integer", "created", "type", "integer", "mapping", "type", "object",
-			  "errors", "type", "array", "items", ref("#/components/schemas/ProblemError")));
+	    schemas, "ImportReport",
+	    json_pack("{s:s,s:{s:{s:s},s:{s:s},s:{s:s},s:{s:s},s:{s:s},s:{s:s},s:{s:s,s:o}}}",
+	              "type", "object", "properties", "dry_run", "type", "boolean", "rows", "type",
+	              "integer", "valid", "type", "integer", "invalid", "type", "integer",
+	              "created", "type", "integer", "mapping", "type", "object", "errors", "type",
+	              "array", "items", ref("#/components/schemas/ProblemError")));
 	json_object_set_new(schemas, "ProblemError",
-			    json_pack("{s:s,s:{s:{s:s},s:{s:[s,s]},s:{s:s},s:{s:s}}}", "type",
-				      "object", "properties", "row", "type", "integer", "field",
-				      "type", "string", "null", "code", "type", "string", "message",
-				      "type", "string"));
+	                    json_pack("{s:s,s:{s:{s:s},s:{s:[s,s]},s:{s:s},s:{s:s}}}", "type",
+	                              "object", "properties", "row", "type", "integer", "field",
+	                              "type", "string", "null", "code", "type", "string", "message",
+	                              "type", "string"));
 	for (size_t i = 0; i < r->n_entities; i++) {
 		const struct entity *e = &r->entities[i];
 		char *n = type_name(e, ""), *in = type_name(e, "Input"), *l = type_name(e, "List");
@@ -384,62 +388,65 @@ static json_t *components(const struct registry *r)
 		snprintf(sref, sizeof sref, "#/components/schemas/%s", n);
 		json_object_set_new(schemas, n, entity_schema(e, false));
 		json_object_set_new(schemas, in, entity_schema(e, true));
-		json_object_set_new(schemas, l,
-				    json_pack("{s:s,s:{s:{s:s,s:o},s:{s:[s,s]},s:{s:s},s:{s:s}},s:[s,s]}",
-					      "type", "object", "properties", "data", "type", "array",
-					      "items", ref(sref), "next_cursor", "type", "string",
-					      "null", "total", "type", "integer", "total_exact", "type",
-					      "boolean", "required", "data", "next_cursor"));
+		json_object_set_new(
+		    schemas, l,
+		    json_pack("{s:s,s:{s:{s:s,s:o},s:{s:[s,s]},s:{s:s},s:{s:s}},s:[s,s]}", "type",
+		              "object", "properties", "data", "type", "array", "items", ref(sref),
+		              "next_cursor", "type", "string", "null", "total", "type", "integer",
+		              "total_exact", "type", "boolean", "required", "data", "next_cursor"));
 		free(n);
 		free(in);
 		free(l);
 	}
 	json_t *p = json_object();
-	json_object_set_new(p, "id", json_pack("{s:s,s:s,s:b,s:{s:s,s:i}}", "name", "id", "in",
-					       "path", "required", 1, "schema", "type", "integer",
-					       "minimum", 1));
-	json_object_set_new(p, "q", json_pack("{s:s,s:s,s:s,s:{s:s}}", "name", "q", "in", "query",
-					      "description",
-					      "Full-text search; Chinese works from two characters",
-					      "schema", "type", "string"));
-	json_object_set_new(p, "sort", json_pack("{s:s,s:s,s:s,s:{s:s}}", "name", "sort", "in",
-						 "query", "description",
-						 "A sortable field, - in front for descending",
-						 "schema", "type", "string"));
-	json_object_set_new(p, "limit", json_pack("{s:s,s:s,s:{s:s,s:i,s:i,s:i}}", "name", "limit",
-						  "in", "query", "schema", "type", "integer",
-						  "minimum", 1, "maximum", 200, "default", 50));
-	json_object_set_new(p, "cursor", json_pack("{s:s,s:s,s:s,s:{s:s}}", "name", "cursor", "in",
-						   "query", "description",
-						   "next_cursor of the previous page", "schema",
-						   "type", "string"));
-	json_object_set_new(p, "fields", json_pack("{s:s,s:s,s:s,s:{s:s}}", "name", "fields", "in",
-						   "query", "description",
-						   "Comma-separated fields to return", "schema",
-						   "type", "string"));
-	json_object_set_new(p, "total", json_pack("{s:s,s:s,s:{s:s,s:[s,s],s:s}}", "name", "total",
-						  "in", "query", "schema", "type", "string", "enum",
-						  "auto", "none", "default", "auto"));
-	json_object_set_new(p, "IfMatch", json_pack("{s:s,s:s,s:s,s:{s:s}}", "name", "If-Match",
-						    "in", "header", "description",
-						    "The version (ETag) the change is based on",
-						    "schema", "type", "string"));
+	json_object_set_new(p, "id",
+	                    json_pack("{s:s,s:s,s:b,s:{s:s,s:i}}", "name", "id", "in", "path",
+	                              "required", 1, "schema", "type", "integer", "minimum", 1));
+	json_object_set_new(p, "q",
+	                    json_pack("{s:s,s:s,s:s,s:{s:s}}", "name", "q", "in", "query",
+	                              "description",
+	                              "Full-text search; Chinese works from two characters",
+	                              "schema", "type", "string"));
+	json_object_set_new(p, "sort",
+	                    json_pack("{s:s,s:s,s:s,s:{s:s}}", "name", "sort", "in", "query",
+	                              "description", "A sortable field, - in front for descending",
+	                              "schema", "type", "string"));
+	json_object_set_new(p, "limit",
+	                    json_pack("{s:s,s:s,s:{s:s,s:i,s:i,s:i}}", "name", "limit", "in",
+	                              "query", "schema", "type", "integer", "minimum", 1, "maximum",
+	                              200, "default", 50));
+	json_object_set_new(p, "cursor",
+	                    json_pack("{s:s,s:s,s:s,s:{s:s}}", "name", "cursor", "in", "query",
+	                              "description", "next_cursor of the previous page", "schema",
+	                              "type", "string"));
+	json_object_set_new(p, "fields",
+	                    json_pack("{s:s,s:s,s:s,s:{s:s}}", "name", "fields", "in", "query",
+	                              "description", "Comma-separated fields to return", "schema",
+	                              "type", "string"));
+	json_object_set_new(p, "total",
+	                    json_pack("{s:s,s:s,s:{s:s,s:[s,s],s:s}}", "name", "total", "in",
+	                              "query", "schema", "type", "string", "enum", "auto", "none",
+	                              "default", "auto"));
+	json_object_set_new(p, "IfMatch",
+	                    json_pack("{s:s,s:s,s:s,s:{s:s}}", "name", "If-Match", "in", "header",
+	                              "description", "The version (ETag) the change is based on",
+	                              "schema", "type", "string"));
 	json_object_set_new(p, "IdempotencyKey",
-			    json_pack("{s:s,s:s,s:s,s:{s:s,s:i}}", "name", "Idempotency-Key", "in",
-				      "header", "description",
-				      "A retried create with the same key returns the first result",
-				      "schema", "type", "string", "maxLength", 255));
+	                    json_pack("{s:s,s:s,s:s,s:{s:s,s:i}}", "name", "Idempotency-Key", "in",
+	                              "header", "description",
+	                              "A retried create with the same key returns the first result",
+	                              "schema", "type", "string", "maxLength", 255));
 	json_t *c = json_object();
 	json_object_set_new(c, "schemas", schemas);
 	json_object_set_new(c, "parameters", p);
 	json_object_set_new(c, "responses",
-			    json_pack("{s:{s:s,s:{s:{s:o}}}}", "Problem", "description",
-				      "A problem (RFC 9457)", "content", "application/problem+json",
-				      "schema", ref("#/components/schemas/Problem")));
+	                    json_pack("{s:{s:s,s:{s:{s:o}}}}", "Problem", "description",
+	                              "A problem (RFC 9457)", "content", "application/problem+json",
+	                              "schema", ref("#/components/schemas/Problem")));
 	json_object_set_new(c, "securitySchemes",
-			    json_pack("{s:{s:s,s:s,s:s},s:{s:s,s:s,s:s}}", "session", "type",
-				      "apiKey", "in", "cookie", "name", "sextant_session", "csrf",
-				      "type", "apiKey", "in", "header", "name", "X-CSRF-Token"));
+	                    json_pack("{s:{s:s,s:s,s:s},s:{s:s,s:s,s:s}}", "session", "type",
+	                              "apiKey", "in", "cookie", "name", "sextant_session", "csrf",
+	                              "type", "apiKey", "in", "header", "name", "X-CSRF-Token"));
 	return c;
 }
 
@@ -448,67 +455,65 @@ static void system_paths(json_t *paths)
 	static const char *const e_login[] = {"400", "401", "415", "422", NULL};
 	json_t *op = operation("auth.login", "Log in: sets the session cookie", "auth");
 	json_object_set_new(op, "security", json_array());
-	json_object_set_new(
-		op, "requestBody",
-		json_pack("{s:b,s:{s:{s:{s:s,s:{s:{s:s},s:{s:s}},s:[s,s]}}}}", "required", 1,
-			  "content", "application/json", "schema", "type", "object", "properties",
-			  "username", "type", "string", "password", "type", "string", "required",
-			  "username", "password"));
-	add_responses(op, "200",
-		      json_response("The CSRF token and the user",
-				    json_pack("{s:s,s:{s:{s:s},s:{s:s}}}", "type", "object",
-					      "properties", "csrf_token", "type", "string", "user",
-					      "type", "object")),
-		      e_login);
+	json_object_set_new(op, "requestBody",
+	                    json_pack("{s:b,s:{s:{s:{s:s,s:{s:{s:s},s:{s:s}},s:[s,s]}}}}",
+	                              "required", 1, "content", "application/json", "schema",
+	                              "type", "object", "properties", "username", "type", "string",
+	                              "password", "type", "string", "required", "username",
+	                              "password"));
+	add_responses(
+	    op, "200",
+	    json_response("The CSRF token and the user",
+	                  json_pack("{s:s,s:{s:{s:s},s:{s:s}}}", "type", "object", "properties",
+	                            "csrf_token", "type", "string", "user", "type", "object")),
+	    e_login);
 	json_object_set_new(paths, "/api/v1/auth/login", json_pack("{s:o}", "post", op));
 	op = operation("auth.logout", "Log out", "auth");
 	add_responses(op, "204", json_pack("{s:s}", "description", "Logged out"),
-		      (const char *const[]){"401", NULL});
+	              (const char *const[]){"401", NULL});
 	json_object_set_new(paths, "/api/v1/auth/logout", json_pack("{s:o}", "post", op));
 	op = operation("auth.me", "The current user and CSRF token", "auth");
-	add_responses(op, "200",
-		      json_response("The user", json_pack("{s:s}", "type", "object")),
-		      (const char *const[]){"401", NULL});
+	add_responses(op, "200", json_response("The user", json_pack("{s:s}", "type", "object")),
+	              (const char *const[]){"401", NULL});
 	json_object_set_new(paths, "/api/v1/auth/me", json_pack("{s:o}", "get", op));
 	op = operation("meta", "Entities, fields, option lists and labels", "meta");
 	add_responses(op, "200", json_response("The model", json_pack("{s:s}", "type", "object")),
-		      (const char *const[]){"401", NULL});
+	              (const char *const[]){"401", NULL});
 	json_object_set_new(paths, "/api/v1/meta", json_pack("{s:o}", "get", op));
 	json_t *fields = json_object();
 	json_object_set_new(fields, "parameters",
-			    json_pack("[{s:s,s:s,s:b,s:{s:s}}]", "name", "entity", "in", "path",
-				      "required", 1, "schema", "type", "string"));
+	                    json_pack("[{s:s,s:s,s:b,s:{s:s}}]", "name", "entity", "in", "path",
+	                              "required", 1, "schema", "type", "string"));
 	op = operation("meta.field.create", "Add a custom field (a real column)", "meta");
 	json_object_set_new(op, "requestBody",
-			    json_pack("{s:b,s:{s:{s:{s:s}}}}", "required", 1, "content",
-				      "application/json", "schema", "type", "object"));
-	add_responses(op, "201",
-		      json_response("The field", json_pack("{s:s}", "type", "object")),
-		      (const char *const[]){"400", "401", "403", "409", "422", NULL});
+	                    json_pack("{s:b,s:{s:{s:{s:s}}}}", "required", 1, "content",
+	                              "application/json", "schema", "type", "object"));
+	add_responses(op, "201", json_response("The field", json_pack("{s:s}", "type", "object")),
+	              (const char *const[]){"400", "401", "403", "409", "422", NULL});
 	json_object_set_new(fields, "post", op);
 	json_object_set_new(paths, "/api/v1/meta/entities/{entity}/fields", fields);
 	op = operation("audit", "Search the audit trail (administrators)", "audit");
 	json_object_set_new(
-		op, "parameters",
-		json_pack("[{s:s,s:s,s:{s:s}},{s:s,s:s,s:{s:s}},{s:s,s:s,s:{s:s}},{s:s,s:s,s:{s:s}},{s:s,s:s,s:{s:s}}]",
-			  "name", "entity", "in", "query", "schema", "type", "string", "name",
-			  "record_id", "in", "query", "schema", "type", "integer", "name",
-			  "user_id", "in", "query", "schema", "type", "integer", "name", "action",
-			  "in", "query", "schema", "type", "string", "name", "cursor", "in",
-			  "query", "schema", "type", "string"));
-	add_responses(op, "200",
-		      json_response("Audit entries, newest first",
-				    json_pack("{s:s}", "type", "object")),
-		      (const char *const[]){"400", "401", "403", NULL});
+	    op, "parameters",
+	    json_pack(
+	        "[{s:s,s:s,s:{s:s}},{s:s,s:s,s:{s:s}},{s:s,s:s,s:{s:s}},{s:s,s:s,s:{s:s}},{s:s,s:s,s:{s:s}}]",
+	        "name", "entity", "in", "query", "schema", "type", "string", "name", "record_id",
+	        "in", "query", "schema", "type", "integer", "name", "user_id", "in", "query",
+	        "schema", "type", "integer", "name", "action", "in", "query", "schema", "type",
+	        "string", "name", "cursor", "in", "query", "schema", "type", "string"));
+	add_responses(
+	    op, "200",
+	    json_response("Audit entries, newest first", json_pack("{s:s}", "type", "object")),
+	    (const char *const[]){"400", "401", "403", NULL});
 	json_object_set_new(paths, "/api/v1/audit", json_pack("{s:o}", "get", op));
 	static const char *const probes[][3] = {{"/healthz", "healthz", "The process is up"},
-						 {"/readyz", "readyz", "The database answers"},
-						 {"/metrics", "metrics", "Prometheus metrics"}};
+	                                        {"/readyz", "readyz", "The database answers"},
+	                                        {"/metrics", "metrics", "Prometheus metrics"}};
 	for (size_t i = 0; i < ARRAY_SIZE(probes); i++) {
 		op = operation(probes[i][1], probes[i][2], "service");
 		json_object_set_new(op, "security", json_array());
 		add_responses(op, "200", json_pack("{s:s}", "description", probes[i][2]),
-			      (const char *const[]){"503", NULL});
+		              (const char *const[]){"503", NULL});
 		json_object_set_new(paths, probes[i][0], json_pack("{s:o}", "get", op));
 	}
 }
@@ -520,13 +525,12 @@ void openapi_render(const struct registry *r, struct str *out)
 	for (size_t i = 0; i < r->n_entities; i++)
 		entity_paths(paths, &r->entities[i]);
 	json_t *doc = json_pack(
-		"{s:s,s:{s:s,s:s,s:s,s:{s:s,s:s}},s:[{s:s}],s:[{s:[]}],s:o,s:o}", "openapi",
-		"3.1.0", "info", "title", "Sextant CRM API", "version", SEXTANT_VERSION,
-		"description",
-		"Generated from the metadata registry: every entity, field and option list as "
-		"this server has them now, custom fields included.",
-		"license", "name", "Proprietary", "identifier", "LicenseRef-Proprietary", "servers",
-		"url", "/", "security", "session", "paths", paths, "components", components(r));
+	    "{s:s,s:{s:s,s:s,s:s,s:{s:s,s:s}},s:[{s:s}],s:[{s:[]}],s:o,s:o}", "openapi", "3.1.0",
+	    "info", "title", "Sextant CRM API", "version", SEXTANT_VERSION, "description",
+	    "Generated from the metadata registry: every entity, field and option list as "
+	    "this server has them now, custom fields included.",
+	    "license", "name", "Proprietary", "identifier", "LicenseRef-Proprietary", "servers",
+	    "url", "/", "security", "session", "paths", paths, "components", components(r));
 	char *s = json_dumps(doc, JSON_COMPACT);
 	str_adds(out, s);
 	free(s);

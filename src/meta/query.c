@@ -10,12 +10,12 @@
 #include <string.h>
 
 const char *const filter_op_names[OP__MAX] = {
-	[OP_EQ] = "eq", [OP_NE] = "ne",	  [OP_LT] = "lt",     [OP_LTE] = "lte", [OP_GT] = "gt",
-	[OP_GTE] = "gte", [OP_IN] = "in", [OP_LIKE] = "like", [OP_NULL] = "null",
+    [OP_EQ] = "eq",   [OP_NE] = "ne", [OP_LT] = "lt",     [OP_LTE] = "lte",   [OP_GT] = "gt",
+    [OP_GTE] = "gte", [OP_IN] = "in", [OP_LIKE] = "like", [OP_NULL] = "null",
 };
 
-static const char *const reserved[] = {"q", "sort", "limit", "cursor", "fields", "total",
-				       "deleted"};
+static const char *const reserved[] = {"q",      "sort",  "limit",  "cursor",
+                                       "fields", "total", "deleted"};
 
 static bool is_text_like(const struct field *f)
 {
@@ -41,7 +41,7 @@ bool filter_op_allowed(const struct field *f, enum filter_op op)
 
 /* A filter value: for text-like fields any text (a partial phone number is a fine filter). */
 static int filter_value(struct op *op, const struct field *f, const char *s, size_t n,
-			struct value *v, const char *param)
+                        struct value *v, const char *param)
 {
 	struct verr e;
 	if (is_text_like(f)) {
@@ -167,7 +167,8 @@ static int parse_filter(struct op *op, struct list_query *q, const char *key, co
 }
 
 /* Cursors are base64url JSON: {"f":sort field,"d":descending,"n":in NULL part,"v":value,"i":id}. */
-static const char *cursor_encode(struct arena *a, const struct list_query *q, const struct cursor *c)
+static const char *cursor_encode(struct arena *a, const struct list_query *q,
+                                 const struct cursor *c)
 {
 	struct str j = STR_INIT;
 	str_adds(&j, "{\"f\":");
@@ -185,7 +186,7 @@ static const char *cursor_encode(struct arena *a, const struct list_query *q, co
 	size_t len = sodium_base64_encoded_len(j.len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	char *out = arena_alloc(a, len);
 	sodium_bin2base64(out, len, (const unsigned char *)j.buf, j.len,
-			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	str_release(&j);
 	return out;
 }
@@ -197,7 +198,7 @@ static int cursor_decode(struct op *op, struct list_query *q, const char *s)
 		goto bad;
 	unsigned char *bin = arena_alloc(op->arena, n);
 	if (sodium_base642bin(bin, n, s, n, NULL, &len, NULL,
-			      sodium_base64_VARIANT_URLSAFE_NO_PADDING))
+	                      sodium_base64_VARIANT_URLSAFE_NO_PADDING))
 		goto bad;
 	json_t *j = json_loadb((const char *)bin, len, 0, NULL);
 	if (!j)
@@ -205,7 +206,7 @@ static int cursor_decode(struct op *op, struct list_query *q, const char *s)
 	const char *f = json_string_value(json_object_get(j, "f"));
 	json_t *v = json_object_get(j, "v"), *i = json_object_get(j, "i");
 	bool ok = f && strcmp(f, q->sort->name) == 0 && json_is_integer(i) &&
-		  json_integer_value(json_object_get(j, "d")) == q->desc;
+	          json_integer_value(json_object_get(j, "d")) == q->desc;
 	if (ok) {
 		struct cursor *c = &q->cursor;
 		c->valid = true;
@@ -216,7 +217,8 @@ static int cursor_decode(struct op *op, struct list_query *q, const char *s)
 			c->v.i = json_integer_value(v);
 		} else if (json_is_string(v)) {
 			c->v.kind = V_TEXT;
-			c->v.s = arena_strndup(op->arena, json_string_value(v), json_string_length(v));
+			c->v.s =
+			    arena_strndup(op->arena, json_string_value(v), json_string_length(v));
 			c->v.n = json_string_length(v);
 		} else {
 			c->v.kind = V_NULL;
@@ -243,8 +245,9 @@ static int parse_fields(struct op *op, struct list_query *q, const char *val)
 		size_t len = c ? (size_t)(c - p) : strlen(p);
 		const struct field *f = entity_field_n(q->e, p, len);
 		if (!f || !field_visible(f)) {
-			problem_add(op->problem, "fields", "unknown_field",
-				    (const char *[]){"name", arena_strndup(op->arena, p, len), NULL});
+			problem_add(
+			    op->problem, "fields", "unknown_field",
+			    (const char *[]){"name", arena_strndup(op->arena, p, len), NULL});
 			return -1;
 		}
 		bool dup = false;
@@ -277,7 +280,7 @@ static bool in_list(const char *k, const char *const *list)
 }
 
 int list_parse(struct op *op, const struct kv *params, size_t n, const char *const *skip,
-	       struct list_query *q)
+               struct list_query *q)
 {
 	const struct entity *e = op->e;
 	const char *sort = NULL, *cursor = NULL, *search = NULL, *fields = NULL;
@@ -334,8 +337,8 @@ int list_parse(struct op *op, const struct kv *params, size_t n, const char *con
 		} else if (!e->searchable) {
 			problem_add(op->problem, "q", "unknown_parameter", NULL);
 		} else {
-			q->n_terms = text_search_query(search, strlen(search), q->terms,
-						       SEARCH_MAX_TERMS);
+			q->n_terms =
+			    text_search_query(search, strlen(search), q->terms, SEARCH_MAX_TERMS);
 			/* Keep the terms in the arena: a streamed export outlives this call. */
 			for (size_t i = 0; i < q->n_terms; i++) {
 				char *t = arena_strdup(op->arena, q->terms[i].token);
@@ -383,8 +386,8 @@ static bool fts_driven(struct op *op, const struct list_query *q)
 static void add_from(struct op *op, const struct list_query *q, struct sqlq *s)
 {
 	if (fts_driven(op, q))
-		sqlq_addf(s, " FROM \"%s_fts\" JOIN \"%s\" t ON t.\"id\" = \"%s_fts\".rowid", q->e->name,
-			  q->e->name, q->e->name);
+		sqlq_addf(s, " FROM \"%s_fts\" JOIN \"%s\" t ON t.\"id\" = \"%s_fts\".rowid",
+		          q->e->name, q->e->name, q->e->name);
 	else
 		sqlq_addf(s, " FROM \"%s\" t", q->e->name);
 }
@@ -393,8 +396,8 @@ static void add_filter(struct op *op, const struct filter *flt, struct sqlq *s)
 {
 	const char *c = flt->f->name;
 	bool pg = db_kind(op->db) == DB_PG;
-	static const char *const cmp[OP__MAX] = {[OP_LT] = "<", [OP_LTE] = "<=", [OP_GT] = ">",
-						 [OP_GTE] = ">="};
+	static const char *const cmp[OP__MAX] = {
+	    [OP_LT] = "<", [OP_LTE] = "<=", [OP_GT] = ">", [OP_GTE] = ">="};
 	sqlq_add(s, " AND ");
 	switch (flt->op) {
 	case OP_EQ:
@@ -405,7 +408,7 @@ static void add_filter(struct op *op, const struct filter *flt, struct sqlq *s)
 			for (size_t i = 0; i < flt->n_vals; i++) {
 				sqlq_addf(s, "%st.\"%s\" LIKE ", i ? " OR " : "", c);
 				const char *pat = arena_printf(op->arena, "%%,%.*s,%%",
-							       (int)flt->vals[i].n, flt->vals[i].s);
+				                               (int)flt->vals[i].n, flt->vals[i].s);
 				sqlq_text(s, pat, strlen(pat));
 			}
 			sqlq_add(s, ")");
@@ -426,7 +429,7 @@ static void add_filter(struct op *op, const struct filter *flt, struct sqlq *s)
 		if (flt->f->type == FT_MULTIENUM) {
 			sqlq_addf(s, "(t.\"%s\" IS NULL OR t.\"%s\" NOT LIKE ", c, c);
 			const char *pat = arena_printf(op->arena, "%%,%.*s,%%", (int)flt->vals[0].n,
-						       flt->vals[0].s);
+			                               flt->vals[0].s);
 			sqlq_text(s, pat, strlen(pat));
 			sqlq_add(s, ")");
 		} else {
@@ -457,8 +460,7 @@ static void add_filter(struct op *op, const struct filter *flt, struct sqlq *s)
 }
 
 /* Everything that selects rows, without the keyset position. */
-static void add_where(struct op *op, const struct list_query *q, struct sqlq *s,
-		      struct str *match)
+static void add_where(struct op *op, const struct list_query *q, struct sqlq *s, struct str *match)
 {
 	sqlq_addf(s, " WHERE t.\"deleted_at\" IS %s", q->deleted ? "NOT NULL" : "NULL");
 	if (q->parent_field) {
@@ -474,11 +476,14 @@ static void add_where(struct op *op, const struct list_query *q, struct sqlq *s,
 		if (fts_driven(op, q))
 			sqlq_addf(s, " AND \"%s_fts\" MATCH ", t);
 		else if (db_kind(op->db) == DB_SQLITE)
-			sqlq_addf(s, " AND t.\"id\" IN (SELECT rowid FROM \"%s_fts\" WHERE \"%s_fts\" MATCH ",
-				  t, t);
+			sqlq_addf(
+			    s,
+			    " AND t.\"id\" IN (SELECT rowid FROM \"%s_fts\" WHERE \"%s_fts\" MATCH ",
+			    t, t);
 		else
-			sqlq_add(s, " AND array_to_tsvector(string_to_array(t.\"search_tokens\", ' ')) "
-				    "@@ CAST(");
+			sqlq_add(
+			    s, " AND array_to_tsvector(string_to_array(t.\"search_tokens\", ' ')) "
+			       "@@ CAST(");
 		sqlq_text(s, match->buf, match->len);
 		if (db_kind(op->db) == DB_PG)
 			sqlq_add(s, " AS tsquery)");
@@ -494,8 +499,9 @@ static int list_total(struct op *op, const struct list_query *q, int64_t *total,
 	if (!q->n_filters && !q->n_terms && !q->deleted && !q->parent_field) {
 		const char *p[] = {q->e->name};
 		*total = 0;
-		rc = db_query_int(op->db, "SELECT live_rows FROM sys_row_counts WHERE table_name = ?",
-				  1, p, total);
+		rc = db_query_int(op->db,
+		                  "SELECT live_rows FROM sys_row_counts WHERE table_name = ?", 1, p,
+		                  total);
 		*exact = true;
 		return rc;
 	}
@@ -650,7 +656,7 @@ out:
 }
 
 int list_fetch(struct op *op, struct list_query *q, size_t want, list_row_fn fn, void *ctx,
-	       bool *more)
+               bool *more)
 {
 	struct fetch_state fs = {.q = q, .want = want, .fn = fn, .ctx = ctx, .arena = op->arena};
 	fs.cols = ARENA_NEW_ARRAY(op->arena, int, q->n_proj + 1);
@@ -683,8 +689,7 @@ int list_fetch(struct op *op, struct list_query *q, size_t want, list_row_fn fn,
 	return rc;
 }
 
-void list_row_json(const struct list_query *q, struct db_stmt *st, const int *cols,
-		   struct str *out)
+void list_row_json(const struct list_query *q, struct db_stmt *st, const int *cols, struct str *out)
 {
 	str_addc(out, '{');
 	for (size_t i = 0; i < q->n_proj; i++) {

@@ -13,17 +13,17 @@
 
 enum filter_op { OP_EQ, OP_NE, OP_LT, OP_LTE, OP_GT, OP_GTE, OP_IN, OP_LIKE, OP_NULL, OP__MAX };
 
-#define LIST_MAX_FILTERS 32
-#define LIST_MAX_IN 100
+#define LIST_MAX_FILTERS   32
+#define LIST_MAX_IN        100
 #define LIST_DEFAULT_LIMIT 50
-#define LIST_MAX_LIMIT 200
+#define LIST_MAX_LIMIT     200
 
 struct filter {
 	const struct field *f;
 	enum filter_op op;
 	struct value *vals;
 	size_t n_vals;
-	bool is_null; /* OP_NULL */
+	bool is_null;        /* OP_NULL */
 	const char *pattern; /* OP_LIKE: the SQL pattern */
 };
 
@@ -48,7 +48,7 @@ struct list_query {
 	const struct field **proj; /* fields to show, in order */
 	size_t n_proj;
 	bool no_total;
-	bool deleted; /* list soft-deleted records (administrators) */
+	bool deleted;                     /* list soft-deleted records (administrators) */
 	const struct field *parent_field; /* related list: parent_field = parent_id */
 	int64_t parent_id;
 };
@@ -62,7 +62,7 @@ enum list_allow { LA_PAGE = 1, LA_EXPORT = 2 };
  * caller.
  */
 int list_parse(struct op *op, const struct kv *params, size_t n, const char *const *skip,
-	       struct list_query *q);
+               struct list_query *q);
 
 /* One page as {"data":[…],"next_cursor":…,"total":…,"total_exact":…}. */
 int list_page(struct op *op, struct list_query *q, struct str *out);
@@ -74,7 +74,7 @@ typedef int (*list_row_fn)(void *ctx, struct db_stmt *st, const int *cols);
  * *more tells whether rows remain.
  */
 int list_fetch(struct op *op, struct list_query *q, size_t want, list_row_fn fn, void *ctx,
-	       bool *more);
+               bool *more);
 
 /* Show every visible field (what a list shows without fields=). */
 void list_projection_all(struct arena *a, struct list_query *q);
@@ -83,7 +83,7 @@ void list_projection_all(struct arena *a, struct list_query *q);
 void list_columns(const struct list_query *q, struct sqlq *s, int *cols, const char *prefix);
 /* Render one row's projected fields as a JSON object. */
 void list_row_json(const struct list_query *q, struct db_stmt *st, const int *cols,
-		   struct str *out);
+                   struct str *out);
 
 extern const char *const filter_op_names[OP__MAX];
 /* Whether a filter on f may use op (LIKE on text, ranges on ordered types …). */

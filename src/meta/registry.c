@@ -12,15 +12,15 @@
 #include <string.h>
 
 const char *const field_type_names[FT__MAX] = {
-	[FT_TEXT] = "text",	    [FT_LONGTEXT] = "longtext", [FT_INT] = "int",
-	[FT_MONEY] = "money",	    [FT_DECIMAL] = "decimal",	[FT_DATE] = "date",
-	[FT_DATETIME] = "datetime", [FT_BOOL] = "bool",		[FT_ENUM] = "enum",
-	[FT_MULTIENUM] = "multienum", [FT_REFERENCE] = "reference", [FT_USER] = "user",
-	[FT_EMAIL] = "email",	    [FT_PHONE] = "phone",	[FT_URL] = "url",
+    [FT_TEXT] = "text",           [FT_LONGTEXT] = "longtext",   [FT_INT] = "int",
+    [FT_MONEY] = "money",         [FT_DECIMAL] = "decimal",     [FT_DATE] = "date",
+    [FT_DATETIME] = "datetime",   [FT_BOOL] = "bool",           [FT_ENUM] = "enum",
+    [FT_MULTIENUM] = "multienum", [FT_REFERENCE] = "reference", [FT_USER] = "user",
+    [FT_EMAIL] = "email",         [FT_PHONE] = "phone",         [FT_URL] = "url",
 };
 
 static const char *const text_format_names[TF__MAX] = {
-	[TF_NONE] = "", [TF_POSTCODE] = "postcode", [TF_USCC] = "uscc"};
+    [TF_NONE] = "", [TF_POSTCODE] = "postcode", [TF_USCC] = "uscc"};
 
 int field_type_parse(const char *name)
 {
@@ -31,13 +31,13 @@ int field_type_parse(const char *name)
 }
 
 /* Names that are routes of their own under /api/v1 and so cannot be entities. */
-static const char *const reserved_entities[] = {"auth", "meta", "audit", "openapi.json",
-						"imports", "files", "users", "sessions"};
+static const char *const reserved_entities[] = {"auth",    "meta",  "audit", "openapi.json",
+                                                "imports", "files", "users", "sessions"};
 
 /* Columns every table has; a schema may not declare fields with these names. */
-static const char *const system_names[] = {"id",	 "created_at", "created_by", "updated_at",
-					   "updated_by", "version",	"deleted_at", "owner_id",
-					   "org_unit_id", "search_tokens"};
+static const char *const system_names[] = {
+    "id",      "created_at", "created_by", "updated_at",  "updated_by",
+    "version", "deleted_at", "owner_id",   "org_unit_id", "search_tokens"};
 
 static bool valid_name(const char *s)
 {
@@ -58,7 +58,8 @@ static bool valid_key(const char *s)
 		return false;
 	size_t n = 0;
 	for (; *s; s++, n++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' ||
+		      *s == '-'))
 			return false;
 	return n <= 60;
 }
@@ -71,7 +72,8 @@ static bool is_system_name(const char *n)
 	return false;
 }
 
-static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
@@ -89,7 +91,7 @@ static const char *jstr(struct arena *a, const json_t *o, const char *key)
 
 /* A label is {"zh-CN": "…", "en": "…"}. */
 static int parse_label(struct arena *a, const json_t *j, struct label *out, bool need_both,
-		       char *err, size_t errlen, const char *what)
+                       char *err, size_t errlen, const char *what)
 {
 	memset(out, 0, sizeof *out);
 	if (!j)
@@ -102,7 +104,8 @@ static int parse_label(struct arena *a, const json_t *j, struct label *out, bool
 	{
 		int l = lang_parse(k);
 		if (l < 0 || !json_is_string(v))
-			return fail(err, errlen, "%s: label language '%s' is not zh-CN or en", what, k);
+			return fail(err, errlen, "%s: label language '%s' is not zh-CN or en", what,
+			            k);
 		out->text[l] = arena_strdup(a, json_string_value(v));
 	}
 	if (need_both && (!out->text[LANG_ZH] || !out->text[LANG_EN]))
@@ -113,10 +116,11 @@ static int parse_label(struct arena *a, const json_t *j, struct label *out, bool
 }
 
 static int parse_options(struct arena *a, const json_t *arr, struct field *f, char *err,
-			 size_t errlen)
+                         size_t errlen)
 {
 	if (!json_is_array(arr) || json_array_size(arr) == 0)
-		return fail(err, errlen, "field '%s': an enum needs a non-empty options array", f->name);
+		return fail(err, errlen, "field '%s': an enum needs a non-empty options array",
+		            f->name);
 	f->n_options = json_array_size(arr);
 	f->options = ARENA_NEW_ARRAY(a, struct option, f->n_options);
 	for (size_t i = 0; i < f->n_options; i++) {
@@ -125,15 +129,15 @@ static int parse_options(struct arena *a, const json_t *arr, struct field *f, ch
 		opt->key = jstr(a, o, "key");
 		if (!valid_key(opt->key))
 			return fail(err, errlen, "field '%s': option %zu needs a key of [a-z0-9_-]",
-				    f->name, i + 1);
+			            f->name, i + 1);
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(f->options[j].key, opt->key) == 0)
 				return fail(err, errlen, "field '%s': option '%s' twice", f->name,
-					    opt->key);
+				            opt->key);
 		char what[128];
 		snprintf(what, sizeof what, "field '%s' option '%s'", f->name, opt->key);
 		if (parse_label(a, json_object_get(o, "label"), &opt->label, false, err, errlen,
-				what))
+		                what))
 			return -1;
 		opt->disabled = json_is_true(json_object_get(o, "disabled"));
 	}
@@ -144,18 +148,17 @@ static const struct {
 	const char *name;
 	unsigned flag;
 } flag_names[] = {
-	{"required", FF_REQUIRED},     {"unique", FF_UNIQUE},	    {"indexed", FF_INDEXED},
-	{"searchable", FF_SEARCHABLE}, {"sensitive", FF_SENSITIVE}, {"read_only", FF_READONLY},
+    {"required", FF_REQUIRED},     {"unique", FF_UNIQUE},       {"indexed", FF_INDEXED},
+    {"searchable", FF_SEARCHABLE}, {"sensitive", FF_SENSITIVE}, {"read_only", FF_READONLY},
 };
 
 /* Keys a field definition may have; anything else is a mistake worth reporting. */
 static const char *const field_keys[] = {
-	"name",	   "type",     "label",	      "help",	   "section", "max_length", "min",
-	"max",	   "scale",    "format",      "ref",	   "options", "default",    "required",
-	"unique",  "indexed", "searchable", "sensitive", "read_only"};
+    "name",   "type",    "label",      "help",      "section",  "max_length", "min",
+    "max",    "scale",   "format",     "ref",       "options",  "default",    "required",
+    "unique", "indexed", "searchable", "sensitive", "read_only"};
 
-int registry_parse_field(struct arena *a, const void *jv, struct field *f, char *err,
-			 size_t errlen)
+int registry_parse_field(struct arena *a, const void *jv, struct field *f, char *err, size_t errlen)
 {
 	const json_t *j = jv;
 	memset(f, 0, sizeof *f);
@@ -170,17 +173,17 @@ int registry_parse_field(struct arena *a, const void *jv, struct field *f, char 
 			known |= strcmp(k, field_keys[i]) == 0;
 		if (!known)
 			return fail(err, errlen, "field '%s': unknown key '%s'",
-				    json_string_value(json_object_get(j, "name")), k);
+			            json_string_value(json_object_get(j, "name")), k);
 	}
 	f->name = jstr(a, j, "name");
 	if (!valid_name(f->name))
 		return fail(err, errlen, "field name '%s' is not [a-z][a-z0-9_]*",
-			    f->name ? f->name : "(missing)");
+		            f->name ? f->name : "(missing)");
 	const char *type = json_string_value(json_object_get(j, "type"));
 	int t = type ? field_type_parse(type) : -1;
 	if (t < 0)
 		return fail(err, errlen, "field '%s': unknown type '%s'", f->name,
-			    type ? type : "(missing)");
+		            type ? type : "(missing)");
 	f->type = (enum field_type)t;
 	char what[96];
 	snprintf(what, sizeof what, "field '%s'", f->name);
@@ -194,7 +197,7 @@ int registry_parse_field(struct arena *a, const void *jv, struct field *f, char 
 		json_t *b = json_object_get(j, flag_names[i].name);
 		if (b && !json_is_boolean(b))
 			return fail(err, errlen, "field '%s': '%s' is true or false", f->name,
-				    flag_names[i].name);
+			            flag_names[i].name);
 		if (json_is_true(b))
 			f->flags |= flag_names[i].flag;
 	}
@@ -233,7 +236,8 @@ int registry_parse_field(struct arena *a, const void *jv, struct field *f, char 
 			if (strcmp(fmt, text_format_names[i]) == 0)
 				f->format = (enum text_format)i;
 		if (f->format == TF__MAX || f->type != FT_TEXT)
-			return fail(err, errlen, "field '%s': unknown text format '%s'", f->name, fmt);
+			return fail(err, errlen, "field '%s': unknown text format '%s'", f->name,
+			            fmt);
 	}
 	if (f->type == FT_REFERENCE) {
 		f->ref_name = jstr(a, j, "ref");
@@ -256,7 +260,8 @@ int registry_parse_field(struct arena *a, const void *jv, struct field *f, char 
 	}
 	if ((f->flags & FF_SEARCHABLE) && f->type != FT_TEXT && f->type != FT_LONGTEXT &&
 	    f->type != FT_EMAIL && f->type != FT_PHONE && f->type != FT_URL)
-		return fail(err, errlen, "field '%s': only text-like fields are searchable", f->name);
+		return fail(err, errlen, "field '%s': only text-like fields are searchable",
+		            f->name);
 	if ((f->flags & (FF_INDEXED | FF_UNIQUE)) && f->type == FT_LONGTEXT)
 		return fail(err, errlen, "field '%s': long text cannot be indexed", f->name);
 	if ((f->flags & (FF_INDEXED | FF_UNIQUE)) && f->type == FT_MULTIENUM)
@@ -270,16 +275,16 @@ static const struct {
 	enum field_type type;
 	const char *zh, *en;
 } system_fields[] = {
-	{"id", FT_INT, "编号", "ID"},
-	{"owner_id", FT_USER, "负责人", "Owner"},
-	{"org_unit_id", FT_INT, "所属部门", "Organisation unit"},
-	{"created_at", FT_DATETIME, "创建时间", "Created at"},
-	{"created_by", FT_USER, "创建人", "Created by"},
-	{"updated_at", FT_DATETIME, "更新时间", "Updated at"},
-	{"updated_by", FT_USER, "更新人", "Updated by"},
-	{"version", FT_INT, "版本", "Version"},
-	{"deleted_at", FT_DATETIME, "删除时间", "Deleted at"},
-	{"search_tokens", FT_LONGTEXT, "搜索词", "Search tokens"},
+    {"id", FT_INT, "编号", "ID"},
+    {"owner_id", FT_USER, "负责人", "Owner"},
+    {"org_unit_id", FT_INT, "所属部门", "Organisation unit"},
+    {"created_at", FT_DATETIME, "创建时间", "Created at"},
+    {"created_by", FT_USER, "创建人", "Created by"},
+    {"updated_at", FT_DATETIME, "更新时间", "Updated at"},
+    {"updated_by", FT_USER, "更新人", "Updated by"},
+    {"version", FT_INT, "版本", "Version"},
+    {"deleted_at", FT_DATETIME, "删除时间", "Deleted at"},
+    {"search_tokens", FT_LONGTEXT, "搜索词", "Search tokens"},
 };
 
 static void add_system_field(struct arena *a, struct field *f, size_t i)
@@ -330,12 +335,12 @@ static struct field *eb_push(struct arena *a, struct entity_build *b)
 }
 
 static int parse_entity(struct arena *a, const json_t *j, struct entity_build *b, char *err,
-			size_t errlen)
+                        size_t errlen)
 {
 	struct entity *e = b->e;
-	static const char *const keys[] = {"entity",   "label",	       "label_plural", "title_field",
-					   "owned",    "default_sort", "sections",     "fields",
-					   "indexes", "$comment"};
+	static const char *const keys[] = {"entity",  "label",        "label_plural", "title_field",
+	                                   "owned",   "default_sort", "sections",     "fields",
+	                                   "indexes", "$comment"};
 	const char *k;
 	json_t *v;
 	json_object_foreach((json_t *)j, k, v)
@@ -353,8 +358,8 @@ static int parse_entity(struct arena *a, const json_t *j, struct entity_build *b
 		if (strcmp(e->name, reserved_entities[i]) == 0)
 			return fail(err, errlen, "entity name '%s' is reserved", e->name);
 	if (parse_label(a, json_object_get(j, "label"), &e->label, true, err, errlen, e->name) ||
-	    parse_label(a, json_object_get(j, "label_plural"), &e->label_plural, true, err,
-			errlen, e->name))
+	    parse_label(a, json_object_get(j, "label_plural"), &e->label_plural, true, err, errlen,
+	                e->name))
 		return -1;
 	e->title_field = jstr(a, j, "title_field");
 	e->owned = json_is_true(json_object_get(j, "owned"));
@@ -371,7 +376,7 @@ static int parse_entity(struct arena *a, const json_t *j, struct entity_build *b
 		if (!valid_name(e->sections[i].key))
 			return fail(err, errlen, "section %zu needs a key", i + 1);
 		if (parse_label(a, json_object_get(s, "label"), &e->sections[i].label, true, err,
-				errlen, e->sections[i].key))
+		                errlen, e->sections[i].key))
 			return -1;
 	}
 
@@ -422,8 +427,8 @@ static int finish_entity(struct arena *a, struct entity_build *b, char *err, siz
 	e->n_fields = b->n;
 	/* Every entity has a place for administrators' fields and one for the system columns. */
 	static const struct section extra[] = {
-		{"custom", {{"自定义字段", "Custom fields"}}},
-		{"system", {{"系统信息", "System"}}},
+	    {"custom", {{"自定义字段", "Custom fields"}}},
+	    {"system", {{"系统信息", "System"}}},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(extra); i++) {
 		bool have = false;
@@ -445,39 +450,40 @@ static int finish_entity(struct arena *a, struct entity_build *b, char *err, siz
 	for (size_t i = 1; i < e->n_fields; i++)
 		if (strcmp(e->by_name[i - 1]->name, e->by_name[i]->name) == 0)
 			return fail(err, errlen, "%s: field '%s' twice", e->name,
-				    e->by_name[i]->name);
+			            e->by_name[i]->name);
 	if (e->title_field && !entity_field(e, e->title_field))
 		return fail(err, errlen, "%s: title_field '%s' is not a field", e->name,
-			    e->title_field);
+		            e->title_field);
 	const char *ds = e->default_sort[0] == '-' ? e->default_sort + 1 : e->default_sort;
 	const struct field *sf = entity_field(e, ds);
 	if (!sf || !field_sortable(sf))
-		return fail(err, errlen, "%s: default_sort '%s' is not a sortable field", e->name, ds);
+		return fail(err, errlen, "%s: default_sort '%s' is not a sortable field", e->name,
+		            ds);
 	for (size_t i = 0; i < e->n_indexes; i++)
 		for (size_t c = 0; c < e->indexes[i].n_columns; c++)
 			if (!entity_field(e, e->indexes[i].columns[c]))
 				return fail(err, errlen, "%s: index column '%s' is not a field",
-					    e->name, e->indexes[i].columns[c]);
+				            e->name, e->indexes[i].columns[c]);
 	for (size_t i = 0; i < e->n_sections; i++)
 		for (size_t k = 0; k < i; k++)
 			if (strcmp(e->sections[i].key, e->sections[k].key) == 0)
 				return fail(err, errlen, "%s: section '%s' twice", e->name,
-					    e->sections[i].key);
+				            e->sections[i].key);
 	return 0;
 }
 
 static int load_overlays(struct db *db, struct arena *a, struct entity_build *builds, size_t n,
-			 int64_t *version, char *err, size_t errlen)
+                         int64_t *version, char *err, size_t errlen)
 {
 	struct db_stmt *st;
 	int rc = db_query_int(db, "SELECT value FROM sys_meta WHERE key = 'meta_version'", 0, NULL,
-			      version);
+	                      version);
 	if (rc)
 		return fail(err, errlen, "cannot read meta_version: %s", db_errmsg(db));
 	rc = db_prepare(db,
-			"SELECT entity, definition, deleted_at IS NOT NULL FROM meta_custom_fields "
-			"ORDER BY position, id",
-			&st);
+	                "SELECT entity, definition, deleted_at IS NOT NULL FROM meta_custom_fields "
+	                "ORDER BY position, id",
+	                &st);
 	if (rc)
 		return fail(err, errlen, "cannot read custom fields: %s", db_errmsg(db));
 	while ((rc = db_step(st)) == DB_ROW) {
@@ -495,8 +501,7 @@ static int load_overlays(struct db *db, struct arena *a, struct entity_build *bu
 		struct field f;
 		char ferr[256];
 		if (!def || registry_parse_field(a, def, &f, ferr, sizeof ferr)) {
-			log_error("custom field of '%s' ignored: %s", ent,
-				  def ? ferr : je.text);
+			log_error("custom field of '%s' ignored: %s", ent, def ? ferr : je.text);
 			json_decref(def);
 			continue;
 		}
@@ -554,7 +559,8 @@ static void derive_relations(struct registry *r)
 			const struct entity *child = &r->entities[c];
 			size_t refs_here = 0;
 			for (size_t k = 0; k < child->n_fields; k++)
-				if (child->fields[k].ref == parent && field_visible(&child->fields[k]))
+				if (child->fields[k].ref == parent &&
+				    field_visible(&child->fields[k]))
 					refs_here++;
 			for (size_t k = 0; k < child->n_fields; k++) {
 				const struct field *f = &child->fields[k];
@@ -564,8 +570,8 @@ static void derive_relations(struct registry *r)
 				rel->child = child;
 				rel->via = f;
 				rel->name = refs_here == 1 ? child->name
-							   : arena_printf(&r->arena, "%s__%s",
-									  child->name, f->name);
+				                           : arena_printf(&r->arena, "%s__%s",
+				                                          child->name, f->name);
 			}
 		}
 	}
@@ -601,7 +607,7 @@ struct registry *registry_build(struct db *db, char **errp)
 		for (size_t k = 0; k < i; k++)
 			if (strcmp(r->entities[k].name, r->entities[i].name) == 0) {
 				snprintf(err, sizeof err, "%s: entity '%s' twice", ef->name,
-					 r->entities[i].name);
+				         r->entities[i].name);
 				goto fail;
 			}
 	}
@@ -624,7 +630,7 @@ struct registry *registry_build(struct db *db, char **errp)
 			f->ref = registry_entity(r, f->ref_name);
 			if (!f->ref) {
 				snprintf(err, sizeof err, "%s.%s: reference to unknown entity '%s'",
-					 e->name, f->name, f->ref_name);
+				         e->name, f->name, f->ref_name);
 				goto fail;
 			}
 		}
@@ -678,8 +684,8 @@ void registry_install(struct registry *r)
 int registry_refresh(struct db *db)
 {
 	int64_t v = 0;
-	int rc = db_query_int(db, "SELECT value FROM sys_meta WHERE key = 'meta_version'", 0, NULL,
-			      &v);
+	int rc =
+	    db_query_int(db, "SELECT value FROM sys_meta WHERE key = 'meta_version'", 0, NULL, &v);
 	if (rc)
 		return rc;
 	struct registry *cur = registry_acquire();

@@ -1,8 +1,8 @@
 /*
  * The metadata registry: every entity and field, loaded from the schema files embedded in the
- * binary (the files under schema/) and overlaid with what administrators added at run time (custom fields,
- * edited option lists). One registry drives DDL, validation, the generic API, OpenAPI, import,
- * export and the UI (docs/internals/METADATA.md).
+ * binary (the files under schema/) and overlaid with what administrators added at run time (custom
+ * fields, edited option lists). One registry drives DDL, validation, the generic API, OpenAPI,
+ * import, export and the UI (docs/internals/METADATA.md).
  *
  * A registry is immutable once built. When an administrator changes the model a new one is built
  * in its own arena and swapped in; requests hold a reference to the one they started with.
@@ -40,8 +40,8 @@ enum field_type {
 
 enum field_flags {
 	FF_REQUIRED = 1 << 0,
-	FF_UNIQUE = 1 << 1,   /* among live (not deleted) records */
-	FF_INDEXED = 1 << 2,  /* an index, which also makes the field sortable */
+	FF_UNIQUE = 1 << 1,     /* among live (not deleted) records */
+	FF_INDEXED = 1 << 2,    /* an index, which also makes the field sortable */
 	FF_SEARCHABLE = 1 << 3, /* feeds the full-text search tokens */
 	FF_SENSITIVE = 1 << 4,  /* personal data: masked unless the role may see it */
 	FF_READONLY = 1 << 5,   /* set by the system, never by a request */
@@ -78,8 +78,9 @@ struct field {
 	const struct entity *ref;
 	struct option *options;
 	size_t n_options;
-	const char *default_value; /* JSON text of the value a create gets when the field is absent */
-	size_t position;           /* order in the entity's field list */
+	const char
+	    *default_value; /* JSON text of the value a create gets when the field is absent */
+	size_t position;    /* order in the entity's field list */
 };
 
 struct section {
@@ -100,7 +101,7 @@ struct relation {
 };
 
 struct entity {
-	const char *name;  /* plural, URL segment and table name */
+	const char *name; /* plural, URL segment and table name */
 	struct label label, label_plural;
 	const char *title_field;
 	bool owned; /* has owner_id and org_unit_id */
@@ -164,8 +165,8 @@ static inline bool field_writable(const struct field *f)
 }
 
 /* Parse one field definition (the schema files' form); used for custom fields too. */
-int registry_parse_field(struct arena *a, const void *json_field, struct field *out,
-			 char *err, size_t errlen);
+int registry_parse_field(struct arena *a, const void *json_field, struct field *out, char *err,
+                         size_t errlen);
 
 extern const char *const field_type_names[FT__MAX];
 int field_type_parse(const char *name);

@@ -33,8 +33,7 @@ void search_signature(const struct entity *e, struct str *out)
 	}
 }
 
-void search_match_arg(enum db_kind kind, const struct search_term *terms, size_t n,
-		      struct str *out)
+void search_match_arg(enum db_kind kind, const struct search_term *terms, size_t n, struct str *out)
 {
 	/* Tokens hold only letters, digits and CJK characters: no quoting issues. */
 	for (size_t i = 0; i < n; i++) {
@@ -113,7 +112,7 @@ int search_reindex(struct db *db, const struct entity *e)
 	if (rc == DB_DONE) {
 		if (total)
 			log_info("re-tokenised %lld rows of '%s' for search", (long long)total,
-				 e->name);
+			         e->name);
 		return DB_OK;
 	}
 	return rc;

@@ -20,7 +20,7 @@ void search_tokens_build(const struct entity *e, const struct value *vals, struc
 void search_signature(const struct entity *e, struct str *out);
 /* The match argument for the dialect: an FTS5 query or a tsquery text. */
 void search_match_arg(enum db_kind kind, const struct search_term *terms, size_t n,
-		      struct str *out);
+                      struct str *out);
 /* Recompute search_tokens of every row (after the searchable fields changed). */
 int search_reindex(struct db *db, const struct entity *e);
 

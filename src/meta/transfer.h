@@ -22,8 +22,8 @@ enum export_format { EXPORT_CSV, EXPORT_XLSX };
  * A response that streams the list. q and op must stay valid until the response is done (they
  * live in the request's arena). NULL after setting op->problem or on a fault (*fault set).
  */
-struct MHD_Response *export_response(struct op *op, struct list_query *q,
-				     enum export_format format, bool header_names, bool *fault);
+struct MHD_Response *export_response(struct op *op, struct list_query *q, enum export_format format,
+                                     bool header_names, bool *fault);
 
 struct import_options {
 	bool dry_run;

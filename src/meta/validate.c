@@ -62,8 +62,8 @@ bool validate_email(const char *s, size_t n, struct str *out)
 }
 
 /* Collect the digits of a phone number, noting a leading + and where an extension starts. */
-static bool phone_digits(const char *s, size_t n, char *dig, size_t *nd, bool *plus,
-			 char *ext, size_t *next)
+static bool phone_digits(const char *s, size_t n, char *dig, size_t *nd, bool *plus, char *ext,
+                         size_t *next)
 {
 	*nd = *next = 0;
 	*plus = false;
@@ -221,7 +221,8 @@ bool validate_url(const char *s, size_t n, struct str *out)
 		str_add(out, "http://", 7);
 		rest = s + 7;
 		rn = n - 7;
-	} else if (memchr(s, ':', n) && !memchr(s, '.', (size_t)((const char *)memchr(s, ':', n) - s))) {
+	} else if (memchr(s, ':', n) &&
+	           !memchr(s, '.', (size_t)((const char *)memchr(s, ':', n) - s))) {
 		return false; /* another scheme (javascript:, ftp:, data: …) */
 	} else {
 		str_add(out, "https://", 8);
@@ -270,7 +271,8 @@ bool validate_uscc(const char *s, size_t n, struct str *out)
 {
 	/* GB 32100-2015: 17 characters and a check character over the alphabet below. */
 	static const char alphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-	static const int weights[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
+	static const int weights[17] = {1,  3,  9,  27, 19, 26, 16, 17, 20,
+	                                29, 25, 13, 8,  24, 10, 30, 28};
 	if (n != 18)
 		return false;
 	char up[18];

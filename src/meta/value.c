@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TEXT_MAX_DEFAULT 255
+#define TEXT_MAX_DEFAULT     255
 #define LONGTEXT_MAX_DEFAULT 20000
 
 static int verr_set(struct verr *e, const char *code)
@@ -73,7 +73,7 @@ static int check_range(const struct field *f, int64_t x, struct verr *e, struct 
 
 /* Text-like types share one path: trim, UTF-8, control characters, length, format. */
 static int text_value(struct arena *a, const struct field *f, const char *s, size_t n,
-		      struct value *v, struct verr *e)
+                      struct value *v, struct verr *e)
 {
 	trim(&s, &n);
 	if (n == 0) {
@@ -84,12 +84,14 @@ static int text_value(struct arena *a, const struct field *f, const char *s, siz
 		return verr_set(e, "invalid_utf8");
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if ((c < 0x20 && !(f->type == FT_LONGTEXT && (c == '\n' || c == '\t' || c == '\r'))) ||
+		if ((c < 0x20 &&
+		     !(f->type == FT_LONGTEXT && (c == '\n' || c == '\t' || c == '\r'))) ||
 		    c == 0x7f)
 			return verr_set(e, "invalid_value");
 	}
-	size_t max = f->max_length ? (size_t)f->max_length
-				   : f->type == FT_LONGTEXT ? LONGTEXT_MAX_DEFAULT : TEXT_MAX_DEFAULT;
+	size_t max = f->max_length            ? (size_t)f->max_length
+	             : f->type == FT_LONGTEXT ? LONGTEXT_MAX_DEFAULT
+	                                      : TEXT_MAX_DEFAULT;
 	if (utf8_length(s, n) > max)
 		return verr_set1(e, "too_long", "max", arena_printf(a, "%zu", max));
 	struct str norm = STR_INIT;
@@ -129,7 +131,7 @@ static int text_value(struct arena *a, const struct field *f, const char *s, siz
 }
 
 static int enum_value(struct arena *a, const struct field *f, const char *s, size_t n, bool labels,
-		      struct value *v, struct verr *e)
+                      struct value *v, struct verr *e)
 {
 	const struct option *o = field_option(f, s, n);
 	if (!o && labels) {
@@ -141,7 +143,8 @@ static int enum_value(struct arena *a, const struct field *f, const char *s, siz
 			}
 	}
 	if (!o || o->disabled)
-		return verr_set1(e, "invalid_option", "value", arena_strndup(a, s, n > 60 ? 60 : n));
+		return verr_set1(e, "invalid_option", "value",
+		                 arena_strndup(a, s, n > 60 ? 60 : n));
 	v->kind = V_TEXT;
 	v->s = o->key; /* lives as long as the registry, which outlives the request */
 	v->n = strlen(o->key);
@@ -149,8 +152,8 @@ static int enum_value(struct arena *a, const struct field *f, const char *s, siz
 }
 
 /* Multi-select values are stored as ",a,b," so a filter can match one key with LIKE. */
-static int multienum_finish(struct arena *a, const struct field *f, const char **keys,
-			    size_t nkeys, struct value *v, struct verr *e)
+static int multienum_finish(struct arena *a, const struct field *f, const char **keys, size_t nkeys,
+                            struct value *v, struct verr *e)
 {
 	if (nkeys == 0) {
 		v->kind = V_NULL;
@@ -232,7 +235,7 @@ static int ref_value(const char *s, size_t n, struct value *v, struct verr *e)
 }
 
 int value_from_json(struct arena *a, const struct field *f, const json_t *j, struct value *v,
-		    struct verr *e)
+                    struct verr *e)
 {
 	memset(v, 0, sizeof *v);
 	if (!j || json_is_null(j)) {
@@ -259,9 +262,10 @@ int value_from_json(struct arena *a, const struct field *f, const json_t *j, str
 		if (json_is_object(j)) {
 			const char *k;
 			json_t *x;
-			json_object_foreach((json_t *)j, k, x)
-				if (strcmp(k, "amount") != 0 && strcmp(k, "currency") != 0)
-					return verr_set(e, "invalid_money");
+			json_object_foreach((json_t *)j, k,
+			                    x) if (strcmp(k, "amount") != 0 &&
+			                           strcmp(k, "currency") !=
+			                               0) return verr_set(e, "invalid_money");
 			amount = json_object_get(j, "amount");
 			cur = json_object_get(j, "currency");
 			if (json_is_null(amount) || !amount) {
@@ -277,8 +281,8 @@ int value_from_json(struct arena *a, const struct field *f, const json_t *j, str
 			return verr_set(e, "invalid_money");
 		v->kind = V_INT;
 		v->i = json_integer_value(amount);
-		v->currency = cur && json_is_string(cur) ? arena_strdup(a, json_string_value(cur))
-							  : "CNY";
+		v->currency =
+		    cur && json_is_string(cur) ? arena_strdup(a, json_string_value(cur)) : "CNY";
 		return check_range(f, v->i, e, a);
 	}
 	case FT_DECIMAL: {
@@ -292,17 +296,19 @@ int value_from_json(struct arena *a, const struct field *f, const json_t *j, str
 			if (!isfinite(scaled) || fabs(scaled) > (double)VALUE_INT_LIMIT ||
 			    fabs(scaled - round(scaled)) > 1e-6 * fmax(1.0, fabs(scaled)))
 				return verr_set1(e, "invalid_decimal", "scale",
-						 arena_printf(a, "%d", f->scale));
+				                 arena_printf(a, "%d", f->scale));
 			v->kind = V_INT;
 			v->i = (int64_t)llround(scaled);
 			return check_range(f, v->i, e, a);
 		} else if (json_is_string(j) && json_string_length(j) < sizeof buf) {
 			snprintf(buf, sizeof buf, "%s", json_string_value(j));
 		} else {
-			return verr_set1(e, "invalid_decimal", "scale", arena_printf(a, "%d", f->scale));
+			return verr_set1(e, "invalid_decimal", "scale",
+			                 arena_printf(a, "%d", f->scale));
 		}
 		if (!parse_scaled(buf, strlen(buf), f->scale, &x))
-			return verr_set1(e, "invalid_decimal", "scale", arena_printf(a, "%d", f->scale));
+			return verr_set1(e, "invalid_decimal", "scale",
+			                 arena_printf(a, "%d", f->scale));
 		v->kind = V_INT;
 		v->i = x;
 		return check_range(f, v->i, e, a);
@@ -326,7 +332,7 @@ int value_from_json(struct arena *a, const struct field *f, const json_t *j, str
 			if (!json_is_string(x))
 				return verr_set1(e, "invalid_type", "expected", "string");
 			if (enum_value(a, f, json_string_value(x), json_string_length(x), false,
-				       &one, e))
+			               &one, e))
 				return -1;
 			keys[i] = one.s;
 		}
@@ -357,7 +363,7 @@ static bool text_is(const char *s, size_t n, const char *const *words)
 }
 
 int value_from_text(struct arena *a, const struct field *f, const char *s, size_t n,
-		    enum text_source src, struct value *v, struct verr *e)
+                    enum text_source src, struct value *v, struct verr *e)
 {
 	memset(v, 0, sizeof *v);
 	if (!utf8_valid(s, n))
@@ -396,7 +402,8 @@ int value_from_text(struct arena *a, const struct field *f, const char *s, size_
 	case FT_DECIMAL: {
 		int64_t x;
 		if (!parse_scaled(s, n, f->scale, &x))
-			return verr_set1(e, "invalid_decimal", "scale", arena_printf(a, "%d", f->scale));
+			return verr_set1(e, "invalid_decimal", "scale",
+			                 arena_printf(a, "%d", f->scale));
 		v->kind = V_INT;
 		v->i = x;
 		return check_range(f, v->i, e, a);
@@ -545,7 +552,7 @@ static void add_scaled(struct str *out, int64_t x, int scale)
 	uint64_t u = x < 0 ? 0 - (uint64_t)x : (uint64_t)x;
 	uint64_t p = (uint64_t)pow10i(scale);
 	str_addf(out, "%s%llu.%0*llu", x < 0 ? "-" : "", (unsigned long long)(u / p), scale,
-		 (unsigned long long)(u % p));
+	         (unsigned long long)(u % p));
 }
 
 void value_to_json(struct str *out, const struct field *f, const struct value *v)
@@ -615,7 +622,8 @@ void value_to_text(struct str *out, const struct field *f, const struct value *v
 		return;
 	switch (f->type) {
 	case FT_BOOL:
-		str_adds(out, v->i ? (lang == LANG_ZH ? "是" : "yes") : (lang == LANG_ZH ? "否" : "no"));
+		str_adds(out,
+		         v->i ? (lang == LANG_ZH ? "是" : "yes") : (lang == LANG_ZH ? "否" : "no"));
 		return;
 	case FT_MONEY:
 		add_scaled(out, v->i, 2);
@@ -672,7 +680,7 @@ bool value_equal(const struct field *f, const struct value *a, const struct valu
 	case V_INT:
 		if (f->type == FT_MONEY)
 			return a->i == b->i && strcmp(a->currency ? a->currency : "CNY",
-						      b->currency ? b->currency : "CNY") == 0;
+			                              b->currency ? b->currency : "CNY") == 0;
 		return a->i == b->i;
 	case V_TEXT:
 		return a->n == b->n && memcmp(a->s, b->s, a->n) == 0;

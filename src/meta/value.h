@@ -16,8 +16,8 @@ enum value_kind { V_NULL, V_INT, V_TEXT };
 
 struct value {
 	enum value_kind kind;
-	int64_t i;          /* V_INT: integers, booleans (0/1), money and decimals (scaled) */
-	const char *s;      /* V_TEXT; not owned: arena, statement column or buf */
+	int64_t i;     /* V_INT: integers, booleans (0/1), money and decimals (scaled) */
+	const char *s; /* V_TEXT; not owned: arena, statement column or buf */
 	size_t n;
 	const char *currency; /* money only */
 	char buf[TIME_ISO_LEN];
@@ -34,14 +34,14 @@ enum text_source { TS_FILTER, TS_CSV };
 
 /* A JSON value from a request body; text is copied into the arena. 0 or -1 with *e set. */
 int value_from_json(struct arena *a, const struct field *f, const json_t *j, struct value *v,
-		    struct verr *e);
+                    struct verr *e);
 /*
  * A text value. TS_FILTER: money is whole fen, booleans true/false/1/0, enums by key.
  * TS_CSV: also money in yuan ("1234.50"), booleans 是/否, enums and booleans by their label in
  * either language. Empty text is NULL.
  */
 int value_from_text(struct arena *a, const struct field *f, const char *s, size_t n,
-		    enum text_source src, struct value *v, struct verr *e);
+                    enum text_source src, struct value *v, struct verr *e);
 
 /* Read a field's column(s) starting at *col (money uses two), advancing *col. */
 void value_from_column(const struct field *f, struct db_stmt *st, int *col, struct value *v);
