@@ -3,7 +3,7 @@
 # UndefinedBehaviorSanitizer (`make asan`), which the unit and API tests run against.
 
 CC      ?= gcc
-PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium libutf8proc opencc xlsxwriter
+PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium libutf8proc xlsxwriter
 VARIANT ?= release
 V       ?= 0
 Q       := $(if $(filter 1,$(V)),,@)
@@ -26,7 +26,7 @@ LDFLAGS += $(OPTFLAGS)
 LDLIBS  += $(PKG_LIBS) -lpthread -lm
 
 SRCS    := $(shell find src -name '*.c' | sort)
-OBJS    := $(SRCS:%.c=$(OUT)/obj/%.o) $(OUT)/obj/gen/schema_data.o
+OBJS    := $(SRCS:%.c=$(OUT)/obj/%.o) $(OUT)/obj/gen/schema_data.o $(OUT)/obj/gen/t2s_table.o
 LIBOBJS := $(filter-out $(OUT)/obj/src/main.o,$(OBJS))
 SCHEMAS := $(sort $(wildcard schema/*.json))
 
@@ -34,7 +34,7 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/t*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(OUT)/tests/%)
 
 .PHONY: all build run deps test test-unit test-api test-api-sqlite test-api-pg bench bench-quick \
-	asan check format format-check tidy clean demo
+	asan check format format-check clean unit-bins
 .DEFAULT_GOAL := build
 
 all build: $(OUT)/sextant
@@ -53,13 +53,22 @@ $(OUT)/gen/schema_data.c: $(SCHEMAS) $(OUT)/tools/embed
 	@mkdir -p $(dir $@)
 	$(OUT)/tools/embed $(SCHEMAS) > $@.tmp && mv $@.tmp $@
 
-$(OUT)/obj/gen/schema_data.o: $(OUT)/gen/schema_data.c
+# Traditional → simplified characters for search folding, taken from OpenCC at build time.
+$(OUT)/gen/t2s_table.c: $(OUT)/tools/t2s
+	@mkdir -p $(dir $@)
+	$(OUT)/tools/t2s > $@.tmp && mv $@.tmp $@
+
+$(OUT)/obj/gen/%.o: $(OUT)/gen/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(OUT)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c17 -O1 -Wall -Wextra -Werror -o $@ $<
+
+$(OUT)/tools/t2s: tools/t2s.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c17 -O1 -Wall -Wextra -Werror $(shell pkg-config --cflags opencc) -o $@ $< $(shell pkg-config --libs opencc)
 
 $(OUT)/tests/%: tests/unit/%.c $(LIBOBJS)
 	@mkdir -p $(dir $@)
@@ -75,9 +84,12 @@ run: deps
 	@$(MAKE) --no-print-directory build
 	./build/sextant serve
 
+# Every test layer: style checks, unit tests (plain and under ASan/UBSan), the API suite on
+# SQLite and on PostgreSQL (against the sanitizer build), and the benchmarks' quick gate.
 test: deps
 	@tools/deps.sh test
-	$(MAKE) build
+	$(MAKE) check
+	$(MAKE) build unit-bins
 	$(MAKE) VARIANT=asan build unit-bins
 	tools/run-unit.sh build/tests build/asan/tests
 	$(MAKE) test-api
@@ -88,10 +100,14 @@ unit-bins: $(UNIT_BINS)
 test-unit: unit-bins
 	tools/run-unit.sh $(OUT)/tests
 
+# Test tools from npm, exactly as locked (the OpenAPI validator).
+tests/node_modules/.package-lock.json: tests/package.json tests/package-lock.json
+	cd tests && npm ci --no-audit --no-fund --loglevel=error
+
 test-api: test-api-sqlite test-api-pg
-test-api-sqlite:
+test-api-sqlite: tests/node_modules/.package-lock.json
 	node tests/api/run.mjs --db sqlite --bin build/asan/sextant
-test-api-pg:
+test-api-pg: tests/node_modules/.package-lock.json
 	node tests/api/run.mjs --db pg --bin build/asan/sextant
 
 bench: build

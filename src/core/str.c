@@ -33,8 +33,11 @@ void str_reset(struct str *s)
 }
 
 /* Make room for `extra` more bytes plus the terminator; false if the cap forbids it. */
-static bool str_room(struct str *s, size_t extra)
+static inline bool str_room(struct str *s, size_t extra)
 {
+	/* The common case, checked first: room already there and no cap. */
+	if (!s->max && s->len + extra < s->cap)
+		return true;
 	if (s->toobig)
 		return false;
 	if (s->max && (extra > s->max || s->len > s->max - extra)) {

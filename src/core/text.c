@@ -1,8 +1,6 @@
 #include "text.h"
 #include "util.h"
 
-#include <opencc/opencc.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -11,6 +9,16 @@ bool utf8_valid(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	while (p < end) {
+		/* Eight ASCII bytes at a time. */
+		while (end - p >= 8) {
+			uint64_t w;
+			memcpy(&w, p, 8);
+			if (w & 0x8080808080808080ULL)
+				break;
+			p += 8;
+		}
+		if (p >= end)
+			break;
 		if (*p < 0x80) {
 			p++;
 			continue;
@@ -32,40 +40,78 @@ size_t utf8_length(const char *s, size_t n)
 	return count;
 }
 
-/*
- * OpenCC loads its dictionaries in tens of milliseconds, so it is opened on first use, not at
- * start-up. A converter is not documented as safe to share between threads: each thread
- * gets its own.
- */
-static _Thread_local opencc_t t2s;
-static _Thread_local bool t2s_tried;
+/* Traditional → simplified, one character at a time (build/gen/t2s_table.c, tools/t2s.c). */
+extern const uint32_t t2s_table[][2];
+extern const size_t t2s_table_size;
 
-static opencc_t t2s_get(void)
+static uint32_t t2s(uint32_t cp)
 {
-	if (!t2s_tried) {
-		t2s_tried = true;
-		t2s = opencc_open(OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP);
-		if (t2s == (opencc_t)-1)
-			t2s = NULL;
+	if (cp < 0x3400)
+		return cp;
+	size_t lo = 0, hi = t2s_table_size;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (t2s_table[mid][0] == cp)
+			return t2s_table[mid][1];
+		if (t2s_table[mid][0] < cp)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return t2s;
+	return cp;
 }
 
-static bool has_han(const char *s, size_t n)
+/*
+ * Most CRM text is ASCII, CJK ideographs, full-width forms and the ideographic space, for which
+ * NFKC and case folding are simple: fold those here and leave utf8proc the rest. Returns false
+ * (having appended nothing) if the text holds anything else.
+ */
+static bool fold_common(struct str *out, const char *s, size_t n)
 {
-	/* Han ideographs are 3-byte sequences starting with 0xE3..0xE9 (plus rarer planes). */
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c >= 0xe3 && c <= 0xe9)
-			return true;
-		if (c >= 0xf0)
-			return true;
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	size_t start = out->len;
+	str_grow(out, n);
+	while (p < end) {
+		unsigned char c = *p;
+		if (c < 0x80) {
+			if (c < 0x20 || c == 0x7f) {
+				p++; /* control characters go, as with UTF8PROC_STRIPCC */
+				continue;
+			}
+			str_addc(out, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
+			p++;
+			continue;
+		}
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t l = utf8proc_iterate(p, end - p, &cp);
+		if (l <= 0)
+			goto other;
+		if (cp >= 0xff01 && cp <= 0xff5e) {
+			/* Full-width ASCII: （ → (, Ａ → a */
+			int a = cp - 0xfee0;
+			str_addc(out, (char)(a >= 'A' && a <= 'Z' ? a + 32 : a));
+		} else if (cp == 0x3000) {
+			str_addc(out, ' ');
+		} else if ((cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3400 && cp <= 0x4dbf) ||
+		           (cp >= 0x3001 && cp <= 0x303f)) {
+			utf8proc_uint8_t enc[4];
+			utf8proc_ssize_t el = utf8proc_encode_char((utf8proc_int32_t)t2s((uint32_t)cp), enc);
+			str_add(out, enc, (size_t)el);
+		} else {
+			goto other;
+		}
+		p += l;
 	}
+	return true;
+other:
+	str_truncate(out, start);
 	return false;
 }
 
 void text_fold(struct str *out, const char *s, size_t n)
 {
+	if (fold_common(out, s, n))
+		return;
 	utf8proc_uint8_t *folded = NULL;
 	utf8proc_ssize_t len =
 	    utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &folded,
@@ -76,17 +122,28 @@ void text_fold(struct str *out, const char *s, size_t n)
 		str_add(out, s, n);
 		return;
 	}
-	opencc_t cc = has_han((const char *)folded, (size_t)len) ? t2s_get() : NULL;
-	if (cc) {
-		char *simp = opencc_convert_utf8(cc, (const char *)folded, (size_t)len);
-		if (simp) {
-			str_adds(out, simp);
-			opencc_convert_utf8_free(simp);
-			free(folded);
-			return;
+	str_grow(out, (size_t)len);
+	const utf8proc_uint8_t *p = folded, *end = folded + len;
+	while (p < end) {
+		const utf8proc_uint8_t *run = p;
+		while (p < end && *p < 0xe3)
+			p++; /* nothing below U+3000 is Han */
+		str_add(out, run, (size_t)(p - run));
+		if (p >= end)
+			break;
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t l = utf8proc_iterate(p, end - p, &cp);
+		if (l <= 0) {
+			str_add(out, p, 1);
+			p++;
+			continue;
 		}
+		utf8proc_uint8_t enc[4];
+		utf8proc_ssize_t el =
+		    utf8proc_encode_char((utf8proc_int32_t)t2s((uint32_t)cp), enc);
+		str_add(out, enc, (size_t)el);
+		p += l;
 	}
-	str_add(out, folded, (size_t)len);
 	free(folded);
 }
 

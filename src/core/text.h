@@ -17,8 +17,9 @@ bool utf8_valid(const char *s, size_t n);
 size_t utf8_length(const char *s, size_t n);
 
 /*
- * Normalise for matching: NFKC, case folded, marks stripped, traditional Chinese turned into
- * simplified (OpenCC t2s) so 海韻 matches 海韵. Appends to out.
+ * Normalise for matching: NFKC, case folded, marks stripped, traditional Chinese characters
+ * turned into simplified ones (OpenCC's t2s table, one character at a time) so 海韻 matches
+ * 海韵. Appends to out.
  */
 void text_fold(struct str *out, const char *s, size_t n);
 

@@ -74,11 +74,9 @@ static int record_load(struct op *op, int64_t id, bool deleted, bool lock, struc
 	struct sqlq s;
 	sqlq_init(&s);
 	sqlq_add(&s, "SELECT ");
-	/* Every column but the search tokens, in field order. */
+	/* Every column in field order (the search tokens too: the FTS index needs the old ones). */
 	for (size_t i = 0; i < e->n_fields; i++) {
 		const struct field *f = &e->fields[i];
-		if (f->flags & FF_INTERNAL)
-			continue;
 		sqlq_addf(&s, "%st.\"%s\"", i ? ", " : "", f->name);
 		if (f->type == FT_MONEY)
 			sqlq_addf(&s, ", t.\"%s_currency\"", f->name);
@@ -98,8 +96,6 @@ static int record_load(struct op *op, int64_t id, bool deleted, bool lock, struc
 		int col = 0;
 		for (size_t i = 0; i < e->n_fields; i++) {
 			const struct field *f = &e->fields[i];
-			if (f->flags & FF_INTERNAL)
-				continue;
 			struct value *v = &r->vals[i];
 			value_from_column(f, st, &col, v);
 			/* Copy out of the statement, which is reused. */
@@ -465,6 +461,10 @@ int crud_create(struct op *op, const json_t *body, const struct idempotency *ide
 	size_t out_start = out->len;
 	rc = run_returning(op, &s, out, res, &found);
 	sqlq_release(&s);
+	if (!rc) {
+		char *tok = tokens.buf;
+		rc = search_index_add(op->db, e, &res->id, &tok, 1);
+	}
 	str_release(&tokens);
 	if (rc)
 		return fail_tx(op, rc, "create");
@@ -596,9 +596,14 @@ static int update_record(struct op *op, int64_t id, const struct value *patch, c
 	size_t start = out->len;
 	rc = run_returning(op, &s, out, res, &found);
 	sqlq_release(&s);
-	str_release(&tokens);
 	if (!rc && !found)
 		rc = DB_EBUSY; /* cannot happen under the row lock; a retry will tell */
+	if (!rc && search_changed) {
+		const struct value *old = &cur.vals[entity_field(e, "search_tokens")->position];
+		rc = search_index_change(op->db, e, id, old->kind == V_TEXT ? old->s : NULL, old->n,
+		                         tokens.buf, tokens.len);
+	}
+	str_release(&tokens);
 	if (!rc)
 		rc = audit_write(op, "update", e->name, id, changes.buf);
 	str_release(&changes);

@@ -155,33 +155,18 @@ static void free_specs(struct index_spec *specs, size_t n)
 	free(specs);
 }
 
-/* SQLite's FTS5 index is an external-content table kept in step by triggers. */
+/*
+ * SQLite's FTS5 index is an external-content table over search_tokens. The engine writes to it
+ * itself (meta/search.c) rather than through triggers: a trigger makes every row a statement
+ * of its own, and FTS5 flushes its pending terms at every statement boundary.
+ */
 static void fts_sql(const struct entity *e, struct str *out)
 {
-	const char *t = e->name;
 	str_addf(out,
 	         "CREATE VIRTUAL TABLE IF NOT EXISTS \"%s_fts\" USING fts5(search_tokens, "
 	         "content='%s', content_rowid='id', tokenize='unicode61 remove_diacritics 0', "
-	         "detail='none');",
-	         t, t);
-	str_addf(out,
-	         "CREATE TRIGGER IF NOT EXISTS \"%s_fts_ai\" AFTER INSERT ON \"%s\" BEGIN "
-	         "INSERT INTO \"%s_fts\"(rowid, search_tokens) VALUES (new.id, new.search_tokens); "
-	         "END;",
-	         t, t, t);
-	str_addf(out,
-	         "CREATE TRIGGER IF NOT EXISTS \"%s_fts_ad\" AFTER DELETE ON \"%s\" BEGIN "
-	         "INSERT INTO \"%s_fts\"(\"%s_fts\", rowid, search_tokens) "
-	         "VALUES ('delete', old.id, old.search_tokens); END;",
-	         t, t, t, t);
-	str_addf(
-	    out,
-	    "CREATE TRIGGER IF NOT EXISTS \"%s_fts_au\" AFTER UPDATE OF search_tokens ON \"%s\" "
-	    "BEGIN INSERT INTO \"%s_fts\"(\"%s_fts\", rowid, search_tokens) "
-	    "VALUES ('delete', old.id, old.search_tokens); "
-	    "INSERT INTO \"%s_fts\"(rowid, search_tokens) VALUES (new.id, new.search_tokens); "
-	    "END;",
-	    t, t, t, t, t);
+	         "detail='none', columnsize=0);",
+	         e->name, e->name);
 }
 
 static void create_table_sql(enum db_kind k, const struct entity *e, struct str *out)
@@ -348,11 +333,20 @@ int ddl_add_field(struct db *db, const struct entity *e, const struct field *f)
 	return rc ? rc : ddl_sync_indexes(db, e);
 }
 
-/* Keep search_tokens in step with the set of searchable fields. */
+/* Keep search_tokens (and the FTS5 index) in step with the set of searchable fields. */
 static int sync_search(struct db *db, const struct entity *e, bool created)
 {
 	int rc = DB_OK;
+	bool fts_missing = false;
 	if (db_kind(db) == DB_SQLITE && e->searchable) {
+		char name[128];
+		snprintf(name, sizeof name, "%s_fts", e->name);
+		const char *p[] = {name};
+		int64_t n = 0;
+		if ((rc = db_query_int(db, "SELECT count(*) FROM sqlite_master WHERE name = ?", 1, p,
+		                       &n)))
+			return rc;
+		fts_missing = n == 0;
 		struct str sql = STR_INIT;
 		fts_sql(e, &sql);
 		rc = exec_logged(db, sql.buf);
@@ -373,9 +367,12 @@ static int sync_search(struct db *db, const struct entity *e, bool created)
 	if (rc != DB_ROW && rc != DB_DONE)
 		goto out;
 	rc = DB_OK;
-	if (stored && strcmp(stored, sig.buf) == 0)
+	bool same = stored && strcmp(stored, sig.buf) == 0;
+	if (!same && !created && (rc = search_reindex(db, e)))
 		goto out;
-	if (!created && (rc = search_reindex(db, e)))
+	if (same && fts_missing && !created && (rc = search_index_rebuild(db, e)))
+		goto out;
+	if (same)
 		goto out;
 	const char *p[] = {sig.buf, e->name};
 	rc = db_run(db,

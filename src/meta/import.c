@@ -17,7 +17,8 @@
 #include <strings.h>
 
 #define IMPORT_MAX_ERRORS 1000
-#define IMPORT_BATCH      100
+#define IMPORT_BATCH_MAX  500
+#define IMPORT_PARAMS_MAX 30000 /* under SQLite's 32766 and PostgreSQL's 65535 parameters */
 
 struct importer {
 	struct op *op;
@@ -26,6 +27,8 @@ struct importer {
 	size_t n_cols;
 	const struct field **col_field; /* per CSV column: the field, or NULL to skip */
 	bool *mapped;                   /* per field position */
+	bool *stored;                   /* per field position: a column the inserts set */
+	size_t batch;                   /* rows per INSERT statement */
 	struct strset *unique_seen;     /* per field position, for unique fields */
 	struct strset refs_ok;          /* "field:id" known to exist */
 	int64_t rows, invalid;
@@ -314,13 +317,37 @@ static bool read_row(struct importer *im, struct value *vals, bool check_db, int
 	return ok;
 }
 
-/* The columns every imported row sets, in order. */
-static void insert_columns(const struct entity *e, struct sqlq *s)
+/*
+ * Which columns the inserts set: mapped fields, fields with a default, the owner. Leaving the
+ * rest out keeps statements short, so more rows fit in one (fewer statements, fewer FTS flushes).
+ */
+static void plan_columns(struct importer *im)
 {
-	sqlq_addf(s, "INSERT INTO \"%s\" (", e->name);
+	const struct entity *e = im->e;
+	size_t params = 6; /* created/updated at/by, version, search tokens */
+	im->stored = ARENA_NEW_ARRAY(im->op->arena, bool, e->n_fields);
 	for (size_t i = 0; i < e->n_fields; i++) {
 		const struct field *f = &e->fields[i];
 		if (!field_visible(f) || !field_writable(f))
+			continue;
+		if (im->mapped[i] || f->default_value || strcmp(f->name, "owner_id") == 0) {
+			im->stored[i] = true;
+			params += (size_t)field_columns(f);
+		}
+	}
+	im->batch = IMPORT_PARAMS_MAX / params;
+	if (im->batch > IMPORT_BATCH_MAX)
+		im->batch = IMPORT_BATCH_MAX;
+}
+
+/* The columns every imported row sets, in order. */
+static void insert_columns(struct importer *im, struct sqlq *s)
+{
+	const struct entity *e = im->e;
+	sqlq_addf(s, "INSERT INTO \"%s\" (", e->name);
+	for (size_t i = 0; i < e->n_fields; i++) {
+		const struct field *f = &e->fields[i];
+		if (!im->stored[i])
 			continue;
 		sqlq_addf(s, "\"%s\", ", f->name);
 		if (f->type == FT_MONEY)
@@ -339,7 +366,7 @@ static void insert_values(struct importer *im, struct sqlq *s, const struct valu
 	sqlq_add(s, first ? "(" : ", (");
 	for (size_t i = 0; i < e->n_fields; i++) {
 		const struct field *f = &e->fields[i];
-		if (!field_visible(f) || !field_writable(f))
+		if (!im->stored[i])
 			continue;
 		sqlq_value(s, &vals[i]);
 		sqlq_add(s, ", ");
@@ -379,9 +406,11 @@ static int insert_batch(struct importer *im, struct sqlq *s, int64_t *created)
 	struct op *op = im->op;
 	const struct entity *e = im->e;
 	sqlq_add(s, " RETURNING \"id\"");
+	if (e->searchable)
+		sqlq_add(s, ", \"search_tokens\"");
 	for (size_t i = 0; i < e->n_fields; i++) {
 		const struct field *f = &e->fields[i];
-		if (!field_visible(f) || !field_writable(f))
+		if (!im->stored[i])
 			continue;
 		sqlq_addf(s, ", \"%s\"", f->name);
 		if (f->type == FT_MONEY)
@@ -391,17 +420,20 @@ static int insert_batch(struct importer *im, struct sqlq *s, int64_t *created)
 	int rc = sqlq_prepare(op->db, s, &st);
 	if (rc)
 		return rc;
-	int64_t ids[IMPORT_BATCH];
-	char *changes[IMPORT_BATCH];
+	int64_t *ids = xmalloc(im->batch * sizeof *ids);
+	char **changes = xmalloc(im->batch * sizeof *changes);
+	char **tokens = xcalloc(im->batch, sizeof *tokens);
 	size_t n = 0;
-	while ((rc = db_step(st)) == DB_ROW && n < IMPORT_BATCH) {
+	while ((rc = db_step(st)) == DB_ROW && n < im->batch) {
 		ids[n] = db_column_int(st, 0);
-		struct str c = STR_INIT;
 		int col = 1;
+		if (e->searchable)
+			tokens[n] = xstrdup(db_column_text(st, col++, NULL));
+		struct str c = STR_INIT;
 		static const struct value null_value = {.kind = V_NULL};
 		for (size_t i = 0; i < e->n_fields; i++) {
 			const struct field *f = &e->fields[i];
-			if (!field_visible(f) || !field_writable(f))
+			if (!im->stored[i])
 				continue;
 			struct value v;
 			value_from_column(f, st, &col, &v);
@@ -416,49 +448,76 @@ static int insert_batch(struct importer *im, struct sqlq *s, int64_t *created)
 	db_reset(st);
 	if (rc == DB_DONE)
 		rc = audit_write_many(op, "create", e->name, ids, changes, n);
-	for (size_t i = 0; i < n; i++)
+	if (rc == DB_OK)
+		rc = search_index_add(op->db, e, ids, tokens, n);
+	for (size_t i = 0; i < n; i++) {
 		free(changes[i]);
+		free(tokens[i]);
+	}
+	free(ids);
+	free(changes);
+	free(tokens);
 	*created += (int64_t)n;
 	return rc == DB_DONE ? DB_OK : rc;
 }
 
-static int commit_rows(struct importer *im, int64_t *created)
+/*
+ * One pass over the rows: check each; while every row so far is valid and this is no dry run,
+ * insert them in batches inside one transaction. The first invalid row stops the inserting
+ * (checking goes on, for the report) and the transaction is rolled back: all or nothing.
+ * Returns a database error or 0; *csv_rc gets the reader's last result (-1: malformed).
+ */
+static int run_rows(struct importer *im, bool insert, int64_t *created, int *csv_rc)
 {
 	struct op *op = im->op;
 	const struct entity *e = im->e;
 	struct value *vals = ARENA_NEW_ARRAY(op->arena, struct value, e->n_fields);
 	char now[TIME_ISO_LEN];
 	time_now_iso(now);
-	int rc = db_begin(op->db);
-	if (rc)
+	int rc = DB_OK;
+	bool began = insert;
+	if (began && (rc = db_begin(op->db)))
 		return rc;
-	csv_rewind(&im->csv);
-	csv_next(&im->csv); /* the header */
 	struct sqlq s;
 	sqlq_init(&s);
-	/* Values of a batch point into this arena, dropped after each batch. */
+	/* Values of a batch (and of rows only checked) live in this arena, dropped per batch. */
 	struct arena batch;
 	arena_init(&batch, 64 * 1024);
 	struct arena *req_arena = op->arena;
-	size_t in_batch = 0;
+	size_t in_batch = 0, scratch_rows = 0;
 	struct str tokens = STR_INIT;
-	while (csv_next(&im->csv) == 1) {
+	int r;
+	while ((r = csv_next(&im->csv)) == 1) {
+		im->rows++;
 		op->arena = &batch;
 		int dbrc = 0;
-		if (!read_row(im, vals, false, &dbrc)) {
-			rc = DB_ERROR; /* the file changed under us: cannot happen with a spool */
+		bool ok = read_row(im, vals, true, &dbrc);
+		if (dbrc) {
+			rc = dbrc;
 			break;
+		}
+		if (!ok) {
+			im->invalid++;
+			insert = false; /* nothing more goes in; the transaction will be rolled back */
+		}
+		if (!insert || !ok) {
+			if (++scratch_rows % 1000 == 0 || in_batch) {
+				in_batch = 0;
+				arena_release(&batch);
+				arena_init(&batch, 64 * 1024);
+			}
+			continue;
 		}
 		if (in_batch == 0) {
 			sqlq_reset(&s);
-			insert_columns(e, &s);
+			insert_columns(im, &s);
 		}
 		str_reset(&tokens);
 		if (e->searchable)
 			search_tokens_build(e, vals, &tokens);
 		const char *tok = tokens.len ? arena_strndup(&batch, tokens.buf, tokens.len) : "";
 		insert_values(im, &s, vals, now, tok, tokens.len, in_batch == 0);
-		if (++in_batch == IMPORT_BATCH) {
+		if (++in_batch == im->batch) {
 			if ((rc = insert_batch(im, &s, created)))
 				break;
 			in_batch = 0;
@@ -466,19 +525,20 @@ static int commit_rows(struct importer *im, int64_t *created)
 			arena_init(&batch, 64 * 1024);
 		}
 	}
-	if (!rc && in_batch)
+	*csv_rc = r;
+	if (!rc && insert && in_batch)
 		rc = insert_batch(im, &s, created);
 	op->arena = req_arena;
 	arena_release(&batch);
 	str_release(&tokens);
 	sqlq_release(&s);
-	if (!rc)
-		rc = crud_bump_count(op, *created);
-	if (!rc)
-		rc = db_commit(op->db);
-	if (rc) {
-		db_rollback(op->db);
-		*created = 0;
+	if (began) {
+		if (!rc && insert && r == 0 && *created > 0 && !(rc = crud_bump_count(op, *created)))
+			rc = db_commit(op->db);
+		if (rc || !insert || r != 0) {
+			db_rollback(op->db);
+			*created = 0;
+		}
 	}
 	return rc;
 }
@@ -521,55 +581,31 @@ int import_csv(struct op *op, int fd, const struct import_options *o, struct str
 	}
 	if ((status = map_columns(&im, o->mapping)))
 		goto out;
-	struct value *vals = ARENA_NEW_ARRAY(op->arena, struct value, op->e->n_fields);
-	struct arena row_arena;
-	arena_init(&row_arena, 16 * 1024);
-	struct arena *req_arena = op->arena;
-	int dbrc = 0;
-	while ((rc = csv_next(&im.csv)) == 1) {
-		im.rows++;
-		/* Row values are scratch; the report's messages live in the request arena. */
-		op->arena = &row_arena;
-		bool ok = read_row(&im, vals, true, &dbrc);
-		op->arena = req_arena;
-		if (dbrc)
-			break;
-		if (!ok)
-			im.invalid++;
-		if (im.rows % 1000 == 0) {
-			arena_release(&row_arena);
-			arena_init(&row_arena, 16 * 1024);
-		}
-	}
-	arena_release(&row_arena);
-	if (dbrc) {
-		status = crud_db_error(op, dbrc, "import");
+	plan_columns(&im);
+	int64_t created = 0;
+	int csv_rc = 0;
+	if ((rc = run_rows(&im, !o->dry_run, &created, &csv_rc))) {
+		status = crud_db_error(op, rc, "import");
 		goto out;
 	}
-	if (rc < 0) {
+	if (csv_rc < 0) {
 		problem_add(op->problem, "body", "invalid_csv",
 		            (const char *[]){"detail", im.csv.error, NULL});
 		status = problem_set(op->problem, 400, "bad_request");
 		goto out;
 	}
-	int64_t created = 0;
-	struct str rep = STR_INIT;
 	if (!o->dry_run && im.invalid) {
 		/* Nothing was created: a problem document carrying the whole report. */
+		struct str rep = STR_INIT;
 		report(&im, o, 0, &rep);
 		op->problem->extra = arena_strndup(op->arena, rep.buf, rep.len);
 		str_release(&rep);
 		status = problem_set(op->problem, 422, "validation_failed");
 		goto out;
 	}
-	if (!o->dry_run && im.rows > 0) {
-		if ((rc = commit_rows(&im, &created))) {
-			status = crud_db_error(op, rc, "import");
-			goto out;
-		}
-		log_info("imported %lld rows into '%s' (request %s)", (long long)created,
-		         op->e->name, op->request_id);
-	}
+	if (created)
+		log_info("imported %lld rows into '%s' (request %s)", (long long)created, op->e->name,
+		         op->request_id);
 	str_addc(out, '{');
 	report(&im, o, created, out);
 	str_adds(out, ",\"errors\":");

@@ -49,6 +49,70 @@ void search_match_arg(enum db_kind kind, const struct search_term *terms, size_t
 	}
 }
 
+int search_index_add(struct db *db, const struct entity *e, const int64_t *ids,
+                     char *const *tokens, size_t n)
+{
+	if (db_kind(db) != DB_SQLITE || !e->searchable || n == 0)
+		return DB_OK;
+	struct str sql = STR_INIT;
+	str_addf(&sql, "INSERT INTO \"%s_fts\"(rowid, search_tokens) VALUES ", e->name);
+	for (size_t i = 0; i < n; i++)
+		str_adds(&sql, i ? ", (?, ?)" : "(?, ?)");
+	struct db_stmt *st;
+	int rc = db_prepare(db, sql.buf, &st);
+	str_release(&sql);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		db_bind_int(st, (int)(2 * i + 1), ids[i]);
+		db_bind_texts(st, (int)(2 * i + 2), tokens[i] ? tokens[i] : "");
+	}
+	rc = db_step(st);
+	db_reset(st);
+	return rc == DB_DONE ? DB_OK : rc;
+}
+
+int search_index_change(struct db *db, const struct entity *e, int64_t id, const char *old,
+                        size_t old_n, const char *new, size_t new_n)
+{
+	if (db_kind(db) != DB_SQLITE || !e->searchable)
+		return DB_OK;
+	/* External content: FTS5 removes a row by being told the tokens it had. */
+	char sql[256];
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO \"%s_fts\"(\"%s_fts\", rowid, search_tokens) VALUES ('delete', ?, ?)",
+	         e->name, e->name);
+	struct db_stmt *st;
+	int rc = db_prepare(db, sql, &st);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, id);
+	db_bind_text(st, 2, old ? old : "", old ? old_n : 0);
+	rc = db_step(st);
+	db_reset(st);
+	if (rc != DB_DONE)
+		return rc;
+	snprintf(sql, sizeof sql, "INSERT INTO \"%s_fts\"(rowid, search_tokens) VALUES (?, ?)",
+	         e->name);
+	if ((rc = db_prepare(db, sql, &st)))
+		return rc;
+	db_bind_int(st, 1, id);
+	db_bind_text(st, 2, new ? new : "", new ? new_n : 0);
+	rc = db_step(st);
+	db_reset(st);
+	return rc == DB_DONE ? DB_OK : rc;
+}
+
+int search_index_rebuild(struct db *db, const struct entity *e)
+{
+	if (db_kind(db) != DB_SQLITE || !e->searchable)
+		return DB_OK;
+	char sql[160];
+	snprintf(sql, sizeof sql, "INSERT INTO \"%s_fts\"(\"%s_fts\") VALUES ('rebuild')", e->name,
+	         e->name);
+	return db_exec(db, sql);
+}
+
 int search_reindex(struct db *db, const struct entity *e)
 {
 	struct str sel = STR_INIT, upd = STR_INIT;
@@ -113,7 +177,7 @@ int search_reindex(struct db *db, const struct entity *e)
 		if (total)
 			log_info("re-tokenised %lld rows of '%s' for search", (long long)total,
 			         e->name);
-		return DB_OK;
+		return search_index_rebuild(db, e);
 	}
 	return rc;
 }

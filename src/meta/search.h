@@ -24,4 +24,15 @@ void search_match_arg(enum db_kind kind, const struct search_term *terms, size_t
 /* Recompute search_tokens of every row (after the searchable fields changed). */
 int search_reindex(struct db *db, const struct entity *e);
 
+/*
+ * The FTS5 index (SQLite; PostgreSQL's GIN index follows the column by itself, so these do
+ * nothing there). Called in the transaction that writes the row.
+ */
+int search_index_add(struct db *db, const struct entity *e, const int64_t *ids,
+                     char *const *tokens, size_t n);
+int search_index_change(struct db *db, const struct entity *e, int64_t id, const char *old,
+                        size_t old_n, const char *new, size_t new_n);
+/* Build the FTS5 index again from the table. */
+int search_index_rebuild(struct db *db, const struct entity *e);
+
 #endif
