@@ -37,8 +37,11 @@ void api_login(struct req *r)
 	json_t *body = api_json_body(r);
 	if (!body)
 		return;
+	/* Copied out of the body: it is released before the last use of these. */
 	const char *user = json_string_value(json_object_get(body, "username"));
 	const char *pass = json_string_value(json_object_get(body, "password"));
+	user = user ? arena_strdup(&r->arena, user) : NULL;
+	pass = pass ? arena_strdup(&r->arena, pass) : NULL;
 	if (!user || !*user)
 		problem_add(&r->problem, "username", "required", NULL);
 	if (!pass || !*pass)

@@ -189,27 +189,26 @@ void str_add_json(struct str *s, const char *z, size_t n)
 	str_grow(s, n + 2);
 	str_addc(s, '"');
 	while (p < end) {
-		/* Copy the longest run that needs no escaping in one go. */
+		/* Copy the longest run that needs no escaping (valid UTF-8 included) in one go. */
 		const unsigned char *run = p;
-		while (p < end && *p >= 0x20 && *p != '"' && *p != '\\' && *p < 0x80)
-			p++;
+		while (p < end) {
+			unsigned char c = *p;
+			if (c < 0x80) {
+				if (c < 0x20 || c == '"' || c == '\\')
+					break;
+				p++;
+				continue;
+			}
+			size_t l = utf8_seq_len(p, (size_t)(end - p));
+			if (!l)
+				break;
+			p += l;
+		}
 		if (p > run)
 			str_add(s, run, (size_t)(p - run));
 		if (p >= end)
 			break;
-		unsigned char c = *p;
-		if (c >= 0x80) {
-			size_t l = utf8_seq_len(p, (size_t)(end - p));
-			if (l) {
-				str_add(s, p, l);
-				p += l;
-			} else {
-				str_add(s, "\\ufffd", 6);
-				p++;
-			}
-			continue;
-		}
-		p++;
+		unsigned char c = *p++;
 		switch (c) {
 		case '"':
 			str_add(s, "\\\"", 2);
@@ -226,10 +225,13 @@ void str_add_json(struct str *s, const char *z, size_t n)
 		case '\t':
 			str_add(s, "\\t", 2);
 			break;
-		default: {
-			char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-			str_add(s, e, 6);
-		}
+		default:
+			if (c >= 0x80) {
+				str_add(s, "\\ufffd", 6); /* not UTF-8 */
+			} else {
+				char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+				str_add(s, e, 6);
+			}
 		}
 	}
 	str_addc(s, '"');

@@ -75,12 +75,7 @@ static int record_load(struct op *op, int64_t id, bool deleted, bool lock, struc
 	sqlq_init(&s);
 	sqlq_add(&s, "SELECT ");
 	/* Every column in field order (the search tokens too: the FTS index needs the old ones). */
-	for (size_t i = 0; i < e->n_fields; i++) {
-		const struct field *f = &e->fields[i];
-		sqlq_addf(&s, "%st.\"%s\"", i ? ", " : "", f->name);
-		if (f->type == FT_MONEY)
-			sqlq_addf(&s, ", t.\"%s_currency\"", f->name);
-	}
+	sqlq_add(&s, e->columns_all);
 	sqlq_addf(&s, " FROM \"%s\" t WHERE t.\"id\" = ", e->name);
 	sqlq_int(&s, id);
 	sqlq_addf(&s, " AND t.\"deleted_at\" IS %s", deleted ? "NOT NULL" : "NULL");
@@ -410,9 +405,9 @@ int crud_create(struct op *op, const json_t *body, const struct idempotency *ide
 		const struct field *f = &e->fields[i];
 		if (!field_writable(f) || vals[i].kind == V_NULL)
 			continue;
-		sqlq_addf(&s, "%s\"%s\"", first ? "" : ", ", f->name);
-		if (f->type == FT_MONEY)
-			sqlq_addf(&s, ", \"%s_currency\"", f->name);
+		if (!first)
+			sqlq_add(&s, ", ");
+		sqlq_field(&s, "", f);
 		first = false;
 	}
 	sqlq_addf(&s,

@@ -86,13 +86,15 @@ static struct index_spec *add_spec(struct index_spec **specs, size_t *n)
 
 /*
  * Every index an entity should have. Lists only show live rows, so indexes are partial on
- * deleted_at IS NULL. SQLite appends the rowid (= id) to every index; PostgreSQL gets id as
- * the last column so keyset pagination has its tie-breaker in the index.
+ * deleted_at IS NULL, and every index ends in id, the keyset tie-breaker. On SQLite they also
+ * carry deleted_at after id: SQLite still tests the partial index's condition per row, and with
+ * the column in the index a count needs no table lookups (a covering index), while the order
+ * (…, id) that keyset pages need is kept. PostgreSQL drops quals its partial index implies.
  */
 static void index_specs(enum db_kind k, const struct entity *e, struct index_spec **specs,
                         size_t *n)
 {
-	const char *idtail = k == DB_PG ? ", \"id\"" : "";
+	const char *idtail = k == DB_PG ? ", \"id\"" : ", \"id\", \"deleted_at\"";
 	for (size_t i = 0; i < e->n_fields; i++) {
 		const struct field *f = &e->fields[i];
 		if (f->flags & FF_REMOVED)

@@ -349,9 +349,8 @@ static void insert_columns(struct importer *im, struct sqlq *s)
 		const struct field *f = &e->fields[i];
 		if (!im->stored[i])
 			continue;
-		sqlq_addf(s, "\"%s\", ", f->name);
-		if (f->type == FT_MONEY)
-			sqlq_addf(s, "\"%s_currency\", ", f->name);
+		sqlq_field(s, "", f);
+		sqlq_add(s, ", ");
 	}
 	sqlq_add(s, "\"created_at\", \"updated_at\", \"created_by\", \"updated_by\", \"version\"");
 	if (e->searchable)
@@ -412,9 +411,8 @@ static int insert_batch(struct importer *im, struct sqlq *s, int64_t *created)
 		const struct field *f = &e->fields[i];
 		if (!im->stored[i])
 			continue;
-		sqlq_addf(s, ", \"%s\"", f->name);
-		if (f->type == FT_MONEY)
-			sqlq_addf(s, ", \"%s_currency\"", f->name);
+		sqlq_add(s, ", ");
+		sqlq_field(s, "", f);
 	}
 	struct db_stmt *st;
 	int rc = sqlq_prepare(op->db, s, &st);

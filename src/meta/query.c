@@ -550,9 +550,7 @@ void list_columns(const struct list_query *q, struct sqlq *s, int *cols, const c
 		const struct field *f = q->proj[i];
 		if (i)
 			sqlq_add(s, ", ");
-		sqlq_addf(s, "%s\"%s\"", prefix, f->name);
-		if (f->type == FT_MONEY)
-			sqlq_addf(s, ", %s\"%s_currency\"", prefix, f->name);
+		sqlq_field(s, prefix, f);
 		cols[i] = col;
 		col += field_columns(f);
 	}

@@ -443,6 +443,15 @@ static int finish_entity(struct arena *a, struct entity_build *b, char *err, siz
 		if ((e->fields[i].flags & FF_SEARCHABLE) && !(e->fields[i].flags & FF_REMOVED))
 			e->searchable = true;
 	}
+	struct str cols = STR_INIT;
+	for (size_t i = 0; i < e->n_fields; i++) {
+		const struct field *f = &e->fields[i];
+		str_addf(&cols, "%st.\"%s\"", i ? ", " : "", f->name);
+		if (f->type == FT_MONEY)
+			str_addf(&cols, ", t.\"%s_currency\"", f->name);
+	}
+	e->columns_all = arena_strndup(a, cols.buf, cols.len);
+	str_release(&cols);
 	e->by_name = ARENA_NEW_ARRAY(a, const struct field *, e->n_fields);
 	for (size_t i = 0; i < e->n_fields; i++)
 		e->by_name[i] = &e->fields[i];

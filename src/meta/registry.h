@@ -116,6 +116,8 @@ struct entity {
 	size_t n_indexes;
 	struct relation *relations;
 	size_t n_relations;
+	/* Every column in field order, as t."id", t."name", … (record loads use it as is). */
+	const char *columns_all;
 };
 
 struct registry {

@@ -38,6 +38,26 @@ void sqlq_addf(struct sqlq *q, const char *fmt, ...)
 	va_end(ap);
 }
 
+void sqlq_ident(struct sqlq *q, const char *prefix, const char *name)
+{
+	str_adds(&q->sql, prefix);
+	str_addc(&q->sql, '"');
+	str_adds(&q->sql, name);
+	str_addc(&q->sql, '"');
+}
+
+void sqlq_field(struct sqlq *q, const char *prefix, const struct field *f)
+{
+	sqlq_ident(q, prefix, f->name);
+	if (f->type == FT_MONEY) {
+		str_add(&q->sql, ", ", 2);
+		str_adds(&q->sql, prefix);
+		str_addc(&q->sql, '"');
+		str_adds(&q->sql, f->name);
+		str_add(&q->sql, "_currency\"", 10);
+	}
+}
+
 static struct sqlq_param *push(struct sqlq *q)
 {
 	if (q->n == q->cap) {

@@ -5,6 +5,7 @@
 #ifndef SEXTANT_SQLQ_H
 #define SEXTANT_SQLQ_H
 
+#include "registry.h"
 #include "value.h"
 #include "core/str.h"
 #include "db/db.h"
@@ -28,6 +29,10 @@ void sqlq_release(struct sqlq *q);
 void sqlq_reset(struct sqlq *q);
 void sqlq_add(struct sqlq *q, const char *sql);
 void sqlq_addf(struct sqlq *q, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Append prefix"name" — a quoted identifier from the registry — without printf's cost.
+ * With money, also ", prefix"name_currency"". */
+void sqlq_ident(struct sqlq *q, const char *prefix, const char *name);
+void sqlq_field(struct sqlq *q, const char *prefix, const struct field *f);
 /* Append "?" and remember the parameter. */
 void sqlq_int(struct sqlq *q, int64_t v);
 void sqlq_text(struct sqlq *q, const char *s, size_t n);
