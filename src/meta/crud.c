@@ -670,7 +670,9 @@ int crud_delete(struct op *op, int64_t id, int64_t if_match)
 	db_reset(st);
 	if (rc != DB_DONE)
 		return fail_tx(op, rc, "delete");
-	if ((rc = audit_write(op, "delete", e->name, id, NULL)) || (rc = crud_bump_count(op, -1)) ||
+	const struct value *tok = &cur.vals[entity_field(e, "search_tokens")->position];
+	if ((rc = search_index_remove(op->db, e, id, tok->kind == V_TEXT ? tok->s : NULL, tok->n)) ||
+	    (rc = audit_write(op, "delete", e->name, id, NULL)) || (rc = crud_bump_count(op, -1)) ||
 	    (rc = db_commit(op->db)))
 		return fail_tx(op, rc, "delete");
 	return 204;
@@ -684,6 +686,14 @@ int crud_restore(struct op *op, int64_t id, struct str *out, struct crud_result 
 	int rc;
 	if ((rc = db_begin(op->db)))
 		return crud_db_error(op, rc, "restore");
+	struct record cur;
+	rc = record_load(op, id, true, true, &cur);
+	if (rc == DB_DONE) {
+		db_rollback(op->db);
+		return problem_set(op->problem, 404, "not_found");
+	}
+	if (rc)
+		return fail_tx(op, rc, "restore");
 	char now[TIME_ISO_LEN];
 	time_now_iso(now);
 	struct sqlq s;
@@ -710,7 +720,10 @@ int crud_restore(struct op *op, int64_t id, struct str *out, struct crud_result 
 		db_rollback(op->db);
 		return problem_set(op->problem, 404, "not_found");
 	}
-	if ((rc = audit_write(op, "restore", e->name, id, NULL)) || (rc = crud_bump_count(op, 1)) ||
+	const struct value *tok = &cur.vals[entity_field(e, "search_tokens")->position];
+	char *tokens = (char *)(tok->kind == V_TEXT ? tok->s : "");
+	if ((rc = search_index_add(op->db, e, &id, &tokens, 1)) ||
+	    (rc = audit_write(op, "restore", e->name, id, NULL)) || (rc = crud_bump_count(op, 1)) ||
 	    (rc = db_commit(op->db))) {
 		str_truncate(out, start);
 		return fail_tx(op, rc, "restore");

@@ -508,9 +508,18 @@ static int list_total(struct op *op, const struct list_query *q, int64_t *total,
 	struct sqlq s;
 	struct str match = STR_INIT;
 	sqlq_init(&s);
-	sqlq_add(&s, "SELECT count(*) FROM (SELECT 1");
-	add_from(op, q, &s);
-	add_where(op, q, &s, &match);
+	if (q->n_terms && !q->n_filters && !q->deleted && !q->parent_field &&
+	    db_kind(op->db) == DB_SQLITE) {
+		/* The FTS index holds live records only: a bare search counts index entries. */
+		search_match_arg(DB_SQLITE, q->terms, q->n_terms, &match);
+		sqlq_addf(&s, "SELECT count(*) FROM (SELECT 1 FROM \"%s_fts\" WHERE \"%s_fts\" MATCH ",
+		          q->e->name, q->e->name);
+		sqlq_text(&s, match.buf, match.len);
+	} else {
+		sqlq_add(&s, "SELECT count(*) FROM (SELECT 1");
+		add_from(op, q, &s);
+		add_where(op, q, &s, &match);
+	}
 	sqlq_add(&s, " LIMIT ");
 	sqlq_int(&s, op->count_cap + 1);
 	sqlq_add(&s, ") x");

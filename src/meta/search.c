@@ -72,12 +72,12 @@ int search_index_add(struct db *db, const struct entity *e, const int64_t *ids,
 	return rc == DB_DONE ? DB_OK : rc;
 }
 
-int search_index_change(struct db *db, const struct entity *e, int64_t id, const char *old,
-                        size_t old_n, const char *new, size_t new_n)
+/* External content: FTS5 removes a row by being told the tokens it had. */
+int search_index_remove(struct db *db, const struct entity *e, int64_t id, const char *old,
+                        size_t old_n)
 {
 	if (db_kind(db) != DB_SQLITE || !e->searchable)
 		return DB_OK;
-	/* External content: FTS5 removes a row by being told the tokens it had. */
 	char sql[256];
 	snprintf(sql, sizeof sql,
 	         "INSERT INTO \"%s_fts\"(\"%s_fts\", rowid, search_tokens) VALUES ('delete', ?, ?)",
@@ -90,26 +90,32 @@ int search_index_change(struct db *db, const struct entity *e, int64_t id, const
 	db_bind_text(st, 2, old ? old : "", old ? old_n : 0);
 	rc = db_step(st);
 	db_reset(st);
-	if (rc != DB_DONE)
-		return rc;
-	snprintf(sql, sizeof sql, "INSERT INTO \"%s_fts\"(rowid, search_tokens) VALUES (?, ?)",
-	         e->name);
-	if ((rc = db_prepare(db, sql, &st)))
-		return rc;
-	db_bind_int(st, 1, id);
-	db_bind_text(st, 2, new ? new : "", new ? new_n : 0);
-	rc = db_step(st);
-	db_reset(st);
 	return rc == DB_DONE ? DB_OK : rc;
+}
+
+int search_index_change(struct db *db, const struct entity *e, int64_t id, const char *old,
+                        size_t old_n, const char *new, size_t new_n)
+{
+	int rc = search_index_remove(db, e, id, old, old_n);
+	if (rc)
+		return rc;
+	char *tok = (char *)(new ? new : "");
+	UNUSED(new_n);
+	return search_index_add(db, e, &id, &tok, 1);
 }
 
 int search_index_rebuild(struct db *db, const struct entity *e)
 {
 	if (db_kind(db) != DB_SQLITE || !e->searchable)
 		return DB_OK;
-	char sql[160];
-	snprintf(sql, sizeof sql, "INSERT INTO \"%s_fts\"(\"%s_fts\") VALUES ('rebuild')", e->name,
-	         e->name);
+	/* Live rows only: soft-deleted records leave the index, so a search's count is the
+	 * index's count ('rebuild' would take every row of the table). */
+	char sql[320];
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO \"%s_fts\"(\"%s_fts\") VALUES ('delete-all');"
+	         "INSERT INTO \"%s_fts\"(rowid, search_tokens) SELECT \"id\", "
+	         "coalesce(\"search_tokens\", '') FROM \"%s\" WHERE \"deleted_at\" IS NULL",
+	         e->name, e->name, e->name, e->name);
 	return db_exec(db, sql);
 }
 
