@@ -51,16 +51,17 @@ $(OUT)/obj/%.o: %.c
 # The schema files are embedded in the binary (tools/embed.c writes a C array of them).
 $(OUT)/gen/schema_data.c: $(SCHEMAS) $(OUT)/tools/embed
 	@mkdir -p $(dir $@)
-	$(OUT)/tools/embed $(SCHEMAS) > $@.tmp && mv $@.tmp $@
+	$(Q)$(OUT)/tools/embed $(SCHEMAS) > $@.tmp && mv $@.tmp $@
 
 # Traditional → simplified characters for search folding, taken from OpenCC at build time.
 $(OUT)/gen/t2s_table.c: $(OUT)/tools/t2s
 	@mkdir -p $(dir $@)
-	$(OUT)/tools/t2s > $@.tmp && mv $@.tmp $@
+	$(Q)$(OUT)/tools/t2s > $@.tmp && mv $@.tmp $@
 
 $(OUT)/obj/gen/%.o: $(OUT)/gen/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
 $(OUT)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
@@ -72,7 +73,8 @@ $(OUT)/tools/t2s: tools/t2s.c
 
 $(OUT)/tests/%: tests/unit/%.c $(LIBOBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(LIBOBJS) $(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs cmocka)
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(LIBOBJS) $(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs cmocka)
 
 asan:
 	$(MAKE) VARIANT=asan build
@@ -128,4 +130,4 @@ check: format-check
 clean:
 	rm -rf build
 
--include $(OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(UNIT_BINS:=.d)

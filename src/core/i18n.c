@@ -128,9 +128,9 @@ static const struct message messages[] = {
     {"unknown_field", {"未知字段", "Unknown field"}},
     {"unknown_operator", {"未知的筛选运算符：{op}", "Unknown filter operator: {op}"}},
     {"unknown_parameter", {"未知参数", "Unknown parameter"}},
+    {"unsortable_field", {"该字段不能排序", "This field cannot be sorted on"}},
     {"unsupported_media_type",
      {"不支持的内容类型，应为 {expected}", "Unsupported content type; expected {expected}"}},
-    {"unsortable_field", {"该字段不能排序", "This field cannot be sorted on"}},
     {"validation_failed", {"提交的数据有误", "Some values are not valid"}},
 };
 

@@ -43,7 +43,7 @@ void problem_add_row(struct problem *p, int64_t row, const char *field, const ch
 	e->code = code;
 	e->row = row;
 	/* Copied: callers may pass text from shorter-lived memory (an import's row arena). */
-	for (size_t i = 0; params && params[i] && i + 1 < ARRAY_SIZE(e->params); i += 2) {
+	for (size_t i = 0; params && params[i] && i + 2 < ARRAY_SIZE(e->params); i += 2) {
 		e->params[i] = arena_strdup(p->arena, params[i]);
 		e->params[i + 1] = arena_strdup(p->arena, params[i + 1] ? params[i + 1] : "");
 	}

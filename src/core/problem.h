@@ -13,17 +13,17 @@
 #include <stdint.h>
 
 struct problem_error {
-	const char *field; /* field name, "body", a query parameter, or NULL */
-	const char *code;  /* message code of the catalogue */
-	const char *params[5];
-	int64_t row; /* import: 1-based data row, 0 if none */
+	const char *field;     /* field name, "body", a query parameter, or NULL */
+	const char *code;      /* message code of the catalogue */
+	const char *params[9]; /* up to four name, value pairs, NULL-terminated */
+	int64_t row;           /* import: 1-based data row, 0 if none */
 };
 
 struct problem {
 	struct arena *arena;
 	int status; /* 0: no problem */
 	const char *code;
-	const char *params[5];
+	const char *params[9]; /* up to four name, value pairs, NULL-terminated */
 	struct problem_error *errors;
 	size_t n_errors, cap;
 	/* Extra JSON members to add to the body (e.g. "current" for a 409), already encoded. */

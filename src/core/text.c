@@ -75,7 +75,10 @@ static bool fold_common(struct str *out, const char *s, size_t n)
 		unsigned char c = *p;
 		if (c < 0x80) {
 			if (c < 0x20 || c == 0x7f) {
-				p++; /* control characters go, as with UTF8PROC_STRIPCC */
+				/* Line breaks and tabs separate words, as utf8proc's STRIPCC makes
+				 * them. */
+				str_addc(out, ' ');
+				p++;
 				continue;
 			}
 			str_addc(out, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
@@ -95,7 +98,8 @@ static bool fold_common(struct str *out, const char *s, size_t n)
 		} else if ((cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3400 && cp <= 0x4dbf) ||
 		           (cp >= 0x3001 && cp <= 0x303f)) {
 			utf8proc_uint8_t enc[4];
-			utf8proc_ssize_t el = utf8proc_encode_char((utf8proc_int32_t)t2s((uint32_t)cp), enc);
+			utf8proc_ssize_t el =
+			    utf8proc_encode_char((utf8proc_int32_t)t2s((uint32_t)cp), enc);
 			str_add(out, enc, (size_t)el);
 		} else {
 			goto other;

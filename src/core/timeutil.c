@@ -150,6 +150,10 @@ bool time_parse_datetime(const char *s, size_t n, int64_t *ms)
 	}
 	int64_t days = time_days_from_civil(y, mo, d);
 	int64_t secs = days * 86400 + hh * 3600 + mi * 60 + ss - (int64_t)off_min * 60;
+	/* In UTC the instant must still lie in the years 1000-9999 the stored form can hold. */
+	if (secs < time_days_from_civil(1000, 1, 1) * 86400 ||
+	    secs >= time_days_from_civil(10000, 1, 1) * 86400)
+		return false;
 	*ms = secs * 1000 + frac_ms;
 	return true;
 }

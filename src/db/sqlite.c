@@ -34,7 +34,7 @@ static int map_error(struct db *db, int rc)
 		if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
 			/* "UNIQUE constraint failed: customers.tax_id" */
 			const char *m = sqlite3_errmsg(h), *dot = strrchr(m, '.');
-			if (dot && !strchr(dot, ','))
+			if (dot && !strchr(m, ',')) /* one column: a field we can name */
 				snprintf(db->errcol, sizeof db->errcol, "%s", dot + 1);
 			return DB_ECONSTRAINT;
 		}

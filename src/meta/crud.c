@@ -671,7 +671,8 @@ int crud_delete(struct op *op, int64_t id, int64_t if_match)
 	if (rc != DB_DONE)
 		return fail_tx(op, rc, "delete");
 	const struct value *tok = &cur.vals[entity_field(e, "search_tokens")->position];
-	if ((rc = search_index_remove(op->db, e, id, tok->kind == V_TEXT ? tok->s : NULL, tok->n)) ||
+	if ((rc =
+	         search_index_remove(op->db, e, id, tok->kind == V_TEXT ? tok->s : NULL, tok->n)) ||
 	    (rc = audit_write(op, "delete", e->name, id, NULL)) || (rc = crud_bump_count(op, -1)) ||
 	    (rc = db_commit(op->db)))
 		return fail_tx(op, rc, "delete");

@@ -52,7 +52,8 @@ static void column_defs(enum db_kind k, const struct entity *e, const struct fie
 	else if (f->type == FT_USER)
 		str_adds(out, " REFERENCES \"users\"(\"id\")");
 	if (f->type == FT_MONEY)
-		str_addf(out, ", \"%s_currency\" %s", f->name, k == DB_PG ? "text" : "TEXT");
+		str_addf(out, ", \"%s_currency\" %s", f->name,
+		         k == DB_PG ? "text COLLATE \"C\"" : "TEXT");
 }
 
 struct index_spec {
@@ -198,29 +199,38 @@ void ddl_create_sql(enum db_kind k, const struct entity *e, struct str *out)
 	}
 }
 
-/* Names of what exists: the table's columns, or its indexes. */
+/* What exists: the table's columns, or its indexes with the definition each was made from. */
 struct names {
 	char **v;
+	char **sig; /* indexes: SQLite's stored CREATE text, or our comment on PostgreSQL */
 	size_t n;
 };
 
-static bool names_has(const struct names *ns, const char *s)
+static int names_find(const struct names *ns, const char *s)
 {
 	for (size_t i = 0; i < ns->n; i++)
 		if (strcmp(ns->v[i], s) == 0)
-			return true;
-	return false;
+			return (int)i;
+	return -1;
+}
+
+static bool names_has(const struct names *ns, const char *s)
+{
+	return names_find(ns, s) >= 0;
 }
 
 static void names_free(struct names *ns)
 {
-	for (size_t i = 0; i < ns->n; i++)
+	for (size_t i = 0; i < ns->n; i++) {
 		free(ns->v[i]);
+		free(ns->sig[i]);
+	}
 	free(ns->v);
-	ns->v = NULL;
-	ns->n = 0;
+	free(ns->sig);
+	memset(ns, 0, sizeof *ns);
 }
 
+/* Rows of (name[, signature]) for one bound argument. */
 static int query_names(struct db *db, const char *sql, const char *arg, struct names *out)
 {
 	struct db_stmt *st;
@@ -230,7 +240,12 @@ static int query_names(struct db *db, const char *sql, const char *arg, struct n
 	db_bind_texts(st, 1, arg);
 	while ((rc = db_step(st)) == DB_ROW) {
 		out->v = xrealloc(out->v, (out->n + 1) * sizeof *out->v);
-		out->v[out->n++] = xstrdup(db_column_text(st, 0, NULL));
+		out->sig = xrealloc(out->sig, (out->n + 1) * sizeof *out->sig);
+		out->v[out->n] = xstrdup(db_column_text(st, 0, NULL));
+		out->sig[out->n] = db_column_count(st) > 1 && !db_column_null(st, 1)
+		                       ? xstrdup(db_column_text(st, 1, NULL))
+		                       : xstrdup("");
+		out->n++;
 	}
 	db_reset(st);
 	return rc == DB_DONE ? DB_OK : rc;
@@ -251,10 +266,27 @@ static int table_indexes(struct db *db, const char *table, struct names *out)
 	return query_names(
 	    db,
 	    db_kind(db) == DB_PG
-	        ? "SELECT indexname FROM pg_indexes "
-	          "WHERE schemaname = current_schema() AND tablename = ?"
-	        : "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?",
+	        ? "SELECT i.relname, obj_description(i.oid, 'pg_class') FROM pg_index x "
+	          "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
+	          "WHERE t.relname = ? AND t.relnamespace = current_schema()::regnamespace"
+	        : "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?",
 	    table, out);
+}
+
+/*
+ * What an index's definition is recognised by: SQLite keeps the CREATE statement as it was
+ * given; on PostgreSQL a hash of it is put in the index's comment.
+ */
+static void index_signature(enum db_kind k, const struct index_spec *spec, char *out, size_t n)
+{
+	if (k == DB_SQLITE) {
+		snprintf(out, n, "%s", spec->sql.buf);
+		return;
+	}
+	uint64_t h = 1469598103934665603ULL;
+	for (const char *p = spec->sql.buf; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	snprintf(out, n, "sextant:%016llx", (unsigned long long)h);
 }
 
 static int exec_logged(struct db *db, const char *sql)
@@ -293,6 +325,25 @@ static bool is_ours(const char *index, const char *table)
 	       strncmp(index + 3, table, tl) == 0 && strncmp(index + 3 + tl, "__", 2) == 0;
 }
 
+static int drop_index(struct db *db, const char *name)
+{
+	char sql[128];
+	snprintf(sql, sizeof sql, "DROP INDEX \"%s\"", name);
+	return exec_logged(db, sql);
+}
+
+static int create_index(struct db *db, const struct index_spec *spec, const char *sig)
+{
+	int rc = exec_logged(db, spec->sql.buf);
+	if (!rc && db_kind(db) == DB_PG) {
+		struct str sql = STR_INIT;
+		str_addf(&sql, "COMMENT ON INDEX \"%s\" IS '%s'", spec->name, sig);
+		rc = exec_logged(db, sql.buf);
+		str_release(&sql);
+	}
+	return rc;
+}
+
 int ddl_sync_indexes(struct db *db, const struct entity *e)
 {
 	struct names have = {0};
@@ -302,12 +353,19 @@ int ddl_sync_indexes(struct db *db, const struct entity *e)
 	if (rc)
 		goto out;
 	index_specs(db_kind(db), e, &specs, &n);
-	for (size_t i = 0; i < n && !rc; i++)
-		if (!names_has(&have, specs[i].name)) {
-			rc = exec_logged(db, specs[i].sql.buf);
-			if (!rc)
-				log_info("created index '%s'", specs[i].name);
-		}
+	for (size_t i = 0; i < n && !rc; i++) {
+		char sig[4096];
+		index_signature(db_kind(db), &specs[i], sig, sizeof sig);
+		int at = names_find(&have, specs[i].name);
+		if (at >= 0 && strcmp(have.sig[at], sig) == 0)
+			continue;
+		/* Missing, or made from another definition under the same name: (re)create. */
+		if (at >= 0 && (rc = drop_index(db, specs[i].name)))
+			break;
+		rc = create_index(db, &specs[i], sig);
+		if (!rc)
+			log_info("%s index '%s'", at >= 0 ? "rebuilt" : "created", specs[i].name);
+	}
 	for (size_t i = 0; i < have.n && !rc; i++) {
 		if (!is_ours(have.v[i], e->name))
 			continue;
@@ -315,9 +373,7 @@ int ddl_sync_indexes(struct db *db, const struct entity *e)
 		for (size_t s = 0; s < n; s++)
 			wanted |= strcmp(specs[s].name, have.v[i]) == 0;
 		if (!wanted) {
-			char sql[128];
-			snprintf(sql, sizeof sql, "DROP INDEX \"%s\"", have.v[i]);
-			rc = exec_logged(db, sql);
+			rc = drop_index(db, have.v[i]);
 			if (!rc)
 				log_info("dropped index '%s' that the model no longer has",
 				         have.v[i]);
@@ -345,8 +401,8 @@ static int sync_search(struct db *db, const struct entity *e, bool created)
 		snprintf(name, sizeof name, "%s_fts", e->name);
 		const char *p[] = {name};
 		int64_t n = 0;
-		if ((rc = db_query_int(db, "SELECT count(*) FROM sqlite_master WHERE name = ?", 1, p,
-		                       &n)))
+		if ((rc = db_query_int(db, "SELECT count(*) FROM sqlite_master WHERE name = ?", 1,
+		                       p, &n)))
 			return rc;
 		fts_missing = n == 0;
 		struct str sql = STR_INIT;

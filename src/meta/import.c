@@ -496,7 +496,8 @@ static int run_rows(struct importer *im, bool insert, int64_t *created, int *csv
 		}
 		if (!ok) {
 			im->invalid++;
-			insert = false; /* nothing more goes in; the transaction will be rolled back */
+			insert =
+			    false; /* nothing more goes in; the transaction will be rolled back */
 		}
 		if (!insert || !ok) {
 			if (++scratch_rows % 1000 == 0 || in_batch) {
@@ -531,7 +532,8 @@ static int run_rows(struct importer *im, bool insert, int64_t *created, int *csv
 	str_release(&tokens);
 	sqlq_release(&s);
 	if (began) {
-		if (!rc && insert && r == 0 && *created > 0 && !(rc = crud_bump_count(op, *created)))
+		if (!rc && insert && r == 0 && *created > 0 &&
+		    !(rc = crud_bump_count(op, *created)))
 			rc = db_commit(op->db);
 		if (rc || !insert || r != 0) {
 			db_rollback(op->db);
@@ -602,8 +604,8 @@ int import_csv(struct op *op, int fd, const struct import_options *o, struct str
 		goto out;
 	}
 	if (created)
-		log_info("imported %lld rows into '%s' (request %s)", (long long)created, op->e->name,
-		         op->request_id);
+		log_info("imported %lld rows into '%s' (request %s)", (long long)created,
+		         op->e->name, op->request_id);
 	str_addc(out, '{');
 	report(&im, o, created, out);
 	str_adds(out, ",\"errors\":");

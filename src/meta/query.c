@@ -14,8 +14,8 @@ const char *const filter_op_names[OP__MAX] = {
     [OP_GTE] = "gte", [OP_IN] = "in", [OP_LIKE] = "like", [OP_NULL] = "null",
 };
 
-static const char *const reserved[] = {"q",      "sort",  "limit",  "cursor",
-                                       "fields", "total", "deleted"};
+static const char *const reserved[] = {"q",      "sort",  "limit",   "cursor",
+                                       "fields", "total", "deleted", NULL};
 
 static bool is_text_like(const struct field *f)
 {
@@ -100,7 +100,7 @@ static int parse_filter(struct op *op, struct list_query *q, const char *key, co
 	if (sep) {
 		const char *name = sep + 2;
 		int found = -1;
-		for (int i = 1; i < OP__MAX; i++)
+		for (int i = 0; i < OP__MAX; i++)
 			if (strcmp(name, filter_op_names[i]) == 0)
 				found = i;
 		if (found < 0 || !filter_op_allowed(f, (enum filter_op)found)) {
@@ -318,14 +318,13 @@ int list_parse(struct op *op, const struct kv *params, size_t n, const char *con
 			else if (strcmp(v, "auto") != 0)
 				problem_add(op->problem, "total", "invalid_value", NULL);
 		} else if (strcmp(k, "deleted") == 0) {
-			if (strcmp(v, "true") == 0)
+			if (strcmp(v, "true") == 0) {
+				if (!op->admin)
+					return problem_set(op->problem, 403, "forbidden");
 				q->deleted = true;
-			else if (strcmp(v, "false") != 0)
+			} else if (strcmp(v, "false") != 0) {
 				problem_add(op->problem, "deleted", "invalid_bool", NULL);
-			else
-				continue;
-			if (!op->admin)
-				return problem_set(op->problem, 403, "forbidden");
+			}
 		} else if (!in_list(k, reserved)) {
 			parse_filter(op, q, k, v);
 		}
@@ -512,7 +511,8 @@ static int list_total(struct op *op, const struct list_query *q, int64_t *total,
 	    db_kind(op->db) == DB_SQLITE) {
 		/* The FTS index holds live records only: a bare search counts index entries. */
 		search_match_arg(DB_SQLITE, q->terms, q->n_terms, &match);
-		sqlq_addf(&s, "SELECT count(*) FROM (SELECT 1 FROM \"%s_fts\" WHERE \"%s_fts\" MATCH ",
+		sqlq_addf(&s,
+		          "SELECT count(*) FROM (SELECT 1 FROM \"%s_fts\" WHERE \"%s_fts\" MATCH ",
 		          q->e->name, q->e->name);
 		sqlq_text(&s, match.buf, match.len);
 	} else {

@@ -171,9 +171,11 @@ int registry_parse_field(struct arena *a, const void *jv, struct field *f, char 
 		bool known = false;
 		for (size_t i = 0; i < ARRAY_SIZE(field_keys); i++)
 			known |= strcmp(k, field_keys[i]) == 0;
-		if (!known)
+		if (!known) {
+			const char *fname = json_string_value(json_object_get(j, "name"));
 			return fail(err, errlen, "field '%s': unknown key '%s'",
-			            json_string_value(json_object_get(j, "name")), k);
+			            fname ? fname : "(no name)", k);
+		}
 	}
 	f->name = jstr(a, j, "name");
 	if (!valid_name(f->name))

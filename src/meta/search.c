@@ -49,8 +49,8 @@ void search_match_arg(enum db_kind kind, const struct search_term *terms, size_t
 	}
 }
 
-int search_index_add(struct db *db, const struct entity *e, const int64_t *ids,
-                     char *const *tokens, size_t n)
+int search_index_add(struct db *db, const struct entity *e, const int64_t *ids, char *const *tokens,
+                     size_t n)
 {
 	if (db_kind(db) != DB_SQLITE || !e->searchable || n == 0)
 		return DB_OK;

@@ -28,8 +28,8 @@ int search_reindex(struct db *db, const struct entity *e);
  * The FTS5 index (SQLite; PostgreSQL's GIN index follows the column by itself, so these do
  * nothing there). Called in the transaction that writes the row.
  */
-int search_index_add(struct db *db, const struct entity *e, const int64_t *ids,
-                     char *const *tokens, size_t n);
+int search_index_add(struct db *db, const struct entity *e, const int64_t *ids, char *const *tokens,
+                     size_t n);
 int search_index_remove(struct db *db, const struct entity *e, int64_t id, const char *old,
                         size_t old_n);
 int search_index_change(struct db *db, const struct entity *e, int64_t id, const char *old,

@@ -123,7 +123,9 @@ static bool landline(const char *d, size_t nd, const char *ext, size_t next, str
 	if (nd < 10 || nd > 12 || d[0] != '0' || d[1] == '0')
 		return false;
 	size_t ac = area_code_len(d), local = nd - ac;
-	if (local < 7 || local > 8 || d[ac] == '0' || d[ac] == '1')
+	/* Local numbers never start with 0; those starting with 1 are service numbers in theory,
+	 * but people type them as examples and tests, and refusing them helps no one. */
+	if (local < 7 || local > 8 || d[ac] == '0')
 		return false;
 	str_add(out, d, ac);
 	str_addc(out, '-');
@@ -135,31 +137,10 @@ static bool landline(const char *d, size_t nd, const char *ext, size_t next, str
 	return true;
 }
 
-bool validate_phone(const char *s, size_t n, struct str *out)
+/* The normal form of a number given as its digits (and an extension), if it is one we know. */
+static bool phone_from_digits(const char *d, size_t nd, bool plus, const char *ext, size_t next,
+                              struct str *out)
 {
-	char d[24], ext[8], trail[8];
-	size_t nd, next;
-	bool plus;
-	if (n > 64 || !phone_digits(s, n, d, &nd, &plus, ext, &next))
-		return false;
-	/* "0755-12345678-123": a landline with a hyphenated extension. The hyphen form is the
-	 * usual one in China, so a third group of 1-6 digits after two hyphens is an extension. */
-	if (!next && !plus) {
-		const char *h1 = memchr(s, '-', n);
-		const char *h2 = h1 ? memchr(h1 + 1, '-', n - (size_t)(h1 + 1 - s)) : NULL;
-		if (h1 && h2 && d[0] == '0') {
-			size_t tn = 0;
-			for (const char *p = h2 + 1; p < s + n; p++)
-				if (isdigit((unsigned char)*p) && tn < sizeof trail)
-					trail[tn++] = *p;
-			if (tn >= 1 && tn <= 6 && nd > tn &&
-			    !memchr(h2 + 1, '-', n - (size_t)(h2 + 1 - s))) {
-				nd -= tn;
-				memcpy(ext, trail, tn);
-				next = tn;
-			}
-		}
-	}
 	const char *p = d;
 	if (plus || (nd > 11 && strncmp(d, "0086", 4) == 0)) {
 		if (!plus) {
@@ -204,6 +185,34 @@ bool validate_phone(const char *s, size_t n, struct str *out)
 		return true;
 	}
 	return landline(d, nd, ext, next, out);
+}
+
+bool validate_phone(const char *s, size_t n, struct str *out)
+{
+	char d[24], ext[8], trail[8];
+	size_t nd, next;
+	bool plus;
+	if (n > 64 || !phone_digits(s, n, d, &nd, &plus, ext, &next))
+		return false;
+	/* "0755-12345678-123": a landline with a hyphenated extension, the usual form in China.
+	 * A last group of 1-6 digits after two hyphens may be an extension — or the second half of
+	 * a grouped number ("010-8888-6666"): try the extension first, then the whole. */
+	if (!next && !plus && d[0] == '0') {
+		const char *h1 = memchr(s, '-', n);
+		const char *h2 = h1 ? memchr(h1 + 1, '-', n - (size_t)(h1 + 1 - s)) : NULL;
+		if (h2 && !memchr(h2 + 1, '-', n - (size_t)(h2 + 1 - s))) {
+			size_t tn = 0;
+			for (const char *p = h2 + 1; p < s + n; p++)
+				if (isdigit((unsigned char)*p) && tn < sizeof trail)
+					trail[tn++] = *p;
+			size_t start = out->len;
+			if (tn >= 1 && tn <= 6 && nd > tn &&
+			    phone_from_digits(d, nd - tn, false, trail, tn, out))
+				return true;
+			str_truncate(out, start);
+		}
+	}
+	return phone_from_digits(d, nd, plus, ext, next, out);
 }
 
 bool validate_url(const char *s, size_t n, struct str *out)

@@ -32,21 +32,29 @@ int field_columns(const struct field *f)
 	return f->type == FT_MONEY ? 2 : 1;
 }
 
+/* Strip white space, ASCII and the ideographic space U+3000 (common in Chinese input), in any mix.
+ */
 static void trim(const char **s, size_t *n)
 {
-	while (*n && isspace((unsigned char)**s)) {
-		(*s)++;
-		(*n)--;
+	for (;;) {
+		if (*n && isspace((unsigned char)**s)) {
+			(*s)++;
+			(*n)--;
+		} else if (*n >= 3 && memcmp(*s, "\xe3\x80\x80", 3) == 0) {
+			*s += 3;
+			*n -= 3;
+		} else {
+			break;
+		}
 	}
-	while (*n && isspace((unsigned char)(*s)[*n - 1]))
-		(*n)--;
-	/* Ideographic space U+3000, common in Chinese input. */
-	while (*n >= 3 && memcmp(*s, "\xe3\x80\x80", 3) == 0) {
-		*s += 3;
-		*n -= 3;
+	for (;;) {
+		if (*n && isspace((unsigned char)(*s)[*n - 1]))
+			(*n)--;
+		else if (*n >= 3 && memcmp(*s + *n - 3, "\xe3\x80\x80", 3) == 0)
+			*n -= 3;
+		else
+			break;
 	}
-	while (*n >= 3 && memcmp(*s + *n - 3, "\xe3\x80\x80", 3) == 0)
-		*n -= 3;
 }
 
 static void set_text(struct arena *a, struct value *v, const char *s, size_t n)
@@ -323,7 +331,7 @@ int value_from_json(struct arena *a, const struct field *f, const json_t *j, str
 		if (!json_is_array(j))
 			return verr_set1(e, "invalid_type", "expected", "array");
 		size_t n = json_array_size(j);
-		if (n > f->n_options)
+		if (n > 1000)
 			return verr_set(e, "invalid_value");
 		const char **keys = ARENA_NEW_ARRAY(a, const char *, n ? n : 1);
 		for (size_t i = 0; i < n; i++) {
@@ -440,7 +448,10 @@ int value_from_text(struct arena *a, const struct field *f, const char *s, size_
 		return enum_value(a, f, s, n, src == TS_CSV, v, e);
 	case FT_MULTIENUM: {
 		/* CSV cells and filters list keys (or labels) separated by commas or 、 */
-		const char **keys = ARENA_NEW_ARRAY(a, const char *, f->n_options + 1);
+		size_t most = 1;
+		for (size_t i = 0; i < n; i++)
+			most += s[i] == ',' || s[i] == ';' || (unsigned char)s[i] == 0xe3;
+		const char **keys = ARENA_NEW_ARRAY(a, const char *, most);
 		size_t nk = 0;
 		const char *p = s, *end = s + n;
 		while (p < end) {
@@ -455,9 +466,8 @@ int value_from_text(struct arena *a, const struct field *f, const char *s, size_
 				struct value one;
 				if (enum_value(a, f, t, tn, src == TS_CSV, &one, e))
 					return -1;
-				if (nk >= f->n_options)
-					return verr_set(e, "invalid_value");
-				keys[nk++] = one.s;
+				if (nk < most)
+					keys[nk++] = one.s;
 			}
 			p = q < end ? q + (*q == ',' || *q == ';' ? 1 : 3) : end;
 		}

@@ -1,0 +1,12 @@
+CREATE TABLE "contacts" ("id" INTEGER PRIMARY KEY, "name" TEXT, "customer_id" INTEGER REFERENCES "customers"("id"), "contact_role" TEXT, "sequence" INTEGER, "gender" TEXT, "department" TEXT, "position" TEXT, "mobile" TEXT, "office_phone" TEXT, "fax" TEXT, "email" TEXT, "ethnicity" TEXT, "birthday" TEXT, "birthplace" TEXT, "native_place" TEXT, "home_address" TEXT, "personality" TEXT, "temperament" TEXT, "marital_status" TEXT, "interests" TEXT, "honours" TEXT, "education" TEXT, "major" TEXT, "previous_jobs" TEXT, "background" TEXT, "verbal_expression" TEXT, "thinking_style" TEXT, "drinking" TEXT, "smoking" TEXT, "other_habits" TEXT, "strengths" TEXT, "weaknesses" TEXT, "specialities" TEXT, "business_familiarity" TEXT, "recent_decisions" TEXT, "influence" TEXT, "role_in_org" TEXT, "remarks" TEXT, "owner_id" INTEGER REFERENCES "users"("id"), "org_unit_id" INTEGER, "created_at" TEXT NOT NULL, "created_by" INTEGER REFERENCES "users"("id"), "updated_at" TEXT NOT NULL, "updated_by" INTEGER REFERENCES "users"("id"), "version" INTEGER NOT NULL DEFAULT 1, "deleted_at" TEXT, "search_tokens" TEXT);
+CREATE INDEX "ix_contacts__name" ON "contacts" ("name", "id", "deleted_at") WHERE "deleted_at" IS NULL;
+CREATE INDEX "ix_contacts__customer_id" ON "contacts" ("customer_id", "id", "deleted_at") WHERE "deleted_at" IS NULL;
+CREATE INDEX "ix_contacts__mobile" ON "contacts" ("mobile", "id", "deleted_at") WHERE "deleted_at" IS NULL;
+CREATE INDEX "ix_contacts__email" ON "contacts" ("email", "id", "deleted_at") WHERE "deleted_at" IS NULL;
+CREATE INDEX "ix_contacts__owner_id" ON "contacts" ("owner_id", "id", "deleted_at") WHERE "deleted_at" IS NULL;
+CREATE INDEX "ix_contacts__org_unit_id" ON "contacts" ("org_unit_id", "id", "deleted_at") WHERE "deleted_at" IS NULL;
+CREATE INDEX "ix_contacts__created_at" ON "contacts" ("created_at", "id", "deleted_at") WHERE "deleted_at" IS NULL;
+CREATE INDEX "ix_contacts__updated_at" ON "contacts" ("updated_at", "id", "deleted_at") WHERE "deleted_at" IS NULL;
+CREATE INDEX "ix_contacts__owner_id__updated_at" ON "contacts" ("owner_id", "updated_at", "id", "deleted_at") WHERE "deleted_at" IS NULL;
+CREATE INDEX "ix_contacts__deleted_at" ON "contacts" ("deleted_at") WHERE "deleted_at" IS NOT NULL;
+CREATE VIRTUAL TABLE IF NOT EXISTS "contacts_fts" USING fts5(search_tokens, content='contacts', content_rowid='id', tokenize='unicode61 remove_diacritics 0', detail='none', columnsize=0);
