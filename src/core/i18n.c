@@ -56,6 +56,7 @@ struct message {
 /* Sorted by code for bsearch. */
 static const struct message messages[] = {
     {"bad_request", {"请求无效", "The request is not valid"}},
+    {"body_not_allowed", {"该请求不接受请求体", "This request takes no body"}},
     {"body_too_large",
      {"请求内容超过上限 {limit} 字节", "The request body exceeds the limit of {limit} bytes"}},
     {"conflict",

@@ -91,24 +91,37 @@ bool time_parse_date(const char *s, size_t n, int *y, int *m, int *d)
 	return *y >= 1000 && *m >= 1 && *m <= 12 && *d >= 1 && *d <= days_in_month(*y, *m);
 }
 
-bool time_parse_datetime(const char *s, size_t n, int64_t *ms)
+/*
+ * strict: RFC 3339 as the API takes it (time with seconds and a zone required). Otherwise what
+ * people type in spreadsheets is accepted too: a plain date, minutes without seconds, no zone
+ * (then default_off minutes east of UTC apply).
+ */
+static bool parse_datetime(const char *s, size_t n, bool strict, int default_off, int64_t *ms)
 {
-	int y, mo, d, hh = 0, mi = 0, ss = 0, frac_ms = 0, off_min = 0;
+	int y, mo, d, hh = 0, mi = 0, ss = 0, frac_ms = 0, off_min = default_off;
 	if (n < 10 || !time_parse_date(s, 10, &y, &mo, &d))
 		return false;
 	size_t i = 10;
+	if (i == n && strict)
+		return false;
 	if (i < n) {
-		if ((s[i] != 'T' && s[i] != 't' && s[i] != ' ') || n < i + 9)
+		if ((s[i] != 'T' && s[i] != 't' && s[i] != ' ') || n < i + 6)
 			return false;
 		i++;
-		if (s[i + 2] != ':' || s[i + 5] != ':' || !digits(s + i, 2, &hh) ||
-		    !digits(s + i + 3, 2, &mi) || !digits(s + i + 6, 2, &ss))
+		if (s[i + 2] != ':' || !digits(s + i, 2, &hh) || !digits(s + i + 3, 2, &mi))
 			return false;
+		i += 5;
+		if (i < n && s[i] == ':') {
+			if (n < i + 3 || !digits(s + i + 1, 2, &ss))
+				return false;
+			i += 3;
+		} else if (strict) {
+			return false;
+		}
 		if (hh > 23 || mi > 59 || ss > 60)
 			return false;
 		if (ss == 60)
 			ss = 59; /* a leap second is kept inside its minute */
-		i += 8;
 		if (i < n && s[i] == '.') {
 			i++;
 			int scale = 100, nd = 0;
@@ -121,10 +134,12 @@ bool time_parse_datetime(const char *s, size_t n, int64_t *ms)
 			if (nd == 0 || nd > 9)
 				return false;
 		}
-		if (i >= n)
-			return false; /* a time without a zone is ambiguous */
-		if (s[i] == 'Z' || s[i] == 'z') {
+		if (i >= n) {
+			if (strict)
+				return false; /* a time without a zone is ambiguous */
+		} else if (s[i] == 'Z' || s[i] == 'z') {
 			i++;
+			off_min = 0;
 		} else if (s[i] == '+' || s[i] == '-') {
 			int sign = s[i] == '-' ? -1 : 1, oh = 0, om = 0;
 			i++;
@@ -156,4 +171,14 @@ bool time_parse_datetime(const char *s, size_t n, int64_t *ms)
 		return false;
 	*ms = secs * 1000 + frac_ms;
 	return true;
+}
+
+bool time_parse_datetime(const char *s, size_t n, int64_t *ms)
+{
+	return parse_datetime(s, n, true, 0, ms);
+}
+
+bool time_parse_datetime_local(const char *s, size_t n, int offset_min, int64_t *ms)
+{
+	return parse_datetime(s, n, false, offset_min, ms);
 }

@@ -22,10 +22,17 @@ void time_now_iso(char out[TIME_ISO_LEN]);
 bool time_parse_date(const char *s, size_t n, int *y, int *m, int *d);
 /*
  * RFC 3339 date-time with "Z" or a numeric offset ("T" or one space between date and time,
- * optional fraction), or a plain date meaning midnight UTC; also accepts what PostgreSQL prints
- * for timestamptz ("2026-11-27 01:09:16.123+00"). Gives milliseconds since the epoch.
+ * seconds required, optional fraction); also what PostgreSQL prints for timestamptz
+ * ("2026-11-27 01:09:16.123+00"). Gives milliseconds since the epoch.
  */
 bool time_parse_datetime(const char *s, size_t n, int64_t *ms);
+/*
+ * The same, also taking what people type in spreadsheets and filters: a plain date (midnight),
+ * minutes without seconds, and no zone, which then means offset_min minutes east of UTC.
+ */
+bool time_parse_datetime_local(const char *s, size_t n, int offset_min, int64_t *ms);
+/* Minutes east of UTC of the default time zone, Asia/Shanghai (no daylight saving). */
+#define TIME_DEFAULT_OFFSET_MIN 480
 int64_t time_days_from_civil(int y, int m, int d);
 
 #endif

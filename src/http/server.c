@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -31,8 +32,14 @@ static size_t n_routes;
 static atomic_uint_fast64_t request_counter;
 static uint64_t request_id_base;
 
-/* Each MHD worker thread keeps one database connection for its whole life. */
+/* Each MHD worker thread keeps one database connection for its whole life; the list lets
+ * the server close them all once the workers have stopped. */
 static _Thread_local struct db *thread_db;
+static pthread_mutex_t worker_dbs_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct db **worker_dbs;
+static size_t n_worker_dbs;
+/* Requests between their first byte and their completion: what a graceful stop waits for. */
+static atomic_long requests_in_flight;
 
 struct db *req_db(struct req *r)
 {
@@ -54,6 +61,10 @@ struct db *req_db(struct req *r)
 			thread_db = NULL;
 			return NULL;
 		}
+		pthread_mutex_lock(&worker_dbs_lock);
+		worker_dbs = xrealloc(worker_dbs, (n_worker_dbs + 1) * sizeof *worker_dbs);
+		worker_dbs[n_worker_dbs++] = thread_db;
+		pthread_mutex_unlock(&worker_dbs_lock);
 	}
 	r->db = thread_db;
 	r->db_ns_start = db_time_ns(thread_db);
@@ -283,6 +294,7 @@ static struct req *req_new(struct MHD_Connection *conn, const char *url, const c
 	         (unsigned long long)request_id_base, (unsigned long long)n);
 	problem_init(&r->problem, &r->arena);
 	r->lang = lang_negotiate(req_header(r, "Accept-Language"));
+	atomic_fetch_add(&requests_in_flight, 1);
 	return r;
 }
 
@@ -296,6 +308,7 @@ static void req_free(struct req *r)
 	registry_release(r->reg);
 	arena_release(&r->arena);
 	free(r);
+	atomic_fetch_sub(&requests_in_flight, 1);
 }
 
 static bool unsafe_method(enum http_method m)
@@ -409,7 +422,7 @@ static bool admit(struct req *r)
 		}
 	} else if (len > 0) {
 		/* Routes without a body take none: answered before reading anything. */
-		resp_error(r, 413, "body_too_large");
+		resp_error(r, 413, "body_not_allowed");
 		return false;
 	}
 	if (f & RF_BODY_FILE) {
@@ -597,20 +610,24 @@ int http_serve(const struct config *cfg, const struct route *table, size_t n)
 	while (!stop_requested)
 		pause();
 
-	/* Stop accepting, let requests in flight finish, then stop. */
+	/* Stop accepting, let requests in flight finish (idle keep-alive connections are not
+	 * waited for), then stop, which closes what is left. */
 	log_info("stopping: finishing requests in flight");
 	MHD_socket ls = MHD_quiesce_daemon(d);
 	if (ls != MHD_INVALID_SOCKET)
 		close(ls);
 	int64_t deadline = time_mono_ns() + cfg->shutdown_ms * 1000000LL;
-	for (;;) {
-		const union MHD_DaemonInfo *ci =
-		    MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-		if (!ci || ci->num_connections == 0 || time_mono_ns() > deadline)
-			break;
-		usleep(20000);
-	}
+	while (atomic_load(&requests_in_flight) > 0 && time_mono_ns() < deadline)
+		usleep(10000);
 	MHD_stop_daemon(d);
+	/* The workers are gone: their connections can be closed from here. */
+	pthread_mutex_lock(&worker_dbs_lock);
+	for (size_t i = 0; i < n_worker_dbs; i++)
+		db_close(worker_dbs[i]);
+	free(worker_dbs);
+	worker_dbs = NULL;
+	n_worker_dbs = 0;
+	pthread_mutex_unlock(&worker_dbs_lock);
 	log_info("stopped");
 	return 0;
 }

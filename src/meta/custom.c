@@ -132,7 +132,7 @@ int custom_field_create(struct op *op, const json_t *def, struct str *out)
 		return fail(op, rc, "adding a field");
 	const struct entity *ne = registry_entity(reg, e->name);
 	const struct field *nf = entity_field(ne, f.name);
-	if ((rc = ddl_add_field(op->db, ne, nf))) {
+	if ((rc = ddl_add_field(op->db, ne, nf)) || (rc = ddl_sync_search(op->db, ne, false))) {
 		registry_free(reg);
 		return fail(op, rc, "adding a column");
 	}
@@ -168,10 +168,11 @@ static int load_definition(struct op *op, const char *name, json_t **def, bool *
 
 int custom_field_update(struct op *op, const char *name, const json_t *patch, struct str *out)
 {
-	/* What may change once a column exists; type, name and reference may not. */
+	/* What may change once a column exists; type, name and reference may not, and option
+	 * lists change through PUT …/options, which checks the keys still in use. */
 	static const char *const editable[] = {"label",     "help",       "section", "required",
 	                                       "sensitive", "max_length", "min",     "max",
-	                                       "indexed",   "default",    "options"};
+	                                       "indexed",   "default"};
 	const struct field *cur = entity_field(op->e, name);
 	if (!cur || !(cur->flags & FF_CUSTOM) || (cur->flags & FF_REMOVED))
 		return problem_set(op->problem, 404, "not_found");
@@ -258,14 +259,15 @@ int custom_field_delete(struct op *op, const char *name)
 	if ((rc = rebuild(op, &reg)))
 		return fail(op, rc, "removing a field");
 	const struct entity *ne = registry_entity(reg, op->e->name);
-	if ((rc = ddl_sync_indexes(op->db, ne))) {
+	/* A removed searchable field's words must stop finding records: re-tokenise. */
+	if ((rc = ddl_sync_indexes(op->db, ne)) || (rc = ddl_sync_search(op->db, ne, true))) {
 		registry_free(reg);
 		return fail(op, rc, "dropping indexes");
 	}
 	return finish(op, reg, op->e->name, name, NULL, 204);
 }
 
-/* Whether any live record uses the option key. */
+/* Whether any record uses the option key — deleted ones too, as a restore brings them back. */
 static int option_in_use(struct op *op, const struct field *f, const char *key, bool *used)
 {
 	char sql[256];

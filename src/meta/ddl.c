@@ -391,9 +391,9 @@ int ddl_add_field(struct db *db, const struct entity *e, const struct field *f)
 	return rc ? rc : ddl_sync_indexes(db, e);
 }
 
-/* Keep search_tokens (and the FTS5 index) in step with the set of searchable fields. */
-static int sync_search(struct db *db, const struct entity *e, bool created)
+int ddl_sync_search(struct db *db, const struct entity *e, bool reindex)
 {
+	bool created = !reindex;
 	int rc = DB_OK;
 	bool fts_missing = false;
 	if (db_kind(db) == DB_SQLITE && e->searchable) {
@@ -477,7 +477,7 @@ static int sync_entity(struct db *db, const struct entity *e)
 	if (!rc)
 		rc = ddl_sync_indexes(db, e);
 	if (!rc)
-		rc = sync_search(db, e, created);
+		rc = ddl_sync_search(db, e, !created);
 	return rc;
 }
 

@@ -204,6 +204,7 @@ static bool read_row(struct importer *im, struct value *vals, bool check_db, int
 		                     NULL});
 		return false;
 	}
+	bool *bad = ARENA_NEW_ARRAY(op->arena, bool, e->n_fields);
 	for (size_t c = 0; c < im->n_cols; c++) {
 		const struct field *f = im->col_field[c];
 		if (!f)
@@ -216,6 +217,7 @@ static bool read_row(struct importer *im, struct value *vals, bool check_db, int
 		                                               &vals[f->position], &err);
 		if (rc) {
 			add_error(im, line, f->name, err.code, err.params);
+			bad[f->position] = true;
 			ok = false;
 		}
 	}
@@ -229,7 +231,8 @@ static bool read_row(struct importer *im, struct value *vals, bool check_db, int
 			vals[i].kind = V_INT;
 			vals[i].i = op->user_id;
 		}
-		if ((f->flags & FF_REQUIRED) && vals[i].kind == V_NULL) {
+		/* A cell that failed its check is bad, not missing: one error is enough. */
+		if ((f->flags & FF_REQUIRED) && vals[i].kind == V_NULL && !bad[i]) {
 			add_error(im, line, f->name, "required", NULL);
 			ok = false;
 		}

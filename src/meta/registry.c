@@ -568,11 +568,9 @@ static void derive_relations(struct registry *r)
 		parent->relations = ARENA_NEW_ARRAY(&r->arena, struct relation, count);
 		for (size_t c = 0; c < r->n_entities; c++) {
 			const struct entity *child = &r->entities[c];
-			size_t refs_here = 0;
-			for (size_t k = 0; k < child->n_fields; k++)
-				if (child->fields[k].ref == parent &&
-				    field_visible(&child->fields[k]))
-					refs_here++;
+			/* The first reference (built-in fields come before custom ones) keeps the
+			 * plain name, so adding a second one never renames an existing list. */
+			bool first = true;
 			for (size_t k = 0; k < child->n_fields; k++) {
 				const struct field *f = &child->fields[k];
 				if (f->ref != parent || !field_visible(f))
@@ -580,9 +578,10 @@ static void derive_relations(struct registry *r)
 				struct relation *rel = &parent->relations[parent->n_relations++];
 				rel->child = child;
 				rel->via = f;
-				rel->name = refs_here == 1 ? child->name
-				                           : arena_printf(&r->arena, "%s__%s",
-				                                          child->name, f->name);
+				rel->name =
+				    first ? child->name
+				          : arena_printf(&r->arena, "%s__%s", child->name, f->name);
+				first = false;
 			}
 		}
 	}

@@ -359,7 +359,7 @@ int value_from_json(struct arena *a, const struct field *f, const json_t *j, str
 	}
 	if (!json_is_string(j))
 		return verr_set1(e, "invalid_type", "expected", "string");
-	return value_from_text(a, f, json_string_value(j), json_string_length(j), TS_FILTER, v, e);
+	return value_from_text(a, f, json_string_value(j), json_string_length(j), TS_JSON, v, e);
 }
 
 static bool text_is(const char *s, size_t n, const char *const *words)
@@ -425,7 +425,16 @@ int value_from_text(struct arena *a, const struct field *f, const char *s, size_
 	}
 	case FT_DATETIME: {
 		int64_t ms;
-		if (!time_parse_datetime(s, n, &ms))
+		/* A JSON value is RFC 3339; a filter may also be a plain date (midnight UTC); a CSV
+		 * cell is what a spreadsheet shows, in the default time zone unless it says so. */
+		bool ok;
+		if (src == TS_CSV)
+			ok = time_parse_datetime_local(s, n, TIME_DEFAULT_OFFSET_MIN, &ms);
+		else if (src == TS_FILTER && n == 10)
+			ok = time_parse_datetime_local(s, n, 0, &ms);
+		else
+			ok = time_parse_datetime(s, n, &ms);
+		if (!ok)
 			return verr_set(e, "invalid_datetime");
 		char iso[TIME_ISO_LEN];
 		time_format_iso(ms, iso);

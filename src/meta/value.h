@@ -29,8 +29,8 @@ struct verr {
 	const char *params[5]; /* name, value pairs, NULL-terminated */
 };
 
-/* Where a text value comes from: a query-string filter or a CSV cell (people's forms). */
-enum text_source { TS_FILTER, TS_CSV };
+/* Where a text value comes from: a JSON string, a query-string filter, or a CSV cell. */
+enum text_source { TS_JSON, TS_FILTER, TS_CSV };
 
 /* A JSON value from a request body; text is copied into the arena. 0 or -1 with *e set. */
 int value_from_json(struct arena *a, const struct field *f, const json_t *j, struct value *v,

@@ -77,9 +77,9 @@ static void test_parse_datetime(void **state)
 	    {"2026-11-27T01:09:16.999999999Z", true, T_2026_11_27_010916 + 999},
 	    {"2026-11-27T01:09:16.1234567890Z", false, 0},
 	    {"2026-11-27T01:09:16.Z", false, 0},
-	    /* a date alone is midnight UTC */
-	    {"2026-11-27", true, 1795737600000LL},
-	    {"1970-01-01", true, 0},
+	    /* a date alone is not an RFC 3339 date-time (time_parse_datetime_local takes it) */
+	    {"2026-11-27", false, 0},
+	    {"1970-01-01", false, 0},
 	    {"1970-01-01T00:00:00Z", true, 0},
 	    {"1969-12-31T23:59:59.999Z", true, -1},
 	    {"2000-01-01T00:00:00Z", true, 946684800000LL},
@@ -118,6 +118,39 @@ static void test_parse_datetime(void **state)
 		if (ok && cases[i].ok)
 			EXPECT(ms == cases[i].ms, "time_parse_datetime(\"%s\") = %lld, want %lld",
 			       cases[i].in, (long long)ms, (long long)cases[i].ms);
+	}
+	EXPECT_ALL();
+}
+
+static void test_parse_datetime_local(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in;
+		int offset;
+		bool ok;
+		int64_t ms;
+	} cases[] = {
+	    {"2026-11-27", 0, true, 1795737600000LL},
+	    {"2026-11-27", 480, true, 1795737600000LL - 8 * 3600000LL},
+	    {"2026-11-27 09:09", 480, true, T_2026_11_27_010916 - 16000},
+	    {"2026-11-27T09:09:16", 480, true, T_2026_11_27_010916},
+	    {"2026-11-27 01:09:16Z", 480, true, T_2026_11_27_010916}, /* a zone given wins */
+	    {"2026-11-27 09:09:16+08:00", 0, true, T_2026_11_27_010916},
+	    {"2026-11-27 9:09", 480, false, 0},
+	    {"2026-11-27 09", 480, false, 0},
+	    {"2026-11-27 ", 480, false, 0},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int64_t ms = -424242;
+		bool ok = time_parse_datetime_local(cases[i].in, strlen(cases[i].in),
+		                                    cases[i].offset, &ms);
+		EXPECT(ok == cases[i].ok, "time_parse_datetime_local(\"%s\", %d) = %d", cases[i].in,
+		       cases[i].offset, ok);
+		if (ok && cases[i].ok)
+			EXPECT(ms == cases[i].ms,
+			       "time_parse_datetime_local(\"%s\") = %lld, want %lld", cases[i].in,
+			       (long long)ms, (long long)cases[i].ms);
 	}
 	EXPECT_ALL();
 }
@@ -226,9 +259,9 @@ static void test_days_and_clocks(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    UNIT_TEST(test_parse_date),      UNIT_TEST(test_parse_datetime),
-	    UNIT_TEST(test_format),          UNIT_TEST(test_canonical_range),
-	    UNIT_TEST(test_days_and_clocks),
+	    UNIT_TEST(test_parse_date),           UNIT_TEST(test_parse_datetime),
+	    UNIT_TEST(test_parse_datetime_local), UNIT_TEST(test_format),
+	    UNIT_TEST(test_canonical_range),      UNIT_TEST(test_days_and_clocks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -298,7 +298,8 @@ static void test_json_other(void **state)
 	     NULL},
 	    {&f_datetime, "\"2026-11-27 01:09:16.123+00\"", "\"2026-11-27T01:09:16.123Z\"", NULL,
 	     NULL},
-	    {&f_datetime, "\"2026-11-27\"", "\"2026-11-27T00:00:00.000Z\"", NULL, NULL},
+	    /* JSON is RFC 3339: a plain date is not a date-time */
+	    {&f_datetime, "\"2026-11-27\"", NULL, "invalid_datetime", NULL},
 	    {&f_datetime, "\"2026-11-27T01:09:16\"", NULL, "invalid_datetime", NULL},
 	    {&f_enum, "\"a\"", "\"a\"", NULL, NULL},
 	    {&f_enum, "\" b \"", "\"b\"", NULL, NULL},
@@ -436,7 +437,13 @@ static void test_text_sources(void **state)
 	    {&f_date, TS_CSV, "2024/02/29", NULL, "invalid_date"},
 	    {&f_datetime, TS_CSV, "2026-11-27T09:09:16+08:00", "\"2026-11-27T01:09:16.000Z\"",
 	     NULL},
-	    {&f_datetime, TS_CSV, "2026-11-27 09:09", NULL, "invalid_datetime"},
+	    /* spreadsheet forms: no zone means Asia/Shanghai, minutes suffice, a date is midnight
+	     */
+	    {&f_datetime, TS_CSV, "2026-11-27 09:09", "\"2026-11-27T01:09:00.000Z\"", NULL},
+	    {&f_datetime, TS_CSV, "2026-11-27", "\"2026-11-26T16:00:00.000Z\"", NULL},
+	    {&f_datetime, TS_CSV, "2026-11-27 9:09", NULL, "invalid_datetime"},
+	    /* filters: a plain date is midnight UTC */
+	    {&f_datetime, TS_FILTER, "2026-11-27", "\"2026-11-27T00:00:00.000Z\"", NULL},
 	    {&f_ref, TS_CSV, "5", "5", NULL},
 	    {&f_ref, TS_FILTER, " 5 ", "5", NULL},
 	    {&f_ref, TS_CSV, "0", NULL, "invalid_id"},

@@ -1,0 +1,331 @@
+// Health, readiness, metrics, the OpenAPI document (validated by a real linter, and checked
+// against what the server really answers), and a second node with other limits on the same
+// database: capped totals, a smaller body limit, shared sessions and model changes, and a
+// graceful stop on SIGTERM with a request in flight.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { env, request, rawRequest, loginAdmin, Client, expectProblem, expectStatus, marker, startServer, sanitizerErrors, parseCsv, sleep } from './lib.mjs';
+
+let admin;
+const M = marker('t08');
+
+before(async () => {
+	admin = await loginAdmin();
+});
+
+test('/healthz answers 200 without a session', async () => {
+	const res = await request('GET', '/healthz');
+	expectStatus(res, 200);
+	assert.deepEqual(res.json, { status: 'ok' });
+	assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+	assert.equal(res.headers.get('x-frame-options'), 'DENY');
+	assert.match(res.headers.get('x-request-id') || '', /^[0-9a-f]{8,}$/);
+	const again = await request('GET', '/healthz');
+	assert.notEqual(again.headers.get('x-request-id'), res.headers.get('x-request-id'), 'every request has its own id');
+});
+
+test('/readyz answers 200 when the database answers', async () => {
+	const res = await request('GET', '/readyz');
+	expectStatus(res, 200);
+	assert.deepEqual(res.json, { status: 'ready', database: true });
+});
+
+function parseMetrics(text) {
+	const samples = [];
+	for (const line of text.split('\n')) {
+		if (!line || line.startsWith('#')) continue;
+		const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{([^}]*)\})? ([0-9.eE+-]+|NaN|\+Inf)$/.exec(line);
+		assert.ok(m, `not a Prometheus sample line: ${line}`);
+		const labels = {};
+		for (const l of (m[2] || '').matchAll(/([a-zA-Z_]+)="([^"]*)"/g)) labels[l[1]] = l[2];
+		samples.push({ name: m[1], labels, value: Number(m[3]) });
+	}
+	return samples;
+}
+
+test('/metrics is Prometheus text with request counters and latency histograms', async () => {
+	// Some traffic of known kinds first.
+	await admin.getJson('/api/v1/customers?limit=1');
+	await admin.create('customers', { name: `指标 ${M}` });
+	await admin.get('/api/v1/customers?limit=0');
+	const res = await request('GET', '/metrics');
+	expectStatus(res, 200);
+	assert.match(res.headers.get('content-type'), /^text\/plain; version=0\.0\.4/);
+	assert.match(res.text, /^# TYPE sextant_http_requests_total counter$/m);
+	assert.match(res.text, /^# TYPE sextant_http_request_duration_seconds histogram$/m);
+	const s = parseMetrics(res.text);
+	const count = (route, status) =>
+		s.find((x) => x.name === 'sextant_http_requests_total' && x.labels.route === route && x.labels.status === status)?.value ?? 0;
+	assert.ok(count('entity.list', '2xx') > 0, 'lists were counted');
+	assert.ok(count('entity.create', '2xx') > 0);
+	assert.ok(count('entity.list', '4xx') > 0, 'refused requests are counted by class');
+	assert.ok(s.some((x) => x.name === 'sextant_http_request_duration_seconds_bucket'));
+	// Buckets are cumulative and end in +Inf = _count, per route.
+	const routes = new Set(s.filter((x) => x.name === 'sextant_http_request_duration_seconds_bucket').map((x) => x.labels.route));
+	for (const route of routes) {
+		const b = s.filter((x) => x.name === 'sextant_http_request_duration_seconds_bucket' && x.labels.route === route);
+		for (let i = 1; i < b.length; i++) assert.ok(b[i].value >= b[i - 1].value, `buckets of ${route} are cumulative`);
+		assert.equal(b[b.length - 1].labels.le, '+Inf');
+		const c = s.find((x) => x.name === 'sextant_http_request_duration_seconds_count' && x.labels.route === route);
+		assert.equal(c.value, b[b.length - 1].value, `${route}: +Inf bucket = _count`);
+	}
+	const before = count('healthz', '2xx');
+	for (let i = 0; i < 3; i++) await request('GET', '/healthz');
+	const after = parseMetrics((await request('GET', '/metrics')).text);
+	const now = after.find((x) => x.name === 'sextant_http_requests_total' && x.labels.route === 'healthz' && x.labels.status === '2xx').value;
+	assert.ok(now >= before + 3, `healthz counted: ${before} → ${now}`);
+});
+
+/* ---- OpenAPI ---- */
+
+let doc;
+test('GET /api/v1/openapi.json passes the Redocly linter with no errors', async () => {
+	const res = await admin.get('/api/v1/openapi.json');
+	expectStatus(res, 200);
+	assert.match(res.headers.get('content-type'), /^application\/json/);
+	doc = res.json;
+	assert.match(doc.openapi, /^3\.[01]\.\d+$/);
+	assert.ok(doc.info?.title && doc.info?.version);
+	const file = path.join(env.tmp, `openapi-${env.db}.json`);
+	fs.writeFileSync(file, res.text);
+	const root = process.env.SEXTANT_TEST_ROOT || process.cwd();
+	const bin = path.join(root, 'tests/node_modules/.bin/redocly');
+	assert.ok(fs.existsSync(bin), 'the linter is installed (run.mjs runs npm ci in tests/)');
+	const r = spawnSync(bin, ['lint', file, '--extends=minimal', '--format=json'], {
+		encoding: 'utf8',
+		env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+		timeout: 120000,
+	});
+	let report;
+	try {
+		report = JSON.parse(r.stdout.slice(r.stdout.indexOf('{')));
+	} catch {
+		assert.fail(`the linter printed no report (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+	}
+	const errors = report.problems.filter((p) => p.severity === 'error');
+	assert.deepEqual(
+		errors.map((p) => `${p.ruleId}: ${p.message} at ${p.location?.[0]?.pointer}`),
+		[],
+		'the OpenAPI document has lint errors',
+	);
+	assert.equal(report.totals.errors, 0);
+	assert.equal(r.status, 0, `redocly lint exited ${r.status}`);
+});
+
+/* A small JSON Schema checker for what the document uses. */
+function check(schema, value, where, errs, depth = 0) {
+	if (depth > 30) return;
+	if (schema.$ref) {
+		const target = schema.$ref.replace(/^#\//, '').split('/').reduce((o, k) => o?.[k], doc);
+		assert.ok(target, `unresolved ${schema.$ref}`);
+		return check(target, value, where, errs, depth + 1);
+	}
+	if (schema.anyOf) {
+		const ok = schema.anyOf.some((s) => {
+			const e = [];
+			check(s, value, where, e, depth + 1);
+			return e.length === 0;
+		});
+		if (!ok) errs.push(`${where}: matches no anyOf branch: ${JSON.stringify(value)}`);
+		return;
+	}
+	if (schema.type) {
+		const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+		const t = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value === 'number' ? (Number.isInteger(value) ? 'integer' : 'number') : typeof value;
+		const ok = types.includes(t) || (t === 'integer' && types.includes('number'));
+		if (!ok) return errs.push(`${where}: ${JSON.stringify(value)} is not ${types.join('|')}`);
+	}
+	if (schema.enum && !schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(value))) errs.push(`${where}: ${JSON.stringify(value)} not in enum`);
+	if (value === null) return;
+	if (typeof value === 'string') {
+		if (schema.maxLength !== undefined && [...value].length > schema.maxLength) errs.push(`${where}: longer than ${schema.maxLength}`);
+		if (schema.pattern && !new RegExp(schema.pattern, 'u').test(value)) errs.push(`${where}: ${value} does not match ${schema.pattern}`);
+	}
+	if (typeof value === 'number') {
+		if (schema.minimum !== undefined && value < schema.minimum) errs.push(`${where}: below ${schema.minimum}`);
+		if (schema.maximum !== undefined && value > schema.maximum) errs.push(`${where}: above ${schema.maximum}`);
+	}
+	if (Array.isArray(value) && schema.items) value.forEach((v, i) => check(schema.items, v, `${where}[${i}]`, errs, depth + 1));
+	if (value && typeof value === 'object' && !Array.isArray(value)) {
+		for (const r of schema.required || []) if (!(r in value)) errs.push(`${where}: required ${r} missing`);
+		for (const [k, v] of Object.entries(value)) {
+			if (schema.properties?.[k]) check(schema.properties[k], v, `${where}.${k}`, errs, depth + 1);
+			else if (schema.additionalProperties === false) errs.push(`${where}: ${k} is not in the schema`);
+		}
+	}
+}
+
+function conforms(schema, value, what) {
+	const errs = [];
+	check(schema, value, what, errs);
+	assert.deepEqual(errs, [], `${what} does not conform to the OpenAPI document`);
+}
+
+test('the OpenAPI document describes what the server really answers', async () => {
+	assert.ok(doc, 'the document was fetched');
+	const meta = await admin.getJson('/api/v1/meta');
+	for (const e of meta.entities) {
+		for (const p of [`/api/v1/${e.name}`, `/api/v1/${e.name}/{id}`, `/api/v1/${e.name}/export`, `/api/v1/${e.name}/import`, `/api/v1/${e.name}/bulk-update`, `/api/v1/${e.name}/{id}/restore`])
+			assert.ok(doc.paths[p], `${p} is documented`);
+		for (const rel of e.relations) assert.ok(doc.paths[`/api/v1/${e.name}/{id}/${rel.name}`], `related list ${e.name}/${rel.name} is documented`);
+		// The record schema has exactly the visible fields, custom ones included.
+		const getOp = doc.paths[`/api/v1/${e.name}/{id}`].get;
+		let schema = getOp.responses['200'].content['application/json'].schema;
+		const ref = schema.$ref;
+		schema = ref.replace(/^#\//, '').split('/').reduce((o, k) => o[k], doc);
+		assert.deepEqual(Object.keys(schema.properties).sort(), e.fields.map((f) => f.name).sort(), `${ref} lists the fields of ${e.name}`);
+	}
+	for (const p of ['/api/v1/auth/login', '/api/v1/auth/logout', '/api/v1/auth/me', '/api/v1/meta', '/api/v1/audit', '/healthz', '/readyz', '/metrics'])
+		assert.ok(doc.paths[p], `${p} is documented`);
+	// Real answers against their documented schemas: records with every kind of value.
+	const has = (name) => meta.entities.find((e) => e.name === 'customers').fields.some((f) => f.name === name);
+	const cust = await admin.create('customers', {
+		name: `文档 ${M}`,
+		level: 'a',
+		registered_capital: { amount: 100, currency: 'USD' },
+		founded_on: '2020-01-01',
+		staff_total: 5,
+		phone: '13800001111',
+		email: 'doc@example.cn',
+		website: 'example.cn',
+		superior_authority: M,
+		...(has('c_v_tags') ? { c_v_tags: ['x'], c_v_when: '2024-01-01T00:00:00Z', c_v_flag: true, c_v_ratio: '1.5' } : {}),
+		...(has('c_budget') ? { c_budget: '10.5' } : {}),
+	});
+	const custSchema = (p, code = '200') => doc.paths[p].get.responses[code].content['application/json'].schema;
+	conforms(custSchema('/api/v1/customers/{id}'), await admin.getJson(`/api/v1/customers/${cust.id}`), 'a customer');
+	conforms(custSchema('/api/v1/customers'), await admin.getJson(`/api/v1/customers?superior_authority=${M}`), 'a customer list');
+	const ct = await admin.create('contacts', { name: '文档联系人', customer_id: cust.id, gender: 'female', birthday: '1990-01-01' });
+	conforms(custSchema('/api/v1/contacts/{id}'), ct, 'a contact');
+	conforms(custSchema(`/api/v1/customers/{id}/contacts`), await admin.getJson(`/api/v1/customers/${cust.id}/contacts`), 'a related list');
+	const problem = await admin.post('/api/v1/customers', { name: '', level: 'zz' });
+	const problemSchema = doc.paths['/api/v1/customers'].post.responses['422'];
+	const ps = problemSchema.$ref ? problemSchema.$ref.replace(/^#\//, '').split('/').reduce((o, k) => o[k], doc) : problemSchema;
+	conforms(ps.content['application/problem+json'].schema, problem.json, 'a problem');
+	// Every documented GET of a record or list answers 200 for real.
+	for (const [p, item] of Object.entries(doc.paths)) {
+		if (!item.get || p.includes('{entity}')) continue;
+		const url = p.replace('{id}', String(p.startsWith('/api/v1/contacts/') ? ct.id : cust.id));
+		const res = await admin.get(url);
+		assert.equal(res.status, 200, `documented GET ${p} → ${res.status}`);
+	}
+});
+
+/* ---- a second node ---- */
+
+test('a second node with --count-cap 5 and --body-limit 4096 on the same database', async () => {
+	const node = await startServer(['--count-cap', '5', '--body-limit', '4096'], `node2-${env.db}`);
+	let stopped = false;
+	try {
+		// Sessions live in the database: the first node's login works on the second.
+		const there = new Client(node.base);
+		there.cookie = admin.cookie;
+		there.csrf = admin.csrf;
+		const me = await there.getJson('/api/v1/auth/me');
+		assert.equal(me.user.id, admin.user.id);
+		// Totals: exact up to the cap, then capped and flagged.
+		for (let i = 0; i < 7; i++) await there.create('customers', { name: `封顶${i} ${M}`, superior_authority: `${M}-cap`, level: i < 3 ? 'a' : 'b' });
+		let body = await there.getJson(`/api/v1/customers?superior_authority=${M}-cap&limit=200`);
+		assert.equal(body.data.length, 7, 'the rows are all there');
+		assert.equal(body.total, 5);
+		assert.equal(body.total_exact, false);
+		body = await there.getJson(`/api/v1/customers?superior_authority=${M}-cap&level=a`);
+		assert.equal(body.total, 3);
+		assert.equal(body.total_exact, true);
+		body = await there.getJson(`/api/v1/customers?superior_authority=${M}-cap&total=none`);
+		assert.ok(!('total' in body));
+		body = await there.getJson(`/api/v1/customers?${new URLSearchParams({ q: '封顶', superior_authority: `${M}-cap` })}`);
+		assert.equal(body.total, 5);
+		assert.equal(body.total_exact, false);
+		const onFirst = await admin.getJson(`/api/v1/customers?superior_authority=${M}-cap`);
+		assert.equal(onFirst.total, 7, 'the first node keeps its own cap');
+		assert.equal(onFirst.total_exact, true);
+		// The unfiltered total is a kept counter: exact at any size.
+		body = await there.getJson('/api/v1/customers?limit=1');
+		assert.equal(body.total_exact, true);
+		assert.equal(body.total, await admin.total('customers'));
+		// The body limit is this node's.
+		const pad = (n) => JSON.stringify({ name: `限长 ${M}`, remarks: 'x'.repeat(n) });
+		const big = pad(5000);
+		const res = await rawRequest('POST', '/api/v1/customers', {
+			base: node.base,
+			headers: { Cookie: there.cookie, 'X-CSRF-Token': there.csrf, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(big) },
+			body: big,
+		});
+		const p = expectProblem(res, 413, 'body_too_large');
+		assert.match(p.title, /4096/);
+		expectStatus(await there.req('POST', '/api/v1/customers', { body: pad(3500), headers: { 'Content-Type': 'application/json' } }), 201);
+		expectStatus(await admin.req('POST', '/api/v1/customers', { body: big, headers: { 'Content-Type': 'application/json' } }), 201);
+		// Imports have their own, larger limit.
+		const csv = 'name,remarks\n' + `限长导入,${'y'.repeat(6000)}\n`;
+		const imp = await there.req('POST', '/api/v1/customers/import?dry_run=true', { body: csv, headers: { 'Content-Type': 'text/csv' } });
+		expectStatus(imp, 200);
+		assert.equal(imp.json.valid, 1);
+		// A model change on one node reaches the other.
+		expectStatus(await admin.post('/api/v1/meta/entities/customers/fields', { name: 'c_sync', type: 'text', label: { 'zh-CN': '同步', en: 'Sync' } }), 201);
+		const deadline = Date.now() + 15000;
+		let seen = false;
+		while (!seen && Date.now() < deadline) {
+			seen = (await there.getJson('/api/v1/meta/entities/customers')).fields.some((f) => f.name === 'c_sync');
+			if (!seen) await sleep(200);
+		}
+		assert.ok(seen, 'the second node picked up the new field');
+		const rec = await there.create('customers', { name: `同步 ${M}`, c_sync: '好' });
+		assert.equal(rec.c_sync, '好');
+		// SIGTERM while a response is streaming: it completes, then the node exits 0.
+		const stream = await fetch(`${node.base}/api/v1/customers/export?header=names&fields=name`, { headers: { Cookie: there.cookie, Connection: 'close' } });
+		assert.equal(stream.status, 200);
+		const t0 = Date.now();
+		const exit = node.stop();
+		stopped = true;
+		const text = Buffer.from(await stream.arrayBuffer()).subarray(3).toString('utf8');
+		const rows = parseCsv(text);
+		assert.deepEqual(rows[0], ['id', 'name']);
+		assert.equal(rows.length - 1, await admin.total('customers'), 'the streamed export was finished, not cut');
+		const { code, signal } = await exit;
+		assert.equal(signal, null, 'the node stopped by itself');
+		assert.equal(code, 0, `the node exited ${code} after SIGTERM`);
+		assert.ok(Date.now() - t0 < 15000, `the node took ${Date.now() - t0} ms to stop`);
+		assert.match(node.log(), /stopped/);
+		assert.deepEqual(sanitizerErrors(node.log()), []);
+		// The first node still serves.
+		expectStatus(await admin.get('/api/v1/auth/me'), 200);
+	} finally {
+		if (!stopped) await node.stop();
+	}
+});
+
+test('a node stops promptly on SIGTERM even with an idle keep-alive connection open', async () => {
+	const node = await startServer(['--shutdown-timeout', '8000'], `node3-${env.db}`);
+	// An idle kept-alive connection, as a browser or nginx keeps them: one answered request.
+	const url = new URL(node.base);
+	const sock = net.connect(Number(url.port), url.hostname);
+	await new Promise((resolve, reject) => {
+		sock.once('error', reject);
+		sock.once('connect', resolve);
+	});
+	let got = '';
+	const answered = new Promise((resolve) =>
+		sock.on('data', (d) => {
+			got += d.toString('latin1');
+			if (/\r\n\r\n[\s\S]*\}/.test(got)) resolve();
+		}),
+	);
+	const closed = new Promise((resolve) => sock.on('close', resolve));
+	sock.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n');
+	await answered;
+	assert.match(got, /^HTTP\/1\.1 200/);
+	const t0 = Date.now();
+	const { code, signal } = await node.stop();
+	const ms = Date.now() - t0;
+	sock.destroy();
+	await closed;
+	assert.equal(signal, null);
+	assert.equal(code, 0, `exit code ${code}`);
+	assert.deepEqual(sanitizerErrors(node.log()), []);
+	assert.ok(ms < 3000, `an idle connection held up the stop for ${ms} ms (no request was in flight)`);
+});
