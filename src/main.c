@@ -207,38 +207,18 @@ static int cmd_import(struct config *cfg, int argc, char **argv)
 	int rc = 1;
 	if (app_prepare(cfg, db, &fresh) == 0) {
 		struct registry *reg = registry_acquire();
-		const struct entity *e = registry_entity(reg, argv[1]);
-		if (!e) {
-			fprintf(stderr, "sextant import: no entity '%s'\n", argv[1]);
+		struct str out = STR_INIT;
+		int64_t t0 = time_mono_ns();
+		int status = import_run(db, reg, argv[1], fd, &o, 0, "cli", &out);
+		double secs = (double)(time_mono_ns() - t0) / 1e9;
+		if (status < 0) {
+			fprintf(stderr, "%s\n", out.buf);
 		} else {
-			struct arena a;
-			arena_init(&a, 64 * 1024);
-			struct problem p;
-			problem_init(&p, &a);
-			struct op op = {.arena = &a,
-			                .db = db,
-			                .reg = reg,
-			                .e = e,
-			                .admin = true,
-			                .lang = LANG_EN,
-			                .request_id = "cli",
-			                .problem = &p,
-			                .count_cap = cfg->count_cap};
-			struct str out = STR_INIT;
-			int64_t t0 = time_mono_ns();
-			int status = import_csv(&op, fd, &o, &out);
-			double secs = (double)(time_mono_ns() - t0) / 1e9;
-			if (status < 0) {
-				problem_render(&p, LANG_EN, &out);
-				fprintf(stderr, "%s\n", out.buf);
-			} else {
-				printf("%s\n", out.buf);
-				fprintf(stderr, "import took %.2f s\n", secs);
-				rc = 0;
-			}
-			str_release(&out);
-			arena_release(&a);
+			printf("%s\n", out.buf);
+			fprintf(stderr, "import took %.2f s\n", secs);
+			rc = 0;
 		}
+		str_release(&out);
 		registry_release(reg);
 	}
 	close(fd);

@@ -16,6 +16,12 @@ bool api_id(struct req *r, const char *s, int64_t *id);
 json_t *api_json_body(struct req *r);
 /* If-Match as a version; -1 if absent; -2 after answering with a 400. */
 int64_t api_if_match(struct req *r);
+/*
+ * The start most handlers share: the entity named by the first path segment, the operation
+ * context, the record id of the second (id not NULL) and the JSON body (body not NULL).
+ * False after answering (404, 400).
+ */
+bool api_begin(struct req *r, struct op *op, int64_t *id, json_t **body);
 /* Answer with the outcome of a generic operation: status > 0 with body, or the problem. */
 void api_answer(struct req *r, int status, struct str *body);
 void api_etag(struct req *r, int64_t version);

@@ -72,6 +72,17 @@ int64_t api_if_match(struct req *r)
 	return v;
 }
 
+bool api_begin(struct req *r, struct op *op, int64_t *id, json_t **body)
+{
+	const struct entity *e = api_entity(r, r->captures[0]);
+	if (!e || (id && !api_id(r, r->captures[1], id)))
+		return false;
+	if (body && !(*body = api_json_body(r)))
+		return false;
+	req_op(r, e, op);
+	return true;
+}
+
 void api_etag(struct req *r, int64_t version)
 {
 	char tag[32];

@@ -10,11 +10,9 @@
 
 void api_entity_list(struct req *r)
 {
-	const struct entity *e = api_entity(r, r->captures[0]);
-	if (!e)
-		return;
 	struct op op;
-	req_op(r, e, &op);
+	if (!api_begin(r, &op, NULL, NULL))
+		return;
 	struct list_query q;
 	struct str out = STR_INIT;
 	int status = 200;
@@ -62,12 +60,10 @@ void api_entity_related(struct req *r)
 
 void api_entity_get(struct req *r)
 {
-	const struct entity *e = api_entity(r, r->captures[0]);
-	int64_t id;
-	if (!e || !api_id(r, r->captures[1], &id))
-		return;
 	struct op op;
-	req_op(r, e, &op);
+	int64_t id;
+	if (!api_begin(r, &op, &id, NULL))
+		return;
 	const char *deleted = req_query(r, "deleted");
 	bool want_deleted = deleted && strcmp(deleted, "true") == 0;
 	if (want_deleted && !op.admin) {
@@ -96,20 +92,16 @@ static void request_hash(struct req *r, char out[65])
 
 void api_entity_create(struct req *r)
 {
-	const struct entity *e = api_entity(r, r->captures[0]);
-	if (!e)
-		return;
+	struct op op;
+	json_t *body;
 	const char *key = req_header(r, "Idempotency-Key");
 	if (key && (strlen(key) == 0 || strlen(key) > 255)) {
 		problem_add(&r->problem, "Idempotency-Key", "invalid_value", NULL);
 		resp_error(r, 400, "bad_request");
 		return;
 	}
-	json_t *body = api_json_body(r);
-	if (!body)
+	if (!api_begin(r, &op, NULL, &body))
 		return;
-	struct op op;
-	req_op(r, e, &op);
 	char hash[65];
 	request_hash(r, hash);
 	struct idempotency idem = {.key = key, .request_hash = hash};
@@ -120,7 +112,7 @@ void api_entity_create(struct req *r)
 	api_answer(r, status, &out);
 	if (status == 201) {
 		char loc[128];
-		snprintf(loc, sizeof loc, "/api/v1/%s/%lld", e->name, (long long)res.id);
+		snprintf(loc, sizeof loc, "/api/v1/%s/%lld", op.e->name, (long long)res.id);
 		resp_header(r, "Location", loc);
 		if (res.replayed)
 			resp_header(r, "Idempotent-Replayed", "true");
@@ -131,18 +123,12 @@ void api_entity_create(struct req *r)
 
 void api_entity_update(struct req *r)
 {
-	const struct entity *e = api_entity(r, r->captures[0]);
-	int64_t id;
-	if (!e || !api_id(r, r->captures[1], &id))
-		return;
-	int64_t if_match = api_if_match(r);
-	if (if_match == -2)
-		return;
-	json_t *body = api_json_body(r);
-	if (!body)
-		return;
 	struct op op;
-	req_op(r, e, &op);
+	int64_t id, if_match;
+	json_t *body;
+	if (!api_begin(r, &op, &id, NULL) || (if_match = api_if_match(r)) == -2 ||
+	    !(body = api_json_body(r)))
+		return;
 	struct str out = STR_INIT;
 	struct crud_result res = {0};
 	int status = crud_update(&op, id, body, if_match, &out, &res);
@@ -154,27 +140,20 @@ void api_entity_update(struct req *r)
 
 void api_entity_delete(struct req *r)
 {
-	const struct entity *e = api_entity(r, r->captures[0]);
-	int64_t id;
-	if (!e || !api_id(r, r->captures[1], &id))
-		return;
-	int64_t if_match = api_if_match(r);
-	if (if_match == -2)
-		return;
 	struct op op;
-	req_op(r, e, &op);
+	int64_t id, if_match;
+	if (!api_begin(r, &op, &id, NULL) || (if_match = api_if_match(r)) == -2)
+		return;
 	struct str out = STR_INIT;
 	api_answer(r, crud_delete(&op, id, if_match), &out);
 }
 
 void api_entity_restore(struct req *r)
 {
-	const struct entity *e = api_entity(r, r->captures[0]);
-	int64_t id;
-	if (!e || !api_id(r, r->captures[1], &id))
-		return;
 	struct op op;
-	req_op(r, e, &op);
+	int64_t id;
+	if (!api_begin(r, &op, &id, NULL))
+		return;
 	struct str out = STR_INIT;
 	struct crud_result res = {0};
 	int status = crud_restore(&op, id, &out, &res);
@@ -185,14 +164,10 @@ void api_entity_restore(struct req *r)
 
 void api_entity_bulk_update(struct req *r)
 {
-	const struct entity *e = api_entity(r, r->captures[0]);
-	if (!e)
-		return;
-	json_t *body = api_json_body(r);
-	if (!body)
-		return;
 	struct op op;
-	req_op(r, e, &op);
+	json_t *body;
+	if (!api_begin(r, &op, NULL, &body))
+		return;
 	struct str out = STR_INIT;
 	int status = crud_bulk_update(&op, body, &out);
 	json_decref(body);

@@ -31,14 +31,10 @@ void api_meta_entity(struct req *r)
 
 void api_meta_field_create(struct req *r)
 {
-	const struct entity *e = api_entity(r, r->captures[0]);
-	if (!e)
-		return;
-	json_t *body = api_json_body(r);
-	if (!body)
-		return;
 	struct op op;
-	req_op(r, e, &op);
+	json_t *body;
+	if (!api_begin(r, &op, NULL, &body))
+		return;
 	struct str out = STR_INIT;
 	int status = custom_field_create(&op, body, &out);
 	json_decref(body);
@@ -47,14 +43,10 @@ void api_meta_field_create(struct req *r)
 
 void api_meta_field_update(struct req *r)
 {
-	const struct entity *e = api_entity(r, r->captures[0]);
-	if (!e)
-		return;
-	json_t *body = api_json_body(r);
-	if (!body)
-		return;
 	struct op op;
-	req_op(r, e, &op);
+	json_t *body;
+	if (!api_begin(r, &op, NULL, &body))
+		return;
 	struct str out = STR_INIT;
 	int status = custom_field_update(&op, r->captures[1], body, &out);
 	json_decref(body);
@@ -63,25 +55,19 @@ void api_meta_field_update(struct req *r)
 
 void api_meta_field_delete(struct req *r)
 {
-	const struct entity *e = api_entity(r, r->captures[0]);
-	if (!e)
-		return;
 	struct op op;
-	req_op(r, e, &op);
+	if (!api_begin(r, &op, NULL, NULL))
+		return;
 	struct str out = STR_INIT;
 	api_answer(r, custom_field_delete(&op, r->captures[1]), &out);
 }
 
 void api_meta_field_options(struct req *r)
 {
-	const struct entity *e = api_entity(r, r->captures[0]);
-	if (!e)
-		return;
-	json_t *body = api_json_body(r);
-	if (!body)
-		return;
 	struct op op;
-	req_op(r, e, &op);
+	json_t *body;
+	if (!api_begin(r, &op, NULL, &body))
+		return;
 	struct str out = STR_INIT;
 	json_t *options = json_object_get(body, "options");
 	int status;

@@ -289,31 +289,13 @@ static int import_generated(struct db *db, const char *entity, long n, const int
 	fclose(f);
 	lseek(fd, 0, SEEK_SET);
 	struct registry *reg = registry_acquire();
-	struct arena a;
-	arena_init(&a, 64 * 1024);
-	struct problem p;
-	problem_init(&p, &a);
-	struct op op = {.arena = &a,
-	                .db = db,
-	                .reg = reg,
-	                .e = registry_entity(reg, entity),
-	                .user_id = 1,
-	                .admin = true,
-	                .lang = LANG_EN,
-	                .request_id = "demo",
-	                .problem = &p,
-	                .count_cap = 10000};
 	struct import_options o = {.max_bytes = SIZE_MAX};
 	struct str out = STR_INIT;
-	int status = import_csv(&op, fd, &o, &out);
-	if (status != 200) {
-		str_reset(&out);
-		problem_render(&p, LANG_EN, &out);
+	int status = import_run(db, reg, entity, fd, &o, 1, "demo", &out);
+	if (status != 200)
 		log_error("demo %s did not load: %s", entity, out.buf);
-	}
 	*created = n;
 	str_release(&out);
-	arena_release(&a);
 	registry_release(reg);
 	close(fd);
 	return status == 200 ? 0 : -1;

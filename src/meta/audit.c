@@ -51,12 +51,9 @@ int audit_write_many(struct op *op, const char *action, const char *entity, cons
 	             "request_id) VALUES ");
 	for (size_t i = 0; i < n; i++) {
 		sqlq_add(&s, i ? ", (" : "(");
-		sqlq_text(&s, now, strlen(now));
+		sqlq_texts(&s, now);
 		sqlq_add(&s, ", ");
-		if (op->user_id)
-			sqlq_int(&s, op->user_id);
-		else
-			sqlq_null(&s);
+		sqlq_user(&s, op->user_id);
 		sqlq_add(&s, ", ");
 		sqlq_text(&s, action, strlen(action));
 		sqlq_add(&s, ", ");

@@ -433,19 +433,13 @@ int crud_create(struct op *op, const json_t *body, const struct idempotency *ide
 	}
 	if (!first)
 		sqlq_add(&s, ", ");
-	sqlq_text(&s, now, strlen(now));
+	sqlq_texts(&s, now);
 	sqlq_add(&s, ", ");
-	sqlq_text(&s, now, strlen(now));
+	sqlq_texts(&s, now);
 	sqlq_add(&s, ", ");
-	if (op->user_id)
-		sqlq_int(&s, op->user_id);
-	else
-		sqlq_null(&s);
+	sqlq_user(&s, op->user_id);
 	sqlq_add(&s, ", ");
-	if (op->user_id)
-		sqlq_int(&s, op->user_id);
-	else
-		sqlq_null(&s);
+	sqlq_user(&s, op->user_id);
 	sqlq_add(&s, ", 1");
 	if (e->searchable) {
 		sqlq_add(&s, ", ");
@@ -577,12 +571,9 @@ static int update_record(struct op *op, int64_t id, const struct value *patch, c
 		sqlq_add(&s, ", ");
 	}
 	sqlq_add(&s, "\"version\" = \"version\" + 1, \"updated_at\" = ");
-	sqlq_text(&s, now, strlen(now));
+	sqlq_texts(&s, now);
 	sqlq_add(&s, ", \"updated_by\" = ");
-	if (op->user_id)
-		sqlq_int(&s, op->user_id);
-	else
-		sqlq_null(&s);
+	sqlq_user(&s, op->user_id);
 	sqlq_add(&s, " WHERE \"id\" = ");
 	sqlq_int(&s, id);
 	sqlq_add(&s, " AND \"version\" = ");
@@ -700,12 +691,9 @@ int crud_restore(struct op *op, int64_t id, struct str *out, struct crud_result 
 	struct sqlq s;
 	sqlq_init(&s);
 	sqlq_addf(&s, "UPDATE \"%s\" SET \"deleted_at\" = NULL, \"updated_at\" = ", e->name);
-	sqlq_text(&s, now, strlen(now));
+	sqlq_texts(&s, now);
 	sqlq_add(&s, ", \"updated_by\" = ");
-	if (op->user_id)
-		sqlq_int(&s, op->user_id);
-	else
-		sqlq_null(&s);
+	sqlq_user(&s, op->user_id);
 	sqlq_add(&s, ", \"version\" = \"version\" + 1 WHERE \"id\" = ");
 	sqlq_int(&s, id);
 	sqlq_add(&s, " AND \"deleted_at\" IS NOT NULL");

@@ -363,8 +363,10 @@ int ddl_sync_indexes(struct db *db, const struct entity *e)
 		if (at >= 0 && (rc = drop_index(db, specs[i].name)))
 			break;
 		rc = create_index(db, &specs[i], sig);
-		if (!rc)
-			log_info("%s index '%s'", at >= 0 ? "rebuilt" : "created", specs[i].name);
+		if (!rc && at >= 0)
+			log_info("rebuilt index '%s' from its new definition", specs[i].name);
+		else if (!rc)
+			log_debug("created index '%s'", specs[i].name);
 	}
 	for (size_t i = 0; i < have.n && !rc; i++) {
 		if (!is_ours(have.v[i], e->name))

@@ -381,19 +381,13 @@ static void insert_values(struct importer *im, struct sqlq *s, const struct valu
 			sqlq_add(s, ", ");
 		}
 	}
-	sqlq_text(s, now, strlen(now));
+	sqlq_texts(s, now);
 	sqlq_add(s, ", ");
-	sqlq_text(s, now, strlen(now));
+	sqlq_texts(s, now);
 	sqlq_add(s, ", ");
-	if (im->op->user_id) {
-		sqlq_int(s, im->op->user_id);
-		sqlq_add(s, ", ");
-		sqlq_int(s, im->op->user_id);
-	} else {
-		sqlq_null(s);
-		sqlq_add(s, ", ");
-		sqlq_null(s);
-	}
+	sqlq_user(s, im->op->user_id);
+	sqlq_add(s, ", ");
+	sqlq_user(s, im->op->user_id);
 	sqlq_add(s, ", 1");
 	if (e->searchable) {
 		sqlq_add(s, ", ");
@@ -623,5 +617,36 @@ out:
 	str_release(&im.header_json);
 	str_release(&im.unmapped_json);
 	csv_close(&im.csv);
+	return status;
+}
+
+int import_run(struct db *db, const struct registry *reg, const char *entity, int fd,
+               const struct import_options *o, int64_t user_id, const char *request_id,
+               struct str *out)
+{
+	struct arena a;
+	arena_init(&a, 64 * 1024);
+	struct problem p;
+	problem_init(&p, &a);
+	struct op op = {.arena = &a,
+	                .db = db,
+	                .reg = reg,
+	                .e = registry_entity(reg, entity),
+	                .user_id = user_id,
+	                .admin = true,
+	                .lang = LANG_EN,
+	                .request_id = request_id,
+	                .problem = &p,
+	                .count_cap = 10000};
+	int status;
+	if (!op.e)
+		status = problem_set(&p, 404, "not_found");
+	else
+		status = import_csv(&op, fd, o, out);
+	if (status < 0) {
+		str_reset(out);
+		problem_render(&p, LANG_EN, out);
+	}
+	arena_release(&a);
 	return status;
 }

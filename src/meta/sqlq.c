@@ -90,6 +90,19 @@ void sqlq_null(struct sqlq *q)
 	push(q)->kind = V_NULL;
 }
 
+void sqlq_texts(struct sqlq *q, const char *z)
+{
+	sqlq_text(q, z, strlen(z));
+}
+
+void sqlq_user(struct sqlq *q, int64_t user_id)
+{
+	if (user_id)
+		sqlq_int(q, user_id);
+	else
+		sqlq_null(q);
+}
+
 void sqlq_value(struct sqlq *q, const struct value *v)
 {
 	struct sqlq_param *p = push(q);

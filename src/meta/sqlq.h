@@ -37,6 +37,10 @@ void sqlq_field(struct sqlq *q, const char *prefix, const struct field *f);
 void sqlq_int(struct sqlq *q, int64_t v);
 void sqlq_text(struct sqlq *q, const char *s, size_t n);
 void sqlq_null(struct sqlq *q);
+/* A NUL-terminated text (which must outlive sqlq_prepare()). */
+void sqlq_texts(struct sqlq *q, const char *z);
+/* A user id, or NULL for 0 (no user: the command line, the demo loader). */
+void sqlq_user(struct sqlq *q, int64_t user_id);
 /* One "?" for the value (money: its amount only, for comparisons). */
 void sqlq_value(struct sqlq *q, const struct value *v);
 /* Prepare (cached) and bind. */

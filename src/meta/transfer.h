@@ -33,5 +33,12 @@ struct import_options {
 
 /* Returns 200 with the report in out (also when rows are invalid: 422), or -1/-2. */
 int import_csv(struct op *op, int fd, const struct import_options *o, struct str *out);
+/*
+ * An import outside a request (the command line, the demo loader), as an administrator acting
+ * for user_id (0: nobody). out gets the report, or the problem as JSON; returns 200 or < 0.
+ */
+int import_run(struct db *db, const struct registry *reg, const char *entity, int fd,
+               const struct import_options *o, int64_t user_id, const char *request_id,
+               struct str *out);
 
 #endif
