@@ -302,6 +302,17 @@ int db_begin(struct db *db)
 	return db_exec(db, db->kind == DB_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN");
 }
 
+int db_begin_bulk(struct db *db)
+{
+	int rc = db_begin(db);
+	if (rc || db->kind != DB_PG)
+		return rc;
+	rc = db_exec(db, "SET LOCAL plan_cache_mode = force_custom_plan");
+	if (rc)
+		db_rollback(db);
+	return rc;
+}
+
 int db_commit(struct db *db)
 {
 	return db_exec(db, "COMMIT");

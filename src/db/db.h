@@ -89,6 +89,12 @@ int db_exec(struct db *db, const char *sql);
 
 /* Transactions. SQLite takes the write lock at BEGIN so writers queue instead of deadlocking. */
 int db_begin(struct db *db);
+/*
+ * A transaction for bulk writes (imports): on PostgreSQL every statement is planned for its own
+ * parameters, since a table that grows inside the transaction still has the statistics of
+ * before, and a plan cached for an empty table scans it whole.
+ */
+int db_begin_bulk(struct db *db);
 int db_commit(struct db *db);
 int db_rollback(struct db *db);
 bool db_in_transaction(const struct db *db);

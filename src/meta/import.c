@@ -188,7 +188,7 @@ static int money_cell(struct importer *im, const struct field *f, const char *s,
  * Read one row into vals (all fields, defaults applied). Errors are added to the report;
  * returns true if the row is valid. check_db adds the database checks (unique, references).
  */
-static bool read_row(struct importer *im, struct value *vals, bool check_db, int *dbrc)
+static bool read_row(struct importer *im, struct value *vals)
 {
 	struct op *op = im->op;
 	const struct entity *e = im->e;
@@ -239,85 +239,131 @@ static bool read_row(struct importer *im, struct value *vals, bool check_db, int
 	}
 	if (!ok)
 		return false;
-	for (size_t i = 0; i < e->n_fields && check_db; i++) {
+	/* The same unique value twice in the file (the database is asked per batch). */
+	for (size_t i = 0; i < e->n_fields; i++) {
 		const struct field *f = &e->fields[i];
-		struct value *v = &vals[i];
-		if (v->kind == V_NULL)
+		if (!(f->flags & FF_UNIQUE) || vals[i].kind == V_NULL)
 			continue;
-		if (f->flags & FF_UNIQUE) {
-			struct str key = STR_INIT;
-			value_to_json(&key, f, v);
-			int64_t first;
-			if (!strset_add(&im->unique_seen[i], key.buf, key.len, line, &first)) {
-				add_error(im, line, f->name, "duplicate_row",
-				          (const char *[]){
-				              "row",
-				              arena_printf(op->arena, "%lld", (long long)first),
-				              NULL});
-				ok = false;
-			} else {
-				char sql[256];
-				snprintf(
-				    sql, sizeof sql,
-				    "SELECT 1 FROM \"%s\" WHERE \"%s\" = ? AND \"deleted_at\" IS NULL",
-				    e->name, f->name);
-				struct db_stmt *st;
-				int rc = db_prepare(op->db, sql, &st);
-				if (rc) {
-					*dbrc = rc;
-					str_release(&key);
-					return false;
-				}
-				int idx = 1;
-				value_bind(st, &idx, f, v);
-				rc = db_step(st);
-				db_reset(st);
-				if (rc == DB_ROW) {
-					add_error(im, line, f->name, "duplicate", NULL);
-					ok = false;
-				} else if (rc != DB_DONE) {
-					*dbrc = rc;
-					str_release(&key);
-					return false;
-				}
-			}
-			str_release(&key);
+		struct str key = STR_INIT;
+		value_to_json(&key, f, &vals[i]);
+		int64_t first;
+		if (!strset_add(&im->unique_seen[i], key.buf, key.len, line, &first)) {
+			add_error(
+			    im, line, f->name, "duplicate_row",
+			    (const char *[]){
+			        "row", arena_printf(op->arena, "%lld", (long long)first), NULL});
+			ok = false;
 		}
-		if ((f->type == FT_REFERENCE || f->type == FT_USER) && v->kind == V_INT) {
-			char key[96];
-			int kn = snprintf(key, sizeof key, "%s:%lld", f->name, (long long)v->i);
-			if (strset_get(&im->refs_ok, key, (size_t)kn, NULL))
-				continue;
-			char sql[256];
-			if (f->type == FT_USER)
-				snprintf(sql, sizeof sql,
-				         "SELECT 1 FROM \"users\" WHERE \"id\" = ?");
-			else
-				snprintf(
-				    sql, sizeof sql,
-				    "SELECT 1 FROM \"%s\" WHERE \"id\" = ? AND \"deleted_at\" IS NULL",
-				    f->ref->name);
-			struct db_stmt *st;
-			int rc = db_prepare(op->db, sql, &st);
-			if (rc) {
-				*dbrc = rc;
-				return false;
-			}
-			db_bind_int(st, 1, v->i);
-			rc = db_step(st);
-			db_reset(st);
-			if (rc == DB_ROW) {
-				strset_add(&im->refs_ok, key, (size_t)kn, 1, NULL);
-			} else if (rc == DB_DONE) {
-				add_error(im, line, f->name, "reference_not_found", NULL);
-				ok = false;
-			} else {
-				*dbrc = rc;
-				return false;
-			}
-		}
+		str_release(&key);
 	}
 	return ok;
+}
+
+/* A checked row waiting for its batch's database checks and insert. */
+struct pending {
+	struct value *vals;
+	int64_t line;
+	bool ok;
+};
+
+/*
+ * What only the database can tell, asked once per batch rather than once per row: unique
+ * values already taken, and references to records that do not exist.
+ */
+static int check_batch(struct importer *im, struct pending *rows, size_t n)
+{
+	struct op *op = im->op;
+	const struct entity *e = im->e;
+	for (size_t i = 0; i < e->n_fields; i++) {
+		const struct field *f = &e->fields[i];
+		bool unique = f->flags & FF_UNIQUE;
+		bool ref = f->type == FT_REFERENCE || f->type == FT_USER;
+		if ((!unique && !ref) || !im->stored[i])
+			continue;
+		/* The values to ask about (references already seen to exist are not asked again).
+		 */
+		struct sqlq s;
+		sqlq_init(&s);
+		if (unique)
+			sqlq_addf(
+			    &s,
+			    "SELECT \"%s\" FROM \"%s\" WHERE \"deleted_at\" IS NULL AND \"%s\" IN (",
+			    f->name, e->name, f->name);
+		else if (f->type == FT_USER)
+			sqlq_add(&s, "SELECT \"id\" FROM \"users\" WHERE \"id\" IN (");
+		else
+			sqlq_addf(
+			    &s,
+			    "SELECT \"id\" FROM \"%s\" WHERE \"deleted_at\" IS NULL AND \"id\" IN (",
+			    f->ref->name);
+		size_t asked = 0;
+		for (size_t r = 0; r < n; r++) {
+			const struct value *v = &rows[r].vals[i];
+			if (v->kind == V_NULL)
+				continue;
+			if (ref) {
+				char key[64];
+				int kn = snprintf(key, sizeof key, "%zu:%lld", i, (long long)v->i);
+				if (strset_get(&im->refs_ok, key, (size_t)kn, NULL))
+					continue;
+			}
+			sqlq_add(&s, asked++ ? ", " : "");
+			sqlq_value(&s, v);
+		}
+		sqlq_add(&s, ")");
+		struct strset found;
+		strset_init(&found);
+		int rc = DB_OK;
+		if (asked) {
+			struct db_stmt *st;
+			if ((rc = sqlq_prepare(op->db, &s, &st))) {
+				sqlq_release(&s);
+				return rc;
+			}
+			static const struct field plain_int = {.name = "id", .type = FT_INT};
+			while ((rc = db_step(st)) == DB_ROW) {
+				struct value v;
+				int col = 0;
+				value_from_column(unique ? f : &plain_int, st, &col, &v);
+				struct str key = STR_INIT;
+				value_to_json(&key, unique ? f : &plain_int, &v);
+				strset_add(&found, key.buf, key.len, 1, NULL);
+				str_release(&key);
+			}
+			db_reset(st);
+			rc = rc == DB_DONE ? DB_OK : rc;
+		}
+		sqlq_release(&s);
+		for (size_t r = 0; r < n && !rc && asked; r++) {
+			const struct value *v = &rows[r].vals[i];
+			if (v->kind == V_NULL)
+				continue;
+			static const struct field plain_int = {.name = "id", .type = FT_INT};
+			struct str key = STR_INIT;
+			value_to_json(&key, unique ? f : &plain_int, v);
+			bool there = strset_get(&found, key.buf, key.len, NULL);
+			str_release(&key);
+			if (unique && there) {
+				add_error(im, rows[r].line, f->name, "duplicate", NULL);
+				rows[r].ok = false;
+			} else if (ref && !there) {
+				char k[64];
+				int kn = snprintf(k, sizeof k, "%zu:%lld", i, (long long)v->i);
+				if (strset_get(&im->refs_ok, k, (size_t)kn, NULL))
+					continue;
+				add_error(im, rows[r].line, f->name, "reference_not_found", NULL);
+				rows[r].ok = false;
+			} else if (ref) {
+				char k[64];
+				int kn = snprintf(k, sizeof k, "%zu:%lld", i, (long long)v->i);
+				strset_add(&im->refs_ok, k, (size_t)kn, 1, NULL);
+			}
+		}
+		strset_release(&found);
+		if (rc)
+			return rc;
+	}
+	return DB_OK;
 }
 
 /*
@@ -457,75 +503,94 @@ static int insert_batch(struct importer *im, struct sqlq *s, int64_t *created)
 }
 
 /*
- * One pass over the rows: check each; while every row so far is valid and this is no dry run,
- * insert them in batches inside one transaction. The first invalid row stops the inserting
- * (checking goes on, for the report) and the transaction is rolled back: all or nothing.
- * Returns a database error or 0; *csv_rc gets the reader's last result (-1: malformed).
+ * One pass over the rows. Each row is checked as it is read; the database checks (unique
+ * values, references) are made per batch; while every row so far is valid and this is no dry
+ * run, each batch is inserted, all inside one transaction. The first invalid row stops the
+ * inserting (checking goes on, for the report) and the transaction is rolled back: all or
+ * nothing. Returns a database error or 0; *csv_rc gets the reader's last result.
  */
 static int run_rows(struct importer *im, bool insert, int64_t *created, int *csv_rc)
 {
 	struct op *op = im->op;
 	const struct entity *e = im->e;
-	struct value *vals = ARENA_NEW_ARRAY(op->arena, struct value, e->n_fields);
 	char now[TIME_ISO_LEN];
 	time_now_iso(now);
 	int rc = DB_OK;
 	bool began = insert;
-	if (began && (rc = db_begin(op->db)))
+	if (began && (rc = db_begin_bulk(op->db)))
 		return rc;
 	struct sqlq s;
 	sqlq_init(&s);
-	/* Values of a batch (and of rows only checked) live in this arena, dropped per batch. */
+	/* A batch's rows and values live in this arena, dropped after each batch. */
 	struct arena batch;
 	arena_init(&batch, 64 * 1024);
 	struct arena *req_arena = op->arena;
-	size_t in_batch = 0, scratch_rows = 0;
+	struct pending *rows = xcalloc(im->batch, sizeof *rows);
+	size_t n = 0;
 	struct str tokens = STR_INIT;
 	int r;
-	while ((r = csv_next(&im->csv)) == 1) {
-		im->rows++;
-		op->arena = &batch;
-		int dbrc = 0;
-		bool ok = read_row(im, vals, true, &dbrc);
-		if (dbrc) {
-			rc = dbrc;
-			break;
-		}
-		if (!ok) {
-			im->invalid++;
-			insert =
-			    false; /* nothing more goes in; the transaction will be rolled back */
-		}
-		if (!insert || !ok) {
-			if (++scratch_rows % 1000 == 0 || in_batch) {
-				in_batch = 0;
-				arena_release(&batch);
-				arena_init(&batch, 64 * 1024);
+	for (;;) {
+		r = csv_next(&im->csv);
+		if (r == 1) {
+			im->rows++;
+			op->arena = &batch;
+			rows[n].vals = ARENA_NEW_ARRAY(&batch, struct value, e->n_fields);
+			rows[n].line = im->csv.line;
+			rows[n].ok = read_row(im, rows[n].vals);
+			if (!rows[n].ok) {
+				im->invalid++;
+				insert = false; /* nothing more goes in; the transaction is rolled
+				                   back */
+				if (n == 0 && im->invalid % 256 == 0) {
+					/* Nothing pending: a long run of bad rows must not pile up.
+					 */
+					op->arena = req_arena;
+					arena_release(&batch);
+					arena_init(&batch, 64 * 1024);
+				}
+			} else {
+				n++;
 			}
+			if (n < im->batch)
+				continue;
+		}
+		if (n == 0) {
+			if (r != 1)
+				break;
 			continue;
 		}
-		if (in_batch == 0) {
+		/* A full batch, or the last one: ask the database, then insert if all is well. */
+		if ((rc = check_batch(im, rows, n)))
+			break;
+		for (size_t i = 0; i < n; i++)
+			if (!rows[i].ok) {
+				im->invalid++;
+				insert = false;
+			}
+		if (insert) {
 			sqlq_reset(&s);
 			insert_columns(im, &s);
-		}
-		str_reset(&tokens);
-		if (e->searchable)
-			search_tokens_build(e, vals, &tokens);
-		const char *tok = tokens.len ? arena_strndup(&batch, tokens.buf, tokens.len) : "";
-		insert_values(im, &s, vals, now, tok, tokens.len, in_batch == 0);
-		if (++in_batch == im->batch) {
+			for (size_t i = 0; i < n; i++) {
+				str_reset(&tokens);
+				if (e->searchable)
+					search_tokens_build(e, rows[i].vals, &tokens);
+				const char *tok = arena_strndup(&batch, tokens.buf, tokens.len);
+				insert_values(im, &s, rows[i].vals, now, tok, tokens.len, i == 0);
+			}
 			if ((rc = insert_batch(im, &s, created)))
 				break;
-			in_batch = 0;
-			arena_release(&batch);
-			arena_init(&batch, 64 * 1024);
 		}
+		n = 0;
+		op->arena = req_arena;
+		arena_release(&batch);
+		arena_init(&batch, 64 * 1024);
+		if (r != 1)
+			break;
 	}
 	*csv_rc = r;
-	if (!rc && insert && in_batch)
-		rc = insert_batch(im, &s, created);
 	op->arena = req_arena;
 	arena_release(&batch);
+	free(rows);
 	str_release(&tokens);
 	sqlq_release(&s);
 	if (began) {
@@ -538,6 +603,21 @@ static int run_rows(struct importer *im, bool insert, int64_t *created, int *csv
 		}
 	}
 	return rc;
+}
+
+/*
+ * Database checks report a batch after later rows' own errors: put them in file order. An
+ * insertion sort, stable so a row's errors keep their order; there are at most 1,000.
+ */
+static void sort_errors(struct problem *p)
+{
+	for (size_t i = 1; i < p->n_errors; i++) {
+		struct problem_error e = p->errors[i];
+		size_t j = i;
+		for (; j > 0 && p->errors[j - 1].row > e.row; j--)
+			p->errors[j] = p->errors[j - 1];
+		p->errors[j] = e;
+	}
 }
 
 static void report(struct importer *im, const struct import_options *o, int64_t created,
@@ -593,6 +673,7 @@ int import_csv(struct op *op, int fd, const struct import_options *o, struct str
 	}
 	if (!o->dry_run && im.invalid) {
 		/* Nothing was created: a problem document carrying the whole report. */
+		sort_errors(op->problem);
 		struct str rep = STR_INIT;
 		report(&im, o, 0, &rep);
 		op->problem->extra = arena_strndup(op->arena, rep.buf, rep.len);
@@ -603,6 +684,7 @@ int import_csv(struct op *op, int fd, const struct import_options *o, struct str
 	if (created)
 		log_info("imported %lld rows into '%s' (request %s)", (long long)created,
 		         op->e->name, op->request_id);
+	sort_errors(op->problem);
 	str_addc(out, '{');
 	report(&im, o, created, out);
 	str_adds(out, ",\"errors\":");

@@ -583,8 +583,16 @@ static void select_list(const struct list_query *q, struct sqlq *s, int *cols, i
 	}
 }
 
-/* One part of the order (NULL or non-NULL sort values), after the cursor if it lies here. */
-static int fetch_segment(struct op *op, struct fetch_state *fs, bool nulls, bool from_cursor)
+/*
+ * The order of a list is walked in parts, each one query that an index serves by seeking and
+ * scanning, never by skipping rows: rows whose sort value is NULL; the rows tied with the
+ * cursor's value (the rest of them, by id); the rows after the cursor's value; or a whole part
+ * when there is no cursor in it. (A row-value comparison (sort, id) < (v, i) would be one
+ * query, but SQLite seeks on its first column only and then steps through every tie.)
+ */
+enum part { PART_ALL, PART_AFTER_ID, PART_NULLS, PART_NULLS_AFTER, PART_TIES, PART_AFTER_VALUE };
+
+static int fetch_part(struct op *op, struct fetch_state *fs, enum part part)
 {
 	struct list_query *q = fs->q;
 	struct sqlq s;
@@ -594,7 +602,7 @@ static int fetch_segment(struct op *op, struct fetch_state *fs, bool nulls, bool
 	add_from(op, q, &s);
 	add_where(op, q, &s, &match);
 	const char *sc = q->sort->name, *dir = q->desc ? "DESC" : "ASC";
-	const char *lt = q->desc ? "<" : ">";
+	const char *beyond = q->desc ? "<" : ">";
 	bool by_id = strcmp(sc, "id") == 0;
 	/* In the FTS-driven form the order and keyset use the FTS rowid, which it serves. */
 	char idcol[96];
@@ -602,27 +610,37 @@ static int fetch_segment(struct op *op, struct fetch_state *fs, bool nulls, bool
 		snprintf(idcol, sizeof idcol, "\"%s_fts\".rowid", q->e->name);
 	else
 		snprintf(idcol, sizeof idcol, "t.\"id\"");
-	if (sort_nullable(q->sort))
-		sqlq_addf(&s, " AND t.\"%s\" IS %s", sc, nulls ? "NULL" : "NOT NULL");
-	if (from_cursor && q->cursor.valid) {
-		if (by_id) {
-			sqlq_addf(&s, " AND %s %s ", idcol, lt);
-			sqlq_int(&s, q->cursor.id);
-		} else if (nulls) {
-			sqlq_addf(&s, " AND t.\"id\" %s ", lt);
-			sqlq_int(&s, q->cursor.id);
-		} else {
-			sqlq_addf(&s, " AND (t.\"%s\", t.\"id\") %s (", sc, lt);
-			sqlq_value(&s, &q->cursor.v);
-			sqlq_add(&s, ", ");
-			sqlq_int(&s, q->cursor.id);
-			sqlq_add(&s, ")");
-		}
+	bool order_by_id =
+	    by_id || part == PART_NULLS || part == PART_NULLS_AFTER || part == PART_TIES;
+	switch (part) {
+	case PART_ALL:
+		if (!by_id && sort_nullable(q->sort))
+			sqlq_addf(&s, " AND t.\"%s\" IS NOT NULL", sc);
+		break;
+	case PART_AFTER_ID:
+		sqlq_addf(&s, " AND %s %s ", idcol, beyond);
+		sqlq_int(&s, q->cursor.id);
+		break;
+	case PART_NULLS:
+		sqlq_addf(&s, " AND t.\"%s\" IS NULL", sc);
+		break;
+	case PART_NULLS_AFTER:
+		sqlq_addf(&s, " AND t.\"%s\" IS NULL AND t.\"id\" %s ", sc, beyond);
+		sqlq_int(&s, q->cursor.id);
+		break;
+	case PART_TIES:
+		sqlq_addf(&s, " AND t.\"%s\" = ", sc);
+		sqlq_value(&s, &q->cursor.v);
+		sqlq_addf(&s, " AND t.\"id\" %s ", beyond);
+		sqlq_int(&s, q->cursor.id);
+		break;
+	case PART_AFTER_VALUE:
+		sqlq_addf(&s, " AND t.\"%s\" %s ", sc, beyond);
+		sqlq_value(&s, &q->cursor.v);
+		break;
 	}
-	if (by_id)
-		sqlq_addf(&s, " ORDER BY %s %s", idcol, dir);
-	else if (nulls)
-		sqlq_addf(&s, " ORDER BY t.\"id\" %s", dir);
+	if (order_by_id)
+		sqlq_addf(&s, " ORDER BY %s %s", by_id ? idcol : "t.\"id\"", dir);
 	else
 		sqlq_addf(&s, " ORDER BY t.\"%s\" %s, t.\"id\" %s", sc, dir, dir);
 	sqlq_add(&s, " LIMIT ");
@@ -662,6 +680,35 @@ out:
 	return rc;
 }
 
+/* The parts still to walk, in order, given where the cursor stands. */
+static size_t plan_parts(const struct list_query *q, enum part parts[3])
+{
+	size_t n = 0;
+	const struct cursor *c = &q->cursor;
+	if (strcmp(q->sort->name, "id") == 0) {
+		parts[n++] = c->valid ? PART_AFTER_ID : PART_ALL;
+		return n;
+	}
+	bool nullable = sort_nullable(q->sort);
+	/* NULLs come first ascending (as SQLite orders them) and last descending. */
+	bool nulls_first = nullable && !q->desc, nulls_last = nullable && q->desc;
+	if (nulls_first && (!c->valid || c->in_nulls))
+		parts[n++] = c->valid ? PART_NULLS_AFTER : PART_NULLS;
+	if (!c->valid || !c->in_nulls) {
+		if (c->valid) {
+			parts[n++] = PART_TIES;
+			parts[n++] = PART_AFTER_VALUE;
+		} else {
+			parts[n++] = PART_ALL;
+		}
+	} else if (nulls_first) {
+		parts[n++] = PART_ALL; /* past the NULLs, all the values */
+	}
+	if (nulls_last)
+		parts[n++] = c->valid && c->in_nulls ? PART_NULLS_AFTER : PART_NULLS;
+	return n;
+}
+
 int list_fetch(struct op *op, struct list_query *q, size_t want, list_row_fn fn, void *ctx,
                bool *more)
 {
@@ -670,28 +717,14 @@ int list_fetch(struct op *op, struct list_query *q, size_t want, list_row_fn fn,
 	/* The id must be column 0 for the cursor; the projection always starts with it. */
 	if (q->n_proj == 0 || strcmp(q->proj[0]->name, "id") != 0)
 		BUG("projection must start with id");
-	bool nullable = sort_nullable(q->sort);
-	/* ASC puts NULLs first (as SQLite does), DESC puts them last. */
-	bool order[2] = {!q->desc, q->desc};
-	int nseg = nullable ? 2 : 1;
-	if (!nullable)
-		order[0] = false;
-	int start = 0;
-	if (q->cursor.valid && nullable && q->cursor.in_nulls != order[0])
-		start = 1;
+	enum part parts[4];
+	size_t n = plan_parts(q, parts);
 	int rc = DB_OK;
-	for (int i = start; i < nseg && !rc && !fs.more; i++) {
-		bool from_cursor = i == start;
-		rc = fetch_segment(op, &fs, order[i], from_cursor);
-		if (fs.given == fs.want && !fs.more && i + 1 < nseg && !rc) {
-			/* Filled exactly at a segment's end: peek whether the next one has rows. */
-			size_t saved = fs.want;
-			fs.want = fs.given;
-			rc = fetch_segment(op, &fs, order[i + 1], false);
-			fs.want = saved;
-			break;
-		}
-	}
+	/* Parts are planned from where the cursor stood before this call: the first part that
+	 * gives rows moves it. A part that comes up empty simply passes to the next. Once the page
+	 * is full, the following parts are only asked whether they have a row (LIMIT 1). */
+	for (size_t i = 0; i < n && !rc && !fs.more; i++)
+		rc = fetch_part(op, &fs, parts[i]);
 	*more = fs.more;
 	return rc;
 }
