@@ -3,10 +3,28 @@
 #include "../core/timeutil.h"
 #include "../core/util.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+/*
+ * SQLite has one writer at a time. Writers of this process queue on a mutex rather than in
+ * SQLite's busy handler, which sleeps and polls (1, 2, 5 … 100 ms): under concurrent writes
+ * that polling made the slowest creates take seconds. Other processes (a command-line import)
+ * are still waited for by the busy timeout.
+ */
+static pthread_mutex_t sqlite_writers = PTHREAD_MUTEX_INITIALIZER;
+
+static void writer_unlock(struct db *db)
+{
+	if (db->holds_write_lock) {
+		db->holds_write_lock = false;
+		pthread_mutex_unlock(&sqlite_writers);
+	}
+}
 
 int db_open(const struct db_options *o, struct db **out, char **err)
 {
@@ -54,6 +72,7 @@ void db_close(struct db *db)
 {
 	if (!db)
 		return;
+	writer_unlock(db);
 	db_cache_clear(db);
 	db->drv->close(db);
 	free(db);
@@ -194,6 +213,11 @@ void db_bind_text(struct db_stmt *st, int i, const char *s, size_t n)
 	st->db->drv->bind_text(st, i, s, n);
 }
 
+void db_bind_text_static(struct db_stmt *st, int i, const char *s, size_t n)
+{
+	st->db->drv->bind_text_static(st, i, s, n);
+}
+
 void db_bind_texts(struct db_stmt *st, int i, const char *s)
 {
 	if (s)
@@ -299,7 +323,25 @@ int db_exec(struct db *db, const char *sql)
 
 int db_begin(struct db *db)
 {
-	return db_exec(db, db->kind == DB_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN");
+	if (db->kind != DB_SQLITE)
+		return db_exec(db, "BEGIN");
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += db->timeout_ms / 1000;
+	until.tv_nsec += (long)(db->timeout_ms % 1000) * 1000000;
+	if (until.tv_nsec >= 1000000000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000;
+	}
+	if (pthread_mutex_timedlock(&sqlite_writers, &until)) {
+		db_set_error(db, "sqlite: waited too long for the other writers");
+		return DB_EBUSY;
+	}
+	db->holds_write_lock = true;
+	int rc = db_exec(db, "BEGIN IMMEDIATE");
+	if (rc)
+		writer_unlock(db);
+	return rc;
 }
 
 int db_begin_bulk(struct db *db)
@@ -315,14 +357,21 @@ int db_begin_bulk(struct db *db)
 
 int db_commit(struct db *db)
 {
-	return db_exec(db, "COMMIT");
+	int rc = db_exec(db, "COMMIT");
+	/* A failed COMMIT leaves the transaction open for a ROLLBACK, which unlocks. */
+	if (!rc || !db->drv->in_transaction(db))
+		writer_unlock(db);
+	return rc;
 }
 
 int db_rollback(struct db *db)
 {
-	if (!db->drv->in_transaction(db))
-		return DB_OK; /* SQLite may already have rolled back (interrupt, disk full) */
-	return db_exec(db, "ROLLBACK");
+	int rc = DB_OK;
+	/* SQLite may already have rolled back (interrupt, disk full). */
+	if (db->drv->in_transaction(db))
+		rc = db_exec(db, "ROLLBACK");
+	writer_unlock(db);
+	return rc;
 }
 
 bool db_in_transaction(const struct db *db)

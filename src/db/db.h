@@ -65,6 +65,8 @@ void db_bind_int(struct db_stmt *st, int i, int64_t v);
 void db_bind_double(struct db_stmt *st, int i, double v);
 void db_bind_text(struct db_stmt *st, int i, const char *s, size_t n);
 void db_bind_texts(struct db_stmt *st, int i, const char *s); /* NUL-terminated; NULL binds NULL */
+/* Text that stays valid and unchanged until the statement is reset: not copied on SQLite. */
+void db_bind_text_static(struct db_stmt *st, int i, const char *s, size_t n);
 void db_bind_null(struct db_stmt *st, int i);
 /* DB_ROW while rows come, DB_DONE at the end, or a negative DB_E* code. */
 int db_step(struct db_stmt *st);

@@ -12,6 +12,7 @@ struct db_driver {
 	void (*bind_int)(struct db_stmt *st, int i, int64_t v);
 	void (*bind_double)(struct db_stmt *st, int i, double v);
 	void (*bind_text)(struct db_stmt *st, int i, const char *s, size_t n);
+	void (*bind_text_static)(struct db_stmt *st, int i, const char *s, size_t n);
 	void (*bind_null)(struct db_stmt *st, int i);
 	int (*step)(struct db_stmt *st);
 	int (*column_count)(struct db_stmt *st);
@@ -43,6 +44,7 @@ struct db {
 	struct db_stmt *mru, *lru;
 	size_t cached;
 	uint64_t time_ns;
+	bool holds_write_lock; /* SQLite: this connection holds the process's writer lock */
 	void *impl;
 };
 

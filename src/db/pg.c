@@ -528,6 +528,7 @@ const struct db_driver db_pg_driver = {
     .bind_int = pg_bind_int,
     .bind_double = pg_bind_double,
     .bind_text = pg_bind_text,
+    .bind_text_static = pg_bind_text, /* parameters are copied into the request anyway */
     .bind_null = pg_bind_null,
     .step = pg_step,
     .column_count = pg_column_count,

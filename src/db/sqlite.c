@@ -134,6 +134,11 @@ static void lite_bind_text(struct db_stmt *st, int i, const char *s, size_t n)
 	sqlite3_bind_text64(STMT(st), i, s, n, SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
+static void lite_bind_text_static(struct db_stmt *st, int i, const char *s, size_t n)
+{
+	sqlite3_bind_text64(STMT(st), i, s, n, SQLITE_STATIC, SQLITE_UTF8);
+}
+
 static void lite_bind_null(struct db_stmt *st, int i)
 {
 	sqlite3_bind_null(STMT(st), i);
@@ -218,6 +223,7 @@ const struct db_driver db_sqlite_driver = {
     .bind_int = lite_bind_int,
     .bind_double = lite_bind_double,
     .bind_text = lite_bind_text,
+    .bind_text_static = lite_bind_text_static,
     .bind_null = lite_bind_null,
     .step = lite_step,
     .column_count = lite_column_count,

@@ -363,6 +363,9 @@ static bool content_type_is(struct req *r, const char *want)
 	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
+/* The largest refused body still read to its end before answering (see admit()). */
+#define DISCARD_MAX (64L << 20)
+
 /* Everything that can be decided before the body arrives; false if answered already. */
 static bool admit(struct req *r)
 {
@@ -407,13 +410,21 @@ static bool admit(struct req *r)
 	unsigned f = r->route->flags;
 	long limit = f & RF_BODY_FILE ? http_config->import_limit : http_config->body_limit;
 	if (f & (RF_BODY_JSON | RF_BODY_FILE)) {
-		if (len > limit) {
+		/*
+		 * Too large by its announced length. Answering before the body is read makes the
+		 * server close a socket with unread data, which resets the connection, and clients
+		 * often lose the answer in that reset. So a body up to a generous bound is read and
+		 * thrown away (accept_body) and the 413 comes after it; beyond the bound, at once.
+		 */
+		if (len > limit && len > DISCARD_MAX) {
 			const char *p[] = {"limit", arena_printf(&r->arena, "%ld", limit), NULL};
 			problem_set(&r->problem, 413, "body_too_large");
 			memcpy(r->problem.params, p, sizeof p);
 			resp_problem(r);
 			return false;
 		}
+		if (len > limit)
+			r->body_too_large = true;
 		if ((f & RF_BODY_JSON) && !content_type_is(r, "application/json")) {
 			problem_set1(&r->problem, 415, "unsupported_media_type", "expected",
 			             "application/json");

@@ -127,7 +127,8 @@ int sqlq_prepare(struct db *db, const struct sqlq *q, struct db_stmt **out)
 			db_bind_int(*out, (int)i + 1, p->i);
 			break;
 		case V_TEXT:
-			db_bind_text(*out, (int)i + 1, p->s, p->n);
+			/* Parameters must outlive the statement's run anyway (see sqlq.h). */
+			db_bind_text_static(*out, (int)i + 1, p->s, p->n);
 			break;
 		}
 	}

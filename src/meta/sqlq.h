@@ -13,7 +13,7 @@
 struct sqlq_param {
 	enum value_kind kind;
 	int64_t i;
-	const char *s; /* must outlive sqlq_prepare() */
+	const char *s; /* must stay valid until the statement is reset (bound without a copy) */
 	size_t n;
 };
 
@@ -43,7 +43,7 @@ void sqlq_texts(struct sqlq *q, const char *z);
 void sqlq_user(struct sqlq *q, int64_t user_id);
 /* One "?" for the value (money: its amount only, for comparisons). */
 void sqlq_value(struct sqlq *q, const struct value *v);
-/* Prepare (cached) and bind. */
+/* Prepare (cached) and bind. Text parameters are not copied: keep them until db_reset(). */
 int sqlq_prepare(struct db *db, const struct sqlq *q, struct db_stmt **out);
 
 #endif

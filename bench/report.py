@@ -1,0 +1,457 @@
+#!/usr/bin/env python3
+"""Turn the results of bench/bench.py into docs/BENCHMARKS.md (python3 standard library only).
+
+    python3 bench/report.py bench/out/results-full.json docs/BENCHMARKS.md
+
+render(results) returns (markdown, gate_failures, summary_text). The quick gate (bench/run.sh quick)
+fails when a throughput ratio is below half its target ratio, a p99 is above twice its target, or a
+request to sextant failed.
+"""
+import json
+import sys
+
+MIB = 1024  # /proc reports KiB
+
+
+def ms(us):
+    return f"{us / 1000:.2f}"
+
+
+def fmt_int(v):
+    return f"{v:,.0f}"
+
+
+class Check:
+    """One line of a target table: what, our figure, the target, PASS/FAIL, and the quick gate."""
+
+    def __init__(self, target, label, value, shown, target_text, ok, gate_text="—", gate_ok=None):
+        self.target, self.label, self.value, self.shown = target, label, value, shown
+        self.target_text, self.ok, self.gate_text, self.gate_ok = target_text, ok, gate_text, gate_ok
+
+    def verdict(self):
+        if self.ok is None:
+            return "n/a"
+        return "**PASS**" if self.ok else "**FAIL**"
+
+
+def render(res):
+    runs = res.get("runs", {})
+    met = res.get("metrics", {})
+    cfg = res.get("config", {})
+    mode = res.get("mode", "?")
+    checks = []
+    out = []
+    w = out.append
+
+    def run(name):
+        return runs.get(name)
+
+    def ratio_check(tid, label, ours, ref, target, note=""):
+        a, b = run(ours), run(ref)
+        if not a or not b or not b["rps"]:
+            checks.append(Check(tid, label, None, "not measured", f"≥ {target:.0%}", None))
+            return
+        r = a["rps"] / b["rps"]
+        checks.append(Check(tid, label, r, f"{r:.1%} ({fmt_int(a['rps'])} / {fmt_int(b['rps'])} req/s){note}",
+                            f"≥ {target:.0%}", r >= target, f"≥ {target / 2:.1%}", r >= target / 2))
+
+    def p99_check(tid, label, name, target_ms, gated=False, ref=None):
+        a = run(name)
+        if not a:
+            checks.append(Check(tid, label, None, "not measured", f"≤ {target_ms:g} ms", None))
+            return
+        v = a["p99_us"] / 1000
+        shown = f"{v:.2f} ms"
+        if ref and run(ref):
+            shown += f" (nginx in the same run: {ms(run(ref)['p99_us'])} ms)"
+        checks.append(Check(tid, label, v, shown, f"≤ {target_ms:g} ms", v <= target_ms,
+                            f"≤ {2 * target_ms:g} ms" if gated else "—", (v <= 2 * target_ms) if gated else None))
+
+    def run_table(names):
+        w("| run | conns | req/s | p50 ms | p99 ms | max ms | non-2xx | socket errors |")
+        w("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for label, name in names:
+            a = run(name)
+            if not a:
+                w(f"| {label} | | not measured | | | | | |")
+                continue
+            sock = a["errors"] - a["non2xx"]
+            w(f"| {label} | {a['conns']} | {fmt_int(a['rps'])} | {ms(a['p50_us'])} | {ms(a['p99_us'])} | "
+              f"{ms(a['max_us'])} | {a['non2xx']} | {sock} |")
+        w("")
+
+    def check_table(tid):
+        w("| check | measured | target | verdict | quick gate |")
+        w("| --- | --- | --- | --- | --- |")
+        for c in checks:
+            if c.target == tid:
+                g = c.gate_text
+                if c.gate_ok is not None:
+                    g += " ✓" if c.gate_ok else " ✗"
+                w(f"| {c.label} | {c.shown} | {c.target_text} | {c.verdict()} | {g} |")
+        w("")
+
+    # ---------- checks ----------
+    ratio_check("T1", "throughput vs nginx 27 B, -c64", "get_c64", "nginx_27b_c64", 0.35)
+    p99_check("T1", "p99 at -c64", "get_c64", 5, ref="nginx_27b_c64")
+    p99_check("T1", "p99 at -c8", "get_c8", 1, ref="nginx_27b_c8")
+    page = met.get("list_page", {})
+    ratio_check("T2", f"throughput vs nginx same-size file ({page.get('bytes', 0):,} B), -c64", "list_c64",
+                "nginx_list_c64", 0.15)
+    a, b = run("list_c64"), run("nginx_10900_c64")
+    if a and b and b["rps"]:
+        r = a["rps"] / b["rps"]
+        checks.append(Check("T2", "for information: vs nginx 10,900 B file (PERFORMANCE.md's page size), -c64",
+                            r, f"{r:.1%}", "(≥ 15 %)", None))
+    p99_check("T2", "p99 at -c64", "list_c64", 10, ref="nginx_list_c64")
+    p99_check("T2", "p99 at -c8", "list_c8", 3, ref="nginx_list_c8")
+    p99_check("T3", "deep keyset page, p99 at -c8", "deep_c8", 10)
+    a, b = run("list_total_c8"), run("list_c8")
+    if a and b:
+        d = (a["p99_us"] - b["p99_us"]) / 1000
+        checks.append(Check("T4", "p99 added by the total at -c8 (list with total − T2 list)", d,
+                            f"{d:+.2f} ms ({ms(a['p99_us'])} vs {ms(b['p99_us'])})", "≤ 5 ms", d <= 5))
+    a, b = run("list_total_c64"), run("list_c64")
+    if a and b:
+        d = (a["p99_us"] - b["p99_us"]) / 1000
+        checks.append(Check("T4", "for information: same at -c64", d,
+                            f"{d:+.2f} ms ({ms(a['p99_us'])} vs {ms(b['p99_us'])})", "(≤ 5 ms)", None))
+    a, b = run("search_c8"), run("search_nototal_c8")
+    if a and b:
+        d = (a["p99_us"] - b["p99_us"]) / 1000
+        checks.append(Check("T4", "p99 added by totals to a search at -c8 (search − search total=none)", d,
+                            f"{d:+.2f} ms ({ms(a['p99_us'])} vs {ms(b['p99_us'])})", "≤ 5 ms", d <= 5))
+    real, tot = met.get("deep", {}).get("rows_matching"), page.get("total")
+    if real and tot is not None:
+        if page.get("total_exact"):
+            ok, shown = tot == real, f"exact: {tot:,} of {real:,} rows"
+        else:
+            ok = tot <= real
+            shown = f"total {tot:,} with total_exact=false (at least) for {real:,} matching rows"
+        checks.append(Check("T4", "exact up to the cap, marked as a lower bound beyond it", tot,
+                            shown, "exact ≤ cap, marked beyond", ok))
+    p99_check("T5", "p99 at -c8", "search_c8", 15)
+    p99_check("T5", "p99 at -c64", "search_c64", 50)
+    imp = met.get("import_http")
+    if imp:
+        ok = imp["status"] == "200" and imp["created"] == imp["rows"]
+        checks.append(Check("T9", f"HTTP import of {imp['rows']:,} rows into a fresh database", imp["rows_per_s"],
+                            f"{fmt_int(imp['rows_per_s'])} rows/s ({imp['seconds']:.1f} s, HTTP {imp['status']})",
+                            "≥ 50,000 rows/s", ok and imp["rows_per_s"] >= 50_000))
+    checks.append(Check("T9", "with the fuzzy duplicate check", None, "not implemented yet (a later issue)",
+                        "≥ 20,000 rows/s", None))
+    idle0 = met.get("rss_idle_start", {}).get("RssAnon")
+    idle1 = met.get("rss_idle_after", {}).get("RssAnon")
+    if idle0 is not None:
+        checks.append(Check("T10", "anonymous RSS idle, after start and login", idle0,
+                            f"{idle0 / MIB:.1f} MiB", "≤ 64 MiB", idle0 <= 64 * MIB))
+    if idle1 is not None:
+        checks.append(Check("T10", "anonymous RSS idle, after the load runs", idle1,
+                            f"{idle1 / MIB:.1f} MiB", "≤ 64 MiB", idle1 <= 64 * MIB))
+    peaks = [(r.get("rss_anon_peak_kib", 0), n) for n, r in runs.items()
+             if r.get("conns") == 64 and "rss_anon_peak_kib" in r and not n.startswith("pg_")]
+    if peaks:
+        pk, pn = max(peaks)
+        checks.append(Check("T10", "anonymous RSS peak under -c64 load (SQLite runs)", pk,
+                            f"{pk / MIB:.1f} MiB (during {pn})", "≤ 128 MiB", pk <= 128 * MIB))
+    pgb = met.get("pgbench")
+    a = run("pg_get_c8")
+    if pgb and a and pgb["tps"]:
+        r = a["rps"] / pgb["tps"]
+        checks.append(Check("T11", "get vs pgbench select-only TPS, -c8", r,
+                            f"{r:.1%} ({fmt_int(a['rps'])} req/s / {fmt_int(pgb['tps'])} TPS)", "≥ 25%",
+                            r >= 0.25, "≥ 12.5%", r >= 0.125))
+    elif cfg.get("pg", True):
+        checks.append(Check("T11", "get vs pgbench select-only TPS, -c8", None, "not measured", "≥ 25%", None))
+    p99_check("T11", "list p99 at -c8", "pg_list_c8", 10)
+    cs = met.get("cold_start")
+    if cs:
+        v = cs["api_median_ms"]
+        checks.append(Check("T12", f"exec → first served API read, median of {len(cs['api_ms'])}", v,
+                            f"{v:.1f} ms", "≤ 200 ms", v <= 200))
+        checks.append(Check("T12", "for information: exec → first 200 of /healthz, median", cs["healthz_median_ms"],
+                            f"{cs['healthz_median_ms']:.1f} ms", "", None))
+
+    gate_failures = [f"{c.target} {c.label}: {c.shown} (gate {c.gate_text})"
+                     for c in checks if c.gate_ok is False]
+    err_runs = [(n, r) for n, r in runs.items() if r.get("errors") and not n.startswith("nginx")]
+    for n, r in err_runs:
+        gate_failures.append(f"{n}: {r['non2xx']} non-2xx responses and {r['errors'] - r['non2xx']} "
+                             f"socket errors/timeouts out of {r['requests']} requests")
+    if any(p.startswith("the run stopped early") for p in res.get("problems", [])):
+        gate_failures.append("the run did not complete")
+
+    # ---------- document ----------
+    m = res.get("machine", {})
+    n = cfg.get("customers", 0)
+    w("# Sextant benchmarks")
+    w("")
+    w(f"Written by `bench/run.sh {mode}` (`make {'bench' if mode == 'full' else 'bench-quick'}`). "
+      "Every figure below comes from one run on one machine; the nginx figures beside ours were measured "
+      "in the same run, on the same cores, with the same load generator, and the **ratio** is the figure "
+      "to compare across machines. Targets are those of PERFORMANCE.md (T1–T5, T9–T12).")
+    w("")
+    w("| | |")
+    w("| --- | --- |")
+    w(f"| date | {res.get('date', '?')} |")
+    dirty = res.get("dirty_files") or []
+    w(f"| commit | `{res.get('commit', '?')}`" + (f" (modified: {', '.join(dirty)})" if dirty else "") + " |")
+    b = res.get("binary")
+    if b:
+        w(f"| binary | build/sextant built {b['built']}, sha256 {b['sha256']}…, copied at the start and used "
+          "for the whole run |")
+    w(f"| mode | {mode}: {n:,} customers, {cfg.get('contacts', 0):,} contacts, "
+      f"{cfg.get('duration')} s per wrk run, generator seed {cfg.get('seed')} |")
+    w(f"| machine | {m.get('nproc')} CPUs ({m.get('cpu', '?')}), {m.get('mem_gib')} GiB, "
+      f"{m.get('os', '?')}, kernel {m.get('kernel')} |")
+    la0, la1 = m.get("loadavg_start"), m.get("loadavg_end")
+    if la0:
+        w(f"| load average | {la0[0]:.2f} at start, " + (f"{la1[0]:.2f} at end" if la1 else "?") +
+          " (other work on the machine makes figures noisy) |")
+    v = res.get("versions", {})
+    w(f"| software | {v.get('sextant', '')}; {v.get('wrk', '')}; {v.get('nginx', '')}; "
+      f"SQLite {v.get('sqlite', '').split(' ')[0]} |")
+    db = met.get("db_bytes")
+    if db:
+        w(f"| database | SQLite file {db / 2**20:,.0f} MiB after the load |")
+    if "elapsed_s" in res:
+        w(f"| duration of the run | {res['elapsed_s'] / 60:.1f} min |")
+    w("")
+
+    w("How to run: `make bench` (this full report, into docs/BENCHMARKS.md; about a quarter of an hour on 2 cores) or "
+      "`make bench-quick` (100,000 customers, 3 s per run, into bench/out/; part of `make test`). "
+      "Both need only what `tools/deps.sh test` installs. Sizes, durations and the output file can be "
+      "overridden by environment variables, listed at the top of `bench/bench.py`.")
+    w("")
+    w("## Summary")
+    w("")
+    w("| target | check | measured | target | verdict |")
+    w("| --- | --- | --- | --- | --- |")
+    for c in checks:
+        if c.ok is not None or c.target in ("T9",) and c.value is None:
+            w(f"| {c.target} | {c.label} | {c.shown} | {c.target_text} | {c.verdict()} |")
+    w("")
+    if mode == "quick":
+        w("Quick gate (`make test`): " + ("**PASS**" if not gate_failures else "**FAIL** — " +
+                                          "; ".join(gate_failures)))
+        w("")
+    probs = res.get("problems", [])
+    if probs:
+        w("## Problems seen during the run")
+        w("")
+        for p in probs:
+            w("- " + " ".join(p.split())[:1500])
+        w("")
+
+    if res.get("notes"):
+        w("## Notes")
+        w("")
+        for nt in res["notes"]:
+            w("- " + " ".join(nt.split())[:1500])
+        w("")
+
+    w("## T1 — get one record")
+    w("")
+    w(f"`GET /api/v1/customers/{{id}}`, ids drawn uniformly from 1..{n:,} (a record is "
+      f"{page.get('get_bytes', 0):,} bytes); reference: nginx serving a 27-byte JSON file.")
+    w("")
+    run_table([("nginx, 27 B static", "nginx_27b_c64"), ("sextant get", "get_c64"),
+               ("nginx, 27 B static", "nginx_27b_c8"), ("sextant get", "get_c8")])
+    check_table("T1")
+
+    w("## T2 — 50-row list, one filter + sort on an indexed field")
+    w("")
+    w(f"`GET {res.get('t2_query', '')}`: a list view (composite index (level, updated_at), the columns a "
+      f"list shows, no total — the first page's total is T4). A page is **{page.get('bytes', 0):,} bytes** "
+      f"({page.get('fields_per_row', 0)} fields a row); nginx serves a saved copy of that very response, "
+      f"and, for comparison with PERFORMANCE.md's reference, a 10,900-byte file. With every field the same "
+      f"page is {page.get('wide_bytes', 0):,} bytes (shown for information).")
+    w("")
+    run_table([("nginx, same-size static", "nginx_list_c64"), ("nginx, 10,900 B static", "nginx_10900_c64"),
+               ("sextant list", "list_c64"), ("sextant list, every field (for information)", "list_wide_c64"),
+               ("nginx, same-size static", "nginx_list_c8"), ("sextant list", "list_c8")])
+    check_table("T2")
+
+    dp = met.get("deep", {})
+    w("## T3 — a list page at any depth")
+    w("")
+    w(f"The T2 query was walked to its end by `next_cursor` ({dp.get('rows_matching', 0):,} matching rows, "
+      f"{dp.get('walk_pages', 0):,} pages of 200 in {dp.get('walk_seconds', 0):.1f} s); the benchmark draws "
+      f"at random among {dp.get('cursors', 0)} cursors of the deeper half "
+      f"({dp.get('depth_min', 0):,}–{dp.get('depth_max', 0):,} rows deep, i.e. pages "
+      f"{dp.get('depth_min', 0) // 50 + 1:,}–{dp.get('depth_max', 0) // 50 + 1:,} of 50) and asks for 50 rows "
+      "with `total=none` (the cost of totals is T4). There are no offsets.")
+    w("")
+    if dp.get("walk_first_ms") is not None:
+        sv = dp.get("walk_sort_values") or []
+        w(f"During the walk (one client, sequential), a page of 200 ids took {dp['walk_first_ms']:.2f} ms "
+          f"(median) at the start of the list and {dp['walk_last_ms']:.2f} ms at its end"
+          + (f"; the sort value in the first and the last cursor: `{sv[0]}` and `{sv[-1]}`" if len(sv) == 2 else "")
+          + ". A keyset page should cost the same at any depth.")
+        w("")
+    run_table([("sextant deep page", "deep_c64"), ("sextant deep page", "deep_c8")])
+    check_table("T3")
+
+    w("## T4 — list totals")
+    w("")
+    w(f"The T2 list with its total against the same list with `total=none`, and the same for the T5 searches. "
+      f"The first page of the T2 list said `total` = {page.get('total')}, "
+      f"`total_exact` = {str(page.get('total_exact')).lower()}, while {dp.get('rows_matching', 0):,} rows match "
+      f"(counted by the cursor walk).")
+    w("")
+    run_table([("list with total", "list_total_c64"), ("T2 list, total=none", "list_c64"),
+               ("list with total", "list_total_c8"), ("T2 list, total=none", "list_c8"),
+               ("search with total", "search_c8"), ("search, total=none", "search_nototal_c8")])
+    check_table("T4")
+
+    w("## T5 — full-text search, top 50")
+    w("")
+    sm = met.get("search_matches", {})
+    terms = ", ".join(f"{t} ({sm[t][0]:,}{'' if sm[t][1] else '+'})" if isinstance(sm.get(t), list)
+                      and sm[t][0] is not None else t for t in res.get("search_terms", []))
+    w(f"`GET /api/v1/customers?q=…&limit=50`, the query drawn at random among 2-character words of the "
+      f"generator's vocabulary (matching rows in brackets; + = the count stopped at the cap): {terms}.")
+    w("")
+    run_table([("sextant search", "search_c64"), ("sextant search", "search_c8"),
+               ("sextant search, total=none (for information)", "search_nototal_c8")])
+    check_table("T5")
+
+    w("## Create (no target in PERFORMANCE.md; for the record)")
+    w("")
+    w("`POST /api/v1/customers`, a JSON body with 11 fields and a unique name, no tax_id; session cookie "
+      "and X-CSRF-Token.")
+    w("")
+    run_table([("sextant create", "create_c64"), ("sextant create", "create_c8")])
+
+    w("## T9 — CSV import end to end")
+    w("")
+    ci = met.get("import_cli", {})
+    if imp:
+        w(f"A fresh data folder and server; `curl --data-binary @customers.csv` "
+          f"({imp['bytes'] / 2**20:.1f} MiB, {imp['rows']:,} rows) to `POST /api/v1/customers/import` "
+          f"(Content-Type text/csv). HTTP {imp['status']}, {imp['created']} rows created in "
+          f"{imp['seconds']:.2f} s, anonymous RSS peak during the import {imp['rss_anon_peak_kib'] / MIB:.0f} MiB. "
+          "Every import checks the unique `tax_id` (an exact duplicate check); the fuzzy duplicate check "
+          "of T9's second figure does not exist yet (a later issue).")
+        w("")
+    w("| import | rows | seconds | rows/s |")
+    w("| --- | ---: | ---: | ---: |")
+    for label, key in (("HTTP, fresh database (T9)", "import_http"), ("CLI, customers (the benchmark data)", "import_cli"),
+                       ("CLI, contacts (the benchmark data)", "import_cli_contacts"),
+                       ("CLI, customers into PostgreSQL", "import_cli_pg"),
+                       ("CLI, PostgreSQL, after the workaround (first 1,000 rows, ANALYZE)", "import_cli_pg_rest")):
+        x = met.get(key)
+        if x and x.get("timed_out"):
+            w(f"| {label} | {x['rows']:,} | stopped after {x['seconds']:.0f} | did not finish |")
+        elif x:
+            w(f"| {label} | {x['rows']:,} | {x['seconds']:.1f} | {fmt_int(x['rows_per_s'])} |")
+    w("")
+    check_table("T9")
+
+    w("## T10 — server memory")
+    w("")
+    w("`RssAnon` of the server from /proc/PID/status (anonymous memory: heap, stacks; SQLite's page cache "
+      "is heap memory and counts here, the mapped database file does not), sampled every 100 ms during each run.")
+    w("")
+    w("| moment | RssAnon MiB | VmRSS MiB | threads |")
+    w("| --- | ---: | ---: | ---: |")
+    for label, key in (("idle, after start and login", "rss_idle_start"), ("idle, after the load runs", "rss_idle_after")):
+        x = met.get(key)
+        if x:
+            w(f"| {label} | {x.get('RssAnon', 0) / MIB:.1f} | {x.get('VmRSS', 0) / MIB:.1f} | {x.get('Threads', '')} |")
+    for name, r in runs.items():
+        if "rss_anon_peak_kib" in r:
+            w(f"| peak during {name} (-c{r['conns']}) | {r['rss_anon_peak_kib'] / MIB:.1f} | "
+              f"{r['rss_peak_kib'] / MIB:.1f} | {r['threads_peak']} |")
+    w("")
+    check_table("T10")
+
+    w("## T11 — PostgreSQL mode")
+    w("")
+    if pgb:
+        w(f"PostgreSQL 15 on the same machine (tools/pg-temp.sh: fsync off, shared_buffers 256 MB). "
+          f"Reference: `pgbench -S -M prepared -c8 -j2` (built-in select-only script) on a database "
+          f"initialised with scale {pgb['scale']} ({pgb['scale'] * 100_000:,} accounts): "
+          f"**{fmt_int(pgb['tps'])} TPS**, average latency {pgb.get('latency_avg_ms')} ms. Sextant serves "
+          f"{met.get('pg_rows', 0):,} customers from the same server"
+          + (f" (fewer than the {n:,} of the SQLite runs, to keep the load time reasonable)"
+             if met.get('pg_rows', 0) < n else "") + "; the list is the T2 query.")
+        w("")
+        run_table([("sextant get", "pg_get_c8"), ("sextant get", "pg_get_c64"), ("sextant list", "pg_list_c8"),
+                   ("sextant list", "pg_list_c64"), ("sextant list with total (for information)", "pg_list_total_c8")])
+    else:
+        w("Not measured in this run.")
+        w("")
+    check_table("T11")
+
+    w("## T12 — cold start")
+    w("")
+    if cs:
+        w(f"From `exec` of `sextant serve` on the loaded database ({n:,} customers"
+          + (f", {cfg.get('contacts'):,} contacts" if cfg.get('contacts') else "") +
+          ") to the first 200 of `/healthz`, then to the first 200 of `GET /api/v1/customers/1` with the "
+          "session made before the restart; polled every millisecond, 5 runs. The operating system's page "
+          "cache is warm (it is not dropped: other work shares the machine).")
+        w("")
+        w("| run | /healthz ms | first API read ms |")
+        w("| --- | ---: | ---: |")
+        for i, (h, a) in enumerate(zip(cs["healthz_ms"], cs["api_ms"]), 1):
+            w(f"| {i} | {h:.1f} | {a:.1f} |")
+        w(f"| **median** | **{cs['healthz_median_ms']:.1f}** | **{cs['api_median_ms']:.1f}** |")
+        w("")
+    check_table("T12")
+
+    w("## Method")
+    w("")
+    w("- Load generator: wrk, `-t2`, `-c64` for throughput and `-c8` for latency at light load, "
+      f"{cfg.get('duration')} s a run, `--timeout 30s` so that slow requests are counted in the percentiles "
+      "instead of being dropped as timeouts. p50/p99 are wrk's own percentiles, printed from the script's "
+      "`done` callback (`latency:percentile(…)`), in milliseconds. wrk is closed-loop: under overload the "
+      "latency it reports is service time (no coordinated-omission correction).")
+    w("- Server, nginx and wrk share the same cores; nginx runs `worker_processes auto`, `access_log off`, "
+      "sendfile, keep-alive; sextant runs with its default worker count unless BENCH_WORKERS is set.")
+    w("- Request scripts: `bench/wrk.lua` (random ids, random paths from a file, creates with unique names; "
+      "deterministic per-thread seeds). Driver: `bench/bench.py`, report: `bench/report.py`.")
+    w("- The data come from `sextant generate` (deterministic for a seed): Chinese company names, addresses, "
+      "industries, legal representatives; contacts refer to the first half of the customers.")
+    w("")
+    w("### Commands, in order")
+    w("")
+    w("`$WORK` is the run's temporary folder; paths are relative to the repository.")
+    w("")
+    w("```sh")
+    for c in res.get("commands", []):
+        w(f"# {c['what']}")
+        w(c["cmd"])
+    w("```")
+    w("")
+    if res.get("nginx_conf"):
+        w("nginx configuration:")
+        w("")
+        w("```nginx")
+        w(res["nginx_conf"].rstrip())
+        w("```")
+        w("")
+
+    summary = ["", f"bench {mode}: summary"]
+    for c in checks:
+        if c.ok is not None:
+            summary.append(f"  {c.target:<4} {('PASS' if c.ok else 'FAIL'):<5} {c.label}: {c.shown} (target {c.target_text})")
+    return "\n".join(out), gate_failures, "\n".join(summary)
+
+
+def main():
+    if len(sys.argv) != 3:
+        print("usage: report.py RESULTS.json OUT.md", file=sys.stderr)
+        return 2
+    with open(sys.argv[1]) as f:
+        res = json.load(f)
+    md, gate, summary = render(res)
+    with open(sys.argv[2], "w") as f:
+        f.write(md)
+    print(summary)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
