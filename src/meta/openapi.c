@@ -518,12 +518,30 @@ static void system_paths(json_t *paths)
 	}
 }
 
+/* Cookie sessions need the CSRF token on every unsafe method (login says otherwise). */
+static void require_csrf(json_t *paths)
+{
+	static const char *const unsafe[] = {"post", "put", "patch", "delete"};
+	const char *p;
+	json_t *item;
+	json_object_foreach(paths, p, item)
+	{
+		for (size_t i = 0; i < ARRAY_SIZE(unsafe); i++) {
+			json_t *op = json_object_get(item, unsafe[i]);
+			if (op && !json_object_get(op, "security"))
+				json_object_set_new(op, "security",
+				                    json_pack("[{s:[],s:[]}]", "session", "csrf"));
+		}
+	}
+}
+
 void openapi_render(const struct registry *r, struct str *out)
 {
 	json_t *paths = json_object();
 	system_paths(paths);
 	for (size_t i = 0; i < r->n_entities; i++)
 		entity_paths(paths, &r->entities[i]);
+	require_csrf(paths);
 	json_t *doc = json_pack(
 	    "{s:s,s:{s:s,s:s,s:s,s:{s:s,s:s}},s:[{s:s}],s:[{s:[]}],s:o,s:o}", "openapi", "3.1.0",
 	    "info", "title", "Sextant CRM API", "version", SEXTANT_VERSION, "description",
