@@ -379,6 +379,35 @@ bool db_in_transaction(const struct db *db)
 	return db->drv->in_transaction((struct db *)db);
 }
 
+int db_next_ids(struct db *db, const char *table, size_t n, int64_t *ids)
+{
+	char sql[256];
+	struct db_stmt *st;
+	if (db->kind == DB_SQLITE) {
+		int64_t last = 0;
+		snprintf(sql, sizeof sql, "SELECT coalesce(max(\"id\"), 0) FROM \"%s\"", table);
+		int rc = db_query_int(db, sql, 0, NULL, &last);
+		for (size_t i = 0; rc == DB_OK && i < n; i++)
+			ids[i] = last + 1 + (int64_t)i;
+		return rc;
+	}
+	snprintf(
+	    sql, sizeof sql,
+	    "SELECT nextval(pg_get_serial_sequence('\"%s\"', 'id')) FROM generate_series(1, ?)",
+	    table);
+	int rc = db_prepare(db, sql, &st);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, (int64_t)n);
+	size_t got = 0;
+	while ((rc = db_step(st)) == DB_ROW && got < n)
+		ids[got++] = db_column_int(st, 0);
+	db_reset(st);
+	if (rc == DB_ROW || rc == DB_DONE)
+		rc = got == n ? DB_OK : DB_ERROR;
+	return rc;
+}
+
 int64_t db_changes(struct db *db)
 {
 	return db->drv->changes(db);

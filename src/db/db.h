@@ -101,6 +101,13 @@ int db_commit(struct db *db);
 int db_rollback(struct db *db);
 bool db_in_transaction(const struct db *db);
 
+/*
+ * Reserve n new ids of a table (inside a write transaction) for rows inserted with explicit
+ * ids: SQLite continues after the largest (it holds the write lock); PostgreSQL takes them from
+ * the identity column's sequence.
+ */
+int db_next_ids(struct db *db, const char *table, size_t n, int64_t *ids);
+
 /* Rows changed by the last INSERT, UPDATE or DELETE. */
 int64_t db_changes(struct db *db);
 /* The last error's text, for logs only (never shown to clients). */

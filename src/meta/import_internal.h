@@ -1,0 +1,86 @@
+/*
+ * Import internals (docs/internals/TRANSFER.md). An import is a pipeline of two threads: the
+ * reader parses the file and checks each row (import_read.c), the writer asks the database
+ * and inserts (import_write.c); import.c runs them and writes the report. Batches of checked
+ * rows pass from one to the other.
+ */
+#ifndef SEXTANT_IMPORT_INTERNAL_H
+#define SEXTANT_IMPORT_INTERNAL_H
+
+#include "transfer.h"
+#include "value.h"
+#include "core/csv.h"
+#include "core/strset.h"
+#include "core/timeutil.h"
+
+#include <stdatomic.h>
+
+#define IMPORT_MAX_ERRORS 1000
+
+/* A row that passed the reader's checks, with what its insert needs. */
+struct import_row {
+	struct value *vals; /* one per field position */
+	int64_t line;
+	bool ok;      /* false once the database says otherwise */
+	char *tokens; /* search tokens (only while inserting) */
+	size_t n_tokens;
+	char *changes; /* the audit's {"field":[null,value]} (only while inserting) */
+};
+
+struct import_batch {
+	struct arena arena; /* the rows and everything they point to */
+	struct import_row *rows;
+	size_t n;
+};
+
+/* One side's findings: each thread writes only its own. */
+struct import_findings {
+	struct problem problem;
+	struct arena arena;
+	int64_t invalid;
+	size_t dropped; /* errors beyond IMPORT_MAX_ERRORS */
+};
+
+struct importer {
+	struct op *op; /* the reader uses op->e and op->user_id only */
+	const struct entity *e;
+	struct csv_reader csv;
+	size_t n_cols;
+	const struct field **col_field; /* per CSV column: the field, or NULL to skip */
+	bool *mapped;                   /* per field position */
+	bool *stored;                   /* per field position: a column the inserts set */
+	size_t batch;                   /* rows per INSERT statement */
+	char now[TIME_ISO_LEN];
+	struct str header_json; /* mapping, for the report */
+	struct str unmapped_json;
+	/* The reader's own. */
+	struct strset *unique_seen; /* per field position, for unique fields */
+	int64_t rows;
+	int csv_rc;
+	struct import_findings read;
+	/* The writer's own. */
+	struct strset refs_ok; /* "position:id" known to exist */
+	struct import_findings write;
+	/* Shared. */
+	atomic_bool inserting; /* every row so far is good and this is no dry run */
+	atomic_bool stop;      /* the writer failed: the reader stops */
+};
+
+void import_add_error(struct import_findings *f, int64_t row, const char *field, const char *code,
+                      const char *const *params);
+
+/* import_read.c */
+/* Map the header's columns to fields; a problem in op->problem on failure (< 0). */
+int import_map_columns(struct importer *im, const char *mapping);
+/* Decide the columns the inserts set and the batch size. */
+void import_plan_columns(struct importer *im);
+/* Check the current CSV record into row (allocating in a). True if the row is good. */
+bool import_read_row(struct importer *im, struct arena *a, struct import_row *row);
+
+/* import_write.c */
+/* The database's checks of a batch (unique values taken, references missing). */
+int import_check_batch(struct importer *im, struct import_batch *b);
+/* Insert a checked batch, with its audit rows and search tokens. */
+int import_insert_batch(struct importer *im, struct import_batch *b, int64_t *created);
+
+#endif

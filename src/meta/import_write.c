@@ -1,0 +1,203 @@
+/* The writer's side of an import: what only the database can tell, and the inserts. */
+#include "import_internal.h"
+#include "audit.h"
+#include "search.h"
+#include "sqlq.h"
+#include "core/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * What only the database can tell, asked once per batch rather than once per row: unique
+ * values already taken, and references to records that do not exist.
+ */
+int import_check_batch(struct importer *im, struct import_batch *b)
+{
+	struct op *op = im->op;
+	const struct entity *e = im->e;
+	struct import_row *rows = b->rows;
+	size_t n = b->n;
+	for (size_t i = 0; i < e->n_fields; i++) {
+		const struct field *f = &e->fields[i];
+		bool unique = f->flags & FF_UNIQUE;
+		bool ref = f->type == FT_REFERENCE || f->type == FT_USER;
+		if ((!unique && !ref) || !im->stored[i])
+			continue;
+		/* The values to ask about (references already seen to exist are not asked again).
+		 */
+		struct sqlq s;
+		sqlq_init(&s);
+		if (unique)
+			sqlq_addf(
+			    &s,
+			    "SELECT \"%s\" FROM \"%s\" WHERE \"deleted_at\" IS NULL AND \"%s\" IN (",
+			    f->name, e->name, f->name);
+		else if (f->type == FT_USER)
+			sqlq_add(&s, "SELECT \"id\" FROM \"users\" WHERE \"id\" IN (");
+		else
+			sqlq_addf(
+			    &s,
+			    "SELECT \"id\" FROM \"%s\" WHERE \"deleted_at\" IS NULL AND \"id\" IN (",
+			    f->ref->name);
+		size_t asked = 0;
+		for (size_t r = 0; r < n; r++) {
+			const struct value *v = &rows[r].vals[i];
+			if (v->kind == V_NULL)
+				continue;
+			if (ref) {
+				char key[64];
+				int kn = snprintf(key, sizeof key, "%zu:%lld", i, (long long)v->i);
+				if (strset_get(&im->refs_ok, key, (size_t)kn, NULL))
+					continue;
+			}
+			sqlq_add(&s, asked++ ? ", " : "");
+			sqlq_value(&s, v);
+		}
+		sqlq_add(&s, ")");
+		struct strset found;
+		strset_init(&found);
+		int rc = DB_OK;
+		if (asked) {
+			struct db_stmt *st;
+			if ((rc = sqlq_prepare(op->db, &s, &st))) {
+				sqlq_release(&s);
+				return rc;
+			}
+			static const struct field plain_int = {.name = "id", .type = FT_INT};
+			while ((rc = db_step(st)) == DB_ROW) {
+				struct value v;
+				int col = 0;
+				value_from_column(unique ? f : &plain_int, st, &col, &v);
+				struct str key = STR_INIT;
+				value_to_json(&key, unique ? f : &plain_int, &v);
+				strset_add(&found, key.buf, key.len, 1, NULL);
+				str_release(&key);
+			}
+			db_reset(st);
+			rc = rc == DB_DONE ? DB_OK : rc;
+		}
+		sqlq_release(&s);
+		for (size_t r = 0; r < n && !rc && asked; r++) {
+			const struct value *v = &rows[r].vals[i];
+			if (v->kind == V_NULL)
+				continue;
+			static const struct field plain_int = {.name = "id", .type = FT_INT};
+			struct str key = STR_INIT;
+			value_to_json(&key, unique ? f : &plain_int, v);
+			bool there = strset_get(&found, key.buf, key.len, NULL);
+			str_release(&key);
+			if (unique && there) {
+				import_add_error(&im->write, rows[r].line, f->name, "duplicate",
+				                 NULL);
+				rows[r].ok = false;
+			} else if (ref && !there) {
+				char k[64];
+				int kn = snprintf(k, sizeof k, "%zu:%lld", i, (long long)v->i);
+				if (strset_get(&im->refs_ok, k, (size_t)kn, NULL))
+					continue;
+				import_add_error(&im->write, rows[r].line, f->name,
+				                 "reference_not_found", NULL);
+				rows[r].ok = false;
+			} else if (ref) {
+				char k[64];
+				int kn = snprintf(k, sizeof k, "%zu:%lld", i, (long long)v->i);
+				strset_add(&im->refs_ok, k, (size_t)kn, 1, NULL);
+			}
+		}
+		strset_release(&found);
+		if (rc)
+			return rc;
+	}
+	return DB_OK;
+}
+
+/* The columns every imported row sets, in order; ids are given, not generated. */
+static void insert_columns(struct importer *im, struct sqlq *s)
+{
+	const struct entity *e = im->e;
+	sqlq_addf(s, "INSERT INTO \"%s\" (\"id\", ", e->name);
+	for (size_t i = 0; i < e->n_fields; i++) {
+		if (!im->stored[i])
+			continue;
+		sqlq_field(s, "", &e->fields[i]);
+		sqlq_add(s, ", ");
+	}
+	sqlq_add(s, "\"created_at\", \"updated_at\", \"created_by\", \"updated_by\", \"version\"");
+	if (e->searchable)
+		sqlq_add(s, ", \"search_tokens\"");
+	sqlq_add(s, ") VALUES ");
+}
+
+static void insert_values(struct importer *im, struct sqlq *s, int64_t id,
+                          const struct import_row *row, bool first)
+{
+	const struct entity *e = im->e;
+	sqlq_add(s, first ? "(" : ", (");
+	sqlq_int(s, id);
+	sqlq_add(s, ", ");
+	for (size_t i = 0; i < e->n_fields; i++) {
+		const struct field *f = &e->fields[i];
+		if (!im->stored[i])
+			continue;
+		sqlq_value(s, &row->vals[i]);
+		sqlq_add(s, ", ");
+		if (f->type == FT_MONEY) {
+			if (row->vals[i].kind == V_NULL)
+				sqlq_null(s);
+			else
+				sqlq_texts(s,
+				           row->vals[i].currency ? row->vals[i].currency : "CNY");
+			sqlq_add(s, ", ");
+		}
+	}
+	sqlq_texts(s, im->now);
+	sqlq_add(s, ", ");
+	sqlq_texts(s, im->now);
+	sqlq_add(s, ", ");
+	sqlq_user(s, im->op->user_id);
+	sqlq_add(s, ", ");
+	sqlq_user(s, im->op->user_id);
+	sqlq_add(s, ", 1");
+	if (e->searchable) {
+		sqlq_add(s, ", ");
+		sqlq_text(s, row->tokens ? row->tokens : "", row->n_tokens);
+	}
+	sqlq_add(s, ")");
+}
+
+int import_insert_batch(struct importer *im, struct import_batch *b, int64_t *created)
+{
+	struct op *op = im->op;
+	const struct entity *e = im->e;
+	int64_t *ids = ARENA_NEW_ARRAY(&b->arena, int64_t, b->n);
+	char **changes = ARENA_NEW_ARRAY(&b->arena, char *, b->n);
+	char **tokens = ARENA_NEW_ARRAY(&b->arena, char *, b->n);
+	/* Ids known before the insert pair each row with its audit and search entries. */
+	int rc = db_next_ids(op->db, e->name, b->n, ids);
+	if (rc)
+		return rc;
+	struct sqlq s;
+	sqlq_init(&s);
+	insert_columns(im, &s);
+	for (size_t i = 0; i < b->n; i++) {
+		insert_values(im, &s, ids[i], &b->rows[i], i == 0);
+		changes[i] = b->rows[i].changes;
+		tokens[i] = b->rows[i].tokens;
+	}
+	struct db_stmt *st;
+	if (!(rc = sqlq_prepare(op->db, &s, &st))) {
+		rc = db_step(st);
+		db_reset(st);
+		rc = rc == DB_DONE ? DB_OK : rc;
+	}
+	sqlq_release(&s);
+	if (!rc)
+		rc = audit_write_many(op, "create", e->name, ids, changes, b->n);
+	if (!rc)
+		rc = search_index_add(op->db, e, ids, tokens, b->n);
+	if (!rc)
+		*created += (int64_t)b->n;
+	return rc;
+}
