@@ -587,7 +587,7 @@ static int update_record(struct op *op, int64_t id, const struct value *patch, c
 	if (!rc && search_changed) {
 		const struct value *old = &cur.vals[entity_field(e, "search_tokens")->position];
 		rc = search_index_change(op->db, e, id, old->kind == V_TEXT ? old->s : NULL, old->n,
-		                         tokens.buf, tokens.len);
+		                         tokens.buf);
 	}
 	str_release(&tokens);
 	if (!rc)

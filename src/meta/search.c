@@ -94,13 +94,12 @@ int search_index_remove(struct db *db, const struct entity *e, int64_t id, const
 }
 
 int search_index_change(struct db *db, const struct entity *e, int64_t id, const char *old,
-                        size_t old_n, const char *new, size_t new_n)
+                        size_t old_n, const char *new)
 {
 	int rc = search_index_remove(db, e, id, old, old_n);
 	if (rc)
 		return rc;
 	char *tok = (char *)(new ? new : "");
-	UNUSED(new_n);
 	return search_index_add(db, e, &id, &tok, 1);
 }
 

@@ -33,7 +33,7 @@ int search_index_add(struct db *db, const struct entity *e, const int64_t *ids, 
 int search_index_remove(struct db *db, const struct entity *e, int64_t id, const char *old,
                         size_t old_n);
 int search_index_change(struct db *db, const struct entity *e, int64_t id, const char *old,
-                        size_t old_n, const char *new, size_t new_n);
+                        size_t old_n, const char *new);
 /* Build the FTS5 index again from the table's live rows. Soft-deleted records are not in
  * the index: delete removes them, restore adds them back. */
 int search_index_rebuild(struct db *db, const struct entity *e);

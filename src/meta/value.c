@@ -160,8 +160,7 @@ static int enum_value(struct arena *a, const struct field *f, const char *s, siz
 }
 
 /* Multi-select values are stored as ",a,b," so a filter can match one key with LIKE. */
-static int multienum_finish(struct arena *a, const struct field *f, const char **keys, size_t nkeys,
-                            struct value *v, struct verr *e)
+static int multienum_finish(struct arena *a, const char **keys, size_t nkeys, struct value *v)
 {
 	if (nkeys == 0) {
 		v->kind = V_NULL;
@@ -177,8 +176,6 @@ static int multienum_finish(struct arena *a, const struct field *f, const char *
 		str_addc(&s, ',');
 	next:;
 	}
-	UNUSED(f);
-	UNUSED(e);
 	set_text(a, v, s.buf, s.len);
 	str_release(&s);
 	return 0;
@@ -344,7 +341,7 @@ int value_from_json(struct arena *a, const struct field *f, const json_t *j, str
 				return -1;
 			keys[i] = one.s;
 		}
-		return multienum_finish(a, f, keys, n, v, e);
+		return multienum_finish(a, keys, n, v);
 	}
 	default:
 		break;
@@ -480,7 +477,7 @@ int value_from_text(struct arena *a, const struct field *f, const char *s, size_
 			}
 			p = q < end ? q + (*q == ',' || *q == ';' ? 1 : 3) : end;
 		}
-		return multienum_finish(a, f, keys, nk, v, e);
+		return multienum_finish(a, keys, nk, v);
 	}
 	case FT_REFERENCE:
 	case FT_USER:
