@@ -256,6 +256,45 @@ static void test_deadline(void **state)
 	db_close(d);
 }
 
+/*
+ * A multi-host URL whose first host is down connects to the next; a connection the server
+ * ends is reported once (DB_ECONN) and re-made on next use, its statements prepared again.
+ */
+static void test_failover_and_reconnect(void **state)
+{
+	(void)state;
+	NEED_PG();
+	const char *at = strstr(url, "@127.0.0.1:");
+	assert_non_null(at);
+	char multi[600];
+	snprintf(multi, sizeof multi, "%.*s@127.0.0.1:1,127.0.0.1:%s", (int)(at - url), url,
+	         at + strlen("@127.0.0.1:"));
+	struct db_options o = {.kind = DB_PG, .target = multi, .timeout_ms = 5000};
+	struct db *d;
+	char *err = NULL;
+	if (db_open(&o, &d, &err) != DB_OK)
+		fail_msg("multi-host %s: %s", multi, err ? err : "?");
+	int64_t pid = 0, v = 0;
+	assert_int_equal(db_query_int(d, "SELECT pg_backend_pid()", 0, NULL, &pid), DB_OK);
+	assert_int_equal(db_query_int(d, "SELECT 1 + ?::int", 1, (const char *[]){"1"}, &v), DB_OK);
+	assert_int_equal(v, 2);
+	/* The server ends the session, as a restarted or promoted server would. */
+	char sql[96];
+	snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%lld)", (long long)pid);
+	free(one(sql, 0, NULL));
+	int rc = db_query_int(d, "SELECT 1 + ?::int", 1, (const char *[]){"2"}, &v);
+	assert_true(rc == DB_ECONN || rc == DB_OK);
+	/* The next use connects again (through the same multi-host URL) and re-prepares. */
+	v = 0;
+	assert_int_equal(db_query_int(d, "SELECT 1 + ?::int", 1, (const char *[]){"41"}, &v),
+	                 DB_OK);
+	assert_int_equal(v, 42);
+	int64_t pid2 = 0;
+	assert_int_equal(db_query_int(d, "SELECT pg_backend_pid()", 0, NULL, &pid2), DB_OK);
+	assert_true(pid2 != pid);
+	db_close(d);
+}
+
 /* The metadata DDL runs on PostgreSQL, and a record round-trips through the generic layer. */
 static void test_ddl_and_list(void **state)
 {
@@ -335,9 +374,8 @@ static void test_ddl_and_list(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    UNIT_TEST(test_placeholders),
-	    UNIT_TEST(test_errors_and_cache),
-	    UNIT_TEST(test_deadline),
+	    UNIT_TEST(test_placeholders), UNIT_TEST(test_errors_and_cache),
+	    UNIT_TEST(test_deadline),     UNIT_TEST(test_failover_and_reconnect),
 	    UNIT_TEST(test_ddl_and_list),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
