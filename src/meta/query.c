@@ -520,8 +520,10 @@ static int list_total(struct op *op, const struct list_query *q, int64_t *total,
 		add_from(op, q, &s);
 		add_where(op, q, &s, &match);
 	}
-	sqlq_add(&s, " LIMIT ");
-	sqlq_int(&s, op->count_cap + 1);
+	/* Limits are written into the statement, not bound: a planner that knows the limit
+	 * plans for a few rows (an index walk) where a parameter can make it plan for all. They
+	 * are numbers from the server, never text from the request. */
+	sqlq_addf(&s, " LIMIT %ld", op->count_cap + 1);
 	sqlq_add(&s, ") x");
 	struct db_stmt *st;
 	rc = sqlq_prepare(op->db, &s, &st);
@@ -643,8 +645,7 @@ static int fetch_part(struct op *op, struct fetch_state *fs, enum part part)
 		sqlq_addf(&s, " ORDER BY %s %s", by_id ? idcol : "t.\"id\"", dir);
 	else
 		sqlq_addf(&s, " ORDER BY t.\"%s\" %s, t.\"id\" %s", sc, dir, dir);
-	sqlq_add(&s, " LIMIT ");
-	sqlq_int(&s, (int64_t)(fs->want - fs->given + 1));
+	sqlq_addf(&s, " LIMIT %zu", fs->want - fs->given + 1); /* see list_total() */
 
 	struct db_stmt *st;
 	int rc = sqlq_prepare(op->db, &s, &st);
