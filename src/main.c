@@ -300,6 +300,7 @@ int main(int argc, char **argv)
 		if (strcmp(name, commands[i].name) == 0) {
 			int rc = commands[i].fn(&cfg, argc, argv);
 			registry_install(NULL);
+			session_cache_release();
 			config_release(&cfg);
 			return rc;
 		}

@@ -3,7 +3,9 @@
 #include "core/timeutil.h"
 #include "core/util.h"
 
+#include <pthread.h>
 #include <sodium.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -138,12 +140,107 @@ int session_create(struct db *db, int64_t user_id, const char *ip, const char *u
 	return rc == DB_DONE ? DB_OK : rc;
 }
 
+/*
+ * A short-lived cache of sessions looked up by this process. Every request looks its session
+ * up; on PostgreSQL that is a round trip as long as the request's own query. Entries live for
+ * SESSION_CACHE_MS: a session ended on another node stays usable here that long at most (one
+ * ended here leaves the cache at once). Direct-mapped by the token's hash: bounded, no
+ * eviction policy to get wrong.
+ */
+#define SESSION_CACHE_SLOTS 1024
+#define SESSION_CACHE_MS    2000
+
+struct cached_session {
+	char hash[65];      /* "" = empty */
+	int64_t fetched_ns; /* monotonic */
+	int64_t seen_ms, expires_ms;
+	int64_t user_id;
+	char csrf[TOKEN_TEXT_LEN];
+	char *username, *display_name, *role, *locale;
+};
+
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct cached_session cache[SESSION_CACHE_SLOTS];
+
+static struct cached_session *cache_slot(const char hash[65])
+{
+	unsigned long h = strtoul((char[]){hash[0], hash[1], hash[2], hash[3], 0}, NULL, 16);
+	return &cache[h % SESSION_CACHE_SLOTS];
+}
+
+static void cache_clear_slot(struct cached_session *c)
+{
+	free(c->username);
+	free(c->display_name);
+	free(c->role);
+	free(c->locale);
+	memset(c, 0, sizeof *c);
+}
+
+static bool cache_get(const char hash[65], struct arena *a, struct session *s)
+{
+	bool hit = false;
+	int64_t now = time_now_ms();
+	pthread_mutex_lock(&cache_lock);
+	struct cached_session *c = cache_slot(hash);
+	if (strcmp(c->hash, hash) == 0 &&
+	    time_mono_ns() - c->fetched_ns < SESSION_CACHE_MS * 1000000LL && now < c->expires_ms &&
+	    now < c->seen_ms + SESSION_IDLE_MS) {
+		s->user_id = c->user_id;
+		memcpy(s->csrf, c->csrf, sizeof s->csrf);
+		s->username = arena_strdup(a, c->username);
+		s->display_name = arena_strdup(a, c->display_name);
+		s->role = arena_strdup(a, c->role);
+		s->locale = arena_strdup(a, c->locale);
+		hit = true;
+	}
+	pthread_mutex_unlock(&cache_lock);
+	return hit;
+}
+
+static void cache_put(const char hash[65], const struct session *s, int64_t seen, int64_t expires)
+{
+	pthread_mutex_lock(&cache_lock);
+	struct cached_session *c = cache_slot(hash);
+	cache_clear_slot(c);
+	memcpy(c->hash, hash, sizeof c->hash);
+	c->fetched_ns = time_mono_ns();
+	c->seen_ms = seen;
+	c->expires_ms = expires;
+	c->user_id = s->user_id;
+	memcpy(c->csrf, s->csrf, sizeof c->csrf);
+	c->username = xstrdup(s->username);
+	c->display_name = xstrdup(s->display_name);
+	c->role = xstrdup(s->role);
+	c->locale = s->locale ? xstrdup(s->locale) : NULL;
+	pthread_mutex_unlock(&cache_lock);
+}
+
+static void cache_forget(const char hash[65])
+{
+	pthread_mutex_lock(&cache_lock);
+	struct cached_session *c = cache_slot(hash);
+	if (strcmp(c->hash, hash) == 0)
+		cache_clear_slot(c);
+	pthread_mutex_unlock(&cache_lock);
+}
+
+void session_cache_release(void)
+{
+	pthread_mutex_lock(&cache_lock);
+	for (size_t i = 0; i < SESSION_CACHE_SLOTS; i++)
+		cache_clear_slot(&cache[i]);
+	pthread_mutex_unlock(&cache_lock);
+}
+
 int session_lookup(struct db *db, struct arena *a, const char *token, struct session *s)
 {
 	if (strlen(token) != TOKEN_TEXT_LEN - 1)
 		return DB_DONE;
 	char hash[65];
 	token_hash(token, hash);
+	if (cache_get(hash, a, s))
+		return DB_OK;
 	struct db_stmt *st;
 	int rc =
 	    db_prepare(db,
@@ -176,10 +273,13 @@ int session_lookup(struct db *db, struct arena *a, const char *token, struct ses
 		    db_column_null(st, 7) ? NULL : arena_strdup(a, db_column_text(st, 7, NULL));
 	}
 	db_reset(st);
-	if (!live)
+	if (!live) {
+		cache_forget(hash);
 		return DB_DONE;
+	}
 	/* Sliding idle timeout, written at most once a minute per session. */
 	if (now - seen > 60 * 1000) {
+		seen = now;
 		char iso[TIME_ISO_LEN];
 		time_format_iso(now, iso);
 		const char *p[] = {iso, hash};
@@ -187,6 +287,7 @@ int session_lookup(struct db *db, struct arena *a, const char *token, struct ses
 		if (rc)
 			log_warn("cannot refresh session: %s", db_errmsg(db));
 	}
+	cache_put(hash, s, seen, expires);
 	return DB_OK;
 }
 
@@ -194,6 +295,7 @@ int session_delete(struct db *db, const char *token)
 {
 	char hash[65];
 	token_hash(token, hash);
+	cache_forget(hash);
 	const char *p[] = {hash};
 	return db_run(db, "DELETE FROM sessions WHERE token_hash = ?", 1, p);
 }

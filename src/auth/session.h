@@ -2,9 +2,9 @@
  * Users, passwords and sessions: the first login of the platform core. The identity issue
  * extends this (roles, scopes, TOTP, API tokens, throttling); see docs/internals/AUTH.md.
  *
- * Sessions live in the database so every node sees them. The cookie carries a random token;
- * only its SHA-256 is stored. Each session has a CSRF token that cookie-authenticated unsafe
- * requests must echo in X-CSRF-Token.
+ * Sessions live in the database so every node sees them (each node caches a lookup for two
+ * seconds). The cookie carries a random token; only its SHA-256 is stored. Each session has a CSRF
+ * token that cookie-authenticated unsafe requests must echo in X-CSRF-Token.
  */
 #ifndef SEXTANT_SESSION_H
 #define SEXTANT_SESSION_H
@@ -50,5 +50,7 @@ int session_create(struct db *db, int64_t user_id, const char *ip, const char *u
 /* DB_OK with *s filled, DB_DONE if the token names no live session. */
 int session_lookup(struct db *db, struct arena *a, const char *token, struct session *s);
 int session_delete(struct db *db, const char *token);
+/* Free the process's session cache (at exit). */
+void session_cache_release(void);
 
 #endif

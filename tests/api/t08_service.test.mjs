@@ -227,6 +227,23 @@ test('a second node with --count-cap 5 and --body-limit 4096 on the same databas
 		there.csrf = admin.csrf;
 		const me = await there.getJson('/api/v1/auth/me');
 		assert.equal(me.user.id, admin.user.id);
+		// A session ended on one node is refused there at once, and on the other within the
+		// few seconds it may stay in that node's session cache.
+		const brief = await loginAdmin();
+		const briefThere = new Client(node.base);
+		briefThere.cookie = brief.cookie;
+		briefThere.csrf = brief.csrf;
+		expectStatus(await briefThere.get('/api/v1/auth/me'), 200);
+		expectStatus(await brief.post('/api/v1/auth/logout'), 204);
+		expectProblem(await brief.get('/api/v1/auth/me'), 401, 'unauthorized');
+		const ended = Date.now();
+		let refused = false;
+		while (!refused && Date.now() - ended < 10000) {
+			refused = (await briefThere.get('/api/v1/auth/me')).status === 401;
+			if (!refused) await sleep(100);
+		}
+		assert.ok(refused, 'the other node still accepts a session ended 10 s ago');
+		assert.ok(Date.now() - ended < 4000, `the other node accepted the ended session for ${Date.now() - ended} ms`);
 		// Totals: exact up to the cap, then capped and flagged.
 		for (let i = 0; i < 7; i++) await there.create('customers', { name: `封顶${i} ${M}`, superior_authority: `${M}-cap`, level: i < 3 ? 'a' : 'b' });
 		let body = await there.getJson(`/api/v1/customers?superior_authority=${M}-cap&limit=200`);
