@@ -3,6 +3,7 @@
 #include "core/util.h"
 
 #define JSON RF_BODY_JSON
+#define LONG RF_LONG
 const struct route api_routes[] = {
     {M_GET, "/healthz", api_healthz, RF_PUBLIC | RF_NO_DB, "healthz"},
     {M_GET, "/readyz", api_readyz, RF_PUBLIC, "readyz"},
@@ -14,22 +15,23 @@ const struct route api_routes[] = {
 
     {M_GET, "/api/v1/meta", api_meta, 0, "meta"},
     {M_GET, "/api/v1/meta/entities/{entity}", api_meta_entity, 0, "meta.entity"},
-    {M_POST, "/api/v1/meta/entities/{entity}/fields", api_meta_field_create, RF_ADMIN | JSON,
+    {M_POST, "/api/v1/meta/entities/{entity}/fields", api_meta_field_create, RF_ADMIN | JSON | LONG,
      "meta.field.create"},
     {M_PATCH, "/api/v1/meta/entities/{entity}/fields/{field}", api_meta_field_update,
-     RF_ADMIN | JSON, "meta.field.update"},
-    {M_DELETE, "/api/v1/meta/entities/{entity}/fields/{field}", api_meta_field_delete, RF_ADMIN,
-     "meta.field.delete"},
+     RF_ADMIN | JSON | LONG, "meta.field.update"},
+    {M_DELETE, "/api/v1/meta/entities/{entity}/fields/{field}", api_meta_field_delete,
+     RF_ADMIN | LONG, "meta.field.delete"},
     {M_PUT, "/api/v1/meta/entities/{entity}/fields/{field}/options", api_meta_field_options,
-     RF_ADMIN | JSON, "meta.field.options"},
+     RF_ADMIN | JSON | LONG, "meta.field.options"},
     {M_GET, "/api/v1/openapi.json", api_openapi, 0, "openapi"},
     {M_GET, "/api/v1/audit", api_audit, RF_ADMIN, "audit"},
 
     {M_GET, "/api/v1/{entity}", api_entity_list, 0, "entity.list"},
     {M_POST, "/api/v1/{entity}", api_entity_create, JSON, "entity.create"},
     {M_GET, "/api/v1/{entity}/export", api_entity_export, 0, "entity.export"},
-    {M_POST, "/api/v1/{entity}/import", api_entity_import, RF_BODY_FILE, "entity.import"},
-    {M_POST, "/api/v1/{entity}/bulk-update", api_entity_bulk_update, JSON, "entity.bulk_update"},
+    {M_POST, "/api/v1/{entity}/import", api_entity_import, RF_BODY_FILE | LONG, "entity.import"},
+    {M_POST, "/api/v1/{entity}/bulk-update", api_entity_bulk_update, JSON | LONG,
+     "entity.bulk_update"},
     {M_GET, "/api/v1/{entity}/{id}", api_entity_get, 0, "entity.get"},
     {M_PATCH, "/api/v1/{entity}/{id}", api_entity_update, JSON, "entity.update"},
     {M_DELETE, "/api/v1/{entity}/{id}", api_entity_delete, 0, "entity.delete"},

@@ -1,7 +1,8 @@
 /*
  * The HTTP layer: requests, routes and responses over libmicrohttpd (docs/internals/HTTP.md).
  *
- * A request is handled in one of MHD's worker threads, which also owns one database connection.
+ * A request is handled in one of MHD's worker threads, which also owns one database connection;
+ * routes that may run long are handed to the long-request pool (offload.h).
  * Each request has an arena freed when MHD reports it complete. Routes are rows of one static
  * table (api/routes.c): method, pattern, handler, flags. Authentication, the CSRF check, body
  * limits and content types are settled from a route's flags before its handler runs.
@@ -34,6 +35,7 @@ enum route_flags {
 	RF_BODY_JSON = 1 << 2, /* a JSON body up to the body limit */
 	RF_BODY_FILE = 1 << 3, /* a body spooled to a temporary file, up to the import limit */
 	RF_NO_DB = 1 << 4,     /* needs no database connection (health, static files) */
+	RF_LONG = 1 << 5,      /* may run long: handled on the long-request pool (offload.h) */
 };
 
 struct route {
@@ -71,6 +73,8 @@ struct req {
 	uint64_t db_ns_start;
 
 	struct db *db;
+	bool offloaded; /* handled on the long-request pool */
+	uint64_t db_ns; /* offloaded: database time, summed over both connections */
 	struct registry *reg;
 	struct problem problem;
 

@@ -2,6 +2,7 @@
  * libmicrohttpd glue: the request lifecycle, per-thread database connections, graceful stop.
  */
 #include "http.h"
+#include "offload.h"
 #include "core/log.h"
 #include "core/text.h"
 #include "core/timeutil.h"
@@ -38,6 +39,10 @@ static _Thread_local struct db *thread_db;
 static pthread_mutex_t worker_dbs_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct db **worker_dbs;
 static size_t n_worker_dbs;
+/* Threads of the long-request pool: imports and model changes, which are rare, queue there. */
+#define OFFLOAD_THREADS 2
+/* After the pool has finished at a stop, how long its answers get to be sent. */
+#define OFFLOAD_GRACE_MS 5000
 /* Requests between their first byte and their completion: what a graceful stop waits for. */
 static atomic_long requests_in_flight;
 
@@ -488,6 +493,31 @@ static enum MHD_Result queue(struct req *r)
 	return MHD_queue_response(r->conn, (unsigned)r->status, r->resp);
 }
 
+/* Run the route's handler, on an MHD worker or on the long-request pool. */
+static void run_handler(struct req *r)
+{
+	if (r->offloaded && r->db) {
+		/* The session was looked up on the MHD worker's connection; this thread has its
+		 * own. */
+		r->db = NULL;
+		if (!req_db(r)) {
+			resp_error(r, 503, "service_unavailable");
+			return;
+		}
+	}
+	if (r->body_fd >= 0)
+		lseek(r->body_fd, 0, SEEK_SET);
+	r->route->fn(r);
+	if (r->db && db_in_transaction(r->db)) {
+		/* A handler must never leave a transaction open on the shared connection. */
+		log_error("transaction left open by '%s' (request %s)", r->route->name,
+		          r->request_id);
+		db_rollback(r->db);
+	}
+	if (r->offloaded && r->db)
+		r->db_ns += db_time_ns(r->db) - r->db_ns_start;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload,
                                   size_t *upload_size, void **con_cls)
@@ -504,6 +534,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (r->queued)
 		return MHD_YES;
+	if (r->offloaded)
+		return queue(r); /* resumed: the pool has run the handler */
 	if (*upload_size) {
 		accept_body(r, upload, *upload_size);
 		*upload_size = 0;
@@ -518,15 +550,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		resp_problem(r);
 		return queue(r);
 	}
-	if (r->body_fd >= 0)
-		lseek(r->body_fd, 0, SEEK_SET);
-	r->route->fn(r);
-	if (r->db && db_in_transaction(r->db)) {
-		/* A handler must never leave a transaction open on the shared connection. */
-		log_error("transaction left open by '%s' (request %s)", r->route->name,
-		          r->request_id);
-		db_rollback(r->db);
+	if (r->route->flags & RF_LONG) {
+		r->offloaded = true;
+		if (r->db)
+			r->db_ns = db_time_ns(r->db) - r->db_ns_start;
+		/* Until the pool resumes the connection, only the pool touches the request. */
+		MHD_suspend_connection(conn);
+		offload_push(r);
+		return MHD_YES;
 	}
+	run_handler(r);
 	return queue(r);
 }
 
@@ -538,7 +571,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct req *r = *con_cls;
 	if (!r)
 		return;
-	uint64_t db_ns = r->db ? db_time_ns(r->db) - r->db_ns_start : 0;
+	uint64_t db_ns = r->offloaded ? r->db_ns : r->db ? db_time_ns(r->db) - r->db_ns_start : 0;
 	int64_t ns = time_mono_ns() - r->start_ns;
 	metrics_observe(r->route_index, r->status, ns, db_ns);
 	if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
@@ -597,15 +630,17 @@ int http_serve(const struct config *cfg, const struct route *table, size_t n)
 		return -1;
 	}
 	unsigned workers = cfg->workers > 0 ? (unsigned)cfg->workers : 2;
+	offload_start(OFFLOAD_THREADS, run_handler);
 	struct MHD_Daemon *d = MHD_start_daemon(
-	    MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-	    on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	    MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL,
+	    NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_THREAD_POOL_SIZE, workers, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_CONNECTION_LIMIT,
 	    (unsigned)4000, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024, MHD_OPTION_END);
 	if (!d) {
 		log_error("cannot listen on %s: %s", cfg->listen, strerror(errno));
+		offload_stop();
 		return -1;
 	}
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -628,6 +663,12 @@ int http_serve(const struct config *cfg, const struct route *table, size_t n)
 	if (ls != MHD_INVALID_SOCKET)
 		close(ls);
 	int64_t deadline = time_mono_ns() + cfg->shutdown_ms * 1000000LL;
+	while (atomic_load(&requests_in_flight) > 0 && time_mono_ns() < deadline)
+		usleep(10000);
+	/* Long requests still running are finished, not cut (MHD must not stop with a connection
+	 * suspended); their answers then get a moment to go out. */
+	offload_stop();
+	deadline = time_mono_ns() + OFFLOAD_GRACE_MS * 1000000LL;
 	while (atomic_load(&requests_in_flight) > 0 && time_mono_ns() < deadline)
 		usleep(10000);
 	MHD_stop_daemon(d);

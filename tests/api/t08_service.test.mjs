@@ -4,7 +4,7 @@
 // graceful stop on SIGTERM with a request in flight.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -217,22 +217,26 @@ test('the OpenAPI document describes what the server really answers', async () =
 
 /* ---- a second node ---- */
 
+/* A client of another node that presents the session of `client`. */
+function sameSession(client, base) {
+	const c = new Client(base);
+	c.cookie = client.cookie;
+	c.csrf = client.csrf;
+	return c;
+}
+
 test('a second node with --count-cap 5 and --body-limit 4096 on the same database', async () => {
 	const node = await startServer(['--count-cap', '5', '--body-limit', '4096'], `node2-${env.db}`);
 	let stopped = false;
 	try {
 		// Sessions live in the database: the first node's login works on the second.
-		const there = new Client(node.base);
-		there.cookie = admin.cookie;
-		there.csrf = admin.csrf;
+		const there = sameSession(admin, node.base);
 		const me = await there.getJson('/api/v1/auth/me');
 		assert.equal(me.user.id, admin.user.id);
 		// A session ended on one node is refused there at once, and on the other within the
 		// few seconds it may stay in that node's session cache.
 		const brief = await loginAdmin();
-		const briefThere = new Client(node.base);
-		briefThere.cookie = brief.cookie;
-		briefThere.csrf = brief.csrf;
+		const briefThere = sameSession(brief, node.base);
 		expectStatus(await briefThere.get('/api/v1/auth/me'), 200);
 		expectStatus(await brief.post('/api/v1/auth/logout'), 204);
 		expectProblem(await brief.get('/api/v1/auth/me'), 401, 'unauthorized');
@@ -345,4 +349,59 @@ test('a node stops promptly on SIGTERM even with an idle keep-alive connection o
 	assert.equal(code, 0, `exit code ${code}`);
 	assert.deepEqual(sanitizerErrors(node.log()), []);
 	assert.ok(ms < 3000, `an idle connection held up the stop for ${ms} ms (no request was in flight)`);
+});
+
+/* Hold the customers table against writers for ms, from another process: an import waits on it. */
+function holdCustomersWriteLock(ms) {
+	const secs = (ms / 1000).toFixed(1);
+	const child = env.db === 'pg'
+		? spawn('psql', ['-X', '-q', env.dbUrl, '-c', `BEGIN; LOCK TABLE customers IN EXCLUSIVE MODE; SELECT pg_sleep(${secs}); COMMIT;`], { stdio: 'ignore' })
+		: spawn('sqlite3', [path.join(env.data, 'sextant.db'), 'BEGIN IMMEDIATE;', `.shell sleep ${secs}`, 'COMMIT;'], { stdio: 'ignore' });
+	return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+}
+
+test('a long request (an import) does not hold up the other connections of its worker, and a stop waits for it', async () => {
+	// One worker: before long requests had their own threads, everything on the node waited.
+	const node = await startServer(['--workers', '1', '--shutdown-timeout', '15000'], `node4-${env.db}`);
+	let stopped = false;
+	try {
+		const there = sameSession(admin, node.base);
+		const held = holdCustomersWriteLock(3000);
+		await sleep(700); // the other process has the lock by now (checked below by the import's duration)
+		const t0 = Date.now();
+		const csv = `name,remarks\n长请求一 ${M},x\n长请求二 ${M},y\n`;
+		let importDone = 0;
+		const imp = there.req('POST', '/api/v1/customers/import', { body: csv, headers: { 'Content-Type': 'text/csv' } }).then((res) => {
+			importDone = Date.now();
+			return res;
+		});
+		await sleep(200);
+		const answered = [];
+		for (let i = 0; i < 5; i++) {
+			const s = Date.now();
+			expectStatus(await there.get('/api/v1/auth/me'), 200);
+			expectStatus(await there.get(`/api/v1/customers?limit=1`), 200);
+			answered.push({ ms: Date.now() - s, at: Date.now() });
+		}
+		// SIGTERM with the import still waiting: it is finished and answered, then the node exits.
+		const exit = node.stop();
+		stopped = true;
+		const res = await imp;
+		expectStatus(res, 200);
+		assert.equal(res.json.created, 2);
+		const took = importDone - t0;
+		assert.ok(took >= 1000, `the import took ${took} ms: the lock did not hold it, so this test proves nothing`);
+		for (const a of answered) {
+			assert.ok(a.ms < 500, `a short request waited ${a.ms} ms behind the import`);
+			assert.ok(a.at < importDone, 'the short requests were answered while the import waited');
+		}
+		const { code, signal } = await exit;
+		assert.equal(signal, null);
+		assert.equal(code, 0, `exit code ${code}`);
+		assert.deepEqual(sanitizerErrors(node.log()), []);
+		assert.equal(await held, 0, 'the lock holder ran to its end');
+		assert.equal((await admin.getJson(`/api/v1/customers?${new URLSearchParams({ q: `长请求 ${M}`, limit: 10 })}`)).data.length, 2);
+	} finally {
+		if (!stopped) await node.stop();
+	}
 });

@@ -1,0 +1,20 @@
+/*
+ * The long-request pool: a few threads for requests that may take long (imports, model changes,
+ * password hashing). Each MHD worker serves many connections from one event loop; a handler that
+ * runs for seconds there stalls every other connection the worker holds. A route flagged RF_LONG
+ * is instead suspended in MHD, run here on a thread with its own database connection, and resumed
+ * with its response ready (docs/internals/HTTP.md).
+ */
+#ifndef SEXTANT_OFFLOAD_H
+#define SEXTANT_OFFLOAD_H
+
+#include "http.h"
+
+/* Start n threads that call run(r) for each request pushed, then resume its connection. */
+void offload_start(unsigned n, void (*run)(struct req *r));
+/* Queue a request whose connection the caller has just suspended. */
+void offload_push(struct req *r);
+/* Run what is queued to the end, then stop the threads. */
+void offload_stop(void);
+
+#endif
