@@ -161,6 +161,9 @@ struct cached_session {
 
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct cached_session cache[SESSION_CACHE_SLOTS];
+/* Bumped by every eviction: a lookup that read the database before it must not store what it
+ * read (it may be the session just ended). */
+static uint64_t cache_generation;
 
 static struct cached_session *cache_slot(const char hash[65])
 {
@@ -198,13 +201,27 @@ static bool cache_get(const char hash[65], struct arena *a, struct session *s)
 	return hit;
 }
 
-static void cache_put(const char hash[65], const struct session *s, int64_t seen, int64_t expires)
+static uint64_t cache_generation_now(void)
 {
 	pthread_mutex_lock(&cache_lock);
+	uint64_t g = cache_generation;
+	pthread_mutex_unlock(&cache_lock);
+	return g;
+}
+
+/* Store a lookup that began at fetched_ns (before its query), unless an eviction came since. */
+static void cache_put(const char hash[65], const struct session *s, int64_t seen, int64_t expires,
+                      int64_t fetched_ns, uint64_t generation)
+{
+	pthread_mutex_lock(&cache_lock);
+	if (generation != cache_generation) {
+		pthread_mutex_unlock(&cache_lock);
+		return;
+	}
 	struct cached_session *c = cache_slot(hash);
 	cache_clear_slot(c);
 	memcpy(c->hash, hash, sizeof c->hash);
-	c->fetched_ns = time_mono_ns();
+	c->fetched_ns = fetched_ns;
 	c->seen_ms = seen;
 	c->expires_ms = expires;
 	c->user_id = s->user_id;
@@ -222,6 +239,7 @@ static void cache_forget(const char hash[65])
 	struct cached_session *c = cache_slot(hash);
 	if (strcmp(c->hash, hash) == 0)
 		cache_clear_slot(c);
+	cache_generation++;
 	pthread_mutex_unlock(&cache_lock);
 }
 
@@ -241,6 +259,9 @@ int session_lookup(struct db *db, struct arena *a, const char *token, struct ses
 	token_hash(token, hash);
 	if (cache_get(hash, a, s))
 		return DB_OK;
+	/* The cache entry's age counts from before the query, not from after it. */
+	int64_t fetched_ns = time_mono_ns();
+	uint64_t generation = cache_generation_now();
 	struct db_stmt *st;
 	int rc =
 	    db_prepare(db,
@@ -277,17 +298,21 @@ int session_lookup(struct db *db, struct arena *a, const char *token, struct ses
 		cache_forget(hash);
 		return DB_DONE;
 	}
-	/* Sliding idle timeout, written at most once a minute per session. */
+	/* Sliding idle timeout, written at most once a minute per session. A read must not wait
+	 * for a writer (an import holds SQLite's write lock for its whole commit), so the write is
+	 * skipped while one is busy and made by a later request. */
 	if (now - seen > 60 * 1000) {
-		seen = now;
 		char iso[TIME_ISO_LEN];
 		time_format_iso(now, iso);
 		const char *p[] = {iso, hash};
-		rc = db_run(db, "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", 2, p);
-		if (rc)
+		rc = db_run_unless_busy(
+		    db, "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", 2, p);
+		if (rc == DB_OK)
+			seen = now;
+		else if (rc != DB_EBUSY)
 			log_warn("cannot refresh session: %s", db_errmsg(db));
 	}
-	cache_put(hash, s, seen, expires);
+	cache_put(hash, s, seen, expires, fetched_ns, generation);
 	return DB_OK;
 }
 
@@ -297,5 +322,9 @@ int session_delete(struct db *db, const char *token)
 	token_hash(token, hash);
 	cache_forget(hash);
 	const char *p[] = {hash};
-	return db_run(db, "DELETE FROM sessions WHERE token_hash = ?", 1, p);
+	int rc = db_run(db, "DELETE FROM sessions WHERE token_hash = ?", 1, p);
+	/* Again after the delete: a lookup that began after the first eviction may have read
+	 * the row before the delete and stored it. */
+	cache_forget(hash);
+	return rc;
 }

@@ -293,6 +293,18 @@ int db_run(struct db *db, const char *sql, int n, const char *const *params)
 	return rc == DB_DONE ? DB_OK : rc;
 }
 
+int db_run_unless_busy(struct db *db, const char *sql, int n, const char *const *params)
+{
+	if (db->kind != DB_SQLITE)
+		return db_run(db, sql, n, params);
+	if (pthread_mutex_trylock(&sqlite_writers))
+		return DB_EBUSY;
+	db->holds_write_lock = true;
+	int rc = db_run(db, sql, n, params);
+	writer_unlock(db);
+	return rc;
+}
+
 int db_query_int(struct db *db, const char *sql, int n, const char *const *params, int64_t *out)
 {
 	struct db_stmt *st;

@@ -83,6 +83,9 @@ void db_reset(struct db_stmt *st);
 
 /* Convenience: run a statement that returns no rows, with n text parameters (NULL = NULL). */
 int db_run(struct db *db, const char *sql, int n, const char *const *params);
+/* db_run for a write that may be skipped: DB_EBUSY at once, rather than a wait, while another
+ * writer of this process holds SQLite's write lock (a long import). Outside a transaction. */
+int db_run_unless_busy(struct db *db, const char *sql, int n, const char *const *params);
 /* Convenience: the first column of the first row as an integer (*out untouched if no row). */
 int db_query_int(struct db *db, const char *sql, int n, const char *const *params, int64_t *out);
 

@@ -223,12 +223,12 @@ static int pg_connect(struct db *db)
 	 * ends statements that outlive our deadline even if we have gone. */
 	/* random_page_cost: PostgreSQL's default (4) models spinning disks and makes plans scan
 	 * tables where an index serves (a capped count read thousands of wide rows); on SSDs 1.1
-	 * is the usual setting. Only the default is changed: a DBA's own value stands. */
+	 * is the usual setting. Only a value nobody set is changed: a DBA's own value stands. */
 	snprintf(setup, sizeof setup,
 	         "SET TimeZone='UTC'; SET DateStyle='ISO, YMD'; SET statement_timeout=%d;"
 	         "SET idle_in_transaction_session_timeout=%d;"
-	         "SELECT set_config('random_page_cost', '1.1', false) "
-	         "WHERE current_setting('random_page_cost') = '4'",
+	         "SELECT set_config('random_page_cost', '1.1', false) FROM pg_settings "
+	         "WHERE name = 'random_page_cost' AND source = 'default'",
 	         db->timeout_ms, db->timeout_ms * 6);
 	if (!PQsendQuery(c->conn, setup))
 		return map_result_error(db, NULL);

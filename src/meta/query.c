@@ -594,6 +594,23 @@ static void select_list(const struct list_query *q, struct sqlq *s, int *cols, i
  */
 enum part { PART_ALL, PART_AFTER_ID, PART_NULLS, PART_NULLS_AFTER, PART_TIES, PART_AFTER_VALUE };
 
+/*
+ * The rows a part asks for: one more than still wanted, to know whether more follow. A first
+ * part asks for exactly that (the page size, of which clients use few); a later part's remainder
+ * can be any number, so it is rounded up to a power of two to keep the number of distinct
+ * statements, each cached, small. Rows beyond the page are read and left.
+ */
+static size_t part_limit(const struct fetch_state *fs)
+{
+	size_t n = fs->want - fs->given + 1;
+	if (fs->given == 0)
+		return n;
+	size_t p = 1;
+	while (p < n)
+		p *= 2;
+	return p;
+}
+
 static int fetch_part(struct op *op, struct fetch_state *fs, enum part part)
 {
 	struct list_query *q = fs->q;
@@ -645,7 +662,7 @@ static int fetch_part(struct op *op, struct fetch_state *fs, enum part part)
 		sqlq_addf(&s, " ORDER BY %s %s", by_id ? idcol : "t.\"id\"", dir);
 	else
 		sqlq_addf(&s, " ORDER BY t.\"%s\" %s, t.\"id\" %s", sc, dir, dir);
-	sqlq_addf(&s, " LIMIT %zu", fs->want - fs->given + 1); /* see list_total() */
+	sqlq_addf(&s, " LIMIT %zu", part_limit(fs)); /* a literal: see list_total() */
 
 	struct db_stmt *st;
 	int rc = sqlq_prepare(op->db, &s, &st);
