@@ -121,6 +121,7 @@ static const struct message messages[] = {
      {"相同的请求正在处理中，请稍后重试",
       "The same request is still being processed; retry shortly"}},
     {"required", {"必填", "Required"}},
+    {"server_busy", {"服务器繁忙，请稍后重试", "The server is busy; try again shortly"}},
     {"service_unavailable", {"服务暂不可用", "Service unavailable"}},
     {"timeout", {"处理超时，请稍后重试", "The request took too long; try again later"}},
     {"too_long", {"长度不能超过 {max} 个字符", "At most {max} characters"}},

@@ -7,7 +7,10 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
-/* Requests are few (imports, logins, model changes): a list is enough, and it is never long. */
+/* Requests are few (imports, model changes, bulk updates): a list is enough. Suspended
+ * connections never time out in MHD, so the queue is bounded: past it, the server is busy. */
+#define OFFLOAD_QUEUE_MAX 64
+
 struct job {
 	struct req *r;
 	struct job *next;
@@ -16,6 +19,7 @@ struct job {
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
 static struct job *head, *tail;
+static unsigned queued;
 static bool stopping;
 static pthread_t *threads;
 static unsigned n_threads;
@@ -33,6 +37,7 @@ static void *worker(void *arg)
 			head = j->next;
 			if (!head)
 				tail = NULL;
+			queued--;
 		}
 		pthread_mutex_unlock(&lock);
 		if (!j)
@@ -56,18 +61,28 @@ void offload_start(unsigned n, void (*run)(struct req *r))
 	n_threads = n;
 }
 
-void offload_push(struct req *r)
+bool offload_push(struct req *r)
 {
+	pthread_mutex_lock(&lock);
+	/* Once stopping, the threads may already be gone: a request brought by a kept-alive
+	 * connection then would stay suspended, which MHD cannot stop with. */
+	if (stopping || queued == OFFLOAD_QUEUE_MAX) {
+		pthread_mutex_unlock(&lock);
+		return false;
+	}
+	/* Suspended before a thread can see it, so its resume always follows the suspend. */
+	MHD_suspend_connection(r->conn);
 	struct job *j = xcalloc(1, sizeof *j);
 	j->r = r;
-	pthread_mutex_lock(&lock);
 	if (tail)
 		tail->next = j;
 	else
 		head = j;
 	tail = j;
+	queued++;
 	pthread_cond_signal(&wake);
 	pthread_mutex_unlock(&lock);
+	return true;
 }
 
 void offload_stop(void)

@@ -554,10 +554,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->offloaded = true;
 		if (r->db)
 			r->db_ns = db_time_ns(r->db) - r->db_ns_start;
-		/* Until the pool resumes the connection, only the pool touches the request. */
-		MHD_suspend_connection(conn);
-		offload_push(r);
-		return MHD_YES;
+		/* Once pushed, only the pool touches the request until it resumes the connection.
+		 */
+		if (offload_push(r))
+			return MHD_YES;
+		r->offloaded = false;
+		resp_error(r, 503, "server_busy");
+		resp_header(r, "Retry-After", "5");
+		return queue(r);
 	}
 	run_handler(r);
 	return queue(r);
