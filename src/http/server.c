@@ -663,9 +663,9 @@ int http_serve(const struct config *cfg, const struct route *table, size_t n)
 	/* Stop accepting, let requests in flight finish (idle keep-alive connections are not
 	 * waited for), then stop, which closes what is left. */
 	log_info("stopping: finishing requests in flight");
+	/* The listening socket stays open until MHD has stopped (its threads may still use it);
+	 * connections meanwhile wait in the backlog and are reset when it closes. */
 	MHD_socket ls = MHD_quiesce_daemon(d);
-	if (ls != MHD_INVALID_SOCKET)
-		close(ls);
 	int64_t deadline = time_mono_ns() + cfg->shutdown_ms * 1000000LL;
 	while (atomic_load(&requests_in_flight) > 0 && time_mono_ns() < deadline)
 		usleep(10000);
@@ -676,6 +676,8 @@ int http_serve(const struct config *cfg, const struct route *table, size_t n)
 	while (atomic_load(&requests_in_flight) > 0 && time_mono_ns() < deadline)
 		usleep(10000);
 	MHD_stop_daemon(d);
+	if (ls != MHD_INVALID_SOCKET)
+		close(ls);
 	/* The workers are gone: their connections can be closed from here. */
 	pthread_mutex_lock(&worker_dbs_lock);
 	for (size_t i = 0; i < n_worker_dbs; i++)
