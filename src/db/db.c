@@ -5,6 +5,7 @@
 
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,13 +18,63 @@
  * are still waited for by the busy timeout.
  */
 static pthread_mutex_t sqlite_writers = PTHREAD_MUTEX_INITIALIZER;
+/*
+ * Set while a bulk transaction (an import, seconds to minutes) holds the lock. Writers on HTTP
+ * workers (yield_to_bulk) then give up within a slice (DB_EBUSY, a 503 the client may retry)
+ * instead of waiting out their deadline, which would hold up every connection of the worker.
+ */
+static atomic_bool bulk_writer;
+#define WRITER_WAIT_SLICE_MS 100
 
 static void writer_unlock(struct db *db)
 {
 	if (db->holds_write_lock) {
 		db->holds_write_lock = false;
+		if (db->holds_bulk_lock) {
+			db->holds_bulk_lock = false;
+			atomic_store(&bulk_writer, false);
+		}
 		pthread_mutex_unlock(&sqlite_writers);
 	}
+}
+
+/* The process's writer lock, waited for in slices up to the deadline (or, yielding, until a
+ * bulk writer is seen to hold it). */
+static int writer_lock(struct db *db, bool bulk)
+{
+	int64_t deadline = time_mono_ns() + (int64_t)db->timeout_ms * 1000000;
+	for (;;) {
+		if (pthread_mutex_trylock(&sqlite_writers) == 0)
+			break;
+		if (db->yield_to_bulk && atomic_load(&bulk_writer)) {
+			db_set_error(db, "sqlite: an import holds the write lock");
+			return DB_EBUSY;
+		}
+		int64_t left = deadline - time_mono_ns();
+		if (left <= 0) {
+			db_set_error(db, "sqlite: waited too long for the other writers");
+			return DB_EBUSY;
+		}
+		int64_t slice = left < WRITER_WAIT_SLICE_MS * 1000000LL
+		                    ? left
+		                    : WRITER_WAIT_SLICE_MS * 1000000LL;
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += (time_t)(slice / 1000000000);
+		until.tv_nsec += (long)(slice % 1000000000);
+		if (until.tv_nsec >= 1000000000) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000;
+		}
+		if (pthread_mutex_timedlock(&sqlite_writers, &until) == 0)
+			break;
+	}
+	db->holds_write_lock = true;
+	if (bulk) {
+		db->holds_bulk_lock = true;
+		atomic_store(&bulk_writer, true);
+	}
+	return DB_OK;
 }
 
 int db_open(const struct db_options *o, struct db **out, char **err)
@@ -32,6 +83,7 @@ int db_open(const struct db_options *o, struct db **out, char **err)
 	db->kind = o->kind;
 	db->drv = o->kind == DB_PG ? &db_pg_driver : &db_sqlite_driver;
 	db->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : 10000;
+	db->yield_to_bulk = o->yield_to_bulk;
 	*err = NULL;
 	int rc = db->drv->open(db, o, err);
 	if (rc) {
@@ -333,32 +385,27 @@ int db_exec(struct db *db, const char *sql)
 	return rc;
 }
 
-int db_begin(struct db *db)
+static int begin(struct db *db, bool bulk)
 {
 	if (db->kind != DB_SQLITE)
 		return db_exec(db, "BEGIN");
-	struct timespec until;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += db->timeout_ms / 1000;
-	until.tv_nsec += (long)(db->timeout_ms % 1000) * 1000000;
-	if (until.tv_nsec >= 1000000000) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000;
-	}
-	if (pthread_mutex_timedlock(&sqlite_writers, &until)) {
-		db_set_error(db, "sqlite: waited too long for the other writers");
-		return DB_EBUSY;
-	}
-	db->holds_write_lock = true;
-	int rc = db_exec(db, "BEGIN IMMEDIATE");
+	int rc = writer_lock(db, bulk);
+	if (rc)
+		return rc;
+	rc = db_exec(db, "BEGIN IMMEDIATE");
 	if (rc)
 		writer_unlock(db);
 	return rc;
 }
 
+int db_begin(struct db *db)
+{
+	return begin(db, false);
+}
+
 int db_begin_bulk(struct db *db)
 {
-	int rc = db_begin(db);
+	int rc = begin(db, true);
 	if (rc || db->kind != DB_PG)
 		return rc;
 	rc = db_exec(db, "SET LOCAL plan_cache_mode = force_custom_plan");

@@ -47,6 +47,10 @@ struct db_options {
 	const char *target;      /* SQLite file path, or PostgreSQL URL / conninfo */
 	int timeout_ms;          /* deadline of one statement */
 	const char *sqlite_sync; /* "FULL" or "NORMAL" */
+	/* SQLite: while a bulk transaction (an import) holds the write lock, writes give up at
+	 * once (DB_EBUSY) instead of waiting for it. For connections whose waits hold up others
+	 * (HTTP workers); imports and the command line wait their turn. */
+	bool yield_to_bulk;
 };
 
 /* Open a connection; on failure *err gets a malloc'd message for the log. */
@@ -97,7 +101,8 @@ int db_begin(struct db *db);
 /*
  * A transaction for bulk writes (imports): on PostgreSQL every statement is planned for its own
  * parameters, since a table that grows inside the transaction still has the statistics of
- * before, and a plan cached for an empty table scans it whole.
+ * before, and a plan cached for an empty table scans it whole. On SQLite, while it holds the
+ * write lock, writers on connections opened with yield_to_bulk get DB_EBUSY at once.
  */
 int db_begin_bulk(struct db *db);
 int db_commit(struct db *db);

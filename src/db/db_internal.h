@@ -45,6 +45,8 @@ struct db {
 	size_t cached;
 	uint64_t time_ns;
 	bool holds_write_lock; /* SQLite: this connection holds the process's writer lock */
+	bool holds_bulk_lock;  /* … for a bulk transaction (an import) */
+	bool yield_to_bulk;    /* see db_options */
 	void *impl;
 };
 

@@ -55,6 +55,8 @@ struct db *req_db(struct req *r)
 		    .kind = config_is_pg(http_config) ? DB_PG : DB_SQLITE,
 		    .timeout_ms = (int)http_config->db_timeout_ms,
 		    .sqlite_sync = http_config->sqlite_sync,
+		    /* A wait on an MHD worker holds up all its connections; the pool's may wait. */
+		    .yield_to_bulk = !r->offloaded,
 		};
 		char path[4096];
 		o.target = o.kind == DB_PG ? http_config->db_url

@@ -228,7 +228,8 @@ static void test_transactions(void **state)
 	/* A second connection sees only committed rows (WAL). */
 	char path[1024];
 	snprintf(path, sizeof path, "%s/test.sqlite", dir);
-	struct db_options o = {.kind = DB_SQLITE, .target = path, .timeout_ms = 200};
+	struct db_options o = {
+	    .kind = DB_SQLITE, .target = path, .timeout_ms = 200, .yield_to_bulk = true};
 	struct db *other;
 	char *err = NULL;
 	assert_int_equal(db_open(&o, &other, &err), DB_OK);
@@ -245,6 +246,34 @@ static void test_transactions(void **state)
 	assert_int_equal(db_commit(db), DB_OK);
 	assert_int_equal(db_query_int(other, "SELECT count(*) FROM tx", 0, NULL, &n), DB_OK);
 	assert_int_equal(n, 2);
+	/* A write that may be skipped is, at once, while another writer holds the lock. */
+	assert_int_equal(db_begin(db), DB_OK);
+	t0 = time_mono_ns();
+	assert_int_equal(db_run_unless_busy(other, "INSERT INTO tx VALUES (4)", 0, NULL), DB_EBUSY);
+	assert_true(time_mono_ns() - t0 < 50 * 1000000LL);
+	assert_int_equal(db_commit(db), DB_OK);
+	assert_int_equal(db_run_unless_busy(other, "INSERT INTO tx VALUES (4)", 0, NULL), DB_OK);
+	/* While a bulk transaction (an import) holds the lock, a yielding writer gives up at once
+	 * rather than wait out its deadline, and another waits its deadline; after it, both
+	 * write again. */
+	assert_int_equal(db_begin_bulk(db), DB_OK);
+	t0 = time_mono_ns();
+	assert_int_equal(db_begin(other), DB_EBUSY);
+	assert_true(time_mono_ns() - t0 < 50 * 1000000LL);
+	o.yield_to_bulk = false;
+	struct db *patient;
+	assert_int_equal(db_open(&o, &patient, &err), DB_OK);
+	t0 = time_mono_ns();
+	assert_int_equal(db_begin(patient), DB_EBUSY);
+	assert_true(time_mono_ns() - t0 >= 150 * 1000000LL);
+	assert_int_equal(db_rollback(db), DB_OK);
+	assert_int_equal(db_begin(patient), DB_OK);
+	assert_int_equal(db_commit(patient), DB_OK);
+	db_close(patient);
+	assert_int_equal(db_begin(other), DB_OK);
+	assert_int_equal(db_commit(other), DB_OK);
+	assert_int_equal(db_query_int(other, "SELECT count(*) FROM tx", 0, NULL, &n), DB_OK);
+	assert_int_equal(n, 3);
 	db_close(other);
 }
 
