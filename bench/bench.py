@@ -652,6 +652,44 @@ http {{
             self.problem(f"HTTP import: status {code}, created {created} of {rows} rows; "
                          f"curl: {r.stderr.decode(errors='replace')[:300]} {json.dumps(report)[:300]}")
         self.stop(p)
+        if code == "200" and created == rows:
+            self.import_floor(data_dir, rows)
+
+    def import_floor(self, imported_dir, rows):
+        """T9's reference: SQLite itself writing what the import wrote, into a fresh database.
+
+        The same rows, with the same indexes, foreign keys, audit rows and full-text entries, in
+        one transaction, by the sqlite3 shell copying them from the imported database: no CSV, no
+        checks, no SQL text. `WHERE id > 0` keeps SQLite from its transfer optimisation (a page
+        copy, which no real import can use). What the import spends beyond this is ours.
+        """
+        floor_dir = os.path.join(self.work, "floor-data")
+        self.user_add(floor_dir)  # migrates, and the user the audit rows and created_by name
+        src = os.path.join(imported_dir, "sextant.db")
+        script = "\n".join([
+            "PRAGMA journal_mode=WAL;", "PRAGMA synchronous=FULL;", "PRAGMA foreign_keys=ON;",
+            "PRAGMA mmap_size=1073741824;", "PRAGMA cache_size=-16384;",
+            f"ATTACH '{src}' AS src;",
+            "BEGIN IMMEDIATE;",
+            "INSERT INTO main.customers SELECT * FROM src.customers WHERE id > 0;",
+            "INSERT INTO main.sys_audit SELECT * FROM src.sys_audit WHERE entity = 'customers';",
+            "INSERT INTO main.customers_fts(rowid, search_tokens) SELECT id, search_tokens FROM src.customers;",
+            "COMMIT;", ""])
+        script_path = os.path.join(self.work, "import-floor.sql")
+        with open(script_path, "w") as f:
+            f.write(script)
+        argv = ["sqlite3", os.path.join(floor_dir, "sextant.db")]
+        t0 = time.monotonic()
+        self.run(argv, "T9 reference: the sqlite3 shell writes the imported rows again, into a fresh database",
+                 stdin_file=script_path)
+        secs = time.monotonic() - t0
+        q = self.run(["sqlite3", os.path.join(floor_dir, "sextant.db"),
+                      "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customers' "
+                      "AND sql IS NOT NULL"])
+        self.results["metrics"]["import_floor"] = {"rows": rows, "seconds": secs, "rows_per_s": rows / secs,
+                                                   "indexes": int(q.stdout.decode().strip() or 0),
+                                                   "script": script.replace(self.work, "$WORK")}
+        log(f"import floor: {rows:,} rows in {secs:.1f} s = {rows / secs:,.0f} rows/s")
 
     def psql(self, url, *sql, what=None):
         argv = [self.pg_bin("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", url]

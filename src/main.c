@@ -79,7 +79,7 @@ static int cmd_serve(struct config *cfg, int argc, char **argv)
 		return 1;
 	}
 	db_close(db);
-	log_info("ready in %.0f ms", (double)(time_mono_ns() - t0) / 1e6);
+	log_info("database ready in %.0f ms", (double)(time_mono_ns() - t0) / 1e6);
 	pthread_t bg;
 	pthread_create(&bg, NULL, background, cfg);
 	int rc = http_serve(cfg, api_routes, api_routes_count);
