@@ -158,12 +158,25 @@ uint64_t db_time_ns(const struct db *db)
 	return db->time_ns;
 }
 
-static uint32_t hash_sql(const char *s)
+/*
+ * Eight bytes a step: statements run to kilobytes (a record's every column) and are looked up
+ * on every execution, where a byte-at-a-time hash cost a few per cent of a whole GET.
+ */
+static uint32_t hash_sql(const char *s, size_t n)
 {
-	uint32_t h = 2166136261u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
+	const uint64_t k = 0xff51afd7ed558ccdull;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ n, w;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, s + i, n - i);
+	h = (h ^ w) * k;
+	h ^= h >> 29;
+	return (uint32_t)(h ^ (h >> 32));
 }
 
 static void mru_unlink(struct db *db, struct db_stmt *st)
@@ -214,9 +227,10 @@ static void evict_one(struct db *db)
 
 int db_prepare(struct db *db, const char *sql, struct db_stmt **out)
 {
-	uint32_t h = hash_sql(sql);
+	size_t n = strlen(sql);
+	uint32_t h = hash_sql(sql, n);
 	struct db_stmt *st = db->buckets[h % DB_CACHE_BUCKETS];
-	while (st && !(st->hash == h && strcmp(st->sql, sql) == 0))
+	while (st && !(st->hash == h && st->sql_len == n && memcmp(st->sql, sql, n) == 0))
 		st = st->bucket_next;
 	if (st && !st->in_use) {
 		mru_unlink(db, st);
@@ -229,6 +243,7 @@ int db_prepare(struct db *db, const char *sql, struct db_stmt **out)
 	st = xcalloc(1, sizeof *st);
 	st->db = db;
 	st->sql = xstrdup(sql);
+	st->sql_len = n;
 	st->hash = h;
 	int rc = db->drv->prepare(st);
 	if (rc) {

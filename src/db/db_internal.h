@@ -53,6 +53,7 @@ struct db {
 struct db_stmt {
 	struct db *db;
 	char *sql;
+	size_t sql_len;
 	uint32_t hash;
 	bool in_use;
 	bool cached;

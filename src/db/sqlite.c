@@ -3,6 +3,7 @@
 #include "../core/timeutil.h"
 #include "../core/util.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,8 +52,21 @@ static int map_error(struct db *db, int rc)
 	}
 }
 
+/*
+ * Once per process, before the library initialises itself. Memory statistics (which nothing
+ * here reads) make every sqlite3_malloc take one process-wide mutex: the workers, each with a
+ * connection of its own, then queue on it and wake each other through futex calls (about 10 %
+ * of GET throughput at -c64, measured).
+ */
+static void lite_configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int lite_open(struct db *db, const struct db_options *o, char **err)
 {
+	static pthread_once_t configured = PTHREAD_ONCE_INIT;
+	pthread_once(&configured, lite_configure);
 	struct lite *l = xcalloc(1, sizeof *l);
 	int rc =
 	    sqlite3_open_v2(o->target, &l->h,
