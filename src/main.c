@@ -1,5 +1,6 @@
 /*
- * sextant: one binary, subcommands as rows of a table (docs/CLI.md).
+ * sextant: one binary, subcommands as rows of a table (`sextant help`; the options are in
+ * docs/CONFIGURATION.md).
  */
 #include "api/api.h"
 #include "app.h"
@@ -291,6 +292,8 @@ int main(int argc, char **argv)
 	if (sodium_init() < 0)
 		die("libsodium cannot start");
 	const char *name = argc > 0 ? argv[0] : "serve";
+	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0)
+		name = "help"; /* what people type first */
 	char *serve_argv[] = {(char *)"serve", NULL};
 	if (argc == 0) {
 		argv = serve_argv;

@@ -18,6 +18,23 @@ before(async () => {
 	admin = await loginAdmin();
 });
 
+test('the command line: help by name and as --help or -h lists the commands; an unknown command is refused', () => {
+	for (const arg of ['help', '--help', '-h']) {
+		const r = spawnSync(env.bin, [arg], { encoding: 'utf8' });
+		assert.equal(r.status, 0, `sextant ${arg}: ${r.stderr}`);
+		const text = r.stdout + r.stderr;
+		for (const cmd of ['serve', 'migrate', 'demo', 'user', 'import', 'version'])
+			assert.match(text, new RegExp(`^  ${cmd} `, 'm'), `sextant ${arg} lists ${cmd}`);
+		assert.match(text, /--db\s+SEXTANT_DB/);
+	}
+	const bad = spawnSync(env.bin, ['frobnicate'], { encoding: 'utf8' });
+	assert.equal(bad.status, 2);
+	assert.match(bad.stderr, /unknown command 'frobnicate'/);
+	const v = spawnSync(env.bin, ['version'], { encoding: 'utf8' });
+	assert.equal(v.status, 0);
+	assert.match(v.stdout, /^sextant \d+\.\d+\.\d+/);
+});
+
 test('/healthz answers 200 without a session', async () => {
 	const res = await request('GET', '/healthz');
 	expectStatus(res, 200);
