@@ -635,6 +635,8 @@ http {{
             stop.set()
             t.join()
         wall = time.monotonic() - t0
+        time.sleep(0.5)
+        rss_after = self.proc_status(p.pid).get("RssAnon", 0)
         code, _, ttotal = r.stdout.decode().strip().partition(" ")
         try:
             with open(os.path.join(self.work, "import-report.json")) as f:
@@ -644,7 +646,7 @@ http {{
         secs = float(ttotal or wall)
         created = report.get("created")
         m = {"rows": rows, "seconds": secs, "rows_per_s": rows / secs, "status": code,
-             "created": created, "rss_anon_peak_kib": peak[0],
+             "created": created, "rss_anon_peak_kib": peak[0], "rss_anon_after_kib": rss_after,
              "bytes": os.path.getsize(csv_path)}
         self.results["metrics"]["import_http"] = m
         log(f"HTTP import: {code}, {created} of {rows:,} rows in {secs:.1f} s = {rows / secs:,.0f} rows/s")
@@ -668,7 +670,7 @@ http {{
         src = os.path.join(imported_dir, "sextant.db")
         script = "\n".join([
             "PRAGMA journal_mode=WAL;", "PRAGMA synchronous=FULL;", "PRAGMA foreign_keys=ON;",
-            "PRAGMA mmap_size=1073741824;", "PRAGMA cache_size=-16384;",
+            "PRAGMA mmap_size=0;", "PRAGMA cache_size=-16384;",
             f"ATTACH '{src}' AS src;",
             "BEGIN IMMEDIATE;",
             "INSERT INTO main.customers SELECT * FROM src.customers WHERE id > 0;",

@@ -330,7 +330,9 @@ def render(res):
         w(f"A fresh data folder and server; `curl --data-binary @customers.csv` "
           f"({imp['bytes'] / 2**20:.1f} MiB, {imp['rows']:,} rows) to `POST /api/v1/customers/import` "
           f"(Content-Type text/csv). HTTP {imp['status']}, {imp['created']} rows created in "
-          f"{imp['seconds']:.2f} s, anonymous RSS peak during the import {imp['rss_anon_peak_kib'] / MIB:.0f} MiB. "
+          f"{imp['seconds']:.2f} s, anonymous RSS peak during the import {imp['rss_anon_peak_kib'] / MIB:.0f} MiB"
+          + (f", {imp['rss_anon_after_kib'] / MIB:.0f} MiB half a second after it" if "rss_anon_after_kib" in imp else "")
+          + ". "
           "Every import checks the unique `tax_id` (an exact duplicate check); the fuzzy duplicate check "
           "of T9's second figure does not exist yet (a later issue).")
         w("")

@@ -429,6 +429,12 @@ int db_begin_bulk(struct db *db)
 	return rc;
 }
 
+void db_release_memory(struct db *db)
+{
+	if (db->kind == DB_SQLITE)
+		db_exec(db, "PRAGMA shrink_memory");
+}
+
 int db_commit(struct db *db)
 {
 	int rc = db_exec(db, "COMMIT");

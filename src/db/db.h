@@ -106,6 +106,8 @@ int db_begin(struct db *db);
  */
 int db_begin_bulk(struct db *db);
 int db_commit(struct db *db);
+/* SQLite: hand the connection's cached pages back (a connection that is seldom used). */
+void db_release_memory(struct db *db);
 int db_rollback(struct db *db);
 bool db_in_transaction(const struct db *db);
 

@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
@@ -516,8 +517,13 @@ static void run_handler(struct req *r)
 		          r->request_id);
 		db_rollback(r->db);
 	}
-	if (r->offloaded && r->db)
+	if (r->offloaded && r->db) {
 		r->db_ns += db_time_ns(r->db) - r->db_ns_start;
+		/* The pool's requests are rare and large (an import's batches): neither its page
+		 * cache nor the heap they grew should stay with the process between them. */
+		db_release_memory(r->db);
+		malloc_trim(0);
+	}
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
