@@ -1,5 +1,6 @@
 #include "app.h"
 #include "auth/session.h"
+#include "auth/user.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "db/migrate.h"

@@ -5,6 +5,7 @@
 #include "api/api.h"
 #include "app.h"
 #include "auth/session.h"
+#include "auth/user.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "core/timeutil.h"
@@ -126,13 +127,25 @@ static int read_password_stdin(char *buf, size_t n)
 	return buf[0] ? 0 : -1;
 }
 
-static int cmd_user(struct config *cfg, int argc, char **argv)
+/* Reads the password from standard input for `user add` and `user passwd`. */
+static int password_from_stdin(const char *what, bool given, char *buf, size_t n)
 {
-	if (argc < 3 || strcmp(argv[1], "add") != 0) {
-		fprintf(stderr, "usage: sextant user add NAME [--role ROLE] [--display-name TEXT] "
-		                "--password-stdin\n");
+	if (!given) {
+		fprintf(stderr,
+		        "sextant user %s: give the password on standard input "
+		        "(--password-stdin), never on the command line\n",
+		        what);
 		return 2;
 	}
+	if (read_password_stdin(buf, n)) {
+		fprintf(stderr, "sextant user %s: no password on standard input\n", what);
+		return 2;
+	}
+	return 0;
+}
+
+static int user_add_cmd(struct db *db, int argc, char **argv)
+{
 	const char *name = argv[2], *role = "user", *display = NULL;
 	bool from_stdin = false;
 	for (int i = 3; i < argc; i++) {
@@ -147,24 +160,12 @@ static int cmd_user(struct config *cfg, int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!from_stdin) {
-		fprintf(stderr, "sextant user add: give the password on standard input "
-		                "(--password-stdin), never on the command line\n");
-		return 2;
-	}
 	char password[1024];
-	if (read_password_stdin(password, sizeof password)) {
-		fprintf(stderr, "sextant user add: no password on standard input\n");
-		return 2;
-	}
-	struct db *db;
-	bool fresh;
-	if (app_open_db(cfg, &db))
-		return 1;
+	int rc = password_from_stdin("add", from_stdin, password, sizeof password);
+	if (rc)
+		return rc;
 	int64_t id = 0;
-	int rc = app_prepare(cfg, db, &fresh);
-	if (!rc)
-		rc = user_add(db, name, display, role, password, &id);
+	rc = user_add(db, name, display, role, password, &id);
 	sodium_memzero(password, sizeof password);
 	if (rc == DB_ECONSTRAINT)
 		fprintf(stderr, "sextant user add: '%s' exists already\n", name);
@@ -172,8 +173,78 @@ static int cmd_user(struct config *cfg, int argc, char **argv)
 		fprintf(stderr, "sextant user add: %s\n", db_errmsg(db));
 	else
 		printf("user '%s' (id %lld, role %s) created\n", name, (long long)id, role);
-	db_close(db);
 	return rc ? 1 : 0;
+}
+
+/* passwd, disable, enable: a change to an existing account. */
+static int user_change_cmd(struct db *db, int argc, char **argv)
+{
+	const char *what = argv[1], *name = argv[2];
+	bool from_stdin = false;
+	for (int i = 3; i < argc; i++) {
+		if (strcmp(what, "passwd") == 0 && strcmp(argv[i], "--password-stdin") == 0)
+			from_stdin = true;
+		else {
+			fprintf(stderr, "sextant user %s: unknown option '%s'\n", what, argv[i]);
+			return 2;
+		}
+	}
+	char password[1024] = "";
+	int rc;
+	if (strcmp(what, "passwd") == 0 &&
+	    (rc = password_from_stdin(what, from_stdin, password, sizeof password)))
+		return rc;
+	int64_t id = 0;
+	rc = user_find(db, name, &id);
+	if (rc == DB_OK) {
+		if (strcmp(what, "passwd") == 0)
+			rc = user_set_password(db, id, password, 0);
+		else
+			rc = user_set_disabled(db, id, strcmp(what, "disable") == 0, 0);
+	}
+	sodium_memzero(password, sizeof password);
+	if (rc == DB_DONE)
+		fprintf(stderr, "sextant user %s: there is no user '%s'\n", what, name);
+	else if (rc)
+		fprintf(stderr, "sextant user %s: %s\n", what, db_errmsg(db));
+	else if (strcmp(what, "passwd") == 0)
+		printf("password of '%s' changed; their sessions have ended\n", name);
+	else
+		printf("user '%s' %sd%s\n", name, what,
+		       strcmp(what, "disable") == 0 ? "; their sessions have ended" : "");
+	return rc ? 1 : 0;
+}
+
+#define USER_USAGE                                                             \
+	"user add NAME [--role ROLE] [--display-name TEXT] --password-stdin\n" \
+	"             user passwd NAME --password-stdin | user disable NAME | user enable NAME"
+
+static int cmd_user(struct config *cfg, int argc, char **argv)
+{
+	bool add = argc >= 3 && strcmp(argv[1], "add") == 0;
+	bool change =
+	    argc >= 3 && (strcmp(argv[1], "passwd") == 0 || strcmp(argv[1], "disable") == 0 ||
+	                  strcmp(argv[1], "enable") == 0);
+	if (!add && !change) {
+		fprintf(stderr, "usage: sextant user add NAME [--role ROLE] [--display-name TEXT] "
+		                "--password-stdin\n"
+		                "       sextant user passwd NAME --password-stdin\n"
+		                "       sextant user disable NAME\n"
+		                "       sextant user enable NAME\n");
+		return 2;
+	}
+	struct db *db;
+	bool fresh;
+	if (app_open_db(cfg, &db))
+		return 1;
+	int rc = app_prepare(cfg, db, &fresh);
+	if (rc) {
+		db_close(db);
+		return 1;
+	}
+	rc = add ? user_add_cmd(db, argc, argv) : user_change_cmd(db, argc, argv);
+	db_close(db);
+	return rc;
 }
 
 static int cmd_import(struct config *cfg, int argc, char **argv)
@@ -255,7 +326,7 @@ static const struct command commands[] = {
     {"serve", cmd_serve, "serve the web application and API (the default)"},
     {"migrate", cmd_migrate, "bring the database up to date and exit"},
     {"demo", cmd_demo, "load the demo data"},
-    {"user", cmd_user, "user add NAME [--role ROLE] --password-stdin"},
+    {"user", cmd_user, USER_USAGE},
     {"import", cmd_import, "import ENTITY FILE.csv [--dry-run] [--mapping JSON]"},
     {"generate", cmd_generate, "generate customers|contacts COUNT [SEED]: demo CSV on stdout"},
     {"version", cmd_version, "print the version"},

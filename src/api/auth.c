@@ -1,5 +1,6 @@
 /* Log in, log out, and who am I. */
 #include "api.h"
+#include "auth/user.h"
 #include "core/log.h"
 #include "core/util.h"
 

@@ -9,34 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define PWHASH_OPS 2
-#define PWHASH_MEM (19U * 1024 * 1024)
-
-int password_hash(const char *password, char *out, size_t outlen)
-{
-	if (outlen < crypto_pwhash_STRBYTES)
-		return -1;
-	return crypto_pwhash_str_alg(out, password, strlen(password), PWHASH_OPS, PWHASH_MEM,
-	                             crypto_pwhash_ALG_ARGON2ID13);
-}
-
-bool password_verify(const char *hash, const char *password)
-{
-	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
-}
-
-void password_dummy_verify(const char *password)
-{
-	static char dummy[crypto_pwhash_STRBYTES];
-	static bool ready;
-	/* Computed on first use; a race only means it is computed twice. */
-	if (!ready) {
-		password_hash("not a password of anyone", dummy, sizeof dummy);
-		ready = true;
-	}
-	password_verify(dummy, password);
-}
-
 void token_random(char out[TOKEN_TEXT_LEN])
 {
 	unsigned char raw[32];
@@ -50,61 +22,6 @@ static void token_hash(const char *token, char out[65])
 	unsigned char h[crypto_hash_sha256_BYTES];
 	crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
 	sodium_bin2hex(out, 65, h, sizeof h);
-}
-
-int user_add(struct db *db, const char *username, const char *display_name, const char *role,
-             const char *password, int64_t *id)
-{
-	char hash[crypto_pwhash_STRBYTES], now[TIME_ISO_LEN];
-	if (password_hash(password, hash, sizeof hash))
-		return DB_ERROR;
-	time_now_iso(now);
-	struct db_stmt *st;
-	int rc = db_prepare(db,
-	                    "INSERT INTO users (username, display_name, password_hash, role, "
-	                    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-	                    &st);
-	if (rc)
-		return rc;
-	db_bind_texts(st, 1, username);
-	db_bind_texts(st, 2, display_name ? display_name : username);
-	db_bind_texts(st, 3, hash);
-	db_bind_texts(st, 4, role);
-	db_bind_texts(st, 5, now);
-	db_bind_texts(st, 6, now);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		*id = db_column_int(st, 0);
-		rc = db_step(st) == DB_DONE ? DB_OK : DB_ERROR;
-	}
-	db_reset(st);
-	return rc;
-}
-
-int user_credentials(struct db *db, struct arena *a, const char *username, int64_t *id,
-                     const char **hash)
-{
-	struct db_stmt *st;
-	int rc = db_prepare(
-	    db, "SELECT id, password_hash FROM users WHERE username = ? AND disabled = ?", &st);
-	if (rc)
-		return rc;
-	db_bind_texts(st, 1, username);
-	db_bind_int(st, 2, 0);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		*id = db_column_int(st, 0);
-		*hash = arena_strdup(a, db_column_text(st, 1, NULL));
-		rc = DB_OK;
-	}
-	db_reset(st);
-	return rc;
-}
-
-int user_count(struct db *db, int64_t *n)
-{
-	*n = 0;
-	return db_query_int(db, "SELECT count(*) FROM users", 0, NULL, n);
 }
 
 int session_create(struct db *db, int64_t user_id, const char *ip, const char *user_agent,
@@ -241,6 +158,24 @@ static void cache_forget(const char hash[65])
 		cache_clear_slot(c);
 	cache_generation++;
 	pthread_mutex_unlock(&cache_lock);
+}
+
+void session_cache_forget_user(int64_t user_id)
+{
+	pthread_mutex_lock(&cache_lock);
+	for (size_t i = 0; i < SESSION_CACHE_SLOTS; i++)
+		if (cache[i].hash[0] && cache[i].user_id == user_id)
+			cache_clear_slot(&cache[i]);
+	cache_generation++;
+	pthread_mutex_unlock(&cache_lock);
+}
+
+int session_end_all(struct db *db, int64_t user_id)
+{
+	char id[24];
+	snprintf(id, sizeof id, "%lld", (long long)user_id);
+	const char *p[] = {id};
+	return db_run(db, "DELETE FROM sessions WHERE user_id = ?", 1, p);
 }
 
 void session_cache_release(void)

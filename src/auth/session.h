@@ -1,5 +1,5 @@
 /*
- * Users, passwords and sessions: the first login of the platform core. The identity issue
+ * Sessions: the first login of the platform core (users and passwords: user.h). The identity issue
  * extends this (roles, scopes, TOTP, API tokens, throttling); see docs/internals/AUTH.md.
  *
  * Sessions live in the database so every node sees them (each node caches a lookup for two
@@ -29,27 +29,18 @@ struct session {
 	char csrf[TOKEN_TEXT_LEN];
 };
 
-/* argon2id with at least OWASP's parameters (SECURITY.md): m = 19 MiB, t = 2. */
-int password_hash(const char *password, char *out, size_t outlen);
-bool password_verify(const char *hash, const char *password);
-/* Spend the time of one verification, so an unknown user is not told by speed. */
-void password_dummy_verify(const char *password);
-
 /* Fill out with a fresh random token (32 bytes, base64url). */
 void token_random(char out[TOKEN_TEXT_LEN]);
-
-int user_add(struct db *db, const char *username, const char *display_name, const char *role,
-             const char *password, int64_t *id);
-/* Username → id and password hash (copied into a); DB_DONE if there is no such active user. */
-int user_credentials(struct db *db, struct arena *a, const char *username, int64_t *id,
-                     const char **hash);
-int user_count(struct db *db, int64_t *n);
 
 int session_create(struct db *db, int64_t user_id, const char *ip, const char *user_agent,
                    char token[TOKEN_TEXT_LEN], char csrf[TOKEN_TEXT_LEN]);
 /* DB_OK with *s filled, DB_DONE if the token names no live session. */
 int session_lookup(struct db *db, struct arena *a, const char *token, struct session *s);
 int session_delete(struct db *db, const char *token);
+/* End every session of a user (inside the caller's transaction); then, once it has committed,
+ * session_cache_forget_user drops what this process cached of them. */
+int session_end_all(struct db *db, int64_t user_id);
+void session_cache_forget_user(int64_t user_id);
 /* Free the process's session cache (at exit). */
 void session_cache_release(void);
 

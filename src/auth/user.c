@@ -1,0 +1,163 @@
+#include "user.h"
+#include "session.h"
+#include "core/timeutil.h"
+#include "core/util.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#define PWHASH_OPS 2
+#define PWHASH_MEM (19U * 1024 * 1024)
+
+int password_hash(const char *password, char *out, size_t outlen)
+{
+	if (outlen < crypto_pwhash_STRBYTES)
+		return -1;
+	return crypto_pwhash_str_alg(out, password, strlen(password), PWHASH_OPS, PWHASH_MEM,
+	                             crypto_pwhash_ALG_ARGON2ID13);
+}
+
+bool password_verify(const char *hash, const char *password)
+{
+	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+void password_dummy_verify(const char *password)
+{
+	static char dummy[crypto_pwhash_STRBYTES];
+	static bool ready;
+	/* Computed on first use; a race only means it is computed twice. */
+	if (!ready) {
+		password_hash("not a password of anyone", dummy, sizeof dummy);
+		ready = true;
+	}
+	password_verify(dummy, password);
+}
+
+int user_add(struct db *db, const char *username, const char *display_name, const char *role,
+             const char *password, int64_t *id)
+{
+	char hash[crypto_pwhash_STRBYTES], now[TIME_ISO_LEN];
+	if (password_hash(password, hash, sizeof hash))
+		return DB_ERROR;
+	time_now_iso(now);
+	struct db_stmt *st;
+	int rc = db_prepare(db,
+	                    "INSERT INTO users (username, display_name, password_hash, role, "
+	                    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+	                    &st);
+	if (rc)
+		return rc;
+	db_bind_texts(st, 1, username);
+	db_bind_texts(st, 2, display_name ? display_name : username);
+	db_bind_texts(st, 3, hash);
+	db_bind_texts(st, 4, role);
+	db_bind_texts(st, 5, now);
+	db_bind_texts(st, 6, now);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		*id = db_column_int(st, 0);
+		rc = db_step(st) == DB_DONE ? DB_OK : DB_ERROR;
+	}
+	db_reset(st);
+	return rc;
+}
+
+int user_credentials(struct db *db, struct arena *a, const char *username, int64_t *id,
+                     const char **hash)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(
+	    db, "SELECT id, password_hash FROM users WHERE username = ? AND disabled = ?", &st);
+	if (rc)
+		return rc;
+	db_bind_texts(st, 1, username);
+	db_bind_int(st, 2, 0);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		*id = db_column_int(st, 0);
+		*hash = arena_strdup(a, db_column_text(st, 1, NULL));
+		rc = DB_OK;
+	}
+	db_reset(st);
+	return rc;
+}
+
+int user_count(struct db *db, int64_t *n)
+{
+	*n = 0;
+	return db_query_int(db, "SELECT count(*) FROM users", 0, NULL, n);
+}
+
+int user_find(struct db *db, const char *username, int64_t *id)
+{
+	const char *p[] = {username};
+	*id = 0;
+	int rc = db_query_int(db, "SELECT id FROM users WHERE username = ?", 1, p, id);
+	if (rc)
+		return rc;
+	return *id ? DB_OK : DB_DONE;
+}
+
+/* The audit row of an account change: who (NULL for the command line), which user, what. */
+static int audit_account(struct db *db, int64_t id, int64_t by_user, const char *action,
+                         const char *changes)
+{
+	char now[TIME_ISO_LEN], who[24], whom[24];
+	time_now_iso(now);
+	snprintf(who, sizeof who, "%lld", (long long)by_user);
+	snprintf(whom, sizeof whom, "%lld", (long long)id);
+	const char *p[] = {now, by_user ? who : NULL, action, whom, changes};
+	return db_run(db,
+	              "INSERT INTO sys_audit (at, user_id, action, entity, record_id, changes) "
+	              "VALUES (?, ?, ?, 'users', ?, ?)",
+	              5, p);
+}
+
+/* Run one account change with its audit row and the end of the user's sessions. */
+static int account_change(struct db *db, int64_t id, int64_t by_user, const char *action,
+                          const char *changes, const char *sql, const char *value)
+{
+	char now[TIME_ISO_LEN], whom[24];
+	time_now_iso(now);
+	snprintf(whom, sizeof whom, "%lld", (long long)id);
+	int rc = db_begin(db);
+	if (rc)
+		return rc;
+	const char *p[] = {value, now, whom};
+	rc = db_run(db, sql, 3, p);
+	if (!rc && db_changes(db) == 0)
+		rc = DB_DONE;
+	if (!rc)
+		rc = audit_account(db, id, by_user, action, changes);
+	if (!rc)
+		rc = session_end_all(db, id);
+	if (!rc)
+		rc = db_commit(db);
+	if (rc)
+		db_rollback(db);
+	else
+		session_cache_forget_user(id); /* after the commit: no lookup can bring them back */
+	return rc;
+}
+
+int user_set_password(struct db *db, int64_t id, const char *password, int64_t by_user)
+{
+	char hash[crypto_pwhash_STRBYTES];
+	if (password_hash(password, hash, sizeof hash))
+		return DB_ERROR;
+	int rc =
+	    account_change(db, id, by_user, "password", NULL,
+	                   "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", hash);
+	sodium_memzero(hash, sizeof hash);
+	return rc;
+}
+
+int user_set_disabled(struct db *db, int64_t id, bool disabled, int64_t by_user)
+{
+	/* "1" and "0": an integer on SQLite, a boolean's text form on PostgreSQL. */
+	return account_change(
+	    db, id, by_user, disabled ? "disable" : "enable",
+	    disabled ? "{\"disabled\":[false,true]}" : "{\"disabled\":[true,false]}",
+	    "UPDATE users SET disabled = ?, updated_at = ? WHERE id = ?", disabled ? "1" : "0");
+}

@@ -1,0 +1,130 @@
+// `sextant user` against the database a running server uses: a new password and a disabled
+// account end the user's sessions on the server too, each change leaves an audit row, and the
+// command refuses what it cannot do with a clear message and exit status.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { env, request, Client, loginAdmin, expectProblem, expectStatus, marker, sleep } from './lib.mjs';
+
+let admin;
+const M = marker('t09');
+
+before(async () => {
+	admin = await loginAdmin();
+});
+
+/* The CLI on the test database, without the harness's SEXTANT_* settings. */
+function sextant(args, input) {
+	const where = env.dbUrl ? ['--db', env.dbUrl] : ['--data', env.data];
+	const childEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SEXTANT_')));
+	return spawnSync(env.bin, [...args, ...where], { input: input ?? '', encoding: 'utf8', env: childEnv });
+}
+
+function addUser(name, password) {
+	const r = sextant(['user', 'add', name, '--password-stdin'], `${password}\n`);
+	assert.equal(r.status, 0, r.stderr);
+	const m = /\(id (\d+),/.exec(r.stdout);
+	assert.ok(m, r.stdout);
+	return Number(m[1]);
+}
+
+/* The server caches a session lookup for up to 2 s: poll until the session is refused. */
+async function refusedWithin(client, ms) {
+	const until = Date.now() + ms;
+	for (;;) {
+		const res = await client.req('GET', '/api/v1/auth/me');
+		if (res.status === 401) return res;
+		expectStatus(res, 200);
+		if (Date.now() > until) assert.fail(`the session was still accepted after ${ms} ms`);
+		await sleep(100);
+	}
+}
+
+async function loginStatus(username, password) {
+	const res = await request('POST', '/api/v1/auth/login', { json: { username, password } });
+	return res;
+}
+
+test('user passwd: the new password works, the old one does not, and every session of the user has ended', async () => {
+	const name = `pw_${M}`;
+	const id = addUser(name, 'first-password-1');
+	const a = new Client();
+	await a.login(name, 'first-password-1');
+	const b = new Client();
+	await b.login(name, 'first-password-1');
+
+	const r = sextant(['user', 'passwd', name, '--password-stdin'], 'second-password-2\n');
+	assert.equal(r.status, 0, r.stderr);
+	assert.match(r.stdout, /password of '.*' changed/);
+
+	expectProblem(await refusedWithin(a, 4000), 401, 'unauthorized');
+	expectProblem(await refusedWithin(b, 4000), 401, 'unauthorized');
+	expectProblem(await loginStatus(name, 'first-password-1'), 401, 'invalid_credentials');
+	expectStatus(await loginStatus(name, 'second-password-2'), 200);
+
+	const trail = await admin.audit('users', id);
+	const row = trail.find((x) => x.action === 'password');
+	assert.ok(row, `no password audit row in ${JSON.stringify(trail)}`);
+	assert.equal(row.user_id, null, 'the command line is nobody logged in');
+	assert.equal(row.changes, null, 'a password change records no value, not even a hash');
+});
+
+test('user disable ends the sessions and refuses logins; user enable lets the user in again', async () => {
+	const name = `dis_${M}`;
+	const id = addUser(name, 'a-good-password-3');
+	const c = new Client();
+	await c.login(name, 'a-good-password-3');
+
+	let r = sextant(['user', 'disable', name]);
+	assert.equal(r.status, 0, r.stderr);
+	expectProblem(await refusedWithin(c, 4000), 401, 'unauthorized');
+	// The same answer as a wrong password: a disabled account is not revealed.
+	expectProblem(await loginStatus(name, 'a-good-password-3'), 401, 'invalid_credentials');
+
+	r = sextant(['user', 'enable', name]);
+	assert.equal(r.status, 0, r.stderr);
+	expectStatus(await loginStatus(name, 'a-good-password-3'), 200);
+
+	const trail = await admin.audit('users', id);
+	const actions = trail.map((x) => x.action);
+	assert.ok(actions.includes('disable') && actions.includes('enable'), JSON.stringify(actions));
+	const dis = trail.find((x) => x.action === 'disable');
+	assert.deepEqual(dis.changes, { disabled: [false, true] });
+});
+
+test('user: an unknown user, a missing password and unknown subcommands or options are refused, changing nothing', () => {
+	let r = sextant(['user', 'disable', `nobody_${M}`]);
+	assert.equal(r.status, 1);
+	assert.match(r.stderr, /there is no user 'nobody_/);
+
+	r = sextant(['user', 'passwd', `nobody_${M}`, '--password-stdin'], 'whatever-password\n');
+	assert.equal(r.status, 1);
+	assert.match(r.stderr, /there is no user/);
+
+	r = sextant(['user', 'passwd', 'admin']);
+	assert.equal(r.status, 2);
+	assert.match(r.stderr, /--password-stdin/);
+
+	r = sextant(['user', 'passwd', 'admin', '--password-stdin'], '\n');
+	assert.equal(r.status, 2);
+	assert.match(r.stderr, /no password on standard input/);
+
+	r = sextant(['user', 'disable', 'admin', '--force']);
+	assert.equal(r.status, 2);
+	assert.match(r.stderr, /unknown option '--force'/);
+
+	r = sextant(['user', 'rename', 'admin']);
+	assert.equal(r.status, 2);
+	assert.match(r.stderr, /usage: sextant user add/);
+
+	r = sextant(['user', 'add', `dup_${M}`, '--password-stdin'], 'some-password-4\n');
+	assert.equal(r.status, 0, r.stderr);
+	r = sextant(['user', 'add', `dup_${M}`, '--password-stdin'], 'some-password-4\n');
+	assert.equal(r.status, 1);
+	assert.match(r.stderr, /exists already/);
+});
+
+test('the administrator still logs in after the refused commands above', async () => {
+	const res = await loginStatus('admin', env.adminPassword);
+	expectStatus(res, 200);
+});
