@@ -5,6 +5,7 @@
 #include "api/api.h"
 #include "app.h"
 #include "auth/session.h"
+#include "auth/throttle.h"
 #include "auth/user.h"
 #include "core/config.h"
 #include "core/log.h"
@@ -53,6 +54,7 @@ static void *background(void *arg)
 				       p);
 				time_format_iso(now, cut);
 				db_run(db, "DELETE FROM sessions WHERE expires_at < ?", 1, p);
+				login_throttle_purge(db);
 				last_purge = now;
 			}
 		}
@@ -176,7 +178,7 @@ static int user_add_cmd(struct db *db, int argc, char **argv)
 	return rc ? 1 : 0;
 }
 
-/* passwd, disable, enable: a change to an existing account. */
+/* passwd, disable, enable, unlock: a change to an existing account. */
 static int user_change_cmd(struct db *db, int argc, char **argv)
 {
 	const char *what = argv[1], *name = argv[2];
@@ -199,6 +201,8 @@ static int user_change_cmd(struct db *db, int argc, char **argv)
 	if (rc == DB_OK) {
 		if (strcmp(what, "passwd") == 0)
 			rc = user_set_password(db, id, password, 0);
+		else if (strcmp(what, "unlock") == 0)
+			rc = user_unlock(db, id, name, 0);
 		else
 			rc = user_set_disabled(db, id, strcmp(what, "disable") == 0, 0);
 	}
@@ -209,6 +213,8 @@ static int user_change_cmd(struct db *db, int argc, char **argv)
 		fprintf(stderr, "sextant user %s: %s\n", what, db_errmsg(db));
 	else if (strcmp(what, "passwd") == 0)
 		printf("password of '%s' changed; their sessions have ended\n", name);
+	else if (strcmp(what, "unlock") == 0)
+		printf("user '%s' may log in again (failed logins forgotten)\n", name);
 	else
 		printf("user '%s' %sd%s\n", name, what,
 		       strcmp(what, "disable") == 0 ? "; their sessions have ended" : "");
@@ -217,20 +223,21 @@ static int user_change_cmd(struct db *db, int argc, char **argv)
 
 #define USER_USAGE                                                             \
 	"user add NAME [--role ROLE] [--display-name TEXT] --password-stdin\n" \
-	"             user passwd NAME --password-stdin | user disable NAME | user enable NAME"
+	"             user passwd NAME --password-stdin | user disable|enable|unlock NAME"
 
 static int cmd_user(struct config *cfg, int argc, char **argv)
 {
 	bool add = argc >= 3 && strcmp(argv[1], "add") == 0;
 	bool change =
 	    argc >= 3 && (strcmp(argv[1], "passwd") == 0 || strcmp(argv[1], "disable") == 0 ||
-	                  strcmp(argv[1], "enable") == 0);
+	                  strcmp(argv[1], "enable") == 0 || strcmp(argv[1], "unlock") == 0);
 	if (!add && !change) {
 		fprintf(stderr, "usage: sextant user add NAME [--role ROLE] [--display-name TEXT] "
 		                "--password-stdin\n"
 		                "       sextant user passwd NAME --password-stdin\n"
 		                "       sextant user disable NAME\n"
-		                "       sextant user enable NAME\n");
+		                "       sextant user enable NAME\n"
+		                "       sextant user unlock NAME\n");
 		return 2;
 	}
 	struct db *db;

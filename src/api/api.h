@@ -25,6 +25,8 @@ bool api_begin(struct req *r, struct op *op, int64_t *id, json_t **body);
 /* Answer with the outcome of a generic operation: status > 0 with body, or the problem. */
 void api_answer(struct req *r, int status, struct str *body);
 void api_etag(struct req *r, int64_t version);
+/* Answer a database error outside the generic engine: busy and timeouts 503, else a fault. */
+void api_db_failure(struct req *r, int rc, const char *what);
 
 /* Handlers. */
 void api_entity_list(struct req *r);
@@ -48,6 +50,12 @@ void api_audit(struct req *r);
 void api_login(struct req *r);
 void api_logout(struct req *r);
 void api_me(struct req *r);
+void api_sessions_list(struct req *r);
+void api_session_revoke(struct req *r);
+void api_sessions_end_all(struct req *r);
+void api_token_create_route(struct req *r);
+void api_token_list_route(struct req *r);
+void api_token_revoke_route(struct req *r);
 void api_healthz(struct req *r);
 void api_readyz(struct req *r);
 void api_metrics(struct req *r);

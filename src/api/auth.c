@@ -1,5 +1,6 @@
 /* Log in, log out, and who am I. */
 #include "api.h"
+#include "auth/throttle.h"
 #include "auth/user.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -52,9 +53,29 @@ void api_login(struct req *r)
 		resp_error(r, 422, "validation_failed");
 		return;
 	}
+	/* Before any password is checked: a locked account costs an attacker no argon2 time. */
+	const struct login_limits limits = {.account_failures = http_config->login_failures,
+	                                    .ip_failures = http_config->login_ip_failures,
+	                                    .window_s = http_config->login_window_s};
+	int64_t retry_after = 0;
+	int rc = login_throttle_check(r->db, &limits, user, req_ip(r), &retry_after);
+	if (rc) {
+		json_decref(body);
+		api_db_failure(r, rc, "login throttle");
+		return;
+	}
+	if (retry_after > 0) {
+		log_warn("login of '%s' from %s refused: too many failures", user, req_ip(r));
+		json_decref(body);
+		char secs[24];
+		snprintf(secs, sizeof secs, "%lld", (long long)retry_after);
+		resp_error(r, 429, "too_many_attempts");
+		resp_header(r, "Retry-After", secs);
+		return;
+	}
 	int64_t id = 0;
 	const char *hash = NULL;
-	int rc = user_credentials(r->db, &r->arena, user, &id, &hash);
+	rc = user_credentials(r->db, &r->arena, user, &id, &hash);
 	bool ok = false;
 	if (rc == DB_OK)
 		ok = password_verify(hash, pass);
@@ -67,8 +88,18 @@ void api_login(struct req *r)
 	}
 	if (!ok) {
 		log_info("login failed for '%s' from %s", user, req_ip(r));
+		rc = login_throttle_failed(r->db, user, req_ip(r));
 		json_decref(body);
-		resp_error(r, 401, "invalid_credentials");
+		/* A failure that cannot be counted is not answered as a mere failure. */
+		if (rc)
+			api_db_failure(r, rc, "counting a failed login");
+		else
+			resp_error(r, 401, "invalid_credentials");
+		return;
+	}
+	if ((rc = login_throttle_clear(r->db, user))) {
+		json_decref(body);
+		api_db_failure(r, rc, "login");
 		return;
 	}
 	char token[TOKEN_TEXT_LEN], csrf[TOKEN_TEXT_LEN];
@@ -110,4 +141,52 @@ void api_me(struct req *r)
 	struct str out = STR_INIT;
 	user_json(r, &out, r->session.csrf);
 	resp_json(r, 200, &out);
+}
+
+/* GET /api/v1/auth/sessions: the caller's own sessions, on every device. */
+void api_sessions_list(struct req *r)
+{
+	struct str out = STR_INIT;
+	str_adds(&out, "{\"data\":");
+	if (session_list_json(r->db, r->session.user_id, req_cookie(r, SESSION_COOKIE), &out)) {
+		str_release(&out);
+		resp_fault(r, "listing sessions");
+		return;
+	}
+	str_addc(&out, '}');
+	resp_json(r, 200, &out);
+}
+
+/* DELETE /api/v1/auth/sessions/{id}: end one of the caller's sessions (another device's). */
+void api_session_revoke(struct req *r)
+{
+	bool was_current = false;
+	int rc = session_revoke(r->db, r->session.user_id, r->captures[0],
+	                        req_cookie(r, SESSION_COOKIE), &was_current);
+	if (rc == DB_DONE) {
+		resp_error(r, 404, "not_found");
+		return;
+	}
+	if (rc) {
+		resp_fault(r, "ending a session");
+		return;
+	}
+	resp_empty(r, 204);
+	if (was_current)
+		set_cookie(r, NULL, true);
+}
+
+/* DELETE /api/v1/auth/sessions: log out everywhere, this browser included. */
+void api_sessions_end_all(struct req *r)
+{
+	int rc = session_end_all(r->db, r->session.user_id);
+	session_cache_forget_user(r->session.user_id);
+	if (rc) {
+		resp_fault(r, "ending sessions");
+		return;
+	}
+	log_info("user %lld logged out everywhere (request %s)", (long long)r->session.user_id,
+	         r->request_id);
+	resp_empty(r, 204);
+	set_cookie(r, NULL, true);
 }

@@ -1,4 +1,5 @@
 #include "api.h"
+#include "meta/crud.h"
 #include "core/text.h"
 #include "core/util.h"
 
@@ -108,4 +109,12 @@ void api_answer(struct req *r, int status, struct str *body)
 		return;
 	}
 	resp_json(r, status, body);
+}
+
+void api_db_failure(struct req *r, int rc, const char *what)
+{
+	struct op op;
+	req_op(r, NULL, &op);
+	struct str none = STR_INIT;
+	api_answer(r, crud_db_error(&op, rc, what), &none);
 }

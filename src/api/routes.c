@@ -12,6 +12,13 @@ const struct route api_routes[] = {
     {M_POST, "/api/v1/auth/login", api_login, RF_PUBLIC | JSON, "auth.login"},
     {M_POST, "/api/v1/auth/logout", api_logout, 0, "auth.logout"},
     {M_GET, "/api/v1/auth/me", api_me, 0, "auth.me"},
+    {M_GET, "/api/v1/auth/sessions", api_sessions_list, 0, "auth.sessions.list"},
+    {M_DELETE, "/api/v1/auth/sessions", api_sessions_end_all, 0, "auth.sessions.end_all"},
+    {M_DELETE, "/api/v1/auth/sessions/{id}", api_session_revoke, 0, "auth.sessions.revoke"},
+    {M_GET, "/api/v1/auth/tokens", api_token_list_route, 0, "auth.tokens.list"},
+    {M_POST, "/api/v1/auth/tokens", api_token_create_route, RF_SESSION | JSON,
+     "auth.tokens.create"},
+    {M_DELETE, "/api/v1/auth/tokens/{id}", api_token_revoke_route, 0, "auth.tokens.revoke"},
 
     {M_GET, "/api/v1/meta", api_meta, 0, "meta"},
     {M_GET, "/api/v1/meta/entities/{entity}", api_meta_entity, 0, "meta.entity"},

@@ -17,7 +17,7 @@ void token_random(char out[TOKEN_TEXT_LEN])
 	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
 
-static void token_hash(const char *token, char out[65])
+void token_hash(const char *token, char out[65])
 {
 	unsigned char h[crypto_hash_sha256_BYTES];
 	crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
@@ -176,6 +176,104 @@ int session_end_all(struct db *db, int64_t user_id)
 	snprintf(id, sizeof id, "%lld", (long long)user_id);
 	const char *p[] = {id};
 	return db_run(db, "DELETE FROM sessions WHERE user_id = ?", 1, p);
+}
+
+/* Timestamps as the API writes them, whichever database stored them; null if none. */
+void json_add_time_column(struct str *out, struct db_stmt *st, int col)
+{
+	size_t n = 0;
+	const char *t = db_column_null(st, col) ? NULL : db_column_text(st, col, &n);
+	int64_t ms;
+	char iso[TIME_ISO_LEN];
+	if (!t || !time_parse_datetime(t, n, &ms)) {
+		str_adds(out, "null");
+		return;
+	}
+	time_format_iso(ms, iso);
+	str_add_jsons(out, iso);
+}
+
+void json_add_text_column(struct str *out, struct db_stmt *st, int col)
+{
+	if (db_column_null(st, col))
+		str_adds(out, "null");
+	else
+		str_add_jsons(out, db_column_text(st, col, NULL));
+}
+
+int session_list_json(struct db *db, int64_t user_id, const char *current_token, struct str *out)
+{
+	char current[65] = "";
+	if (current_token)
+		token_hash(current_token, current);
+	char now[TIME_ISO_LEN];
+	time_now_iso(now);
+	struct db_stmt *st;
+	int rc = db_prepare(db,
+	                    "SELECT token_hash, created_at, last_seen_at, expires_at, ip, "
+	                    "user_agent FROM sessions WHERE user_id = ? AND expires_at > ? "
+	                    "ORDER BY last_seen_at DESC, token_hash LIMIT 200",
+	                    &st);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, user_id);
+	db_bind_texts(st, 2, now);
+	str_addc(out, '[');
+	size_t count = 0;
+	int64_t now_ms = time_now_ms();
+	while ((rc = db_step(st)) == DB_ROW) {
+		size_t n;
+		const char *hash = db_column_text(st, 0, NULL);
+		const char *seen = db_column_text(st, 2, &n);
+		int64_t seen_ms = 0;
+		/* Past the idle limit a session is over, though its row is purged later. */
+		if (!time_parse_datetime(seen, n, &seen_ms) || now_ms >= seen_ms + SESSION_IDLE_MS)
+			continue;
+		str_adds(out, count++ ? ",{\"id\":" : "{\"id\":");
+		str_addc(out, '"');
+		str_add(out, hash, SESSION_ID_LEN);
+		str_adds(out, "\",\"created_at\":");
+		json_add_time_column(out, st, 1);
+		str_adds(out, ",\"last_seen_at\":");
+		json_add_time_column(out, st, 2);
+		str_adds(out, ",\"expires_at\":");
+		json_add_time_column(out, st, 3);
+		str_adds(out, ",\"ip\":");
+		json_add_text_column(out, st, 4);
+		str_adds(out, ",\"user_agent\":");
+		json_add_text_column(out, st, 5);
+		str_adds(out, ",\"current\":");
+		str_adds(out, strcmp(hash, current) == 0 ? "true}" : "false}");
+	}
+	db_reset(st);
+	str_addc(out, ']');
+	return rc == DB_DONE ? DB_OK : rc;
+}
+
+int session_revoke(struct db *db, int64_t user_id, const char *id, const char *current_token,
+                   bool *was_current)
+{
+	*was_current = false;
+	if (strlen(id) != SESSION_ID_LEN || strspn(id, "0123456789abcdef") != SESSION_ID_LEN)
+		return DB_DONE;
+	char uid[24];
+	snprintf(uid, sizeof uid, "%lld", (long long)user_id);
+	const char *p[] = {uid, id};
+	/* Before and after, as for a logout: no lookup in between may keep it cached. */
+	session_cache_forget_user(user_id);
+	int rc = db_run(
+	    db, "DELETE FROM sessions WHERE user_id = ? AND substr(token_hash, 1, 16) = ?", 2, p);
+	if (rc)
+		return rc;
+	if (db_changes(db) == 0)
+		return DB_DONE;
+	session_cache_forget_user(user_id);
+	if (current_token) {
+		char current[65];
+		token_hash(current_token, current);
+		*was_current = strncmp(current, id, SESSION_ID_LEN) == 0;
+	}
+	return DB_OK;
 }
 
 void session_cache_release(void)

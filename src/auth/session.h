@@ -10,6 +10,7 @@
 #define SEXTANT_SESSION_H
 
 #include "core/arena.h"
+#include "core/str.h"
 #include "db/db.h"
 
 #include <stdbool.h>
@@ -31,12 +32,30 @@ struct session {
 
 /* Fill out with a fresh random token (32 bytes, base64url). */
 void token_random(char out[TOKEN_TEXT_LEN]);
+/* What is stored of a token: its SHA-256, in hex. */
+void token_hash(const char *token, char out[65]);
 
 int session_create(struct db *db, int64_t user_id, const char *ip, const char *user_agent,
                    char token[TOKEN_TEXT_LEN], char csrf[TOKEN_TEXT_LEN]);
 /* DB_OK with *s filled, DB_DONE if the token names no live session. */
 int session_lookup(struct db *db, struct arena *a, const char *token, struct session *s);
 int session_delete(struct db *db, const char *token);
+/*
+ * The user's own sessions, newest use first, as a JSON array: an id (the first 16 hex digits of
+ * the token's hash, which tells nothing of the token), when it began, was last used and ends,
+ * from where, with what browser, and whether it is the one the request came with.
+ */
+int session_list_json(struct db *db, int64_t user_id, const char *current_token, struct str *out);
+/* End one of the user's sessions by its listed id: DB_DONE if the user has none such;
+ * *was_current tells if it was the one of current_token. */
+int session_revoke(struct db *db, int64_t user_id, const char *id, const char *current_token,
+                   bool *was_current);
+#define SESSION_ID_LEN 16
+
+/* A column as JSON: a timestamp in the API's form (either database), or text; null if NULL. */
+void json_add_time_column(struct str *out, struct db_stmt *st, int col);
+void json_add_text_column(struct str *out, struct db_stmt *st, int col);
+
 /* End every session of a user (inside the caller's transaction); then, once it has committed,
  * session_cache_forget_user drops what this process cached of them. */
 int session_end_all(struct db *db, int64_t user_id);

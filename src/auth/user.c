@@ -1,5 +1,6 @@
 #include "user.h"
 #include "session.h"
+#include "throttle.h"
 #include "core/timeutil.h"
 #include "core/util.h"
 
@@ -54,13 +55,7 @@ int user_add(struct db *db, const char *username, const char *display_name, cons
 	db_bind_texts(st, 4, role);
 	db_bind_texts(st, 5, now);
 	db_bind_texts(st, 6, now);
-	rc = db_step(st);
-	if (rc == DB_ROW) {
-		*id = db_column_int(st, 0);
-		rc = db_step(st) == DB_DONE ? DB_OK : DB_ERROR;
-	}
-	db_reset(st);
-	return rc;
+	return db_step_id(st, id);
 }
 
 int user_credentials(struct db *db, struct arena *a, const char *username, int64_t *id,
@@ -160,4 +155,19 @@ int user_set_disabled(struct db *db, int64_t id, bool disabled, int64_t by_user)
 	    db, id, by_user, disabled ? "disable" : "enable",
 	    disabled ? "{\"disabled\":[false,true]}" : "{\"disabled\":[true,false]}",
 	    "UPDATE users SET disabled = ?, updated_at = ? WHERE id = ?", disabled ? "1" : "0");
+}
+
+int user_unlock(struct db *db, int64_t id, const char *username, int64_t by_user)
+{
+	int rc = db_begin(db);
+	if (rc)
+		return rc;
+	rc = login_throttle_clear(db, username);
+	if (!rc)
+		rc = audit_account(db, id, by_user, "unlock", NULL);
+	if (!rc)
+		rc = db_commit(db);
+	if (rc)
+		db_rollback(db);
+	return rc;
 }

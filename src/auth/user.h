@@ -33,5 +33,7 @@ int user_find(struct db *db, const char *username, int64_t *id);
  */
 int user_set_password(struct db *db, int64_t id, const char *password, int64_t by_user);
 int user_set_disabled(struct db *db, int64_t id, bool disabled, int64_t by_user);
+/* Lift a lock after failed logins (throttle.h), with its audit row. */
+int user_unlock(struct db *db, int64_t id, const char *username, int64_t by_user);
 
 #endif

@@ -46,6 +46,12 @@ static const struct opt opts[] = {
       "deadline of one database statement in ms (default 10000)"),
     O("shutdown-timeout", "SEXTANT_SHUTDOWN_TIMEOUT", OPT_LONG, shutdown_ms,
       "ms SIGTERM waits for requests in flight (default 20000)"),
+    O("login-failures", "SEXTANT_LOGIN_FAILURES", OPT_LONG, login_failures,
+      "failed logins of one account within the window before it is locked (default 5)"),
+    O("login-ip-failures", "SEXTANT_LOGIN_IP_FAILURES", OPT_LONG, login_ip_failures,
+      "failed logins from one address within the window before it is refused (default 50)"),
+    O("login-window", "SEXTANT_LOGIN_WINDOW", OPT_LONG, login_window_s,
+      "seconds failed logins are counted, and a lock lasts (default 900)"),
     O("cookie-secure", "SEXTANT_COOKIE_SECURE", OPT_BOOL, cookie_secure,
       "mark cookies Secure (serve behind HTTPS)"),
     O("sqlite-sync", "SEXTANT_SQLITE_SYNC", OPT_STRING, sqlite_sync,
@@ -102,6 +108,9 @@ void config_defaults(struct config *c)
 	    .count_cap = 2000,
 	    .db_timeout_ms = 10000,
 	    .shutdown_ms = 20000,
+	    .login_failures = 5,
+	    .login_ip_failures = 50,
+	    .login_window_s = 900,
 	    .sqlite_sync = xstrdup("FULL"),
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(opts); i++) {

@@ -9,20 +9,23 @@
 #include <stddef.h>
 
 struct config {
-	char *data_dir;     /* --data: folder of the SQLite file and local state */
-	char *db_url;       /* --db: a postgresql:// URL selects PostgreSQL */
-	char *listen;       /* --listen ADDR:PORT */
-	char *web_dir;      /* --web: built web application to serve */
-	bool no_demo;       /* --no-demo: do not load demo data on first start */
-	char *log_level;    /* --log-level error|warn|info|debug */
-	long workers;       /* --workers: HTTP worker threads, each with one DB connection */
-	long body_limit;    /* --body-limit: bytes of a JSON request body */
-	long import_limit;  /* --import-limit: bytes of an uploaded import file */
-	long count_cap;     /* --count-cap: list totals are exact up to this many rows */
-	long db_timeout_ms; /* --db-timeout: deadline of one database statement */
-	long shutdown_ms;   /* --shutdown-timeout: how long SIGTERM waits for requests */
-	bool cookie_secure; /* --cookie-secure: mark cookies Secure (behind HTTPS) */
-	char *sqlite_sync;  /* --sqlite-sync FULL|NORMAL */
+	char *data_dir;         /* --data: folder of the SQLite file and local state */
+	char *db_url;           /* --db: a postgresql:// URL selects PostgreSQL */
+	char *listen;           /* --listen ADDR:PORT */
+	char *web_dir;          /* --web: built web application to serve */
+	bool no_demo;           /* --no-demo: do not load demo data on first start */
+	char *log_level;        /* --log-level error|warn|info|debug */
+	long workers;           /* --workers: HTTP worker threads, each with one DB connection */
+	long body_limit;        /* --body-limit: bytes of a JSON request body */
+	long import_limit;      /* --import-limit: bytes of an uploaded import file */
+	long count_cap;         /* --count-cap: list totals are exact up to this many rows */
+	long db_timeout_ms;     /* --db-timeout: deadline of one database statement */
+	long shutdown_ms;       /* --shutdown-timeout: how long SIGTERM waits for requests */
+	long login_failures;    /* --login-failures: per account within the window */
+	long login_ip_failures; /* --login-ip-failures: per client address within the window */
+	long login_window_s;    /* --login-window: seconds failures count and a lock lasts */
+	bool cookie_secure;     /* --cookie-secure: mark cookies Secure (behind HTTPS) */
+	char *sqlite_sync;      /* --sqlite-sync FULL|NORMAL */
 };
 
 /* Defaults, then environment. */

@@ -126,6 +126,8 @@ static const struct message messages[] = {
     {"timeout", {"处理超时，请稍后重试", "The request took too long; try again later"}},
     {"too_long", {"长度不能超过 {max} 个字符", "At most {max} characters"}},
     {"too_many", {"数量不能超过 {max}", "At most {max} items"}},
+    {"too_many_attempts",
+     {"登录失败次数过多，请稍后再试", "Too many failed logins; try again later"}},
     {"unauthorized", {"请先登录", "Log in first"}},
     {"unknown_field", {"未知字段", "Unknown field"}},
     {"unknown_operator", {"未知的筛选运算符：{op}", "Unknown filter operator: {op}"}},

@@ -346,6 +346,19 @@ void db_reset(struct db_stmt *st)
 		stmt_free(st);
 }
 
+int db_step_id(struct db_stmt *st, int64_t *id)
+{
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		*id = db_column_int(st, 0);
+		rc = db_step(st) == DB_DONE ? DB_OK : DB_ERROR;
+	} else if (rc == DB_DONE) {
+		rc = DB_ERROR; /* RETURNING gave nothing */
+	}
+	db_reset(st);
+	return rc;
+}
+
 int db_run(struct db *db, const char *sql, int n, const char *const *params)
 {
 	struct db_stmt *st;

@@ -84,6 +84,8 @@ double db_column_double(struct db_stmt *st, int i);
 const char *db_column_text(struct db_stmt *st, int i, size_t *len);
 /* Finish with a statement: frees its result and makes it available again. */
 void db_reset(struct db_stmt *st);
+/* Step an INSERT … RETURNING id to its end and reset it: the id in *id. */
+int db_step_id(struct db_stmt *st, int64_t *id);
 
 /* Convenience: run a statement that returns no rows, with n text parameters (NULL = NULL). */
 int db_run(struct db *db, const char *sql, int n, const char *const *params);

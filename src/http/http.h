@@ -36,6 +36,7 @@ enum route_flags {
 	RF_BODY_FILE = 1 << 3, /* a body spooled to a temporary file, up to the import limit */
 	RF_NO_DB = 1 << 4,     /* needs no database connection (health, static files) */
 	RF_LONG = 1 << 5,      /* may run long: handled on the long-request pool (offload.h) */
+	RF_SESSION = 1 << 6,   /* a browser session only, not an API token (making tokens) */
 };
 
 struct route {
@@ -66,6 +67,7 @@ struct req {
 	bool body_too_large;
 
 	struct session session; /* valid when authed */
+	bool by_token;          /* authenticated by an API token, not a session cookie */
 	bool authed;
 	enum lang lang;
 	char request_id[24];

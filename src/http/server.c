@@ -3,6 +3,7 @@
  */
 #include "http.h"
 #include "offload.h"
+#include "auth/token.h"
 #include "core/log.h"
 #include "core/text.h"
 #include "core/timeutil.h"
@@ -324,10 +325,39 @@ static bool unsafe_method(enum http_method m)
 	return m == M_POST || m == M_PUT || m == M_PATCH || m == M_DELETE;
 }
 
-/* Authenticate by the session cookie; false (with a response) if the route needs it and fails. */
+/* "Authorization: Bearer X" → X, else NULL. */
+static const char *bearer_token(struct req *r)
+{
+	const char *h = req_header(r, "Authorization");
+	if (!h || strncasecmp(h, "Bearer ", 7) != 0)
+		return NULL;
+	for (h += 7; *h == ' '; h++)
+		;
+	return h;
+}
+
+/*
+ * Authenticate by an API token or else the session cookie; false (with a response) if the
+ * route needs it and fails. A token that is given must be good: it is never ignored in favour
+ * of a cookie.
+ */
 static bool authenticate(struct req *r)
 {
-	const char *token = req_cookie(r, SESSION_COOKIE);
+	const char *bearer = bearer_token(r);
+	const char *token = bearer ? NULL : req_cookie(r, SESSION_COOKIE);
+	if (bearer && req_db(r)) {
+		int rc = api_token_lookup(r->db, &r->arena, bearer, &r->session);
+		if (rc == DB_OK) {
+			r->authed = r->by_token = true;
+		} else if (rc == DB_DONE) {
+			resp_error(r, 401, "unauthorized");
+			return false;
+		} else {
+			log_error("token lookup failed: %s", db_errmsg(r->db));
+			resp_error(r, 503, "service_unavailable");
+			return false;
+		}
+	}
 	if (token && req_db(r)) {
 		int rc = session_lookup(r->db, &r->arena, token, &r->session);
 		if (rc == DB_OK) {
@@ -351,8 +381,13 @@ static bool authenticate(struct req *r)
 		resp_error(r, 403, "forbidden");
 		return false;
 	}
-	/* A cookie is sent by the browser on its own; the CSRF token proves the page is ours. */
-	if (unsafe_method(r->method)) {
+	if ((r->route->flags & RF_SESSION) && r->by_token) {
+		resp_error(r, 403, "forbidden");
+		return false;
+	}
+	/* A cookie is sent by the browser on its own; the CSRF token proves the page is ours. A
+	 * token is sent only by a program that holds it. */
+	if (unsafe_method(r->method) && !r->by_token) {
 		const char *t = req_header(r, "X-CSRF-Token");
 		if (!t || strlen(t) != strlen(r->session.csrf) ||
 		    !secret_equal(t, r->session.csrf, strlen(t))) {

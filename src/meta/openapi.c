@@ -1,4 +1,5 @@
 #include "openapi.h"
+#include "auth/token.h"
 #include "query.h"
 #include "core/version.h"
 #include "core/util.h"
@@ -444,15 +445,98 @@ static json_t *components(const struct registry *r)
 	                              "A problem (RFC 9457)", "content", "application/problem+json",
 	                              "schema", ref("#/components/schemas/Problem")));
 	json_object_set_new(c, "securitySchemes",
-	                    json_pack("{s:{s:s,s:s,s:s},s:{s:s,s:s,s:s}}", "session", "type",
-	                              "apiKey", "in", "cookie", "name", "sextant_session", "csrf",
-	                              "type", "apiKey", "in", "header", "name", "X-CSRF-Token"));
+	                    json_pack("{s:{s:s,s:s,s:s},s:{s:s,s:s,s:s},s:{s:s,s:s}}", "session",
+	                              "type", "apiKey", "in", "cookie", "name", "sextant_session",
+	                              "csrf", "type", "apiKey", "in", "header", "name",
+	                              "X-CSRF-Token", "token", "type", "http", "scheme", "bearer"));
 	return c;
+}
+
+/* The caller's own sessions: list, end one, end all. */
+static void sessions_paths(json_t *paths)
+{
+	json_t *when = json_pack("{s:s,s:s}", "type", "string", "format", "date-time");
+	json_t *text = json_pack("{s:[s,s]}", "type", "string", "null");
+	json_t *session = json_pack(
+	    "{s:s,s:[s,s,s,s,s,s,s],s:b,s:{s:{s:s,s:s},s:O,s:O,s:O,s:O,s:O,s:{s:s}}}", "type",
+	    "object", "required", "id", "created_at", "last_seen_at", "expires_at", "ip",
+	    "user_agent", "current", "additionalProperties", 0, "properties", "id", "type",
+	    "string", "pattern", "^[0-9a-f]{16}$", "created_at", when, "last_seen_at", when,
+	    "expires_at", when, "ip", text, "user_agent", text, "current", "type", "boolean");
+	json_decref(when);
+	json_decref(text);
+	json_t *list = operation("auth.sessions.list", "Your sessions, on every device", "auth");
+	add_responses(
+	    list, "200",
+	    json_response("Newest use first", json_pack("{s:s,s:[s],s:{s:{s:s,s:o}}}", "type",
+	                                                "object", "required", "data", "properties",
+	                                                "data", "type", "array", "items", session)),
+	    (const char *const[]){"401", NULL});
+	json_t *all =
+	    operation("auth.sessions.end_all", "Log out everywhere, this browser included", "auth");
+	add_responses(all, "204", json_pack("{s:s}", "description", "Every session ended"),
+	              (const char *const[]){"401", "403", NULL});
+	json_object_set_new(paths, "/api/v1/auth/sessions",
+	                    json_pack("{s:o,s:o}", "get", list, "delete", all));
+	json_t *one = operation("auth.sessions.revoke", "End one of your sessions", "auth");
+	json_object_set_new(one, "parameters",
+	                    json_pack("[{s:s,s:s,s:b,s:{s:s}}]", "name", "id", "in", "path",
+	                              "required", 1, "schema", "type", "string"));
+	add_responses(one, "204", json_pack("{s:s}", "description", "The session ended"),
+	              (const char *const[]){"401", "403", "404", NULL});
+	json_object_set_new(paths, "/api/v1/auth/sessions/{id}", json_pack("{s:o}", "delete", one));
+}
+
+/* The caller's API tokens: make one (shown once), list, revoke. */
+static void tokens_paths(json_t *paths)
+{
+	json_t *when = json_pack("{s:s,s:s}", "type", "string", "format", "date-time");
+	json_t *maybe_when =
+	    json_pack("{s:[s,s],s:s}", "type", "string", "null", "format", "date-time");
+	json_t *token = json_pack(
+	    "{s:s,s:[s,s,s,s,s,s,s],s:b,s:{s:{s:s},s:{s:s},s:{s:s},s:O,s:O,s:O,s:O}}", "type",
+	    "object", "required", "id", "name", "prefix", "created_at", "expires_at",
+	    "last_used_at", "revoked_at", "additionalProperties", 0, "properties", "id", "type",
+	    "integer", "name", "type", "string", "prefix", "type", "string", "created_at", when,
+	    "expires_at", when, "last_used_at", maybe_when, "revoked_at", maybe_when);
+	json_t *made = json_pack(
+	    "{s:s,s:[s,s,s,s,s],s:{s:{s:s},s:{s:s},s:{s:s},s:{s:s,s:s},s:O}}", "type", "object",
+	    "required", "id", "name", "prefix", "token", "expires_at", "properties", "id", "type",
+	    "integer", "name", "type", "string", "prefix", "type", "string", "token", "type",
+	    "string", "description", "The secret, shown this once", "expires_at", when);
+	json_decref(when);
+	json_decref(maybe_when);
+	json_t *list =
+	    operation("auth.tokens.list", "Your API tokens, without their secrets", "auth");
+	add_responses(
+	    list, "200",
+	    json_response("Newest first",
+	                  json_pack("{s:s,s:[s],s:{s:{s:s,s:o}}}", "type", "object", "required",
+	                            "data", "properties", "data", "type", "array", "items", token)),
+	    (const char *const[]){"401", NULL});
+	json_t *create =
+	    operation("auth.tokens.create", "Make an API token (a browser session only)", "auth");
+	json_object_set_new(create, "requestBody",
+	                    json_pack("{s:b,s:{s:{s:{s:s,s:[s],s:{s:{s:s,s:i},s:{s:s,s:i,s:i}}}}}}",
+	                              "required", 1, "content", "application/json", "schema",
+	                              "type", "object", "required", "name", "properties", "name",
+	                              "type", "string", "maxLength", 100, "expires_in_days", "type",
+	                              "integer", "minimum", 1, "maximum", API_TOKEN_MAX_DAYS));
+	json_object_set_new(create, "security", json_pack("[{s:[],s:[]}]", "session", "csrf"));
+	add_responses(create, "201", json_response("The token, with its secret", made),
+	              (const char *const[]){"400", "401", "403", "415", "422", NULL});
+	json_object_set_new(paths, "/api/v1/auth/tokens",
+	                    json_pack("{s:o,s:o}", "get", list, "post", create));
+	json_t *one = operation("auth.tokens.revoke", "Revoke one of your API tokens", "auth");
+	json_object_set_new(one, "parameters", params((const char *const[]){"id", NULL}));
+	add_responses(one, "204", json_pack("{s:s}", "description", "Revoked"),
+	              (const char *const[]){"401", "403", "404", NULL});
+	json_object_set_new(paths, "/api/v1/auth/tokens/{id}", json_pack("{s:o}", "delete", one));
 }
 
 static void system_paths(json_t *paths)
 {
-	static const char *const e_login[] = {"400", "401", "415", "422", NULL};
+	static const char *const e_login[] = {"400", "401", "415", "422", "429", NULL};
 	json_t *op = operation("auth.login", "Log in: sets the session cookie", "auth");
 	json_object_set_new(op, "security", json_array());
 	json_object_set_new(op, "requestBody",
@@ -476,6 +560,8 @@ static void system_paths(json_t *paths)
 	add_responses(op, "200", json_response("The user", json_pack("{s:s}", "type", "object")),
 	              (const char *const[]){"401", NULL});
 	json_object_set_new(paths, "/api/v1/auth/me", json_pack("{s:o}", "get", op));
+	sessions_paths(paths);
+	tokens_paths(paths);
 	op = operation("meta", "Entities, fields, option lists and labels", "meta");
 	add_responses(op, "200", json_response("The model", json_pack("{s:s}", "type", "object")),
 	              (const char *const[]){"401", NULL});
@@ -529,8 +615,9 @@ static void require_csrf(json_t *paths)
 		for (size_t i = 0; i < ARRAY_SIZE(unsafe); i++) {
 			json_t *op = json_object_get(item, unsafe[i]);
 			if (op && !json_object_get(op, "security"))
-				json_object_set_new(op, "security",
-				                    json_pack("[{s:[],s:[]}]", "session", "csrf"));
+				json_object_set_new(
+				    op, "security",
+				    json_pack("[{s:[],s:[]},{s:[]}]", "session", "csrf", "token"));
 		}
 	}
 }
@@ -543,12 +630,13 @@ void openapi_render(const struct registry *r, struct str *out)
 		entity_paths(paths, &r->entities[i]);
 	require_csrf(paths);
 	json_t *doc = json_pack(
-	    "{s:s,s:{s:s,s:s,s:s,s:{s:s,s:s}},s:[{s:s}],s:[{s:[]}],s:o,s:o}", "openapi", "3.1.0",
-	    "info", "title", "Sextant CRM API", "version", SEXTANT_VERSION, "description",
+	    "{s:s,s:{s:s,s:s,s:s,s:{s:s,s:s}},s:[{s:s}],s:[{s:[]},{s:[]}],s:o,s:o}", "openapi",
+	    "3.1.0", "info", "title", "Sextant CRM API", "version", SEXTANT_VERSION, "description",
 	    "Generated from the metadata registry: every entity, field and option list as "
 	    "this server has them now, custom fields included.",
 	    "license", "name", "Proprietary", "identifier", "LicenseRef-Proprietary", "servers",
-	    "url", "/", "security", "session", "paths", paths, "components", components(r));
+	    "url", "/", "security", "session", "token", "paths", paths, "components",
+	    components(r));
 	char *s = json_dumps(doc, JSON_COMPACT);
 	str_adds(out, s);
 	free(s);

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -472,4 +472,32 @@ export function sanitizerErrors(text) {
 
 export function sleep(ms) {
 	return new Promise((r) => setTimeout(r, ms));
+}
+
+/* The sextant command on the test database, without the harness's SEXTANT_* settings. */
+export function cli(args, input) {
+	const where = env.dbUrl ? ['--db', env.dbUrl] : ['--data', env.data];
+	const childEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SEXTANT_')));
+	return spawnSync(env.bin, [...args, ...where], { input: input ?? '', encoding: 'utf8', env: childEnv });
+}
+
+/* A new user made with `sextant user add`; its id. */
+export function cliAddUser(name, password) {
+	const r = cli(['user', 'add', name, '--password-stdin'], `${password}\n`);
+	assert.equal(r.status, 0, r.stderr);
+	const m = /\(id (\d+),/.exec(r.stdout);
+	assert.ok(m, r.stdout);
+	return Number(m[1]);
+}
+
+/* A session ended elsewhere: servers cache a lookup for up to 2 s, so poll until it is refused. */
+export async function untilRefused(client, ms = 4000) {
+	const until = Date.now() + ms;
+	for (;;) {
+		const res = await client.req('GET', '/api/v1/auth/me');
+		if (res.status === 401) return res;
+		expectStatus(res, 200);
+		if (Date.now() > until) assert.fail(`the session was still accepted after ${ms} ms`);
+		await sleep(100);
+	}
 }

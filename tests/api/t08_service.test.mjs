@@ -207,8 +207,12 @@ test('the OpenAPI document describes what the server really answers', async () =
 		schema = ref.replace(/^#\//, '').split('/').reduce((o, k) => o[k], doc);
 		assert.deepEqual(Object.keys(schema.properties).sort(), e.fields.map((f) => f.name).sort(), `${ref} lists the fields of ${e.name}`);
 	}
-	for (const p of ['/api/v1/auth/login', '/api/v1/auth/logout', '/api/v1/auth/me', '/api/v1/meta', '/api/v1/audit', '/healthz', '/readyz', '/metrics'])
+	for (const p of ['/api/v1/auth/login', '/api/v1/auth/logout', '/api/v1/auth/me', '/api/v1/auth/sessions', '/api/v1/auth/sessions/{id}', '/api/v1/auth/tokens', '/api/v1/auth/tokens/{id}', '/api/v1/meta', '/api/v1/audit', '/healthz', '/readyz', '/metrics'])
 		assert.ok(doc.paths[p], `${p} is documented`);
+	conforms(doc.paths['/api/v1/auth/sessions'].get.responses['200'].content['application/json'].schema, await admin.getJson('/api/v1/auth/sessions'), 'the session list');
+	const tokenRes = await admin.post('/api/v1/auth/tokens', { name: `openapi ${M}` });
+	conforms(doc.paths['/api/v1/auth/tokens'].post.responses['201'].content['application/json'].schema, tokenRes.json, 'a new API token');
+	conforms(doc.paths['/api/v1/auth/tokens'].get.responses['200'].content['application/json'].schema, await admin.getJson('/api/v1/auth/tokens'), 'the token list');
 	// Real answers against their documented schemas: records with every kind of value.
 	const has = (name) => meta.entities.find((e) => e.name === 'customers').fields.some((f) => f.name === name);
 	const cust = await admin.create('customers', {

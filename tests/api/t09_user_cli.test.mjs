@@ -3,8 +3,7 @@
 // command refuses what it cannot do with a clear message and exit status.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { env, request, Client, loginAdmin, expectProblem, expectStatus, marker, sleep } from './lib.mjs';
+import { env, request, Client, loginAdmin, expectProblem, expectStatus, marker, untilRefused, cli as sextant, cliAddUser as addUser } from './lib.mjs';
 
 let admin;
 const M = marker('t09');
@@ -12,33 +11,6 @@ const M = marker('t09');
 before(async () => {
 	admin = await loginAdmin();
 });
-
-/* The CLI on the test database, without the harness's SEXTANT_* settings. */
-function sextant(args, input) {
-	const where = env.dbUrl ? ['--db', env.dbUrl] : ['--data', env.data];
-	const childEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SEXTANT_')));
-	return spawnSync(env.bin, [...args, ...where], { input: input ?? '', encoding: 'utf8', env: childEnv });
-}
-
-function addUser(name, password) {
-	const r = sextant(['user', 'add', name, '--password-stdin'], `${password}\n`);
-	assert.equal(r.status, 0, r.stderr);
-	const m = /\(id (\d+),/.exec(r.stdout);
-	assert.ok(m, r.stdout);
-	return Number(m[1]);
-}
-
-/* The server caches a session lookup for up to 2 s: poll until the session is refused. */
-async function refusedWithin(client, ms) {
-	const until = Date.now() + ms;
-	for (;;) {
-		const res = await client.req('GET', '/api/v1/auth/me');
-		if (res.status === 401) return res;
-		expectStatus(res, 200);
-		if (Date.now() > until) assert.fail(`the session was still accepted after ${ms} ms`);
-		await sleep(100);
-	}
-}
 
 async function loginStatus(username, password) {
 	const res = await request('POST', '/api/v1/auth/login', { json: { username, password } });
@@ -57,8 +29,8 @@ test('user passwd: the new password works, the old one does not, and every sessi
 	assert.equal(r.status, 0, r.stderr);
 	assert.match(r.stdout, /password of '.*' changed/);
 
-	expectProblem(await refusedWithin(a, 4000), 401, 'unauthorized');
-	expectProblem(await refusedWithin(b, 4000), 401, 'unauthorized');
+	expectProblem(await untilRefused(a), 401, 'unauthorized');
+	expectProblem(await untilRefused(b), 401, 'unauthorized');
 	expectProblem(await loginStatus(name, 'first-password-1'), 401, 'invalid_credentials');
 	expectStatus(await loginStatus(name, 'second-password-2'), 200);
 
@@ -77,7 +49,7 @@ test('user disable ends the sessions and refuses logins; user enable lets the us
 
 	let r = sextant(['user', 'disable', name]);
 	assert.equal(r.status, 0, r.stderr);
-	expectProblem(await refusedWithin(c, 4000), 401, 'unauthorized');
+	expectProblem(await untilRefused(c), 401, 'unauthorized');
 	// The same answer as a wrong password: a disabled account is not revealed.
 	expectProblem(await loginStatus(name, 'a-good-password-3'), 401, 'invalid_credentials');
 

@@ -6,6 +6,7 @@
 /* Every code of the catalogue in src/core/i18n.c, plus codes the sources pass to problems. */
 static const char *const known_codes[] = {
     "bad_request",
+    "body_not_allowed",
     "body_too_large",
     "conflict",
     "csrf_failed",
@@ -49,10 +50,12 @@ static const char *const known_codes[] = {
     "reference_not_found",
     "request_in_progress",
     "required",
+    "server_busy",
     "service_unavailable",
     "timeout",
     "too_long",
     "too_many",
+    "too_many_attempts",
     "unauthorized",
     "unknown_field",
     "unknown_operator",
