@@ -89,6 +89,16 @@ void api_login(struct req *r)
 	if (!ok) {
 		log_info("login failed for '%s' from %s", user, req_ip(r));
 		rc = login_throttle_failed(r->db, user, req_ip(r));
+		if (!rc) {
+			/* The name as typed: it may be nobody's, or a password typed in the wrong
+			 * box, so it is kept only here, for administrators. */
+			struct str who = STR_INIT;
+			str_adds(&who, "{\"username\":");
+			str_add_jsons(&who, user);
+			str_addc(&who, '}');
+			rc = api_audit_access(r, 0, "login_failed", hash ? id : 0, who.buf);
+			str_release(&who);
+		}
 		json_decref(body);
 		/* A failure that cannot be counted is not answered as a mere failure. */
 		if (rc)
@@ -97,7 +107,8 @@ void api_login(struct req *r)
 			resp_error(r, 401, "invalid_credentials");
 		return;
 	}
-	if ((rc = login_throttle_clear(r->db, user))) {
+	if ((rc = login_throttle_clear(r->db, user)) ||
+	    (rc = api_audit_access(r, id, "login", id, NULL))) {
 		json_decref(body);
 		api_db_failure(r, rc, "login");
 		return;
@@ -107,7 +118,7 @@ void api_login(struct req *r)
 	const char *old = req_cookie(r, SESSION_COOKIE);
 	if (old)
 		session_delete(r->db, old);
-	rc = session_create(r->db, id, req_ip(r), req_header(r, "User-Agent"), token, csrf);
+	rc = session_create(r->db, id, req_ip(r), req_user_agent(r), token, csrf);
 	json_decref(body);
 	if (rc) {
 		resp_fault(r, "creating a session");
@@ -128,8 +139,11 @@ void api_login(struct req *r)
 void api_logout(struct req *r)
 {
 	const char *token = req_cookie(r, SESSION_COOKIE);
-	if (token && session_delete(r->db, token)) {
-		resp_fault(r, "logout");
+	int rc = token ? session_delete(r->db, token) : DB_OK;
+	if (!rc)
+		rc = api_audit_access(r, r->session.user_id, "logout", r->session.user_id, NULL);
+	if (rc) {
+		api_db_failure(r, rc, "logout");
 		return;
 	}
 	resp_empty(r, 204);
@@ -167,8 +181,13 @@ void api_session_revoke(struct req *r)
 		resp_error(r, 404, "not_found");
 		return;
 	}
+	char what[64];
+	snprintf(what, sizeof what, "{\"session\":\"%.16s\"}", r->captures[0]);
+	if (!rc)
+		rc = api_audit_access(r, r->session.user_id, "session_end", r->session.user_id,
+		                      what);
 	if (rc) {
-		resp_fault(r, "ending a session");
+		api_db_failure(r, rc, "ending a session");
 		return;
 	}
 	resp_empty(r, 204);
@@ -181,8 +200,11 @@ void api_sessions_end_all(struct req *r)
 {
 	int rc = session_end_all(r->db, r->session.user_id);
 	session_cache_forget_user(r->session.user_id);
+	if (!rc)
+		rc = api_audit_access(r, r->session.user_id, "logout_everywhere",
+		                      r->session.user_id, NULL);
 	if (rc) {
-		resp_fault(r, "ending sessions");
+		api_db_failure(r, rc, "ending sessions");
 		return;
 	}
 	log_info("user %lld logged out everywhere (request %s)", (long long)r->session.user_id,

@@ -1,4 +1,5 @@
 #include "api.h"
+#include "meta/audit.h"
 #include "meta/crud.h"
 #include "core/text.h"
 #include "core/util.h"
@@ -117,4 +118,13 @@ void api_db_failure(struct req *r, int rc, const char *what)
 	req_op(r, NULL, &op);
 	struct str none = STR_INIT;
 	api_answer(r, crud_db_error(&op, rc, what), &none);
+}
+
+int api_audit_access(struct req *r, int64_t actor, const char *action, int64_t user,
+                     const char *changes)
+{
+	struct op op;
+	req_op(r, NULL, &op);
+	op.user_id = actor;
+	return audit_write(&op, action, "users", user, changes);
 }

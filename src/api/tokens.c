@@ -51,8 +51,23 @@ void api_token_create_route(struct req *r)
 	int64_t expires = time_now_ms() + (int64_t)days * 24 * 3600 * 1000;
 	int64_t id = 0;
 	char token[API_TOKEN_LEN + 1];
-	int rc = api_token_create(r->db, r->session.user_id, name, expires, &id, token);
+	/* The token and its audit row together: no token nobody was told about. */
+	int rc = db_begin(r->db);
+	if (!rc)
+		rc = api_token_create(r->db, r->session.user_id, name, expires, &id, token);
+	if (!rc) {
+		struct str what = STR_INIT;
+		str_addf(&what, "{\"token\":%lld,\"name\":", (long long)id);
+		str_add_jsons(&what, name);
+		str_addc(&what, '}');
+		rc = api_audit_access(r, r->session.user_id, "token_create", r->session.user_id,
+		                      what.buf);
+		str_release(&what);
+	}
+	if (!rc)
+		rc = db_commit(r->db);
 	if (rc) {
+		db_rollback(r->db);
 		api_db_failure(r, rc, "creating an API token");
 		return;
 	}
@@ -96,6 +111,11 @@ void api_token_revoke_route(struct req *r)
 		resp_error(r, 404, "not_found");
 		return;
 	}
+	char what[48];
+	snprintf(what, sizeof what, "{\"token\":%lld}", (long long)id);
+	if (!rc)
+		rc = api_audit_access(r, r->session.user_id, "token_revoke", r->session.user_id,
+		                      what);
 	if (rc) {
 		api_db_failure(r, rc, "revoking an API token");
 		return;

@@ -49,9 +49,7 @@ int session_create(struct db *db, int64_t user_id, const char *ip, const char *u
 	db_bind_texts(st, 5, now);
 	db_bind_texts(st, 6, expires);
 	db_bind_texts(st, 7, ip);
-	/* A user agent is only for the user's list of sessions; keep it short. */
-	db_bind_text(st, 8, user_agent ? user_agent : "",
-	             user_agent ? strnlen(user_agent, 200) : 0);
+	db_bind_texts(st, 8, user_agent); /* already cut and made valid UTF-8 (req_user_agent) */
 	rc = db_step(st);
 	db_reset(st);
 	return rc == DB_DONE ? DB_OK : rc;

@@ -111,6 +111,14 @@ static const struct migration migrations[] = {
      " expires_at timestamptz NOT NULL, last_used_at timestamptz, revoked_at timestamptz);"
      "CREATE UNIQUE INDEX ux_api_tokens__token_hash ON api_tokens(token_hash);"
      "CREATE INDEX ix_api_tokens__user_id ON api_tokens(user_id, id);"},
+    {4, "audit: where from",
+     "ALTER TABLE sys_audit ADD COLUMN ip TEXT;"
+     "ALTER TABLE sys_audit ADD COLUMN user_agent TEXT;"
+     "CREATE INDEX ix_sys_audit__at ON sys_audit(at, id);",
+
+     "ALTER TABLE sys_audit ADD COLUMN ip text;"
+     "ALTER TABLE sys_audit ADD COLUMN user_agent text;"
+     "CREATE INDEX ix_sys_audit__at ON sys_audit(at, id);"},
 };
 
 int migrate_latest(void)

@@ -97,6 +97,8 @@ const char *req_cookie(struct req *r, const char *name);
 const char *req_query(struct req *r, const char *name);
 /* The client address as text. */
 const char *req_ip(struct req *r);
+/* The User-Agent to be stored (sessions, audit): at most 200 bytes of valid UTF-8, or NULL. */
+const char *req_user_agent(struct req *r);
 /* The request's database connection (the worker thread's own); NULL if it cannot be had. */
 struct db *req_db(struct req *r);
 /* An operation context for the generic engine. */

@@ -116,6 +116,39 @@ const char *req_ip(struct req *r)
 	return buf;
 }
 
+/*
+ * A header to be stored: at most max bytes, cut on a character boundary, with bytes that
+ * are not UTF-8 and control characters as '?' (PostgreSQL refuses invalid UTF-8 in text).
+ */
+static const char *audit_text(struct arena *a, const char *s, size_t max)
+{
+	size_t n = strlen(s), out = 0;
+	char *t = arena_alloc(a, (n < max ? n : max) + 1);
+	for (size_t i = 0; i < n;) {
+		size_t l = (unsigned char)s[i] < 0x80
+		               ? 1
+		               : utf8_seq_len((const unsigned char *)s + i, n - i);
+		if (out + (l ? l : 1) > max)
+			break;
+		if (l == 0 || (l == 1 && (unsigned char)s[i] < 0x20)) {
+			t[out++] = '?';
+			i++;
+			continue;
+		}
+		memcpy(t + out, s + i, l);
+		out += l;
+		i += l;
+	}
+	t[out] = '\0';
+	return t;
+}
+
+const char *req_user_agent(struct req *r)
+{
+	const char *ua = req_header(r, "User-Agent");
+	return ua ? audit_text(&r->arena, ua, AUDIT_USER_AGENT_MAX) : NULL;
+}
+
 void req_op(struct req *r, const struct entity *e, struct op *op)
 {
 	memset(op, 0, sizeof *op);
@@ -127,6 +160,8 @@ void req_op(struct req *r, const struct entity *e, struct op *op)
 	op->admin = r->authed && strcmp(r->session.role, "admin") == 0;
 	op->lang = r->lang;
 	op->request_id = r->request_id;
+	op->ip = req_ip(r);
+	op->user_agent = req_user_agent(r);
 	op->problem = &r->problem;
 	op->count_cap = http_config->count_cap;
 }

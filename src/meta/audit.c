@@ -16,7 +16,7 @@ int audit_write(struct op *op, const char *action, const char *entity, int64_t r
 	int rc =
 	    db_prepare(op->db,
 	               "INSERT INTO sys_audit (at, user_id, action, entity, record_id, changes, "
-	               "request_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	               "request_id, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	               &st);
 	if (rc)
 		return rc;
@@ -33,6 +33,8 @@ int audit_write(struct op *op, const char *action, const char *entity, int64_t r
 		db_bind_null(st, 5);
 	db_bind_texts(st, 6, changes);
 	db_bind_texts(st, 7, op->request_id);
+	db_bind_texts(st, 8, op->ip);
+	db_bind_texts(st, 9, op->user_agent);
 	rc = db_step(st);
 	db_reset(st);
 	return rc == DB_DONE ? DB_OK : rc;
@@ -48,7 +50,7 @@ int audit_write_many(struct op *op, const char *action, const char *entity, cons
 	struct sqlq s;
 	sqlq_init(&s);
 	sqlq_add(&s, "INSERT INTO sys_audit (at, user_id, action, entity, record_id, changes, "
-	             "request_id) VALUES ");
+	             "request_id, ip, user_agent) VALUES ");
 	for (size_t i = 0; i < n; i++) {
 		sqlq_add(&s, i ? ", (" : "(");
 		sqlq_texts(&s, now);
@@ -66,10 +68,15 @@ int audit_write_many(struct op *op, const char *action, const char *entity, cons
 		else
 			sqlq_null(&s);
 		sqlq_add(&s, ", ");
-		if (op->request_id)
-			sqlq_text(&s, op->request_id, strlen(op->request_id));
-		else
-			sqlq_null(&s);
+		const char *const tail[] = {op->request_id, op->ip, op->user_agent};
+		for (size_t k = 0; k < 3; k++) {
+			if (k)
+				sqlq_add(&s, ", ");
+			if (tail[k])
+				sqlq_text(&s, tail[k], strlen(tail[k]));
+			else
+				sqlq_null(&s);
+		}
 		sqlq_add(&s, ")");
 	}
 	struct db_stmt *st;
@@ -87,8 +94,8 @@ int audit_list(struct op *op, const struct kv *params, size_t n, struct str *out
 {
 	struct sqlq s;
 	sqlq_init(&s);
-	sqlq_add(&s, "SELECT id, at, user_id, action, entity, record_id, changes, request_id "
-	             "FROM sys_audit WHERE 1 = 1");
+	sqlq_add(&s, "SELECT id, at, user_id, action, entity, record_id, changes, request_id, ip, "
+	             "user_agent FROM sys_audit WHERE 1 = 1");
 	int64_t limit = 50;
 	for (size_t i = 0; i < n; i++) {
 		const char *k = params[i].key, *v = params[i].value;
@@ -103,6 +110,17 @@ int audit_list(struct op *op, const struct kv *params, size_t n, struct str *out
 			}
 			sqlq_addf(&s, " AND %s = ", k);
 			sqlq_int(&s, x);
+		} else if (strcmp(k, "from") == 0 || strcmp(k, "to") == 0) {
+			/* A time range, start included and end excluded. */
+			int64_t ms;
+			char iso[TIME_ISO_LEN];
+			if (!time_parse_datetime(v, strlen(v), &ms)) {
+				problem_add(op->problem, k, "invalid_datetime", NULL);
+				continue;
+			}
+			time_format_iso(ms, iso);
+			sqlq_addf(&s, " AND at %s ", k[0] == 'f' ? ">=" : "<");
+			sqlq_texts(&s, arena_strdup(op->arena, iso)); /* bound, not copied */
 		} else if (strcmp(k, "cursor") == 0) {
 			if (!parse_int64(v, strlen(v), &x) || x <= 0) {
 				problem_add(op->problem, k, "invalid_cursor", NULL);
@@ -167,11 +185,14 @@ int audit_list(struct op *op, const struct kv *params, size_t n, struct str *out
 		/* changes is JSON we wrote ourselves. */
 		str_adds(out, ",\"changes\":");
 		str_adds(out, db_column_null(st, 6) ? "null" : db_column_text(st, 6, NULL));
-		str_adds(out, ",\"request_id\":");
-		if (db_column_null(st, 7))
-			str_adds(out, "null");
-		else
-			str_add_jsons(out, db_column_text(st, 7, NULL));
+		static const char *const texts[] = {"request_id", "ip", "user_agent"};
+		for (int k = 0; k < 3; k++) {
+			str_addf(out, ",\"%s\":", texts[k]);
+			if (db_column_null(st, 7 + k))
+				str_adds(out, "null");
+			else
+				str_add_jsons(out, db_column_text(st, 7 + k, NULL));
+		}
 		str_addc(out, '}');
 	}
 	db_reset(st);

@@ -14,9 +14,13 @@ struct op {
 	bool admin;
 	enum lang lang;
 	const char *request_id;
+	const char *ip;         /* the client's address, for the audit trail; NULL off HTTP */
+	const char *user_agent; /* likewise, cut to AUDIT_USER_AGENT_MAX bytes */
 	struct problem *problem;
 	long count_cap; /* totals are exact up to this many rows */
 };
+
+#define AUDIT_USER_AGENT_MAX 200
 
 /* One query-string parameter. */
 struct kv {

@@ -582,11 +582,14 @@ static void system_paths(json_t *paths)
 	json_object_set_new(
 	    op, "parameters",
 	    json_pack(
-	        "[{s:s,s:s,s:{s:s}},{s:s,s:s,s:{s:s}},{s:s,s:s,s:{s:s}},{s:s,s:s,s:{s:s}},{s:s,s:s,s:{s:s}}]",
+	        "[{s:s,s:s,s:{s:s}},{s:s,s:s,s:{s:s}},{s:s,s:s,s:{s:s}},{s:s,s:s,s:{s:s}},{s:s,s:s,s:{s:s}},"
+	        "{s:s,s:s,s:{s:s,s:s}},{s:s,s:s,s:{s:s,s:s}}]",
 	        "name", "entity", "in", "query", "schema", "type", "string", "name", "record_id",
 	        "in", "query", "schema", "type", "integer", "name", "user_id", "in", "query",
 	        "schema", "type", "integer", "name", "action", "in", "query", "schema", "type",
-	        "string", "name", "cursor", "in", "query", "schema", "type", "string"));
+	        "string", "name", "cursor", "in", "query", "schema", "type", "string", "name",
+	        "from", "in", "query", "schema", "type", "string", "format", "date-time", "name",
+	        "to", "in", "query", "schema", "type", "string", "format", "date-time"));
 	add_responses(
 	    op, "200",
 	    json_response("Audit entries, newest first", json_pack("{s:s}", "type", "object")),
