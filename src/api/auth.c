@@ -138,9 +138,10 @@ void api_login(struct req *r)
 
 void api_logout(struct req *r)
 {
-	const char *token = req_cookie(r, SESSION_COOKIE);
+	/* Only a browser session is ended here; an API token is revoked instead. */
+	const char *token = r->by_token ? NULL : req_cookie(r, SESSION_COOKIE);
 	int rc = token ? session_delete(r->db, token) : DB_OK;
-	if (!rc)
+	if (!rc && token)
 		rc = api_audit_access(r, r->session.user_id, "logout", r->session.user_id, NULL);
 	if (rc) {
 		api_db_failure(r, rc, "logout");

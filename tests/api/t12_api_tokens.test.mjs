@@ -71,6 +71,11 @@ test('a token cannot make tokens; a wrong, revoked or expired token is 401 even 
 	const both = await request('GET', '/api/v1/auth/me', { headers: { Authorization: 'Bearer sxt_nothing', Cookie: owner.cookie } });
 	expectProblem(both, 401, 'unauthorized');
 
+	// Logging out with a token ends no browser session and does not touch the token.
+	expectStatus(await bearer(t.token, 'POST', '/api/v1/auth/logout'), 204);
+	expectStatus(await bearer(t.token, 'GET', '/api/v1/auth/me'), 200);
+	expectStatus(await owner.req('GET', '/api/v1/auth/me'), 200);
+
 	// Revoked: 204 once, then 404; the token is refused at once.
 	expectStatus(await bearer(t.token, 'GET', '/api/v1/auth/me'), 200);
 	expectProblem(await owner.req('DELETE', `/api/v1/auth/tokens/${t.id}`, { csrf: false }), 403, 'csrf_failed');
