@@ -54,7 +54,7 @@ static void *background(void *arg)
 				       p);
 				time_format_iso(now, cut);
 				db_run(db, "DELETE FROM sessions WHERE expires_at < ?", 1, p);
-				login_throttle_purge(db);
+				login_throttle_purge(db, cfg->login_window_s);
 				last_purge = now;
 			}
 		}

@@ -3,6 +3,7 @@
 #include "auth/throttle.h"
 #include "auth/user.h"
 #include "core/log.h"
+#include "core/timeutil.h"
 #include "core/util.h"
 
 #include <stdio.h>
@@ -53,12 +54,14 @@ void api_login(struct req *r)
 		resp_error(r, 422, "validation_failed");
 		return;
 	}
-	/* Before any password is checked: a locked account costs an attacker no argon2 time. */
+	/* Before any password is checked: a locked account costs an attacker no argon2 time,
+	 * and the attempt counts as a failure from here until it is seen to succeed. */
 	const struct login_limits limits = {.account_failures = http_config->login_failures,
 	                                    .ip_failures = http_config->login_ip_failures,
 	                                    .window_s = http_config->login_window_s};
 	int64_t retry_after = 0;
-	int rc = login_throttle_check(r->db, &limits, user, req_ip(r), &retry_after);
+	char attempt_at[TIME_ISO_LEN];
+	int rc = login_throttle_begin(r->db, &limits, user, req_ip(r), &retry_after, attempt_at);
 	if (rc) {
 		json_decref(body);
 		api_db_failure(r, rc, "login throttle");
@@ -83,32 +86,27 @@ void api_login(struct req *r)
 		password_dummy_verify(pass);
 	if (rc != DB_OK && rc != DB_DONE) {
 		json_decref(body);
-		resp_fault(r, "login");
+		api_db_failure(r, rc, "login");
 		return;
 	}
 	if (!ok) {
 		log_info("login failed for '%s' from %s", user, req_ip(r));
-		rc = login_throttle_failed(r->db, user, req_ip(r));
-		if (!rc) {
-			/* The name as typed: it may be nobody's, or a password typed in the wrong
-			 * box, so it is kept only here, for administrators. */
-			struct str who = STR_INIT;
-			str_adds(&who, "{\"username\":");
-			str_add_jsons(&who, user);
-			str_addc(&who, '}');
-			rc = api_audit_access(r, 0, "login_failed", hash ? id : 0, who.buf);
-			str_release(&who);
-		}
+		/* The name as typed: it may be nobody's, or a password typed in the wrong box, so
+		 * it is kept only here, for administrators. */
+		struct str who = STR_INIT;
+		str_adds(&who, "{\"username\":");
+		str_add_jsons(&who, user);
+		str_addc(&who, '}');
+		rc = api_audit_access(r, 0, "login_failed", hash ? id : 0, who.buf);
+		str_release(&who);
 		json_decref(body);
-		/* A failure that cannot be counted is not answered as a mere failure. */
 		if (rc)
-			api_db_failure(r, rc, "counting a failed login");
+			api_db_failure(r, rc, "auditing a failed login");
 		else
 			resp_error(r, 401, "invalid_credentials");
 		return;
 	}
-	if ((rc = login_throttle_clear(r->db, user)) ||
-	    (rc = api_audit_access(r, id, "login", id, NULL))) {
+	if ((rc = login_throttle_succeeded(r->db, user, req_ip(r), attempt_at))) {
 		json_decref(body);
 		api_db_failure(r, rc, "login");
 		return;
@@ -120,8 +118,10 @@ void api_login(struct req *r)
 		session_delete(r->db, old);
 	rc = session_create(r->db, id, req_ip(r), req_user_agent(r), token, csrf);
 	json_decref(body);
+	if (!rc && (rc = api_audit_access(r, id, "login", id, NULL)))
+		session_delete(r->db, token); /* no session the trail does not know of */
 	if (rc) {
-		resp_fault(r, "creating a session");
+		api_db_failure(r, rc, "creating a session");
 		return;
 	}
 	if (session_lookup(r->db, &r->arena, token, &r->session) != DB_OK) {
@@ -163,9 +163,10 @@ void api_sessions_list(struct req *r)
 {
 	struct str out = STR_INIT;
 	str_adds(&out, "{\"data\":");
-	if (session_list_json(r->db, r->session.user_id, req_cookie(r, SESSION_COOKIE), &out)) {
+	int rc = session_list_json(r->db, r->session.user_id, req_cookie(r, SESSION_COOKIE), &out);
+	if (rc) {
 		str_release(&out);
-		resp_fault(r, "listing sessions");
+		api_db_failure(r, rc, "listing sessions");
 		return;
 	}
 	str_addc(&out, '}');

@@ -8,6 +8,7 @@
 #ifndef SEXTANT_THROTTLE_H
 #define SEXTANT_THROTTLE_H
 
+#include "core/timeutil.h"
 #include "db/db.h"
 
 #include <stdint.h>
@@ -19,16 +20,21 @@ struct login_limits {
 };
 
 /*
- * Whether a login of this account from this address may be tried now: *retry_after_s is 0 if
- * so, else the seconds until it may.
+ * Begin a login attempt: if neither the account name nor the address is locked, the attempt is
+ * counted as a failure at once, before any password is checked, in one transaction with the
+ * check (serialised per account name), so parallel guesses cannot all slip in under the limit.
+ * *retry_after_s is 0 when the attempt may go on, else the seconds until one may; at receives
+ * the attempt's time, for login_throttle_succeeded.
  */
-int login_throttle_check(struct db *db, const struct login_limits *l, const char *username,
-                         const char *ip, int64_t *retry_after_s);
-/* A failed login: counts against both the account name and the address. */
-int login_throttle_failed(struct db *db, const char *username, const char *ip);
-/* A successful login, or an administrator's unlock: the account's count starts again. */
+int login_throttle_begin(struct db *db, const struct login_limits *l, const char *username,
+                         const char *ip, int64_t *retry_after_s, char at[TIME_ISO_LEN]);
+/* The attempt begun at `at` succeeded: the account's count starts again, and the address's
+ * count loses this attempt. */
+int login_throttle_succeeded(struct db *db, const char *username, const char *ip,
+                             const char at[TIME_ISO_LEN]);
+/* An administrator's unlock: the account's count starts again. */
 int login_throttle_clear(struct db *db, const char *username);
-/* Forget failures older than a day (the hourly purge). */
-int login_throttle_purge(struct db *db);
+/* Forget failures older than a day or the window, whichever is longer (the hourly purge). */
+int login_throttle_purge(struct db *db, long window_s);
 
 #endif

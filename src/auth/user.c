@@ -4,6 +4,7 @@
 #include "core/timeutil.h"
 #include "core/util.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <string.h>
 
@@ -23,16 +24,19 @@ bool password_verify(const char *hash, const char *password)
 	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
 }
 
+static char dummy_hash[crypto_pwhash_STRBYTES];
+
+static void dummy_hash_make(void)
+{
+	password_hash("not a password of anyone", dummy_hash, sizeof dummy_hash);
+}
+
 void password_dummy_verify(const char *password)
 {
-	static char dummy[crypto_pwhash_STRBYTES];
-	static bool ready;
-	/* Computed on first use; a race only means it is computed twice. */
-	if (!ready) {
-		password_hash("not a password of anyone", dummy, sizeof dummy);
-		ready = true;
-	}
-	password_verify(dummy, password);
+	/* Made once, by the first caller; the others wait for it rather than see it half made. */
+	static pthread_once_t made = PTHREAD_ONCE_INIT;
+	pthread_once(&made, dummy_hash_make);
+	password_verify(dummy_hash, password);
 }
 
 int user_add(struct db *db, const char *username, const char *display_name, const char *role,

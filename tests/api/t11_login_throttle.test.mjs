@@ -61,6 +61,24 @@ test('a name that does not exist locks the same way: the answers do not tell who
 	assert.equal(cli(['user', 'unlock', real]).status, 0);
 });
 
+test('guesses sent all at once are counted before any is checked: exactly the limit get through to a password check', async () => {
+	const name = `burst_${M}`;
+	cliAddUser(name, 'burst-password-8');
+	const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => tryLogin(name, `guess-${i}`)));
+	const statuses = answers.map((a) => a.status).sort();
+	assert.equal(statuses.filter((x) => x === 401).length, 5, statuses.join(' '));
+	assert.equal(statuses.filter((x) => x === 429).length, 15, statuses.join(' '));
+	expectLocked(await tryLogin(name, 'burst-password-8'), 900);
+	assert.equal(cli(['user', 'unlock', name]).status, 0);
+	expectStatus(await tryLogin(name, 'burst-password-8'), 200);
+});
+
+test('a long name cut inside a character is counted like any other, on both databases', async () => {
+	const name = 'n'.repeat(119) + '海韵游艇';
+	for (let i = 0; i < 5; i++) expectProblem(await tryLogin(name, 'x'), 401, 'invalid_credentials');
+	expectLocked(await tryLogin(name, 'x'), 900);
+});
+
 test('a successful login starts the count again', async () => {
 	const name = `reset_${M}`;
 	cliAddUser(name, 'reset-password-4');

@@ -67,6 +67,10 @@ test('a token cannot make tokens; a wrong, revoked or expired token is 401 even 
 	expectProblem(await bearer(t.token, 'POST', '/api/v1/auth/tokens', { name: 'more' }), 403, 'forbidden');
 	expectProblem(await bearer(t.token.slice(0, -1) + (t.token.endsWith('A') ? 'B' : 'A'), 'GET', '/api/v1/auth/me'), 401, 'unauthorized');
 	expectProblem(await bearer('sxt_short', 'GET', '/api/v1/auth/me'), 401, 'unauthorized');
+	// Public routes serve a caller with a stale token as anyone: the login itself, health.
+	const relog = await request('POST', '/api/v1/auth/login', { json: { username: `tok_${M}`, password: 'token-owner-password-1' }, headers: { Authorization: 'Bearer sxt_stale' } });
+	expectStatus(relog, 200);
+	expectStatus(await request('GET', '/readyz', { headers: { Authorization: 'Bearer sxt_stale' } }), 200);
 	// A bad token is not ignored in favour of the session cookie sent with it.
 	const both = await request('GET', '/api/v1/auth/me', { headers: { Authorization: 'Bearer sxt_nothing', Cookie: owner.cookie } });
 	expectProblem(both, 401, 'unauthorized');
