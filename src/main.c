@@ -197,6 +197,7 @@ static int user_change_cmd(struct db *db, int argc, char **argv)
 	    (rc = password_from_stdin(what, from_stdin, password, sizeof password)))
 		return rc;
 	int64_t id = 0;
+	bool changed = true;
 	rc = user_find(db, name, &id);
 	if (rc == DB_OK) {
 		if (strcmp(what, "passwd") == 0)
@@ -204,7 +205,7 @@ static int user_change_cmd(struct db *db, int argc, char **argv)
 		else if (strcmp(what, "unlock") == 0)
 			rc = user_unlock(db, id, name, 0);
 		else
-			rc = user_set_disabled(db, id, strcmp(what, "disable") == 0, 0);
+			rc = user_set_disabled(db, id, strcmp(what, "disable") == 0, 0, &changed);
 	}
 	sodium_memzero(password, sizeof password);
 	if (rc == DB_DONE)
@@ -215,6 +216,8 @@ static int user_change_cmd(struct db *db, int argc, char **argv)
 		printf("password of '%s' changed; their sessions have ended\n", name);
 	else if (strcmp(what, "unlock") == 0)
 		printf("user '%s' may log in again (failed logins forgotten)\n", name);
+	else if (!changed)
+		printf("user '%s' was %sd already; nothing changed\n", name, what);
 	else
 		printf("user '%s' %sd%s\n", name, what,
 		       strcmp(what, "disable") == 0 ? "; their sessions have ended" : "");

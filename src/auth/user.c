@@ -152,8 +152,23 @@ int user_set_password(struct db *db, int64_t id, const char *password, int64_t b
 	return rc;
 }
 
-int user_set_disabled(struct db *db, int64_t id, bool disabled, int64_t by_user)
+int user_set_disabled(struct db *db, int64_t id, bool disabled, int64_t by_user, bool *changed)
 {
+	char whom[24];
+	snprintf(whom, sizeof whom, "%lld", (long long)id);
+	const char *p[] = {whom};
+	int64_t now_disabled = -1;
+	*changed = false;
+	int rc =
+	    db_query_int(db, "SELECT CASE WHEN disabled THEN 1 ELSE 0 END FROM users WHERE id = ?",
+	                 1, p, &now_disabled);
+	if (rc)
+		return rc;
+	if (now_disabled < 0)
+		return DB_DONE;
+	if ((now_disabled == 1) == disabled)
+		return DB_OK; /* nothing to change, nothing to audit */
+	*changed = true;
 	/* "1" and "0": an integer on SQLite, a boolean's text form on PostgreSQL. */
 	return account_change(
 	    db, id, by_user, disabled ? "disable" : "enable",

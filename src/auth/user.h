@@ -32,7 +32,8 @@ int user_find(struct db *db, const char *username, int64_t *id);
  * the user, on every node (a node's session cache may serve one for up to two seconds more).
  */
 int user_set_password(struct db *db, int64_t id, const char *password, int64_t by_user);
-int user_set_disabled(struct db *db, int64_t id, bool disabled, int64_t by_user);
+/* *changed is false when the account was already so (nothing is then written). */
+int user_set_disabled(struct db *db, int64_t id, bool disabled, int64_t by_user, bool *changed);
 /* Lift a lock after failed logins (throttle.h), with its audit row. */
 int user_unlock(struct db *db, int64_t id, const char *username, int64_t by_user);
 

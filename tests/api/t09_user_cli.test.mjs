@@ -53,6 +53,11 @@ test('user disable ends the sessions and refuses logins; user enable lets the us
 	// The same answer as a wrong password: a disabled account is not revealed.
 	expectProblem(await loginStatus(name, 'a-good-password-3'), 401, 'invalid_credentials');
 
+	// Disabling again changes nothing and writes no second audit row.
+	r = sextant(['user', 'disable', name]);
+	assert.equal(r.status, 0, r.stderr);
+	assert.match(r.stdout, /already/);
+
 	r = sextant(['user', 'enable', name]);
 	assert.equal(r.status, 0, r.stderr);
 	expectStatus(await loginStatus(name, 'a-good-password-3'), 200);
@@ -62,6 +67,7 @@ test('user disable ends the sessions and refuses logins; user enable lets the us
 	assert.ok(actions.includes('disable') && actions.includes('enable'), JSON.stringify(actions));
 	const dis = trail.find((x) => x.action === 'disable');
 	assert.deepEqual(dis.changes, { disabled: [false, true] });
+	assert.equal(actions.filter((a) => a === 'disable').length, 1, JSON.stringify(actions));
 });
 
 test('user: an unknown user, a missing password and unknown subcommands or options are refused, changing nothing', () => {
