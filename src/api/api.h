@@ -27,6 +27,8 @@ void api_answer(struct req *r, int status, struct str *body);
 void api_etag(struct req *r, int64_t version);
 /* Answer a database error outside the generic engine: busy and timeouts 503, else a fault. */
 void api_db_failure(struct req *r, int rc, const char *what);
+/* Close `{"data":[…]` begun in out and answer 200, or answer rc's failure. */
+void api_answer_data(struct req *r, int rc, struct str *out, const char *what);
 /*
  * An access event in the audit trail (entity "users", the record the user it concerns, 0 if
  * none): by whom (0: nobody logged in), from the request's address and browser.

@@ -164,13 +164,7 @@ void api_sessions_list(struct req *r)
 	struct str out = STR_INIT;
 	str_adds(&out, "{\"data\":");
 	int rc = session_list_json(r->db, r->session.user_id, req_cookie(r, SESSION_COOKIE), &out);
-	if (rc) {
-		str_release(&out);
-		api_db_failure(r, rc, "listing sessions");
-		return;
-	}
-	str_addc(&out, '}');
-	resp_json(r, 200, &out);
+	api_answer_data(r, rc, &out, "listing sessions");
 }
 
 /* DELETE /api/v1/auth/sessions/{id}: end one of the caller's sessions (another device's). */

@@ -128,3 +128,14 @@ int api_audit_access(struct req *r, int64_t actor, const char *action, int64_t u
 	op.user_id = actor;
 	return audit_write(&op, action, "users", user, changes);
 }
+
+void api_answer_data(struct req *r, int rc, struct str *out, const char *what)
+{
+	if (rc) {
+		str_release(out);
+		api_db_failure(r, rc, what);
+		return;
+	}
+	str_addc(out, '}');
+	resp_json(r, 200, out);
+}

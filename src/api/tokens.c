@@ -91,13 +91,7 @@ void api_token_list_route(struct req *r)
 	struct str out = STR_INIT;
 	str_adds(&out, "{\"data\":");
 	int rc = api_token_list_json(r->db, r->session.user_id, &out);
-	if (rc) {
-		str_release(&out);
-		api_db_failure(r, rc, "listing API tokens");
-		return;
-	}
-	str_addc(&out, '}');
-	resp_json(r, 200, &out);
+	api_answer_data(r, rc, &out, "listing API tokens");
 }
 
 /* DELETE /api/v1/auth/tokens/{id}: revoke one of the caller's tokens. */

@@ -179,11 +179,9 @@ int session_end_all(struct db *db, int64_t user_id)
 /* Timestamps as the API writes them, whichever database stored them; null if none. */
 void json_add_time_column(struct str *out, struct db_stmt *st, int col)
 {
-	size_t n = 0;
-	const char *t = db_column_null(st, col) ? NULL : db_column_text(st, col, &n);
 	int64_t ms;
 	char iso[TIME_ISO_LEN];
-	if (!t || !time_parse_datetime(t, n, &ms)) {
+	if (!db_column_time(st, col, &ms)) {
 		str_adds(out, "null");
 		return;
 	}
@@ -191,7 +189,7 @@ void json_add_time_column(struct str *out, struct db_stmt *st, int col)
 	str_add_jsons(out, iso);
 }
 
-void json_add_text_column(struct str *out, struct db_stmt *st, int col)
+static void json_add_text_column(struct str *out, struct db_stmt *st, int col)
 {
 	if (db_column_null(st, col))
 		str_adds(out, "null");
@@ -220,12 +218,10 @@ int session_list_json(struct db *db, int64_t user_id, const char *current_token,
 	size_t count = 0;
 	int64_t now_ms = time_now_ms();
 	while ((rc = db_step(st)) == DB_ROW) {
-		size_t n;
 		const char *hash = db_column_text(st, 0, NULL);
-		const char *seen = db_column_text(st, 2, &n);
 		int64_t seen_ms = 0;
 		/* Past the idle limit a session is over, though its row is purged later. */
-		if (!time_parse_datetime(seen, n, &seen_ms) || now_ms >= seen_ms + SESSION_IDLE_MS)
+		if (!db_column_time(st, 2, &seen_ms) || now_ms >= seen_ms + SESSION_IDLE_MS)
 			continue;
 		str_adds(out, count++ ? ",{\"id\":" : "{\"id\":");
 		str_addc(out, '"');
@@ -309,11 +305,8 @@ int session_lookup(struct db *db, struct arena *a, const char *token, struct ses
 		return rc == DB_DONE ? DB_DONE : rc;
 	}
 	int64_t now = time_now_ms(), seen = 0, expires = 0;
-	size_t n;
-	const char *t = db_column_text(st, 2, &n);
-	time_parse_datetime(t, n, &seen);
-	t = db_column_text(st, 3, &n);
-	time_parse_datetime(t, n, &expires);
+	db_column_time(st, 2, &seen);
+	db_column_time(st, 3, &expires); /* unreadable: 0, so not live */
 	bool live = !db_column_int(st, 8) && now < expires && now < seen + SESSION_IDLE_MS;
 	if (live) {
 		s->user_id = db_column_int(st, 0);

@@ -52,9 +52,8 @@ int session_revoke(struct db *db, int64_t user_id, const char *id, const char *c
                    bool *was_current);
 #define SESSION_ID_LEN 16
 
-/* A column as JSON: a timestamp in the API's form (either database), or text; null if NULL. */
+/* A timestamp column as JSON in the API's form (either database); null if NULL. */
 void json_add_time_column(struct str *out, struct db_stmt *st, int col);
-void json_add_text_column(struct str *out, struct db_stmt *st, int col);
 
 /* End every session of a user (inside the caller's transaction); then, once it has committed,
  * session_cache_forget_user drops what this process cached of them. */

@@ -47,10 +47,8 @@ static int blocked_for(struct db *db, const char *key, long limit, long window_s
 	db_bind_texts(st, 3, offset);
 	rc = db_step(st);
 	if (rc == DB_ROW) {
-		size_t n;
-		const char *at = db_column_text(st, 0, &n);
 		int64_t at_ms;
-		if (time_parse_datetime(at, n, &at_ms)) {
+		if (db_column_time(st, 0, &at_ms)) {
 			int64_t left_ms = at_ms + window_s * 1000 - now;
 			*retry_after_s = left_ms > 0 ? (left_ms + 999) / 1000 : 1;
 		}

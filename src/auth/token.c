@@ -110,9 +110,7 @@ int api_token_lookup(struct db *db, struct arena *a, const char *token, struct s
 		return rc == DB_DONE ? DB_DONE : rc;
 	}
 	int64_t token_id = db_column_int(st, 0), used = 0;
-	size_t n;
-	const char *t = db_column_null(st, 1) ? NULL : db_column_text(st, 1, &n);
-	bool stale = !t || !time_parse_datetime(t, n, &used) || now_ms - used > 60 * 1000;
+	bool stale = !db_column_time(st, 1, &used) || now_ms - used > 60 * 1000;
 	memset(s, 0, sizeof *s);
 	s->user_id = db_column_int(st, 2);
 	s->username = arena_strdup(a, db_column_text(st, 3, NULL));

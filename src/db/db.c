@@ -336,6 +336,15 @@ const char *db_column_text(struct db_stmt *st, int i, size_t *len)
 	return st->db->drv->column_text(st, i, len);
 }
 
+bool db_column_time(struct db_stmt *st, int i, int64_t *ms)
+{
+	if (db_column_null(st, i))
+		return false;
+	size_t n;
+	const char *t = db_column_text(st, i, &n);
+	return time_parse_datetime(t, n, ms);
+}
+
 void db_reset(struct db_stmt *st)
 {
 	if (!st)

@@ -82,6 +82,9 @@ int64_t db_column_int(struct db_stmt *st, int i); /* PostgreSQL booleans read as
 double db_column_double(struct db_stmt *st, int i);
 /* Text of a column (never NULL: "" for NULL); *len gets its length when len is given. */
 const char *db_column_text(struct db_stmt *st, int i, size_t *len);
+/* A timestamp column as ms since the epoch, whichever database printed it; false (and *ms
+ * untouched) if it is NULL or unreadable. */
+bool db_column_time(struct db_stmt *st, int i, int64_t *ms);
 /* Finish with a statement: frees its result and makes it available again. */
 void db_reset(struct db_stmt *st);
 /* Step an INSERT … RETURNING id to its end and reset it: the id in *id. */
