@@ -26,9 +26,11 @@ LDFLAGS += $(OPTFLAGS)
 LDLIBS  += $(PKG_LIBS) -lpthread -lm
 
 SRCS    := $(shell find src -name '*.c' | sort)
-OBJS    := $(SRCS:%.c=$(OUT)/obj/%.o) $(OUT)/obj/gen/schema_data.o $(OUT)/obj/gen/t2s_table.o
+OBJS    := $(SRCS:%.c=$(OUT)/obj/%.o) $(OUT)/obj/gen/schema_data.o $(OUT)/obj/gen/policy_data.o \
+           $(OUT)/obj/gen/t2s_table.o
 LIBOBJS := $(filter-out $(OUT)/obj/src/main.o,$(OBJS))
 SCHEMAS := $(sort $(wildcard schema/*.json))
+POLICY  := policy/roles.json
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/t*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(OUT)/tests/%)
@@ -51,7 +53,12 @@ $(OUT)/obj/%.o: %.c
 # The schema files are embedded in the binary (tools/embed.c writes a C array of them).
 $(OUT)/gen/schema_data.c: $(SCHEMAS) $(OUT)/tools/embed
 	@mkdir -p $(dir $@)
-	$(Q)$(OUT)/tools/embed $(SCHEMAS) > $@.tmp && mv $@.tmp $@
+	$(Q)$(OUT)/tools/embed embedded_schema $(SCHEMAS) > $@.tmp && mv $@.tmp $@
+
+# The roles shipped by default (seeded once each; see src/auth/roles.c).
+$(OUT)/gen/policy_data.c: $(POLICY) $(OUT)/tools/embed
+	@mkdir -p $(dir $@)
+	$(Q)$(OUT)/tools/embed embedded_policy $(POLICY) > $@.tmp && mv $@.tmp $@
 
 # Traditional → simplified characters for search folding, taken from OpenCC at build time.
 $(OUT)/gen/t2s_table.c: $(OUT)/tools/t2s

@@ -1,4 +1,5 @@
 #include "app.h"
+#include "auth/roles.h"
 #include "auth/session.h"
 #include "auth/user.h"
 #include "core/log.h"
@@ -67,7 +68,7 @@ int app_prepare(const struct config *cfg, struct db *db, bool *fresh)
 	*fresh = db_query_int(db, "SELECT count(*) FROM users", 0, NULL, &users) != DB_OK;
 	if (db_in_transaction(db))
 		db_rollback(db); /* PostgreSQL aborts the transaction-less statement cleanly */
-	if (migrate_core(db))
+	if (migrate_core(db) || roles_seed(db))
 		return -1;
 	char *err = NULL;
 	struct registry *r = registry_build(db, &err);

@@ -78,7 +78,7 @@ static int cmd_serve(struct config *cfg, int argc, char **argv)
 	if (app_open_db(cfg, &db) || app_prepare(cfg, db, &fresh) || app_bootstrap_admin(cfg, db)) {
 		return 1;
 	}
-	if (fresh && !cfg->no_demo && demo_load(db, false)) {
+	if (fresh && !cfg->no_demo && demo_load(db, cfg->data_dir, false)) {
 		db_close(db);
 		return 1;
 	}
@@ -115,8 +115,8 @@ static int cmd_demo(struct config *cfg, int argc, char **argv)
 	bool fresh;
 	if (app_open_db(cfg, &db))
 		return 1;
-	int rc =
-	    app_prepare(cfg, db, &fresh) || app_bootstrap_admin(cfg, db) || demo_load(db, true);
+	int rc = app_prepare(cfg, db, &fresh) || app_bootstrap_admin(cfg, db) ||
+	         demo_load(db, cfg->data_dir, true);
 	db_close(db);
 	return rc ? 1 : 0;
 }
@@ -171,6 +171,8 @@ static int user_add_cmd(struct db *db, int argc, char **argv)
 	sodium_memzero(password, sizeof password);
 	if (rc == DB_ECONSTRAINT)
 		fprintf(stderr, "sextant user add: '%s' exists already\n", name);
+	else if (rc == DB_EFOREIGN)
+		fprintf(stderr, "sextant user add: there is no role '%s'\n", role);
 	else if (rc)
 		fprintf(stderr, "sextant user add: %s\n", db_errmsg(db));
 	else

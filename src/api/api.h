@@ -36,6 +36,12 @@ void api_answer_data(struct req *r, int rc, struct str *out, const char *what);
 int api_audit_access(struct req *r, int64_t actor, const char *action, int64_t user,
                      const char *changes);
 
+/*
+ * A read worth recording (an export, a reveal of sensitive fields): entity op->e, the record (0
+ * for a list) and the request's query parameters.
+ */
+int api_audit_read(struct req *r, struct op *op, const char *action, int64_t record_id);
+
 /* Handlers. */
 void api_entity_list(struct req *r);
 void api_entity_create(struct req *r);
@@ -64,6 +70,26 @@ void api_sessions_end_all(struct req *r);
 void api_token_create_route(struct req *r);
 void api_token_list_route(struct req *r);
 void api_token_revoke_route(struct req *r);
+void api_org_list(struct req *r);
+void api_org_create(struct req *r);
+void api_org_update(struct req *r);
+void api_org_delete(struct req *r);
+void api_users_list(struct req *r);
+void api_user_get(struct req *r);
+void api_user_create(struct req *r);
+void api_user_update(struct req *r);
+void api_user_password(struct req *r);
+void api_user_unlock(struct req *r);
+void api_user_sessions(struct req *r);
+void api_user_sessions_end(struct req *r);
+void api_roles_list(struct req *r);
+void api_role_create(struct req *r);
+void api_role_update(struct req *r);
+void api_role_delete(struct req *r);
+void api_role_permissions(struct req *r);
+void api_shares_list(struct req *r);
+void api_share_create(struct req *r);
+void api_share_delete(struct req *r);
 void api_healthz(struct req *r);
 void api_readyz(struct req *r);
 void api_metrics(struct req *r);

@@ -19,8 +19,19 @@ static void user_json(struct req *r, struct str *out, const char *csrf)
 	str_add_jsons(out, r->session.username);
 	str_adds(out, ",\"display_name\":");
 	str_add_jsons(out, r->session.display_name ? r->session.display_name : "");
-	str_adds(out, ",\"role\":");
-	str_add_jsons(out, r->session.role);
+	str_adds(out, ",\"roles\":[");
+	for (size_t i = 0; i < r->actor.n_roles; i++) {
+		if (i)
+			str_addc(out, ',');
+		str_add_jsons(out, r->actor.roles[i]);
+	}
+	str_adds(out, "],\"admin\":");
+	str_adds(out, r->actor.admin ? "true" : "false");
+	str_adds(out, ",\"org_unit_id\":");
+	if (r->actor.org_unit_id)
+		str_add_int(out, r->actor.org_unit_id);
+	else
+		str_adds(out, "null");
 	str_adds(out, ",\"locale\":");
 	str_add_jsons(out, r->session.locale ? r->session.locale : lang_tags[r->lang]);
 	str_adds(out, "}}");
@@ -124,7 +135,8 @@ void api_login(struct req *r)
 		api_db_failure(r, rc, "creating a session");
 		return;
 	}
-	if (session_lookup(r->db, &r->arena, token, &r->session) != DB_OK) {
+	if (session_lookup(r->db, &r->arena, token, &r->session) != DB_OK ||
+	    actor_load(r->db, &r->arena, id, &r->actor) != DB_OK) {
 		resp_fault(r, "reading the new session");
 		return;
 	}

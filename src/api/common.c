@@ -129,6 +129,26 @@ int api_audit_access(struct req *r, int64_t actor, const char *action, int64_t u
 	return audit_write(&op, action, "users", user, changes);
 }
 
+int api_audit_read(struct req *r, struct op *op, const char *action, int64_t record_id)
+{
+	struct str c = STR_INIT;
+	str_adds(&c, "{\"query\":{");
+	for (size_t i = 0; i < r->n_query; i++) {
+		if (i)
+			str_addc(&c, ',');
+		str_add_jsons(&c, storable_text(&r->arena, r->query[i].key, 100));
+		str_addc(&c, ':');
+		str_add_jsons(&c, storable_text(&r->arena, r->query[i].value, 500));
+	}
+	str_adds(&c, "}}");
+	/* A read carries no where-from of its own (req_op takes it for writes only). */
+	op->ip = req_ip(r);
+	op->user_agent = req_user_agent(r);
+	int rc = audit_write(op, action, op->e->name, record_id, c.buf);
+	str_release(&c);
+	return rc;
+}
+
 void api_answer_data(struct req *r, int rc, struct str *out, const char *what)
 {
 	if (rc) {

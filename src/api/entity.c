@@ -1,5 +1,6 @@
 /* The generic entity endpoints: every entity of the registry gets these. */
 #include "api.h"
+#include "meta/access.h"
 #include "meta/crud.h"
 #include "meta/query.h"
 #include "core/util.h"
@@ -8,6 +9,15 @@
 #include <stdio.h>
 #include <string.h>
 
+/* One page of a list (or a related list); a page that shows sensitive fields is audited. */
+static int page(struct req *r, struct op *op, struct list_query *q, struct str *out)
+{
+	int rc = list_page(op, q, out);
+	if (!rc && q->reveal != LIST_REVEAL_NONE)
+		rc = api_audit_read(r, op, "reveal", 0);
+	return rc ? crud_db_error(op, rc, "list") : 200;
+}
+
 void api_entity_list(struct req *r)
 {
 	struct op op;
@@ -15,12 +25,11 @@ void api_entity_list(struct req *r)
 		return;
 	struct list_query q;
 	struct str out = STR_INIT;
-	int status = 200;
-	int rc;
-	if (list_parse(&op, r->query, r->n_query, NULL, &q))
-		status = -1;
-	else if ((rc = list_page(&op, &q, &out)))
-		status = crud_db_error(&op, rc, "list");
+	int status = -1;
+	if (access_scope(&op, ACT_READ) == SCOPE_NONE)
+		problem_set(op.problem, 403, "forbidden");
+	else if (!list_parse(&op, r->query, r->n_query, NULL, &q))
+		status = page(r, &op, &q, &out);
 	api_answer(r, status, &out);
 }
 
@@ -45,14 +54,14 @@ void api_entity_related(struct req *r)
 	if (status == 200) {
 		req_op(r, rel->child, &op);
 		struct list_query q;
-		if (list_parse(&op, r->query, r->n_query, NULL, &q)) {
+		if (access_scope(&op, ACT_READ) == SCOPE_NONE) {
+			status = problem_set(op.problem, 403, "forbidden");
+		} else if (list_parse(&op, r->query, r->n_query, NULL, &q)) {
 			status = -1;
 		} else {
 			q.parent_field = rel->via;
 			q.parent_id = id;
-			int rc = list_page(&op, &q, &out);
-			if (rc)
-				status = crud_db_error(&op, rc, "related list");
+			status = page(r, &op, &q, &out);
 		}
 	}
 	api_answer(r, status, &out);
@@ -64,11 +73,20 @@ void api_entity_get(struct req *r)
 	int64_t id;
 	if (!api_begin(r, &op, &id, NULL))
 		return;
-	const char *deleted = req_query(r, "deleted");
+	const char *deleted = req_query(r, "deleted"), *reveal = req_query(r, "reveal");
 	bool want_deleted = deleted && strcmp(deleted, "true") == 0;
 	if (want_deleted && !op.admin) {
 		resp_error(r, 403, "forbidden");
 		return;
+	}
+	if (reveal && strcmp(reveal, "true") == 0) {
+		if (access_scope(&op, ACT_SENSITIVE) == SCOPE_NONE) {
+			resp_error(r, 403, "forbidden");
+			return;
+		}
+		op.reveal = true; /* crud_get checks the record's scope and audits */
+		op.ip = req_ip(r);
+		op.user_agent = req_user_agent(r);
 	}
 	struct str out = STR_INIT;
 	struct crud_result res = {0};

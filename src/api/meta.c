@@ -7,15 +7,10 @@
 
 #include <string.h>
 
-static bool is_admin(struct req *r)
-{
-	return r->authed && strcmp(r->session.role, "admin") == 0;
-}
-
 void api_meta(struct req *r)
 {
 	struct str out = STR_INIT;
-	meta_registry_json(&out, r->reg, is_admin(r));
+	meta_registry_json(&out, r->reg, &r->actor);
 	resp_json(r, 200, &out);
 }
 
@@ -25,7 +20,7 @@ void api_meta_entity(struct req *r)
 	if (!e)
 		return;
 	struct str out = STR_INIT;
-	meta_entity_json(&out, e, is_admin(r));
+	meta_entity_json(&out, e, &r->actor);
 	resp_json(r, 200, &out);
 }
 

@@ -1,5 +1,7 @@
 /* Export and import endpoints. */
 #include "api.h"
+#include "meta/access.h"
+#include "meta/audit.h"
 #include "meta/crud.h"
 #include "meta/transfer.h"
 
@@ -34,8 +36,19 @@ void api_entity_export(struct req *r)
 		resp_error(r, 400, "bad_request");
 		return;
 	}
+	if (access_scope(op, ACT_EXPORT) == SCOPE_NONE) {
+		resp_error(r, 403, "forbidden");
+		return;
+	}
 	if (list_parse(op, r->query, r->n_query, export_params, q)) {
 		resp_problem(r);
+		return;
+	}
+	q->act = ACT_EXPORT;
+	/* Who took which records out of the system, before a byte of them leaves. */
+	int rc = api_audit_read(r, op, "export", 0);
+	if (rc) {
+		api_db_failure(r, rc, "auditing an export");
 		return;
 	}
 	bool fault;

@@ -71,7 +71,7 @@ struct cached_session {
 	int64_t seen_ms, expires_ms;
 	int64_t user_id;
 	char csrf[TOKEN_TEXT_LEN];
-	char *username, *display_name, *role, *locale;
+	char *username, *display_name, *locale;
 };
 
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -90,7 +90,6 @@ static void cache_clear_slot(struct cached_session *c)
 {
 	free(c->username);
 	free(c->display_name);
-	free(c->role);
 	free(c->locale);
 	memset(c, 0, sizeof *c);
 }
@@ -108,7 +107,6 @@ static bool cache_get(const char hash[65], struct arena *a, struct session *s)
 		memcpy(s->csrf, c->csrf, sizeof s->csrf);
 		s->username = arena_strdup(a, c->username);
 		s->display_name = arena_strdup(a, c->display_name);
-		s->role = arena_strdup(a, c->role);
 		s->locale = arena_strdup(a, c->locale);
 		hit = true;
 	}
@@ -143,7 +141,6 @@ static void cache_put(const char hash[65], const struct session *s, int64_t seen
 	memcpy(c->csrf, s->csrf, sizeof c->csrf);
 	c->username = xstrdup(s->username);
 	c->display_name = xstrdup(s->display_name);
-	c->role = xstrdup(s->role);
 	c->locale = s->locale ? xstrdup(s->locale) : NULL;
 	pthread_mutex_unlock(&cache_lock);
 }
@@ -293,7 +290,7 @@ int session_lookup(struct db *db, struct arena *a, const char *token, struct ses
 	int rc =
 	    db_prepare(db,
 	               "SELECT s.user_id, s.csrf_token, s.last_seen_at, s.expires_at, u.username, "
-	               "u.display_name, u.role, u.locale, u.disabled FROM sessions s "
+	               "u.display_name, u.locale, u.disabled FROM sessions s "
 	               "JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
 	               &st);
 	if (rc)
@@ -307,15 +304,14 @@ int session_lookup(struct db *db, struct arena *a, const char *token, struct ses
 	int64_t now = time_now_ms(), seen = 0, expires = 0;
 	db_column_time(st, 2, &seen);
 	db_column_time(st, 3, &expires); /* unreadable: 0, so not live */
-	bool live = !db_column_int(st, 8) && now < expires && now < seen + SESSION_IDLE_MS;
+	bool live = !db_column_int(st, 7) && now < expires && now < seen + SESSION_IDLE_MS;
 	if (live) {
 		s->user_id = db_column_int(st, 0);
 		snprintf(s->csrf, sizeof s->csrf, "%s", db_column_text(st, 1, NULL));
 		s->username = arena_strdup(a, db_column_text(st, 4, NULL));
 		s->display_name = arena_strdup(a, db_column_text(st, 5, NULL));
-		s->role = arena_strdup(a, db_column_text(st, 6, NULL));
 		s->locale =
-		    db_column_null(st, 7) ? NULL : arena_strdup(a, db_column_text(st, 7, NULL));
+		    db_column_null(st, 6) ? NULL : arena_strdup(a, db_column_text(st, 6, NULL));
 	}
 	db_reset(st);
 	if (!live) {

@@ -25,7 +25,6 @@ struct session {
 	int64_t user_id;
 	const char *username;
 	const char *display_name;
-	const char *role;
 	const char *locale;
 	char csrf[TOKEN_TEXT_LEN];
 };

@@ -94,8 +94,8 @@ int api_token_lookup(struct db *db, struct arena *a, const char *token, struct s
 	struct db_stmt *st;
 	int rc =
 	    db_prepare(db,
-	               "SELECT t.id, t.last_used_at, u.id, u.username, u.display_name, u.role, "
-	               "u.locale FROM api_tokens t JOIN users u ON u.id = t.user_id "
+	               "SELECT t.id, t.last_used_at, u.id, u.username, u.display_name, u.locale "
+	               "FROM api_tokens t JOIN users u ON u.id = t.user_id "
 	               "WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ? "
 	               "AND u.disabled = ?",
 	               &st);
@@ -116,8 +116,7 @@ int api_token_lookup(struct db *db, struct arena *a, const char *token, struct s
 	s->username = arena_strdup(a, db_column_text(st, 3, NULL));
 	s->display_name =
 	    db_column_null(st, 4) ? NULL : arena_strdup(a, db_column_text(st, 4, NULL));
-	s->role = arena_strdup(a, db_column_text(st, 5, NULL));
-	s->locale = db_column_null(st, 6) ? NULL : arena_strdup(a, db_column_text(st, 6, NULL));
+	s->locale = db_column_null(st, 5) ? NULL : arena_strdup(a, db_column_text(st, 5, NULL));
 	db_reset(st);
 	if (stale) {
 		/* When it was last used, to the minute: skipped, not waited for, while busy. */

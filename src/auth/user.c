@@ -39,27 +39,49 @@ void password_dummy_verify(const char *password)
 	password_verify(dummy_hash, password);
 }
 
-int user_add(struct db *db, const char *username, const char *display_name, const char *role,
-             const char *password, int64_t *id)
+int user_insert(struct db *db, const char *username, const char *display_name, const char *role,
+                const char *password, int64_t *id)
 {
 	char hash[crypto_pwhash_STRBYTES], now[TIME_ISO_LEN];
 	if (password_hash(password, hash, sizeof hash))
 		return DB_ERROR;
 	time_now_iso(now);
-	struct db_stmt *st;
-	int rc = db_prepare(db,
-	                    "INSERT INTO users (username, display_name, password_hash, role, "
-	                    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-	                    &st);
+	const char *p[] = {role};
+	int64_t known = 0;
+	int rc = db_query_int(db, "SELECT count(*) FROM roles WHERE key = ?", 1, p, &known);
 	if (rc)
+		return rc;
+	if (!known)
+		return DB_EFOREIGN;
+	struct db_stmt *st;
+	if ((rc = db_prepare(db,
+	                     "INSERT INTO users (username, display_name, password_hash, "
+	                     "created_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+	                     &st)))
 		return rc;
 	db_bind_texts(st, 1, username);
 	db_bind_texts(st, 2, display_name ? display_name : username);
 	db_bind_texts(st, 3, hash);
-	db_bind_texts(st, 4, role);
+	db_bind_texts(st, 4, now);
 	db_bind_texts(st, 5, now);
-	db_bind_texts(st, 6, now);
-	return db_step_id(st, id);
+	if ((rc = db_step_id(st, id)))
+		return rc;
+	char uid[24];
+	snprintf(uid, sizeof uid, "%lld", (long long)*id);
+	return db_run(db, "INSERT INTO user_roles (user_id, role) VALUES (?, ?)", 2,
+	              (const char *[]){uid, role});
+}
+
+int user_add(struct db *db, const char *username, const char *display_name, const char *role,
+             const char *password, int64_t *id)
+{
+	int rc = db_begin(db);
+	if (rc)
+		return rc;
+	if ((rc = user_insert(db, username, display_name, role, password, id)) ||
+	    (rc = db_commit(db)))
+		db_rollback(db);
+	return rc;
 }
 
 int user_credentials(struct db *db, struct arena *a, const char *username, int64_t *id,

@@ -17,8 +17,13 @@ bool password_verify(const char *hash, const char *password);
 /* Spend the time of one verification, so an unknown user is not told by speed. */
 void password_dummy_verify(const char *password);
 
+/* A new active user with one role (DB_EFOREIGN if there is no such role; DB_ECONSTRAINT if
+ * the name is taken), in one transaction. */
 int user_add(struct db *db, const char *username, const char *display_name, const char *role,
              const char *password, int64_t *id);
+/* The same inside the caller's transaction. */
+int user_insert(struct db *db, const char *username, const char *display_name, const char *role,
+                const char *password, int64_t *id);
 /* Username → id and password hash (copied into a); DB_DONE if there is no such active user. */
 int user_credentials(struct db *db, struct arena *a, const char *username, int64_t *id,
                      const char **hash);

@@ -11,8 +11,16 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* Load the demo set once (marked in sys_meta); verbose prints what it did. */
-int demo_load(struct db *db, bool verbose);
+/*
+ * Load the demo set once (marked in sys_meta): the demo organisation and people (demo_people)
+ * and customers with their contacts, owned by the demo salespeople. verbose prints what it did.
+ */
+int demo_load(struct db *db, const char *data_dir, bool verbose);
+/* The demo organisation and a user for every shipped role, if there is no organisation yet;
+ * their password is printed once and kept in data_dir/demo-password.txt. */
+int demo_people(struct db *db, const char *data_dir, bool verbose);
+/* Give the customers to the demo salespeople in turn; their contacts follow. */
+int demo_assign_owners(struct db *db, const int64_t *customer_ids, size_t n);
 /* Write n rows of an entity as CSV (field names as headers). Contacts refer to customer ids
  * 1..customers (for a database whose customers were generated the same way). */
 int demo_generate_csv(FILE *out, const char *entity, long n, uint64_t seed);

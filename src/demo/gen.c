@@ -301,8 +301,10 @@ static int import_generated(struct db *db, const char *entity, long n, const int
 	return status == 200 ? 0 : -1;
 }
 
-int demo_load(struct db *db, bool verbose)
+int demo_load(struct db *db, const char *data_dir, bool verbose)
 {
+	if (demo_people(db, data_dir, verbose))
+		return -1;
 	int64_t loaded = 0;
 	db_query_int(db, "SELECT value FROM sys_meta WHERE key = 'demo_loaded'", 0, NULL, &loaded);
 	if (loaded) {
@@ -324,6 +326,8 @@ int demo_load(struct db *db, bool verbose)
 		db_reset(st);
 	}
 	int rc = n_ids ? import_generated(db, "contacts", n_contacts, ids, n_ids, &made) : -1;
+	if (!rc)
+		rc = demo_assign_owners(db, ids, n_ids);
 	free(ids);
 	if (rc)
 		return -1;

@@ -67,6 +67,7 @@ struct req {
 	bool body_too_large;
 
 	struct session session; /* valid when authed */
+	struct actor actor;     /* likewise: roles, organisation, permissions */
 	bool by_token;          /* authenticated by an API token, not a session cookie */
 	bool authed;
 	enum lang lang;
@@ -97,6 +98,12 @@ const char *req_cookie(struct req *r, const char *name);
 const char *req_query(struct req *r, const char *name);
 /* The client address as text. */
 const char *req_ip(struct req *r);
+/*
+ * Text from a request to be stored (a header, a query parameter): at most max bytes, cut on a
+ * character boundary, with bytes that are not UTF-8 and control characters as '?' (PostgreSQL
+ * refuses invalid UTF-8 in text).
+ */
+const char *storable_text(struct arena *a, const char *s, size_t max);
 /* The User-Agent to be stored (sessions, audit): at most 200 bytes of valid UTF-8, or NULL. */
 const char *req_user_agent(struct req *r);
 /* The request's database connection (the worker thread's own); NULL if it cannot be had. */

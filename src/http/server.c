@@ -121,11 +121,7 @@ static bool unsafe_method(enum http_method m)
 	return m == M_POST || m == M_PUT || m == M_PATCH || m == M_DELETE;
 }
 
-/*
- * A header to be stored: at most max bytes, cut on a character boundary, with bytes that
- * are not UTF-8 and control characters as '?' (PostgreSQL refuses invalid UTF-8 in text).
- */
-static const char *audit_text(struct arena *a, const char *s, size_t max)
+const char *storable_text(struct arena *a, const char *s, size_t max)
 {
 	size_t n = strlen(s), out = 0;
 	char *t = arena_alloc(a, (n < max ? n : max) + 1);
@@ -151,7 +147,7 @@ static const char *audit_text(struct arena *a, const char *s, size_t max)
 const char *req_user_agent(struct req *r)
 {
 	const char *ua = req_header(r, "User-Agent");
-	return ua ? audit_text(&r->arena, ua, AUDIT_USER_AGENT_MAX) : NULL;
+	return ua ? storable_text(&r->arena, ua, AUDIT_USER_AGENT_MAX) : NULL;
 }
 
 void req_op(struct req *r, const struct entity *e, struct op *op)
@@ -161,8 +157,11 @@ void req_op(struct req *r, const struct entity *e, struct op *op)
 	op->db = r->db;
 	op->reg = r->reg;
 	op->e = e;
+	/* Nobody logged in may do nothing: an op without an actor would act as the system. */
+	static const struct actor nobody;
 	op->user_id = r->authed ? r->session.user_id : 0;
-	op->admin = r->authed && strcmp(r->session.role, "admin") == 0;
+	op->actor = r->authed ? &r->actor : &nobody;
+	op->admin = op->actor->admin;
 	op->lang = r->lang;
 	op->request_id = r->request_id;
 	/* Where a request came from is recorded by writes (the audit trail); a read never needs it,
@@ -413,13 +412,23 @@ static bool authenticate(struct req *r)
 			return false;
 		}
 	}
+	if (r->authed) {
+		int rc = actor_load(r->db, &r->arena, r->session.user_id, &r->actor);
+		if (rc == DB_DONE) {
+			r->authed = false;
+		} else if (rc) {
+			log_error("loading the user's access failed: %s", db_errmsg(r->db));
+			resp_error(r, 503, "service_unavailable");
+			return false;
+		}
+	}
 	if (r->route->flags & RF_PUBLIC)
 		return true;
 	if (!r->authed) {
 		resp_error(r, 401, "unauthorized");
 		return false;
 	}
-	if ((r->route->flags & RF_ADMIN) && strcmp(r->session.role, "admin") != 0) {
+	if ((r->route->flags & RF_ADMIN) && !r->actor.admin) {
 		resp_error(r, 403, "forbidden");
 		return false;
 	}

@@ -1,4 +1,5 @@
 #include "crud.h"
+#include "access.h"
 #include "audit.h"
 #include "query.h"
 #include "search.h"
@@ -79,10 +80,14 @@ static int record_load(struct op *op, int64_t id, bool deleted, bool lock, struc
 	sqlq_addf(&s, " FROM \"%s\" t WHERE t.\"id\" = ", e->name);
 	sqlq_int(&s, id);
 	sqlq_addf(&s, " AND t.\"deleted_at\" IS %s", deleted ? "NOT NULL" : "NULL");
+	/* A record the caller may not read is not there for them (404, never 403). */
+	int rc = access_where(op, ACT_READ, &s);
+	if (rc)
+		goto out;
 	if (lock && db_kind(op->db) == DB_PG)
 		sqlq_add(&s, " FOR UPDATE");
 	struct db_stmt *st;
-	int rc = sqlq_prepare(op->db, &s, &st);
+	rc = sqlq_prepare(op->db, &s, &st);
 	if (rc)
 		goto out;
 	rc = db_step(st);
@@ -124,9 +129,27 @@ static void record_json(struct op *op, const struct record *r, struct str *out)
 		first = false;
 		str_add_jsons(out, f->name);
 		str_addc(out, ':');
-		value_to_json(out, f, &r->vals[i]);
+		if ((f->flags & FF_SENSITIVE) && !op->reveal)
+			access_mask_json(f, &r->vals[i], out);
+		else
+			value_to_json(out, f, &r->vals[i]);
 	}
 	str_addc(out, '}');
+}
+
+/* A field problem that is about permission, not the value, makes the whole answer a 403. */
+static int body_problem(struct op *op)
+{
+	for (size_t i = 0; i < op->problem->n_errors; i++)
+		if (strcmp(op->problem->errors[i].code, "forbidden_field") == 0)
+			return problem_set(op->problem, 403, "forbidden");
+	return problem_set(op->problem, 422, "validation_failed");
+}
+
+/* The answer when the caller may not do act on op->e at all. */
+static int forbidden_unless(struct op *op, enum action act)
+{
+	return access_scope(op, act) == SCOPE_NONE ? problem_set(op->problem, 403, "forbidden") : 0;
 }
 
 /* Run a statement that ends in RETURNING <all visible fields> and render the row. */
@@ -176,6 +199,10 @@ static void parse_body(struct op *op, const json_t *body, struct value *vals, bo
 			problem_add(op->problem, name, "read_only", NULL);
 			continue;
 		}
+		if ((f->flags & FF_SENSITIVE) && access_scope(op, ACT_SENSITIVE) == SCOPE_NONE) {
+			problem_add(op->problem, name, "forbidden_field", NULL);
+			continue;
+		}
 		struct verr err;
 		if (value_from_json(op->arena, f, v, &vals[f->position], &err)) {
 			problem_add(op->problem, f->name, err.code, err.params);
@@ -185,24 +212,33 @@ static void parse_body(struct op *op, const json_t *body, struct value *vals, bo
 	}
 }
 
+/* A reference must name a live record the caller may read: one they may not is not there. */
 static int reference_exists(struct op *op, const struct field *f, int64_t id, bool *exists)
 {
-	char sql[160];
-	if (f->type == FT_USER)
-		snprintf(sql, sizeof sql, "SELECT 1 FROM \"users\" WHERE \"id\" = ?");
-	else
-		snprintf(sql, sizeof sql,
-		         "SELECT 1 FROM \"%s\" WHERE \"id\" = ? AND \"deleted_at\" IS NULL",
-		         f->ref->name);
+	struct sqlq s;
+	sqlq_init(&s);
+	int rc = DB_OK;
+	if (f->type == FT_USER) {
+		sqlq_add(&s, "SELECT 1 FROM \"users\" WHERE \"id\" = ");
+		sqlq_int(&s, id);
+	} else {
+		struct op target = *op;
+		target.e = f->ref;
+		target.shared = 0;
+		sqlq_addf(&s, "SELECT 1 FROM \"%s\" t WHERE t.\"id\" = ", f->ref->name);
+		sqlq_int(&s, id);
+		sqlq_add(&s, " AND t.\"deleted_at\" IS NULL");
+		rc = access_where(&target, ACT_READ, &s);
+	}
 	struct db_stmt *st;
-	int rc = db_prepare(op->db, sql, &st);
-	if (rc)
-		return rc;
-	db_bind_int(st, 1, id);
-	rc = db_step(st);
-	*exists = rc == DB_ROW;
-	db_reset(st);
-	return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+	if (!rc && !(rc = sqlq_prepare(op->db, &s, &st))) {
+		rc = db_step(st);
+		*exists = rc == DB_ROW;
+		db_reset(st);
+		rc = rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+	}
+	sqlq_release(&s);
+	return rc;
 }
 
 /* Required fields among those marked in check[]: needs no database, so it runs first. */
@@ -329,6 +365,34 @@ static int answer_replay(struct op *op, int status, bool same)
 	return status;
 }
 
+/*
+ * Showing a record's sensitive fields (reveal): only within the scope for sensitive fields, and
+ * every time in the audit trail, with the names of the fields that had a value.
+ */
+static int reveal_record(struct op *op, const struct record *r)
+{
+	int rc = access_check_record(op, ACT_SENSITIVE, r->id);
+	if (rc == DB_DONE)
+		return problem_set(op->problem, 403, "forbidden");
+	if (rc)
+		return crud_db_error(op, rc, "reveal");
+	struct str c = STR_INIT;
+	const struct entity *e = op->e;
+	str_adds(&c, "{\"fields\":[");
+	size_t n = 0;
+	for (size_t i = 0; i < e->n_fields; i++)
+		if ((e->fields[i].flags & FF_SENSITIVE) && field_visible(&e->fields[i]) &&
+		    r->vals[i].kind != V_NULL) {
+			if (n++)
+				str_addc(&c, ',');
+			str_add_jsons(&c, e->fields[i].name);
+		}
+	str_adds(&c, "]}");
+	rc = audit_write(op, "reveal", e->name, r->id, c.buf);
+	str_release(&c);
+	return rc ? crud_db_error(op, rc, "reveal") : 0;
+}
+
 int crud_get(struct op *op, int64_t id, bool deleted, struct str *out, struct crud_result *res)
 {
 	struct record r;
@@ -337,6 +401,8 @@ int crud_get(struct op *op, int64_t id, bool deleted, struct str *out, struct cr
 		return problem_set(op->problem, 404, "not_found");
 	if (rc)
 		return crud_db_error(op, rc, "get");
+	if (op->reveal && (rc = reveal_record(op, &r)))
+		return rc;
 	record_json(op, &r, out);
 	res->id = id;
 	res->version = r.version;
@@ -357,6 +423,8 @@ int crud_create(struct op *op, const json_t *body, const struct idempotency *ide
 		if (!present[i] && field_writable(f))
 			value_default(op->arena, f, &vals[i]);
 	}
+	if (forbidden_unless(op, ACT_CREATE))
+		return -1;
 	const struct field *owner = entity_field(e, "owner_id");
 	if (owner && !present[owner->position] && op->user_id) {
 		vals[owner->position].kind = V_INT;
@@ -373,7 +441,7 @@ int crud_create(struct op *op, const json_t *body, const struct idempotency *ide
 	}
 	check_required(op, vals, check);
 	if (op->problem->n_errors)
-		return problem_set(op->problem, 422, "validation_failed");
+		return body_problem(op);
 
 	char now[TIME_ISO_LEN];
 	time_now_iso(now);
@@ -393,6 +461,17 @@ int crud_create(struct op *op, const json_t *body, const struct idempotency *ide
 		return fail_tx(op, rc, "create");
 	if (op->problem->n_errors)
 		return fail_problem(op, 422, "validation_failed");
+	/* The record's organisation unit is its owner's (and who owns it, the caller may say). */
+	int64_t unit = 0;
+	if (owner && vals[owner->position].kind == V_INT) {
+		bool may;
+		if ((rc = access_check_owner(op, vals[owner->position].i, &may, &unit)))
+			return fail_tx(op, rc, "create");
+		if (!may) {
+			problem_add(op->problem, "owner_id", "forbidden_field", NULL);
+			return fail_problem(op, 403, "forbidden");
+		}
+	}
 
 	struct str tokens = STR_INIT;
 	if (e->searchable)
@@ -413,6 +492,8 @@ int crud_create(struct op *op, const json_t *body, const struct idempotency *ide
 	sqlq_addf(&s,
 	          "%s\"created_at\", \"updated_at\", \"created_by\", \"updated_by\", \"version\"",
 	          first ? "" : ", ");
+	if (unit)
+		sqlq_add(&s, ", \"org_unit_id\"");
 	if (e->searchable)
 		sqlq_add(&s, ", \"search_tokens\"");
 	sqlq_add(&s, ") VALUES (");
@@ -441,6 +522,10 @@ int crud_create(struct op *op, const json_t *body, const struct idempotency *ide
 	sqlq_add(&s, ", ");
 	sqlq_user(&s, op->user_id);
 	sqlq_add(&s, ", 1");
+	if (unit) {
+		sqlq_add(&s, ", ");
+		sqlq_int(&s, unit);
+	}
 	if (e->searchable) {
 		sqlq_add(&s, ", ");
 		sqlq_text(&s, tokens.buf, tokens.len);
@@ -494,6 +579,53 @@ int crud_create(struct op *op, const json_t *body, const struct idempotency *ide
 }
 
 /*
+ * What a change needs beyond update: a new owner needs assign on the record and an owner within
+ * its scope (the record then moves to the owner's unit); sensitive fields need their scope.
+ */
+static int check_change_access(struct op *op, int64_t id, struct value *next, bool *changed)
+{
+	const struct entity *e = op->e;
+	const struct field *owner = entity_field(e, "owner_id");
+	int rc;
+	if (owner && changed[owner->position]) {
+		bool may = false;
+		int64_t unit = 0;
+		rc = access_check_record(op, ACT_ASSIGN, id);
+		if (rc == DB_OK && next[owner->position].kind == V_INT)
+			rc = access_check_owner(op, next[owner->position].i, &may, &unit);
+		else if (rc == DB_OK)
+			may = true; /* no owner: the record leaves its unit as it is */
+		if (rc && rc != DB_DONE)
+			return crud_db_error(op, rc, "update");
+		if (rc == DB_DONE || !may) {
+			problem_add(op->problem, "owner_id", "forbidden_field", NULL);
+			return problem_set(op->problem, 403, "forbidden");
+		}
+		const struct field *uf = entity_field(e, "org_unit_id");
+		if (next[owner->position].kind == V_INT) {
+			struct value *u = &next[uf->position];
+			struct value want = {.kind = unit ? V_INT : V_NULL, .i = unit};
+			if (!value_equal(uf, u, &want)) {
+				*u = want;
+				changed[uf->position] = true;
+			}
+		}
+	}
+	for (size_t i = 0; i < e->n_fields; i++) {
+		if (!changed[i] || !(e->fields[i].flags & FF_SENSITIVE))
+			continue;
+		if ((rc = access_check_record(op, ACT_SENSITIVE, id)) == DB_DONE) {
+			problem_add(op->problem, e->fields[i].name, "forbidden_field", NULL);
+			return problem_set(op->problem, 403, "forbidden");
+		}
+		if (rc)
+			return crud_db_error(op, rc, "update");
+		break;
+	}
+	return 0;
+}
+
+/*
  * Apply patch (the fields marked in present[]) to a live record inside the caller's
  * transaction. Returns 200, 404 as a problem, or <0; never commits or rolls back.
  */
@@ -505,6 +637,10 @@ static int update_record(struct op *op, int64_t id, const struct value *patch, c
 	int rc = record_load(op, id, false, true, &cur);
 	if (rc == DB_DONE)
 		return problem_set(op->problem, 404, "not_found");
+	if (rc)
+		return crud_db_error(op, rc, "update");
+	if ((rc = access_check_record(op, ACT_UPDATE, id)) == DB_DONE)
+		return problem_set(op->problem, 403, "forbidden");
 	if (rc)
 		return crud_db_error(op, rc, "update");
 	if (if_match >= 0 && if_match != cur.version) {
@@ -535,6 +671,8 @@ static int update_record(struct op *op, int64_t id, const struct value *patch, c
 		return crud_db_error(op, rc, "update");
 	if (op->problem->n_errors)
 		return problem_set(op->problem, 422, "validation_failed");
+	if ((rc = check_change_access(op, id, next, changed)))
+		return rc;
 	res->id = id;
 	if (!any) {
 		record_json(op, &cur, out);
@@ -608,7 +746,7 @@ int crud_update(struct op *op, int64_t id, const json_t *body, int64_t if_match,
 	bool *present = ARENA_NEW_ARRAY(op->arena, bool, e->n_fields);
 	parse_body(op, body, patch, present);
 	if (op->problem->n_errors)
-		return problem_set(op->problem, 422, "validation_failed");
+		return body_problem(op);
 	int rc = db_begin(op->db);
 	if (rc)
 		return crud_db_error(op, rc, "update");
@@ -634,6 +772,10 @@ int crud_delete(struct op *op, int64_t id, int64_t if_match)
 		db_rollback(op->db);
 		return problem_set(op->problem, 404, "not_found");
 	}
+	if (rc)
+		return fail_tx(op, rc, "delete");
+	if ((rc = access_check_record(op, ACT_DELETE, id)) == DB_DONE)
+		return fail_problem(op, 403, "forbidden");
 	if (rc)
 		return fail_tx(op, rc, "delete");
 	if (if_match >= 0 && if_match != cur.version) {
@@ -748,6 +890,8 @@ int crud_bulk_update(struct op *op, const json_t *body, struct str *out)
 		problem_add(op->problem, "field", "unknown_field", NULL);
 	else if (!field_writable(f))
 		problem_add(op->problem, "field", "read_only", NULL);
+	else if ((f->flags & FF_SENSITIVE) && access_scope(op, ACT_SENSITIVE) == SCOPE_NONE)
+		problem_add(op->problem, "field", "forbidden_field", NULL);
 	else if (!value)
 		problem_add(op->problem, "value", "required", NULL);
 	struct value *patch = ARENA_NEW_ARRAY(op->arena, struct value, e->n_fields);
@@ -759,7 +903,7 @@ int crud_bulk_update(struct op *op, const json_t *body, struct str *out)
 		present[f->position] = true;
 	}
 	if (op->problem->n_errors)
-		return problem_set(op->problem, 422, "validation_failed");
+		return body_problem(op);
 	/* Every record goes through the one update path: same checks, same audit. */
 	int rc = db_begin(op->db);
 	if (rc)

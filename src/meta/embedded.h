@@ -1,4 +1,5 @@
-/* The schema files compiled into the binary (build/gen/schema_data.c, made by tools/embed.c). */
+/* Files compiled into the binary (build/gen/schema_data.c and policy_data.c, made by
+ * tools/embed.c): the entity schemas and the default roles. */
 #ifndef SEXTANT_EMBEDDED_H
 #define SEXTANT_EMBEDDED_H
 
@@ -12,5 +13,7 @@ struct embedded_file {
 
 extern const struct embedded_file embedded_schema[];
 extern const size_t embedded_schema_count;
+extern const struct embedded_file embedded_policy[];
+extern const size_t embedded_policy_count;
 
 #endif

@@ -1,4 +1,5 @@
 #include "transfer.h"
+#include "access.h"
 #include "crud.h"
 #include "value.h"
 #include "core/csv.h"
@@ -66,7 +67,10 @@ static int csv_row(void *ctx, struct db_stmt *st, const int *cols)
 		struct value v;
 		value_from_column(f, st, &col, &v);
 		str_reset(&cell);
-		cell_text(f, &v, cs->op->lang, &cell);
+		if (list_field_masked(q, st, f))
+			access_mask_text(f, &v, &cell);
+		else
+			cell_text(f, &v, cs->op->lang, &cell);
 		if (i)
 			str_addc(&cs->buf, ',');
 		csv_add_cell(&cs->buf, cell.buf, cell.len, needs_neutralising(f));
@@ -159,6 +163,12 @@ static int xlsx_row(void *ctx, struct db_stmt *st, const int *cols)
 		lxw_col_t c = (lxw_col_t)i;
 		if (v.kind == V_NULL)
 			continue;
+		if (list_field_masked(q, st, f)) {
+			str_reset(&x->cell);
+			access_mask_text(f, &v, &x->cell);
+			worksheet_write_string(x->ws, x->row, c, x->cell.buf, NULL);
+			continue;
+		}
 		if (v.kind == V_INT &&
 		    (f->type == FT_INT || f->type == FT_REFERENCE || f->type == FT_USER)) {
 			worksheet_write_number(x->ws, x->row, c, (double)v.i, NULL);

@@ -5,6 +5,7 @@
  * cores the parsing and the database work overlap. See import_internal.h.
  */
 #include "import_internal.h"
+#include "access.h"
 #include "crud.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -214,6 +215,28 @@ static void report(struct importer *im, const struct import_options *o, int64_t 
 	         im->read.dropped + im->write.dropped ? "true" : "false");
 }
 
+/*
+ * An import creates records: it needs import and create. Owners in the file need assign over
+ * everyone (they are not checked row by row); sensitive columns need their permission.
+ */
+static int import_allowed(struct importer *im)
+{
+	struct op *op = im->op;
+	if (access_scope(op, ACT_IMPORT) == SCOPE_NONE ||
+	    access_scope(op, ACT_CREATE) == SCOPE_NONE)
+		return problem_set(op->problem, 403, "forbidden");
+	for (size_t i = 0; i < im->e->n_fields; i++) {
+		const struct field *f = &im->e->fields[i];
+		if (!im->mapped[i])
+			continue;
+		bool owner = strcmp(f->name, "owner_id") == 0;
+		if ((owner && access_scope(op, ACT_ASSIGN) != SCOPE_ALL) ||
+		    ((f->flags & FF_SENSITIVE) && access_scope(op, ACT_SENSITIVE) == SCOPE_NONE))
+			problem_add(op->problem, f->name, "forbidden_field", NULL);
+	}
+	return op->problem->n_errors ? problem_set(op->problem, 403, "forbidden") : 0;
+}
+
 int import_csv(struct op *op, int fd, const struct import_options *o, struct str *out)
 {
 	struct importer im = {
@@ -238,7 +261,7 @@ int import_csv(struct op *op, int fd, const struct import_options *o, struct str
 		status = problem_set(op->problem, 400, "bad_request");
 		goto out;
 	}
-	if ((status = import_map_columns(&im, o->mapping)))
+	if ((status = import_map_columns(&im, o->mapping)) || (status = import_allowed(&im)))
 		goto out;
 	import_plan_columns(&im);
 	int64_t created = 0;

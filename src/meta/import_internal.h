@@ -60,6 +60,8 @@ struct importer {
 	struct import_findings read;
 	/* The writer's own. */
 	struct strset refs_ok; /* "position:id" known to exist */
+	int64_t unit_owner;    /* the last owner whose organisation unit was looked up … */
+	int64_t unit;          /* … and that unit (0: none) */
 	struct import_findings write;
 	/* Shared. */
 	atomic_bool inserting; /* every row so far is good and this is no dry run */

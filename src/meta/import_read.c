@@ -253,7 +253,8 @@ bool import_read_row(struct importer *im, struct arena *a, struct import_row *ro
 void import_plan_columns(struct importer *im)
 {
 	const struct entity *e = im->e;
-	size_t params = 7; /* id, created/updated at/by, version, search tokens */
+	/* id, created/updated at/by, version, search tokens, organisation unit */
+	size_t params = e->owned ? 8 : 7;
 	im->stored = ARENA_NEW_ARRAY(im->op->arena, bool, e->n_fields);
 	for (size_t i = 0; i < e->n_fields; i++) {
 		const struct field *f = &e->fields[i];

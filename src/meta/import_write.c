@@ -1,5 +1,6 @@
 /* The writer's side of an import: what only the database can tell, and the inserts. */
 #include "import_internal.h"
+#include "access.h"
 #include "audit.h"
 #include "search.h"
 #include "sqlq.h"
@@ -36,11 +37,21 @@ int import_check_batch(struct importer *im, struct import_batch *b)
 			    f->name, e->name, f->name);
 		else if (f->type == FT_USER)
 			sqlq_add(&s, "SELECT \"id\" FROM \"users\" WHERE \"id\" IN (");
-		else
-			sqlq_addf(
-			    &s,
-			    "SELECT \"id\" FROM \"%s\" WHERE \"deleted_at\" IS NULL AND \"id\" IN (",
-			    f->ref->name);
+		else {
+			/* Only records the importer may read: others are not there for them. */
+			struct op target = *op;
+			target.e = f->ref;
+			target.shared = 0;
+			sqlq_addf(&s,
+			          "SELECT t.\"id\" FROM \"%s\" t WHERE t.\"deleted_at\" IS NULL",
+			          f->ref->name);
+			int rc = access_where(&target, ACT_READ, &s);
+			if (rc) {
+				sqlq_release(&s);
+				return rc;
+			}
+			sqlq_add(&s, " AND t.\"id\" IN (");
+		}
 		size_t asked = 0;
 		for (size_t r = 0; r < n; r++) {
 			const struct value *v = &rows[r].vals[i];
@@ -125,13 +136,15 @@ static void insert_columns(struct importer *im, struct sqlq *s)
 		sqlq_add(s, ", ");
 	}
 	sqlq_add(s, "\"created_at\", \"updated_at\", \"created_by\", \"updated_by\", \"version\"");
+	if (e->owned)
+		sqlq_add(s, ", \"org_unit_id\"");
 	if (e->searchable)
 		sqlq_add(s, ", \"search_tokens\"");
 	sqlq_add(s, ") VALUES ");
 }
 
 static void insert_values(struct importer *im, struct sqlq *s, int64_t id,
-                          const struct import_row *row, bool first)
+                          const struct import_row *row, int64_t unit, bool first)
 {
 	const struct entity *e = im->e;
 	sqlq_add(s, first ? "(" : ", (");
@@ -160,11 +173,42 @@ static void insert_values(struct importer *im, struct sqlq *s, int64_t id,
 	sqlq_add(s, ", ");
 	sqlq_user(s, im->op->user_id);
 	sqlq_add(s, ", 1");
+	if (e->owned) {
+		sqlq_add(s, ", ");
+		if (unit)
+			sqlq_int(s, unit);
+		else
+			sqlq_null(s);
+	}
 	if (e->searchable) {
 		sqlq_add(s, ", ");
 		sqlq_text(s, row->tokens ? row->tokens : "", row->n_tokens);
 	}
 	sqlq_add(s, ")");
+}
+
+/* A record's unit is its owner's. Rows mostly share an owner: the last answer is kept. */
+static int owner_unit(struct importer *im, const struct import_row *row, int64_t *unit)
+{
+	const struct field *of = entity_field(im->e, "owner_id");
+	const struct value *v = &row->vals[of->position];
+	*unit = 0;
+	if (v->kind != V_INT)
+		return DB_OK;
+	if (v->i == im->unit_owner) {
+		*unit = im->unit;
+		return DB_OK;
+	}
+	char id[24];
+	snprintf(id, sizeof id, "%lld", (long long)v->i);
+	const char *p[] = {id};
+	int rc = db_query_int(
+	    im->op->db, "SELECT coalesce(max(org_unit_id), 0) FROM users WHERE id = ?", 1, p, unit);
+	if (!rc) {
+		im->unit_owner = v->i;
+		im->unit = *unit;
+	}
+	return rc;
 }
 
 int import_insert_batch(struct importer *im, struct import_batch *b, int64_t *created)
@@ -182,7 +226,12 @@ int import_insert_batch(struct importer *im, struct import_batch *b, int64_t *cr
 	sqlq_init(&s);
 	insert_columns(im, &s);
 	for (size_t i = 0; i < b->n; i++) {
-		insert_values(im, &s, ids[i], &b->rows[i], i == 0);
+		int64_t unit = 0;
+		if (e->owned && (rc = owner_unit(im, &b->rows[i], &unit))) {
+			sqlq_release(&s);
+			return rc;
+		}
+		insert_values(im, &s, ids[i], &b->rows[i], unit, i == 0);
 		changes[i] = b->rows[i].changes;
 		tokens[i] = b->rows[i].tokens;
 	}

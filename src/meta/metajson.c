@@ -1,4 +1,5 @@
 #include "metajson.h"
+#include "access.h"
 #include "query.h"
 #include "core/util.h"
 
@@ -101,7 +102,7 @@ void meta_field_json(struct str *out, const struct field *f)
 	str_adds(out, "]}");
 }
 
-void meta_entity_json(struct str *out, const struct entity *e, bool admin)
+void meta_entity_json(struct str *out, const struct entity *e, const struct actor *a)
 {
 	str_adds(out, "{\"name\":");
 	str_add_jsons(out, e->name);
@@ -153,14 +154,27 @@ void meta_entity_json(struct str *out, const struct entity *e, bool admin)
 		meta_label_json(out, &rel->child->label_plural);
 		str_addc(out, '}');
 	}
-	/* What the caller may do; the identity issue refines this per role and scope. */
-	str_addf(out,
-	         "],\"permissions\":{\"read\":true,\"create\":true,\"update\":true,\"delete\":true,"
-	         "\"export\":true,\"import\":true,\"restore\":%s,\"customize\":%s}}",
-	         admin ? "true" : "false", admin ? "true" : "false");
+	/* What the caller may do (whether at all), and over which records (the scope). */
+	str_adds(out, "],\"permissions\":{");
+	struct op op = {.e = e, .actor = a};
+	for (int act = 0; act < ACT__MAX; act++) {
+		str_add_jsons(out, action_names[act]);
+		str_adds(out,
+		         access_scope(&op, (enum action)act) != SCOPE_NONE ? ":true," : ":false,");
+	}
+	str_addf(out, "\"restore\":%s,\"customize\":%s},\"scopes\":{", a->admin ? "true" : "false",
+	         a->admin ? "true" : "false");
+	for (int act = 0; act < ACT__MAX; act++) {
+		if (act)
+			str_addc(out, ',');
+		str_add_jsons(out, action_names[act]);
+		str_addc(out, ':');
+		str_add_jsons(out, scope_names[access_scope(&op, (enum action)act)]);
+	}
+	str_adds(out, "}}");
 }
 
-void meta_registry_json(struct str *out, const struct registry *r, bool admin)
+void meta_registry_json(struct str *out, const struct registry *r, const struct actor *a)
 {
 	str_addf(out, "{\"version\":%lld,\"languages\":[\"zh-CN\",\"en\"],\"field_types\":[",
 	         (long long)r->version);
@@ -173,7 +187,7 @@ void meta_registry_json(struct str *out, const struct registry *r, bool admin)
 	for (size_t i = 0; i < r->n_entities; i++) {
 		if (i)
 			str_addc(out, ',');
-		meta_entity_json(out, &r->entities[i], admin);
+		meta_entity_json(out, &r->entities[i], a);
 	}
 	str_adds(out, "]}");
 }

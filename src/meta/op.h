@@ -3,6 +3,7 @@
 #define SEXTANT_OP_H
 
 #include "registry.h"
+#include "auth/actor.h"
 #include "core/problem.h"
 
 struct op {
@@ -11,7 +12,10 @@ struct op {
 	const struct registry *reg;
 	const struct entity *e;
 	int64_t user_id;
-	bool admin;
+	const struct actor *actor; /* NULL: the system (command line, demo), which may do all */
+	bool admin;                /* the actor is an administrator, or there is none */
+	bool reveal;               /* a record shows its sensitive fields (checked and audited) */
+	signed char shared;        /* records of e shared with the actor: 0 unknown, 1 yes, -1 no */
 	enum lang lang;
 	const char *request_id;
 	const char *ip;         /* the client's address, for the audit trail; NULL off HTTP */

@@ -1,4 +1,5 @@
 #include "openapi.h"
+#include "openapi_internal.h"
 #include "auth/token.h"
 #include "query.h"
 #include "core/version.h"
@@ -165,7 +166,7 @@ static json_t *problem_responses(const char *const *codes)
 	return r;
 }
 
-static json_t *json_response(const char *desc, json_t *schema)
+json_t *oa_json_response(const char *desc, json_t *schema)
 {
 	return json_pack("{s:s,s:{s:{s:o}}}", "description", desc, "content", "application/json",
 	                 "schema", schema);
@@ -178,12 +179,12 @@ static const char *opid(char buf[160], const char *entity, const char *suffix)
 	return buf;
 }
 
-static json_t *operation(const char *id, const char *summary, const char *tag)
+json_t *oa_operation(const char *id, const char *summary, const char *tag)
 {
 	return json_pack("{s:s,s:s,s:[s]}", "operationId", id, "summary", summary, "tags", tag);
 }
 
-static void add_responses(json_t *op, const char *ok, json_t *ok_resp, const char *const *errs)
+void oa_add_responses(json_t *op, const char *ok, json_t *ok_resp, const char *const *errs)
 {
 	json_t *r = problem_responses(errs);
 	json_object_set_new(r, ok, ok_resp);
@@ -221,19 +222,19 @@ static void entity_paths(json_t *paths, const struct entity *e)
 
 	/* Collection. */
 	json_t *coll = json_object();
-	json_t *op = operation(opid(id, e->name, ".list"), "List records", tag);
+	json_t *op = oa_operation(opid(id, e->name, ".list"), "List records", tag);
 	json_t *ps = params(list_params);
 	json_array_append_new(ps, filter_param(e));
 	json_object_set_new(op, "parameters", ps);
-	add_responses(op, "200", json_response("A page of records", ref(lref)), e_list);
+	oa_add_responses(op, "200", oa_json_response("A page of records", ref(lref)), e_list);
 	json_object_set_new(coll, "get", op);
-	op = operation(opid(id, e->name, ".create"), "Create a record", tag);
+	op = oa_operation(opid(id, e->name, ".create"), "Create a record", tag);
 	json_object_set_new(op, "parameters",
 	                    params((const char *const[]){"IdempotencyKey", NULL}));
 	json_object_set_new(op, "requestBody",
 	                    json_pack("{s:b,s:{s:{s:o}}}", "required", 1, "content",
 	                              "application/json", "schema", ref(iref)));
-	add_responses(op, "201", json_response("The created record", ref(sref)), e_create);
+	oa_add_responses(op, "201", oa_json_response("The created record", ref(sref)), e_create);
 	json_object_set_new(coll, "post", op);
 	snprintf(p, sizeof p, "/api/v1/%s", e->name);
 	json_object_set_new(paths, p, coll);
@@ -241,28 +242,28 @@ static void entity_paths(json_t *paths, const struct entity *e)
 	/* One record. */
 	json_t *one = json_object();
 	json_object_set_new(one, "parameters", params((const char *const[]){"id", NULL}));
-	op = operation(opid(id, e->name, ".get"), "Get a record", tag);
-	add_responses(op, "200", json_response("The record", ref(sref)), e_get);
+	op = oa_operation(opid(id, e->name, ".get"), "Get a record", tag);
+	oa_add_responses(op, "200", oa_json_response("The record", ref(sref)), e_get);
 	json_object_set_new(one, "get", op);
-	op = operation(opid(id, e->name, ".update"), "Change some fields of a record", tag);
+	op = oa_operation(opid(id, e->name, ".update"), "Change some fields of a record", tag);
 	json_object_set_new(op, "parameters", params((const char *const[]){"IfMatch", NULL}));
 	json_object_set_new(op, "requestBody",
 	                    json_pack("{s:b,s:{s:{s:o}}}", "required", 1, "content",
 	                              "application/json", "schema", ref(iref)));
-	add_responses(op, "200", json_response("The changed record", ref(sref)), e_update);
+	oa_add_responses(op, "200", oa_json_response("The changed record", ref(sref)), e_update);
 	json_object_set_new(one, "patch", op);
-	op = operation(opid(id, e->name, ".delete"), "Delete a record (restorable)", tag);
+	op = oa_operation(opid(id, e->name, ".delete"), "Delete a record (restorable)", tag);
 	json_object_set_new(op, "parameters", params((const char *const[]){"IfMatch", NULL}));
-	add_responses(op, "204", json_pack("{s:s}", "description", "Deleted"), e_delete);
+	oa_add_responses(op, "204", json_pack("{s:s}", "description", "Deleted"), e_delete);
 	json_object_set_new(one, "delete", op);
 	snprintf(p, sizeof p, "/api/v1/%s/{id}", e->name);
 	json_object_set_new(paths, p, one);
 
 	json_t *restore = json_object();
 	json_object_set_new(restore, "parameters", params((const char *const[]){"id", NULL}));
-	op = operation(opid(id, e->name, ".restore"), "Restore a deleted record", tag);
-	add_responses(op, "200", json_response("The restored record", ref(sref)),
-	              (const char *const[]){"401", "403", "404", "409", NULL});
+	op = oa_operation(opid(id, e->name, ".restore"), "Restore a deleted record", tag);
+	oa_add_responses(op, "200", oa_json_response("The restored record", ref(sref)),
+	                 (const char *const[]){"401", "403", "404", "409", NULL});
 	json_object_set_new(restore, "post", op);
 	snprintf(p, sizeof p, "/api/v1/%s/{id}/restore", e->name);
 	json_object_set_new(paths, p, restore);
@@ -278,9 +279,9 @@ static void entity_paths(json_t *paths, const struct entity *e)
 		json_array_append_new(rps, filter_param(rel->child));
 		json_object_set_new(rp, "parameters", rps);
 		snprintf(id, sizeof id, "%s.related.%s", e->name, rel->name);
-		op = operation(id, "List related records", tag);
-		add_responses(op, "200", json_response("A page of related records", ref(cref)),
-		              e_get);
+		op = oa_operation(id, "List related records", tag);
+		oa_add_responses(op, "200",
+		                 oa_json_response("A page of related records", ref(cref)), e_get);
 		json_object_set_new(rp, "get", op);
 		snprintf(p, sizeof p, "/api/v1/%s/{id}/%s", e->name, rel->name);
 		json_object_set_new(paths, p, rp);
@@ -288,7 +289,7 @@ static void entity_paths(json_t *paths, const struct entity *e)
 	}
 
 	json_t *exp = json_object();
-	op = operation(opid(id, e->name, ".export"), "Export the filtered list", tag);
+	op = oa_operation(opid(id, e->name, ".export"), "Export the filtered list", tag);
 	ps = params((const char *const[]){"q", "sort", "fields", NULL});
 	json_array_append_new(ps, json_pack("{s:s,s:s,s:{s:s,s:[s,s],s:s}}", "name", "format", "in",
 	                                    "query", "schema", "type", "string", "enum", "csv",
@@ -298,20 +299,21 @@ static void entity_paths(json_t *paths, const struct entity *e)
 	                                    "names", "default", "labels"));
 	json_array_append_new(ps, filter_param(e));
 	json_object_set_new(op, "parameters", ps);
-	add_responses(op, "200",
-	              json_pack("{s:s,s:{s:{s:{s:s}},s:{s:{s:s,s:s}}}}", "description",
-	                        "The file, streamed", "content", "text/csv", "schema", "type",
-	                        "string",
-	                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-	                        "schema", "type", "string", "format", "binary"),
-	              e_list);
+	oa_add_responses(
+	    op, "200",
+	    json_pack("{s:s,s:{s:{s:{s:s}},s:{s:{s:s,s:s}}}}", "description", "The file, streamed",
+	              "content", "text/csv", "schema", "type", "string",
+	              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "schema",
+	              "type", "string", "format", "binary"),
+	    e_list);
 	json_object_set_new(exp, "get", op);
 	snprintf(p, sizeof p, "/api/v1/%s/export", e->name);
 	json_object_set_new(paths, p, exp);
 
 	json_t *imp = json_object();
-	op = operation(opid(id, e->name, ".import"),
-	               "Import CSV: map columns, validate every row, commit all or nothing", tag);
+	op =
+	    oa_operation(opid(id, e->name, ".import"),
+	                 "Import CSV: map columns, validate every row, commit all or nothing", tag);
 	json_object_set_new(
 	    op, "parameters",
 	    json_pack("[{s:s,s:s,s:{s:s}},{s:s,s:s,s:s,s:{s:s}}]", "name", "dry_run", "in", "query",
@@ -320,26 +322,26 @@ static void entity_paths(json_t *paths, const struct entity *e)
 	json_object_set_new(op, "requestBody",
 	                    json_pack("{s:b,s:{s:{s:{s:s}}}}", "required", 1, "content", "text/csv",
 	                              "schema", "type", "string"));
-	add_responses(op, "200",
-	              json_response("The validation report (and what was created)",
-	                            ref("#/components/schemas/ImportReport")),
-	              e_import);
+	oa_add_responses(op, "200",
+	                 oa_json_response("The validation report (and what was created)",
+	                                  ref("#/components/schemas/ImportReport")),
+	                 e_import);
 	json_object_set_new(imp, "post", op);
 	snprintf(p, sizeof p, "/api/v1/%s/import", e->name);
 	json_object_set_new(paths, p, imp);
 
 	json_t *bulk = json_object();
-	op = operation(opid(id, e->name, ".bulk_update"),
-	               "Set one field on selected records (all or nothing)", tag);
+	op = oa_operation(opid(id, e->name, ".bulk_update"),
+	                  "Set one field on selected records (all or nothing)", tag);
 	json_object_set_new(op, "requestBody",
 	                    json_pack("{s:b,s:{s:{s:o}}}", "required", 1, "content",
 	                              "application/json", "schema",
 	                              ref("#/components/schemas/BulkUpdate")));
-	add_responses(op, "200",
-	              json_response("How many records changed",
-	                            json_pack("{s:s,s:{s:{s:s}}}", "type", "object", "properties",
-	                                      "updated", "type", "integer")),
-	              e_create);
+	oa_add_responses(op, "200",
+	                 oa_json_response("How many records changed",
+	                                  json_pack("{s:s,s:{s:{s:s}}}", "type", "object",
+	                                            "properties", "updated", "type", "integer")),
+	                 e_create);
 	json_object_set_new(bulk, "post", op);
 	snprintf(p, sizeof p, "/api/v1/%s/bulk-update", e->name);
 	json_object_set_new(paths, p, bulk);
@@ -465,25 +467,25 @@ static void sessions_paths(json_t *paths)
 	    "expires_at", when, "ip", text, "user_agent", text, "current", "type", "boolean");
 	json_decref(when);
 	json_decref(text);
-	json_t *list = operation("auth.sessions.list", "Your sessions, on every device", "auth");
-	add_responses(
-	    list, "200",
-	    json_response("Newest use first", json_pack("{s:s,s:[s],s:{s:{s:s,s:o}}}", "type",
-	                                                "object", "required", "data", "properties",
-	                                                "data", "type", "array", "items", session)),
-	    (const char *const[]){"401", NULL});
-	json_t *all =
-	    operation("auth.sessions.end_all", "Log out everywhere, this browser included", "auth");
-	add_responses(all, "204", json_pack("{s:s}", "description", "Every session ended"),
-	              (const char *const[]){"401", "403", NULL});
+	json_t *list = oa_operation("auth.sessions.list", "Your sessions, on every device", "auth");
+	oa_add_responses(list, "200",
+	                 oa_json_response("Newest use first",
+	                                  json_pack("{s:s,s:[s],s:{s:{s:s,s:o}}}", "type", "object",
+	                                            "required", "data", "properties", "data",
+	                                            "type", "array", "items", session)),
+	                 (const char *const[]){"401", NULL});
+	json_t *all = oa_operation("auth.sessions.end_all",
+	                           "Log out everywhere, this browser included", "auth");
+	oa_add_responses(all, "204", json_pack("{s:s}", "description", "Every session ended"),
+	                 (const char *const[]){"401", "403", NULL});
 	json_object_set_new(paths, "/api/v1/auth/sessions",
 	                    json_pack("{s:o,s:o}", "get", list, "delete", all));
-	json_t *one = operation("auth.sessions.revoke", "End one of your sessions", "auth");
+	json_t *one = oa_operation("auth.sessions.revoke", "End one of your sessions", "auth");
 	json_object_set_new(one, "parameters",
 	                    json_pack("[{s:s,s:s,s:b,s:{s:s}}]", "name", "id", "in", "path",
 	                              "required", 1, "schema", "type", "string"));
-	add_responses(one, "204", json_pack("{s:s}", "description", "The session ended"),
-	              (const char *const[]){"401", "403", "404", NULL});
+	oa_add_responses(one, "204", json_pack("{s:s}", "description", "The session ended"),
+	                 (const char *const[]){"401", "403", "404", NULL});
 	json_object_set_new(paths, "/api/v1/auth/sessions/{id}", json_pack("{s:o}", "delete", one));
 }
 
@@ -507,15 +509,15 @@ static void tokens_paths(json_t *paths)
 	json_decref(when);
 	json_decref(maybe_when);
 	json_t *list =
-	    operation("auth.tokens.list", "Your API tokens, without their secrets", "auth");
-	add_responses(
+	    oa_operation("auth.tokens.list", "Your API tokens, without their secrets", "auth");
+	oa_add_responses(
 	    list, "200",
-	    json_response("Newest first",
-	                  json_pack("{s:s,s:[s],s:{s:{s:s,s:o}}}", "type", "object", "required",
-	                            "data", "properties", "data", "type", "array", "items", token)),
+	    oa_json_response("Newest first", json_pack("{s:s,s:[s],s:{s:{s:s,s:o}}}", "type",
+	                                               "object", "required", "data", "properties",
+	                                               "data", "type", "array", "items", token)),
 	    (const char *const[]){"401", NULL});
-	json_t *create =
-	    operation("auth.tokens.create", "Make an API token (a browser session only)", "auth");
+	json_t *create = oa_operation("auth.tokens.create",
+	                              "Make an API token (a browser session only)", "auth");
 	json_object_set_new(create, "requestBody",
 	                    json_pack("{s:b,s:{s:{s:{s:s,s:[s],s:{s:{s:s,s:i},s:{s:s,s:i,s:i}}}}}}",
 	                              "required", 1, "content", "application/json", "schema",
@@ -523,21 +525,21 @@ static void tokens_paths(json_t *paths)
 	                              "type", "string", "maxLength", 100, "expires_in_days", "type",
 	                              "integer", "minimum", 1, "maximum", API_TOKEN_MAX_DAYS));
 	json_object_set_new(create, "security", json_pack("[{s:[],s:[]}]", "session", "csrf"));
-	add_responses(create, "201", json_response("The token, with its secret", made),
-	              (const char *const[]){"400", "401", "403", "415", "422", NULL});
+	oa_add_responses(create, "201", oa_json_response("The token, with its secret", made),
+	                 (const char *const[]){"400", "401", "403", "415", "422", NULL});
 	json_object_set_new(paths, "/api/v1/auth/tokens",
 	                    json_pack("{s:o,s:o}", "get", list, "post", create));
-	json_t *one = operation("auth.tokens.revoke", "Revoke one of your API tokens", "auth");
+	json_t *one = oa_operation("auth.tokens.revoke", "Revoke one of your API tokens", "auth");
 	json_object_set_new(one, "parameters", params((const char *const[]){"id", NULL}));
-	add_responses(one, "204", json_pack("{s:s}", "description", "Revoked"),
-	              (const char *const[]){"401", "403", "404", NULL});
+	oa_add_responses(one, "204", json_pack("{s:s}", "description", "Revoked"),
+	                 (const char *const[]){"401", "403", "404", NULL});
 	json_object_set_new(paths, "/api/v1/auth/tokens/{id}", json_pack("{s:o}", "delete", one));
 }
 
 static void system_paths(json_t *paths)
 {
 	static const char *const e_login[] = {"400", "401", "415", "422", "429", NULL};
-	json_t *op = operation("auth.login", "Log in: sets the session cookie", "auth");
+	json_t *op = oa_operation("auth.login", "Log in: sets the session cookie", "auth");
 	json_object_set_new(op, "security", json_array());
 	json_object_set_new(op, "requestBody",
 	                    json_pack("{s:b,s:{s:{s:{s:s,s:{s:{s:s},s:{s:s}},s:[s,s]}}}}",
@@ -545,40 +547,43 @@ static void system_paths(json_t *paths)
 	                              "type", "object", "properties", "username", "type", "string",
 	                              "password", "type", "string", "required", "username",
 	                              "password"));
-	add_responses(
+	oa_add_responses(
 	    op, "200",
-	    json_response("The CSRF token and the user",
-	                  json_pack("{s:s,s:{s:{s:s},s:{s:s}}}", "type", "object", "properties",
-	                            "csrf_token", "type", "string", "user", "type", "object")),
+	    oa_json_response("The CSRF token and the user",
+	                     json_pack("{s:s,s:{s:{s:s},s:{s:s}}}", "type", "object", "properties",
+	                               "csrf_token", "type", "string", "user", "type", "object")),
 	    e_login);
 	json_object_set_new(paths, "/api/v1/auth/login", json_pack("{s:o}", "post", op));
-	op = operation("auth.logout", "Log out", "auth");
-	add_responses(op, "204", json_pack("{s:s}", "description", "Logged out"),
-	              (const char *const[]){"401", NULL});
+	op = oa_operation("auth.logout", "Log out", "auth");
+	oa_add_responses(op, "204", json_pack("{s:s}", "description", "Logged out"),
+	                 (const char *const[]){"401", NULL});
 	json_object_set_new(paths, "/api/v1/auth/logout", json_pack("{s:o}", "post", op));
-	op = operation("auth.me", "The current user and CSRF token", "auth");
-	add_responses(op, "200", json_response("The user", json_pack("{s:s}", "type", "object")),
-	              (const char *const[]){"401", NULL});
+	op = oa_operation("auth.me", "The current user and CSRF token", "auth");
+	oa_add_responses(op, "200",
+	                 oa_json_response("The user", json_pack("{s:s}", "type", "object")),
+	                 (const char *const[]){"401", NULL});
 	json_object_set_new(paths, "/api/v1/auth/me", json_pack("{s:o}", "get", op));
 	sessions_paths(paths);
 	tokens_paths(paths);
-	op = operation("meta", "Entities, fields, option lists and labels", "meta");
-	add_responses(op, "200", json_response("The model", json_pack("{s:s}", "type", "object")),
-	              (const char *const[]){"401", NULL});
+	op = oa_operation("meta", "Entities, fields, option lists and labels", "meta");
+	oa_add_responses(op, "200",
+	                 oa_json_response("The model", json_pack("{s:s}", "type", "object")),
+	                 (const char *const[]){"401", NULL});
 	json_object_set_new(paths, "/api/v1/meta", json_pack("{s:o}", "get", op));
 	json_t *fields = json_object();
 	json_object_set_new(fields, "parameters",
 	                    json_pack("[{s:s,s:s,s:b,s:{s:s}}]", "name", "entity", "in", "path",
 	                              "required", 1, "schema", "type", "string"));
-	op = operation("meta.field.create", "Add a custom field (a real column)", "meta");
+	op = oa_operation("meta.field.create", "Add a custom field (a real column)", "meta");
 	json_object_set_new(op, "requestBody",
 	                    json_pack("{s:b,s:{s:{s:{s:s}}}}", "required", 1, "content",
 	                              "application/json", "schema", "type", "object"));
-	add_responses(op, "201", json_response("The field", json_pack("{s:s}", "type", "object")),
-	              (const char *const[]){"400", "401", "403", "409", "422", NULL});
+	oa_add_responses(op, "201",
+	                 oa_json_response("The field", json_pack("{s:s}", "type", "object")),
+	                 (const char *const[]){"400", "401", "403", "409", "422", NULL});
 	json_object_set_new(fields, "post", op);
 	json_object_set_new(paths, "/api/v1/meta/entities/{entity}/fields", fields);
-	op = operation("audit", "Search the audit trail (administrators)", "audit");
+	op = oa_operation("audit", "Search the audit trail (administrators)", "audit");
 	json_object_set_new(
 	    op, "parameters",
 	    json_pack(
@@ -590,19 +595,19 @@ static void system_paths(json_t *paths)
 	        "string", "name", "cursor", "in", "query", "schema", "type", "string", "name",
 	        "from", "in", "query", "schema", "type", "string", "format", "date-time", "name",
 	        "to", "in", "query", "schema", "type", "string", "format", "date-time"));
-	add_responses(
+	oa_add_responses(
 	    op, "200",
-	    json_response("Audit entries, newest first", json_pack("{s:s}", "type", "object")),
+	    oa_json_response("Audit entries, newest first", json_pack("{s:s}", "type", "object")),
 	    (const char *const[]){"400", "401", "403", NULL});
 	json_object_set_new(paths, "/api/v1/audit", json_pack("{s:o}", "get", op));
 	static const char *const probes[][3] = {{"/healthz", "healthz", "The process is up"},
 	                                        {"/readyz", "readyz", "The database answers"},
 	                                        {"/metrics", "metrics", "Prometheus metrics"}};
 	for (size_t i = 0; i < ARRAY_SIZE(probes); i++) {
-		op = operation(probes[i][1], probes[i][2], "service");
+		op = oa_operation(probes[i][1], probes[i][2], "service");
 		json_object_set_new(op, "security", json_array());
-		add_responses(op, "200", json_pack("{s:s}", "description", probes[i][2]),
-		              (const char *const[]){"503", NULL});
+		oa_add_responses(op, "200", json_pack("{s:s}", "description", probes[i][2]),
+		                 (const char *const[]){"503", NULL});
 		json_object_set_new(paths, probes[i][0], json_pack("{s:o}", "get", op));
 	}
 }
@@ -629,6 +634,7 @@ void openapi_render(const struct registry *r, struct str *out)
 {
 	json_t *paths = json_object();
 	system_paths(paths);
+	openapi_access_paths(paths, r);
 	for (size_t i = 0; i < r->n_entities; i++)
 		entity_paths(paths, &r->entities[i]);
 	require_csrf(paths);

@@ -1,4 +1,5 @@
 #include "query.h"
+#include "access.h"
 #include "sqlq.h"
 #include "core/log.h"
 #include "core/text.h"
@@ -14,8 +15,8 @@ const char *const filter_op_names[OP__MAX] = {
     [OP_GTE] = "gte", [OP_IN] = "in", [OP_LIKE] = "like", [OP_NULL] = "null",
 };
 
-static const char *const reserved[] = {"q",      "sort",  "limit",   "cursor",
-                                       "fields", "total", "deleted", NULL};
+static const char *const reserved[] = {"q",     "sort",    "limit",  "cursor", "fields",
+                                       "total", "deleted", "reveal", NULL};
 
 static bool is_text_like(const struct field *f)
 {
@@ -94,6 +95,11 @@ static int parse_filter(struct op *op, struct list_query *q, const char *key, co
 	const struct field *f = entity_field_n(e, key, flen);
 	if (!f || !field_visible(f)) {
 		problem_add(op->problem, key, "unknown_parameter", NULL);
+		return -1;
+	}
+	/* A filter on a masked field would tell its value, one guess at a time. */
+	if ((f->flags & FF_SENSITIVE) && access_scope(op, ACT_SENSITIVE) == SCOPE_NONE) {
+		problem_add(op->problem, key, "forbidden_field", NULL);
 		return -1;
 	}
 	enum filter_op fop = OP_EQ;
@@ -317,6 +323,15 @@ int list_parse(struct op *op, const struct kv *params, size_t n, const char *con
 				q->no_total = true;
 			else if (strcmp(v, "auto") != 0)
 				problem_add(op->problem, "total", "invalid_value", NULL);
+		} else if (strcmp(k, "reveal") == 0) {
+			if (strcmp(v, "true") == 0) {
+				enum scope sc = access_scope(op, ACT_SENSITIVE);
+				if (sc == SCOPE_NONE)
+					return problem_set(op->problem, 403, "forbidden");
+				q->reveal = sc == SCOPE_ALL ? LIST_REVEAL_ALL : LIST_REVEAL_ROW;
+			} else if (strcmp(v, "false") != 0) {
+				problem_add(op->problem, "reveal", "invalid_bool", NULL);
+			}
 		} else if (strcmp(k, "deleted") == 0) {
 			if (strcmp(v, "true") == 0) {
 				if (!op->admin)
@@ -356,6 +371,9 @@ int list_parse(struct op *op, const struct kv *params, size_t n, const char *con
 		q->sort = entity_field(e, "id");
 	} else if (!field_sortable(q->sort)) {
 		problem_add(op->problem, "sort", "unsortable_field", NULL);
+	} else if ((q->sort->flags & FF_SENSITIVE) &&
+	           access_scope(op, ACT_SENSITIVE) == SCOPE_NONE) {
+		problem_add(op->problem, "sort", "forbidden_field", NULL);
 	}
 	if (fields && *fields)
 		parse_fields(op, q, fields);
@@ -458,10 +476,13 @@ static void add_filter(struct op *op, const struct filter *flt, struct sqlq *s)
 	}
 }
 
-/* Everything that selects rows, without the keyset position. */
-static void add_where(struct op *op, const struct list_query *q, struct sqlq *s, struct str *match)
+/* Everything that selects rows, without the keyset position: what the caller may reach first. */
+static int add_where(struct op *op, const struct list_query *q, struct sqlq *s, struct str *match)
 {
 	sqlq_addf(s, " WHERE t.\"deleted_at\" IS %s", q->deleted ? "NOT NULL" : "NULL");
+	int rc = access_where(op, q->act, s);
+	if (rc)
+		return rc;
 	if (q->parent_field) {
 		sqlq_addf(s, " AND t.\"%s\" = ", q->parent_field->name);
 		sqlq_int(s, q->parent_id);
@@ -489,13 +510,15 @@ static void add_where(struct op *op, const struct list_query *q, struct sqlq *s,
 		else if (!fts_driven(op, q))
 			sqlq_add(s, ")");
 	}
+	return DB_OK;
 }
 
 /* Total: exact up to the cap, from the maintained row count when nothing filters. */
 static int list_total(struct op *op, const struct list_query *q, int64_t *total, bool *exact)
 {
 	int rc;
-	if (!q->n_filters && !q->n_terms && !q->deleted && !q->parent_field) {
+	bool all = access_scope(op, q->act) == SCOPE_ALL;
+	if (!q->n_filters && !q->n_terms && !q->deleted && !q->parent_field && all) {
 		const char *p[] = {q->e->name};
 		*total = 0;
 		rc = db_query_int(op->db,
@@ -507,7 +530,8 @@ static int list_total(struct op *op, const struct list_query *q, int64_t *total,
 	struct sqlq s;
 	struct str match = STR_INIT;
 	sqlq_init(&s);
-	if (q->n_terms && !q->n_filters && !q->deleted && !q->parent_field &&
+	rc = DB_OK;
+	if (q->n_terms && !q->n_filters && !q->deleted && !q->parent_field && all &&
 	    db_kind(op->db) == DB_SQLITE) {
 		/* The FTS index holds live records only: a bare search counts index entries. */
 		search_match_arg(DB_SQLITE, q->terms, q->n_terms, &match);
@@ -518,7 +542,7 @@ static int list_total(struct op *op, const struct list_query *q, int64_t *total,
 	} else {
 		sqlq_add(&s, "SELECT count(*) FROM (SELECT 1");
 		add_from(op, q, &s);
-		add_where(op, q, &s, &match);
+		rc = add_where(op, q, &s, &match);
 	}
 	/* Limits are written into the statement, not bound: a planner that knows the limit
 	 * plans for a few rows (an index walk) where a parameter can make it plan for all. They
@@ -526,7 +550,8 @@ static int list_total(struct op *op, const struct list_query *q, int64_t *total,
 	sqlq_addf(&s, " LIMIT %ld", op->count_cap + 1);
 	sqlq_add(&s, ") x");
 	struct db_stmt *st;
-	rc = sqlq_prepare(op->db, &s, &st);
+	if (!rc)
+		rc = sqlq_prepare(op->db, &s, &st);
 	if (!rc) {
 		rc = db_step(st);
 		if (rc == DB_ROW) {
@@ -567,8 +592,10 @@ void list_columns(const struct list_query *q, struct sqlq *s, int *cols, const c
 	}
 }
 
-/* The SELECT list: the projection (id first), and the sort column if not shown. */
-static void select_list(const struct list_query *q, struct sqlq *s, int *cols, int *sort_col)
+/* The SELECT list: the projection (id first), the sort column if not shown, and whether a row's
+ * sensitive fields may be revealed when that depends on the row. */
+static int select_list(struct op *op, struct list_query *q, struct sqlq *s, int *cols,
+                       int *sort_col)
 {
 	sqlq_add(s, "SELECT ");
 	list_columns(q, s, cols, "t.");
@@ -581,8 +608,17 @@ static void select_list(const struct list_query *q, struct sqlq *s, int *cols, i
 	}
 	if (*sort_col < 0) {
 		sqlq_addf(s, ", t.\"%s\"", q->sort->name);
-		*sort_col = col;
+		*sort_col = col++;
 	}
+	if (q->reveal == LIST_REVEAL_ROW) {
+		sqlq_add(s, ", CASE WHEN ");
+		int rc = access_cond(op, ACT_SENSITIVE, s);
+		if (rc)
+			return rc;
+		sqlq_add(s, " THEN 1 ELSE 0 END");
+		q->reveal_col = col;
+	}
+	return DB_OK;
 }
 
 /*
@@ -617,9 +653,12 @@ static int fetch_part(struct op *op, struct fetch_state *fs, enum part part)
 	struct sqlq s;
 	struct str match = STR_INIT;
 	sqlq_init(&s);
-	select_list(q, &s, fs->cols, &fs->sort_col);
+	int rc = select_list(op, q, &s, fs->cols, &fs->sort_col);
 	add_from(op, q, &s);
-	add_where(op, q, &s, &match);
+	if (!rc)
+		rc = add_where(op, q, &s, &match);
+	if (rc)
+		goto out;
 	const char *sc = q->sort->name, *dir = q->desc ? "DESC" : "ASC";
 	const char *beyond = q->desc ? "<" : ">";
 	bool by_id = strcmp(sc, "id") == 0;
@@ -665,7 +704,7 @@ static int fetch_part(struct op *op, struct fetch_state *fs, enum part part)
 	sqlq_addf(&s, " LIMIT %zu", part_limit(fs)); /* a literal: see list_total() */
 
 	struct db_stmt *st;
-	int rc = sqlq_prepare(op->db, &s, &st);
+	rc = sqlq_prepare(op->db, &s, &st);
 	if (rc)
 		goto out;
 	while ((rc = db_step(st)) == DB_ROW) {
@@ -747,6 +786,13 @@ int list_fetch(struct op *op, struct list_query *q, size_t want, list_row_fn fn,
 	return rc;
 }
 
+bool list_field_masked(const struct list_query *q, struct db_stmt *st, const struct field *f)
+{
+	if (!(f->flags & FF_SENSITIVE) || q->reveal == LIST_REVEAL_ALL)
+		return false;
+	return q->reveal == LIST_REVEAL_NONE || db_column_int(st, q->reveal_col) == 0;
+}
+
 void list_row_json(const struct list_query *q, struct db_stmt *st, const int *cols, struct str *out)
 {
 	str_addc(out, '{');
@@ -760,7 +806,10 @@ void list_row_json(const struct list_query *q, struct db_stmt *st, const int *co
 		int col = cols[i];
 		struct value v;
 		value_from_column(f, st, &col, &v);
-		value_to_json(out, f, &v);
+		if (list_field_masked(q, st, f))
+			access_mask_json(f, &v, out);
+		else
+			value_to_json(out, f, &v);
 	}
 	str_addc(out, '}');
 }

@@ -35,6 +35,12 @@ struct cursor {
 	int64_t id;
 };
 
+/*
+ * Sensitive fields are masked in every list unless the caller asked to see them (reveal=true)
+ * and may: in every row, or in the rows within their scope for sensitive fields.
+ */
+enum list_reveal { LIST_REVEAL_NONE, LIST_REVEAL_ALL, LIST_REVEAL_ROW };
+
 struct list_query {
 	const struct entity *e;
 	struct filter filters[LIST_MAX_FILTERS];
@@ -49,6 +55,9 @@ struct list_query {
 	size_t n_proj;
 	bool no_total;
 	bool deleted;                     /* list soft-deleted records (administrators) */
+	enum action act;                  /* what the rows are for: read (lists), export */
+	enum list_reveal reveal;          /* sensitive fields: masked unless revealed */
+	int reveal_col;                   /* LIST_REVEAL_ROW: the column telling it per row */
 	const struct field *parent_field; /* related list: parent_field = parent_id */
 	int64_t parent_id;
 };
@@ -81,6 +90,8 @@ void list_projection_all(struct arena *a, struct list_query *q);
 /* Append the projection's columns ("t.a, t.b" with prefix "t.") to s; cols[i] gets
  * q->proj[i]'s first column. */
 void list_columns(const struct list_query *q, struct sqlq *s, int *cols, const char *prefix);
+/* Whether a projected field shows as masked in this row. */
+bool list_field_masked(const struct list_query *q, struct db_stmt *st, const struct field *f);
 /* Render one row's projected fields as a JSON object. */
 void list_row_json(const struct list_query *q, struct db_stmt *st, const int *cols,
                    struct str *out);

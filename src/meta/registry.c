@@ -31,8 +31,9 @@ int field_type_parse(const char *name)
 }
 
 /* Names that are routes of their own under /api/v1 and so cannot be entities. */
-static const char *const reserved_entities[] = {"auth",    "meta",  "audit", "openapi.json",
-                                                "imports", "files", "users", "sessions"};
+static const char *const reserved_entities[] = {"auth",    "meta",      "audit",   "openapi.json",
+                                                "imports", "files",     "users",   "roles",
+                                                "shares",  "org_units", "sessions"};
 
 /* Columns every table has; a schema may not declare fields with these names. */
 static const char *const system_names[] = {

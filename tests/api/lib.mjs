@@ -476,7 +476,7 @@ export function sleep(ms) {
 
 /* The sextant command on the test database, without the harness's SEXTANT_* settings. */
 export function cli(args, input) {
-	const where = env.dbUrl ? ['--db', env.dbUrl] : ['--data', env.data];
+	const where = ['--data', env.data, ...(env.dbUrl ? ['--db', env.dbUrl] : [])];
 	const childEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SEXTANT_')));
 	return spawnSync(env.bin, [...args, ...where], { input: input ?? '', encoding: 'utf8', env: childEnv });
 }

@@ -114,9 +114,10 @@ test('login sets an HttpOnly SameSite=Lax session cookie and returns the CSRF to
 	assert.equal(typeof b.csrf_token, 'string');
 	assert.ok(b.csrf_token.length >= 20);
 	assert.notEqual(b.csrf_token, c.value, 'the CSRF token is not the session token');
-	assert.deepEqual(Object.keys(b.user).sort(), ['display_name', 'id', 'locale', 'role', 'username']);
+	assert.deepEqual(Object.keys(b.user).sort(), ['admin', 'display_name', 'id', 'locale', 'org_unit_id', 'roles', 'username']);
 	assert.equal(b.user.username, 'admin');
-	assert.equal(b.user.role, 'admin');
+	assert.deepEqual(b.user.roles, ['admin']);
+	assert.equal(b.user.admin, true);
 	assert.ok(Number.isInteger(b.user.id) && b.user.id > 0);
 	assert.equal(typeof b.user.display_name, 'string');
 	assert.ok(['zh-CN', 'en'].includes(b.user.locale));
@@ -132,7 +133,8 @@ test('GET /auth/me tells who is logged in, with the same CSRF token', async () =
 	const alice = await loginAlice();
 	const meA = await alice.getJson('/api/v1/auth/me');
 	assert.equal(meA.user.username, 'alice');
-	assert.equal(meA.user.role, 'user');
+	assert.deepEqual(meA.user.roles, ['user']);
+	assert.equal(meA.user.admin, false);
 	assert.notEqual(meA.user.id, me.user.id);
 	assert.notEqual(alice.csrf, admin.csrf, 'every session has its own CSRF token');
 });

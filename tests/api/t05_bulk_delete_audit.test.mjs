@@ -106,7 +106,8 @@ test('bulk update checks its request', async () => {
 });
 
 test('delete is soft: 204, then 404, out of lists and totals; an administrator sees it with deleted=true', async () => {
-	const rec = await admin.create('customers', { name: `删除 ${M}`, superior_authority: `${M}-del` });
+	// A staff member deletes records of their own (the shipped role 'user').
+	const rec = await alice.create('customers', { name: `删除 ${M}`, superior_authority: `${M}-del` });
 	const total = await admin.total('customers');
 	const res = await alice.del(`/api/v1/customers/${rec.id}`);
 	expectStatus(res, 204);
@@ -192,7 +193,8 @@ test('the audit trail: create, update, delete and restore with who, when and bef
 	});
 	expectStatus(await admin.patch(`/api/v1/customers/${rec.id}`, { city: '绍兴', level: null, registered_capital: 2000 }), 200);
 	expectStatus(await alice.patch(`/api/v1/customers/${rec.id}`, { staff_total: 12 }), 200);
-	expectStatus(await alice.del(`/api/v1/customers/${rec.id}`), 204);
+	expectProblem(await alice.del(`/api/v1/customers/${rec.id}`), 403, 'forbidden');
+	expectStatus(await admin.del(`/api/v1/customers/${rec.id}`), 204);
 	expectStatus(await admin.post(`/api/v1/customers/${rec.id}/restore`), 200);
 	const trail = await admin.audit('customers', rec.id);
 	assert.deepEqual(
@@ -231,7 +233,7 @@ test('the audit trail: create, update, delete and restore with who, when and bef
 	});
 	assert.equal(upd2.user_id, alice.user.id);
 	assert.deepEqual(upd2.changes, { staff_total: [null, 12] });
-	assert.equal(del.user_id, alice.user.id);
+	assert.equal(del.user_id, admin.user.id);
 	assert.equal(restore.user_id, admin.user.id);
 	assert.ok(del.changes === null || Object.keys(del.changes).length === 0);
 });

@@ -1,0 +1,35 @@
+/*
+ * Reading the members of a JSON request body for the endpoints outside the generic engine
+ * (administration, sharing): every problem is added to the request's problem, naming the member,
+ * so a handler checks everything and answers once.
+ */
+#ifndef SEXTANT_API_BODY_H
+#define SEXTANT_API_BODY_H
+
+#include "http/http.h"
+
+#include <jansson.h>
+
+/* Members not named in allowed (NULL-terminated) are unknown_field problems. */
+void body_allow(struct req *r, json_t *body, const char *const *allowed);
+
+/* What a member held. */
+enum body_member { BM_ABSENT, BM_NULL, BM_VALUE, BM_BAD };
+
+/*
+ * A text member of at most max characters (copied into the request's arena); blank text counts
+ * as null. A required member that is absent or null is a problem.
+ */
+enum body_member body_text(struct req *r, json_t *body, const char *name, size_t max, bool required,
+                           const char **out);
+/* A positive integer id. */
+enum body_member body_id(struct req *r, json_t *body, const char *name, bool required,
+                         int64_t *out);
+/* A boolean. */
+enum body_member body_bool(struct req *r, json_t *body, const char *name, bool *out);
+
+/* Answer a database result of an administrative change: 404, 409, 422 naming field, 503… */
+void body_answer_db(struct req *r, int rc, const char *conflict_field, const char *ref_field,
+                    const char *what);
+
+#endif

@@ -1,0 +1,42 @@
+/*
+ * Access control inside the generic engine (docs/internals/ACCESS.md): which records of an
+ * entity the acting user may read, change, delete, export or assign, as SQL conditions that
+ * every list, count, record load and export includes; and how fields flagged sensitive are
+ * masked. An op without an actor (the command line, the demo loader) acts as the system and
+ * may do everything.
+ */
+#ifndef SEXTANT_ACCESS_H
+#define SEXTANT_ACCESS_H
+
+#include "op.h"
+#include "sqlq.h"
+#include "value.h"
+#include "auth/actor.h"
+#include "core/str.h"
+
+/* The scope op's actor has for an action on op->e (an export: no wider than its reads). */
+enum scope access_scope(const struct op *op, enum action act);
+
+/*
+ * Append " AND (…)" keeping only the rows of alias t that act may reach (nothing when it may
+ * reach all). Records shared with the user or one of their units count for reads and, shared
+ * for editing, for updates. May query the database (whether anything is shared at all).
+ */
+int access_where(struct op *op, enum action act, struct sqlq *s);
+/* The same condition as an expression that is true or false per row ("(1 = 1)" for all). */
+int access_cond(struct op *op, enum action act, struct sqlq *s);
+/* Whether the live record id may be reached by act: DB_OK yes, DB_DONE no. */
+int access_check_record(struct op *op, enum action act, int64_t id);
+/*
+ * Whether the actor may make user_id the owner of a record (act: create or assign): within
+ * the scope of assign, or themselves. *unit gets the owner's organisation unit (0: none),
+ * which the record takes.
+ */
+int access_check_owner(struct op *op, int64_t user_id, bool *ok, int64_t *unit);
+
+/* Masked text of a sensitive value: "138****5678", "z***@example.com", "******"; "" if null. */
+void access_mask_text(const struct field *f, const struct value *v, struct str *out);
+/* The same as JSON: the masked text for text-like fields, null for every other type. */
+void access_mask_json(const struct field *f, const struct value *v, struct str *out);
+
+#endif

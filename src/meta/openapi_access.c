@@ -1,0 +1,266 @@
+/* The OpenAPI paths of identity and access: the organisation, users, roles and shares. */
+#include "openapi_internal.h"
+#include "auth/actor.h"
+#include "auth/org.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static json_t *maybe(const char *type)
+{
+	return json_pack("{s:[s,s]}", "type", type, "null");
+}
+
+static json_t *type(const char *t)
+{
+	return json_pack("{s:s}", "type", t);
+}
+
+static json_t *when(void)
+{
+	return json_pack("{s:s,s:s}", "type", "string", "format", "date-time");
+}
+
+/* {"data": [items]}. */
+static json_t *data_of(json_t *items)
+{
+	return json_pack("{s:s,s:[s],s:{s:{s:s,s:o}}}", "type", "object", "required", "data",
+	                 "properties", "data", "type", "array", "items", items);
+}
+
+/* An object whose every property is required (those in `optional` aside). */
+static json_t *object(json_t *props, const char *optional)
+{
+	json_t *req = json_array();
+	const char *k;
+	json_t *v;
+	json_object_foreach(props, k, v) if (!optional || strcmp(k, optional) != 0)
+	    json_array_append_new(req, json_string(k));
+	return json_pack("{s:s,s:o,s:b,s:o}", "type", "object", "required", req,
+	                 "additionalProperties", 0, "properties", props);
+}
+
+static json_t *enum_of(const char *const *names, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_string(names[i]));
+	return json_pack("{s:s,s:o}", "type", "string", "enum", a);
+}
+
+static json_t *path_param(const char *name, const char *t)
+{
+	return json_pack("{s:s,s:s,s:b,s:{s:s}}", "name", name, "in", "path", "required", 1,
+	                 "schema", "type", t);
+}
+
+static json_t *body(json_t *schema)
+{
+	return json_pack("{s:b,s:{s:{s:o}}}", "required", 1, "content", "application/json",
+	                 "schema", schema);
+}
+
+static json_t *op(const char *id, const char *summary, const char *tag, const char *ok,
+                  json_t *ok_resp, const char *const *errs)
+{
+	json_t *o = oa_operation(id, summary, tag);
+	oa_add_responses(o, ok, ok_resp ? ok_resp : json_pack("{s:s}", "description", summary),
+	                 errs);
+	return o;
+}
+
+static const char *const E_READ[] = {"401", NULL};
+static const char *const E_ONE[] = {"400", "401", "404", NULL};
+static const char *const E_CHANGE[] = {"400", "401", "403", "404", "409", "415", "422", NULL};
+
+static void org_paths(json_t *paths)
+{
+	json_t *unit =
+	    object(json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", type("integer"), "parent_id",
+	                     maybe("integer"), "name", type("string"), "kind",
+	                     enum_of(org_kind_names, ORG__MAX), "path", type("string"),
+	                     "head_user_id", maybe("integer"), "members", type("integer")),
+	           NULL);
+	json_t *in = json_pack(
+	    "{s:s,s:{s:{s:s,s:i},s:O,s:O,s:O}}", "type", "object", "properties", "name", "type",
+	    "string", "maxLength", ORG_NAME_MAX, "kind",
+	    json_object_get(json_object_get(unit, "properties"), "kind"), "parent_id",
+	    json_object_get(json_object_get(unit, "properties"), "parent_id"), "head_user_id",
+	    json_object_get(json_object_get(unit, "properties"), "head_user_id"));
+	json_t *created =
+	    json_pack("{s:s,s:{s:{s:s}}}", "type", "object", "properties", "id", "type", "integer");
+	json_t *list = op("org.list", "The organisation tree, in tree order", "organisation", "200",
+	                  oa_json_response("Every unit", data_of(unit)), E_READ);
+	json_t *create = op("org.create", "Add a unit (administrators)", "organisation", "201",
+	                    oa_json_response("The new unit's id", created), E_CHANGE);
+	json_object_set_new(create, "requestBody", body(json_incref(in)));
+	json_object_set_new(paths, "/api/v1/org-units",
+	                    json_pack("{s:o,s:o}", "get", list, "post", create));
+	json_t *update = op("org.update", "Rename, re-type or move a unit with everything below it",
+	                    "organisation", "204", NULL, E_CHANGE);
+	json_object_set_new(update, "requestBody", body(in));
+	json_t *del =
+	    op("org.delete", "Delete an empty unit", "organisation", "204", NULL, E_CHANGE);
+	json_object_set_new(paths, "/api/v1/org-units/{unit_id}",
+	                    json_pack("{s:[o],s:o,s:o}", "parameters",
+	                              path_param("unit_id", "integer"), "patch", update, "delete",
+	                              del));
+}
+
+static json_t *user_schema(void)
+{
+	json_t *p = json_pack("{s:o,s:o,s:o,s:o}", "id", type("integer"), "username",
+	                      type("string"), "disabled", type("boolean"), "created_at", when());
+	static const char *const text[] = {"display_name", "position", "email", "mobile", "locale"};
+	for (size_t i = 0; i < sizeof text / sizeof *text; i++)
+		json_object_set_new(p, text[i], maybe("string"));
+	json_object_set_new(p, "org_unit_id", maybe("integer"));
+	json_object_set_new(p, "superior_id", maybe("integer"));
+	json_object_set_new(p, "roles",
+	                    json_pack("{s:s,s:{s:s},s:s}", "type", "array", "items", "type",
+	                              "string", "description", "To administrators only"));
+	return object(p, "roles");
+}
+
+static void user_paths(json_t *paths)
+{
+	json_t *user = user_schema();
+	json_t *list = op("users.list", "The people directory (disabled users on request)", "users",
+	                  "200", oa_json_response("Users by username", data_of(json_incref(user))),
+	                  (const char *const[]){"400", "401", NULL});
+	json_object_set_new(list, "parameters",
+	                    json_pack("[{s:s,s:s,s:{s:s}},{s:s,s:s,s:{s:s}},{s:s,s:s,s:{s:s}}]",
+	                              "name", "q", "in", "query", "schema", "type", "string",
+	                              "name", "org_unit_id", "in", "query", "schema", "type",
+	                              "integer", "name", "disabled", "in", "query", "schema",
+	                              "type", "boolean"));
+	json_t *create =
+	    op("users.create", "Add a user with roles and a profile (administrators)", "users",
+	       "201", oa_json_response("The user", json_incref(user)), E_CHANGE);
+	json_object_set_new(create, "requestBody",
+	                    body(json_pack("{s:s,s:[s,s,s]}", "type", "object", "required",
+	                                   "username", "password", "roles")));
+	json_object_set_new(paths, "/api/v1/users",
+	                    json_pack("{s:o,s:o}", "get", list, "post", create));
+	json_t *get = op("users.get", "One user", "users", "200",
+	                 oa_json_response("The user", json_incref(user)), E_ONE);
+	json_t *patch = op("users.update", "Change a profile, roles or status (administrators)",
+	                   "users", "200", oa_json_response("The user", user), E_CHANGE);
+	json_object_set_new(patch, "requestBody", body(type("object")));
+	json_object_set_new(paths, "/api/v1/users/{user_id}",
+	                    json_pack("{s:[o],s:o,s:o}", "parameters",
+	                              path_param("user_id", "integer"), "get", get, "patch",
+	                              patch));
+	static const char *const actions[][3] = {
+	    {"/api/v1/users/{user_id}/password", "users.password", "Set a user's password"},
+	    {"/api/v1/users/{user_id}/unlock", "users.unlock", "Lift a lock after failed logins"}};
+	for (size_t i = 0; i < 2; i++) {
+		json_t *o = op(actions[i][1], actions[i][2], "users", "204", NULL, E_CHANGE);
+		if (i == 0)
+			json_object_set_new(
+			    o, "requestBody",
+			    body(json_pack("{s:s,s:[s],s:{s:{s:s,s:i}}}", "type", "object",
+			                   "required", "password", "properties", "password", "type",
+			                   "string", "minLength", 8)));
+		json_object_set_new(paths, actions[i][0],
+		                    json_pack("{s:[o],s:o}", "parameters",
+		                              path_param("user_id", "integer"), "post", o));
+	}
+	json_t *sessions = op("users.sessions", "A user's sessions (administrators)", "users",
+	                      "200", oa_json_response("Sessions", type("object")), E_ONE);
+	json_t *end =
+	    op("users.sessions.end", "End every session of a user", "users", "204", NULL, E_CHANGE);
+	json_object_set_new(paths, "/api/v1/users/{user_id}/sessions",
+	                    json_pack("{s:[o],s:o,s:o}", "parameters",
+	                              path_param("user_id", "integer"), "get", sessions, "delete",
+	                              end));
+}
+
+static void role_paths(json_t *paths)
+{
+	json_t *scopes = enum_of(scope_names + 1, SCOPE__MAX - 1); /* "none" has no line */
+	json_t *perms = json_pack("{s:s,s:{s:s,s:o}}", "type", "object", "additionalProperties",
+	                          "type", "object", "additionalProperties", scopes);
+	json_t *names =
+	    json_pack("{s:s,s:[s,s],s:{s:{s:s},s:{s:s}}}", "type", "object", "required", "zh-CN",
+	              "en", "properties", "zh-CN", "type", "string", "en", "type", "string");
+	json_t *role = object(json_pack("{s:o,s:O,s:o,s:o,s:O}", "key", type("string"), "name",
+	                                names, "builtin", type("boolean"), "users", type("integer"),
+	                                "permissions", perms),
+	                      NULL);
+	json_t *list = op("roles.list", "Roles and their permissions (administrators)", "roles",
+	                  "200", oa_json_response("Shipped roles first", data_of(role)),
+	                  (const char *const[]){"401", "403", NULL});
+	json_t *create = op("roles.create", "Add a role", "roles", "201",
+	                    oa_json_response("The role's key", type("object")), E_CHANGE);
+	json_object_set_new(
+	    create, "requestBody",
+	    body(json_pack("{s:s,s:[s,s],s:{s:{s:s,s:s},s:O}}", "type", "object", "required", "key",
+	                   "name", "properties", "key", "type", "string", "pattern",
+	                   "^[a-z][a-z0-9_]{1,31}$", "name", names)));
+	json_object_set_new(paths, "/api/v1/roles",
+	                    json_pack("{s:o,s:o}", "get", list, "post", create));
+	json_t *rename = op("roles.update", "Rename a role", "roles", "204", NULL, E_CHANGE);
+	json_object_set_new(rename, "requestBody",
+	                    body(json_pack("{s:s,s:[s],s:{s:O}}", "type", "object", "required",
+	                                   "name", "properties", "name", names)));
+	json_t *del = op("roles.delete", "Delete a role nobody holds (not a shipped one)", "roles",
+	                 "204", NULL, E_CHANGE);
+	json_object_set_new(paths, "/api/v1/roles/{key}",
+	                    json_pack("{s:[o],s:o,s:o}", "parameters", path_param("key", "string"),
+	                              "patch", rename, "delete", del));
+	json_t *set = op("roles.permissions",
+	                 "Replace a role's permissions: entity (or *) → action "
+	                 "→ scope",
+	                 "roles", "204", NULL, E_CHANGE);
+	json_object_set_new(set, "requestBody",
+	                    body(json_pack("{s:s,s:[s],s:{s:O}}", "type", "object", "required",
+	                                   "permissions", "properties", "permissions", perms)));
+	json_object_set_new(
+	    paths, "/api/v1/roles/{key}/permissions",
+	    json_pack("{s:[o],s:o}", "parameters", path_param("key", "string"), "put", set));
+	json_decref(names);
+	json_decref(perms);
+}
+
+static void share_paths(json_t *paths, const struct entity *e)
+{
+	static const char *const access[] = {"read", "edit"};
+	json_t *share = object(json_pack("{s:o,s:o,s:o,s:o,s:o,s:o}", "id", type("integer"),
+	                                 "user_id", maybe("integer"), "org_unit_id",
+	                                 maybe("integer"), "access", enum_of(access, 2),
+	                                 "created_by", type("integer"), "created_at", when()),
+	                       NULL);
+	char id[160], p[160];
+	snprintf(id, sizeof id, "%s.shares.list", e->name);
+	json_t *list = op(id, "Who the record is shared with", e->name, "200",
+	                  oa_json_response("Shares", data_of(share)), E_ONE);
+	snprintf(id, sizeof id, "%s.shares.create", e->name);
+	json_t *create = op(id, "Share the record with a user or a unit, to read or edit", e->name,
+	                    "201", oa_json_response("The share's id", type("object")), E_CHANGE);
+	json_object_set_new(
+	    create, "requestBody",
+	    body(json_pack("{s:s,s:[s],s:{s:{s:s},s:{s:s},s:o}}", "type", "object", "required",
+	                   "access", "properties", "user_id", "type", "integer", "org_unit_id",
+	                   "type", "integer", "access", enum_of(access, 2))));
+	snprintf(p, sizeof p, "/api/v1/%s/{id}/shares", e->name);
+	json_object_set_new(paths, p,
+	                    json_pack("{s:[{s:s,s:s,s:b,s:{s:s}}],s:o,s:o}", "parameters", "name",
+	                              "id", "in", "path", "required", 1, "schema", "type",
+	                              "integer", "get", list, "post", create));
+	snprintf(id, sizeof id, "%s.shares.delete", e->name);
+	json_t *del = op(id, "Stop sharing", e->name, "204", NULL, E_CHANGE);
+	snprintf(p, sizeof p, "/api/v1/%s/{id}/shares/{share_id}", e->name);
+	json_object_set_new(paths, p,
+	                    json_pack("{s:[o,o],s:o}", "parameters", path_param("id", "integer"),
+	                              path_param("share_id", "integer"), "delete", del));
+}
+
+void openapi_access_paths(json_t *paths, const struct registry *r)
+{
+	org_paths(paths);
+	user_paths(paths);
+	role_paths(paths);
+	for (size_t i = 0; i < r->n_entities; i++)
+		share_paths(paths, &r->entities[i]);
+}

@@ -1,0 +1,18 @@
+/* Builders shared by the parts of the OpenAPI document (openapi.c, openapi_access.c). */
+#ifndef SEXTANT_OPENAPI_INTERNAL_H
+#define SEXTANT_OPENAPI_INTERNAL_H
+
+#include "registry.h"
+
+#include <jansson.h>
+
+/* {"description", "content": {"application/json": {"schema"}}}; takes schema. */
+json_t *oa_json_response(const char *desc, json_t *schema);
+json_t *oa_operation(const char *id, const char *summary, const char *tag);
+/* The success response ok_resp (taken) under ok, and a Problem for each error status. */
+void oa_add_responses(json_t *op, const char *ok, json_t *ok_resp, const char *const *errs);
+
+/* The organisation, users, roles, and every entity's record shares. */
+void openapi_access_paths(json_t *paths, const struct registry *r);
+
+#endif
