@@ -94,10 +94,9 @@ static int setup(void **state)
 		print_error("ddl_sync: %s\n", db_errmsg(db));
 		return -1;
 	}
-	if (db_exec(db,
-	            "INSERT INTO users (id, username, password_hash, role, created_at, "
-	            "updated_at) VALUES (1, 'tester', 'x', 'admin', '2026-01-01T00:00:00.000Z', "
-	            "'2026-01-01T00:00:00.000Z')"))
+	if (db_exec(db, "INSERT INTO users (id, username, password_hash, created_at, updated_at) "
+	                "VALUES (1, 'tester', 'x', '2026-01-01T00:00:00.000Z', "
+	                "'2026-01-01T00:00:00.000Z')"))
 		return -1;
 	ids[1] = create("customers",
 	                "{\"name\":\"上海海韵游艇俱乐部\",\"level\":\"a\",\"staff_total\":50,"
