@@ -4,6 +4,8 @@
  */
 #include "api/api.h"
 #include "app.h"
+#include "auth/actor.h"
+#include "auth/policy.h"
 #include "auth/session.h"
 #include "auth/throttle.h"
 #include "auth/user.h"
@@ -203,7 +205,7 @@ static int user_change_cmd(struct db *db, int argc, char **argv)
 	rc = user_find(db, name, &id);
 	if (rc == DB_OK) {
 		if (strcmp(what, "passwd") == 0)
-			rc = user_set_password(db, id, password, 0);
+			rc = user_set_password(db, id, password, 0, false);
 		else if (strcmp(what, "unlock") == 0)
 			rc = user_unlock(db, id, name, 0);
 		else
@@ -387,6 +389,8 @@ int main(int argc, char **argv)
 			int rc = commands[i].fn(&cfg, argc, argv);
 			registry_install(NULL);
 			session_cache_release();
+			actor_cache_release();
+			policy_cache_invalidate();
 			config_release(&cfg);
 			return rc;
 		}

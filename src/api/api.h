@@ -42,6 +42,9 @@ int api_audit_access(struct req *r, int64_t actor, const char *action, int64_t u
  */
 int api_audit_read(struct req *r, struct op *op, const char *action, int64_t record_id);
 
+/* Set the session cookie, after the response is made (NULL: clear it). */
+void api_set_session_cookie(struct req *r, const char *token);
+
 /* Handlers. */
 void api_entity_list(struct req *r);
 void api_entity_create(struct req *r);
@@ -70,6 +73,13 @@ void api_sessions_end_all(struct req *r);
 void api_token_create_route(struct req *r);
 void api_token_list_route(struct req *r);
 void api_token_revoke_route(struct req *r);
+void api_password_change(struct req *r);
+void api_totp_setup(struct req *r);
+void api_totp_confirm(struct req *r);
+void api_totp_disable(struct req *r);
+void api_user_totp_reset(struct req *r);
+void api_policy_get(struct req *r);
+void api_policy_put(struct req *r);
 void api_org_list(struct req *r);
 void api_org_create(struct req *r);
 void api_org_update(struct req *r);

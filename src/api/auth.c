@@ -1,6 +1,8 @@
 /* Log in, log out, and who am I. */
 #include "api.h"
+#include "auth/policy.h"
 #include "auth/throttle.h"
+#include "auth/totp.h"
 #include "auth/user.h"
 #include "core/log.h"
 #include "core/timeutil.h"
@@ -34,16 +36,86 @@ static void user_json(struct req *r, struct str *out, const char *csrf)
 		str_adds(out, "null");
 	str_adds(out, ",\"locale\":");
 	str_add_jsons(out, r->session.locale ? r->session.locale : lang_tags[r->lang]);
+	str_adds(out, ",\"totp_enabled\":");
+	str_adds(out, r->actor.totp_enabled ? "true" : "false");
+	/* What must be done before anything else (a password change, a second factor). */
+	const char *restriction = policy_restriction(&r->policy, &r->actor, time_now_ms());
+	str_adds(out, ",\"restriction\":");
+	if (restriction)
+		str_add_jsons(out, restriction);
+	else
+		str_adds(out, "null");
 	str_adds(out, "}}");
 }
 
-static void set_cookie(struct req *r, const char *token, bool clear)
+void api_set_session_cookie(struct req *r, const char *token)
 {
 	char c[256];
 	snprintf(c, sizeof c, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s", SESSION_COOKIE,
-	         clear ? "" : token, http_config->cookie_secure ? "; Secure" : "",
-	         clear ? "; Max-Age=0" : "");
+	         token ? token : "", http_config->cookie_secure ? "; Secure" : "",
+	         token ? "" : "; Max-Age=0");
 	resp_header(r, "Set-Cookie", c);
+}
+
+/* A login refused after the password was checked: audited with why, answered with status. */
+static void refuse_login(struct req *r, int64_t id, const char *reason, int status,
+                         const char *code)
+{
+	struct str why = STR_INIT;
+	str_adds(&why, "{\"reason\":");
+	str_add_jsons(&why, reason);
+	str_addc(&why, '}');
+	int rc = api_audit_access(r, 0, "login_refused", id, why.buf);
+	str_release(&why);
+	if (rc)
+		api_db_failure(r, rc, "auditing a refused login");
+	else
+		resp_error(r, status, code);
+}
+
+/*
+ * The second step of a login whose password was right: the address must be allowed for the
+ * user's roles, and an enrolled second factor must be given. False after answering.
+ */
+static bool login_second_step(struct req *r, int64_t id, const char *user, const char *totp,
+                              const char *attempt_at)
+{
+	int rc = actor_load(r->db, &r->arena, id, &r->actor);
+	if (rc) {
+		api_db_failure(r, rc, "login");
+		return false;
+	}
+	if (!policy_ip_allowed(&r->policy, r->actor.roles, r->actor.n_roles, req_ip(r))) {
+		log_warn("login of '%s' from %s refused: address not allowed", user, req_ip(r));
+		login_throttle_succeeded(r->db, user, req_ip(r), attempt_at);
+		refuse_login(r, id, "ip_not_allowed", 403, "ip_not_allowed");
+		return false;
+	}
+	if (!r->actor.totp_enabled)
+		return true;
+	if (!totp || !*totp) {
+		/* Not a guess: the client asks for the code and sends it all again. */
+		login_throttle_succeeded(r->db, user, req_ip(r), attempt_at);
+		resp_error(r, 401, "totp_required");
+		return false;
+	}
+	bool recovery = false;
+	rc = totp_check(r->db, id, totp, time_now_ms() / 1000, &recovery);
+	if (rc == DB_DONE) {
+		/* A wrong or reused code stays counted as a failed attempt. */
+		log_info("login of '%s' from %s: second factor refused", user, req_ip(r));
+		refuse_login(r, id, "totp", 401, "invalid_totp");
+		return false;
+	}
+	if (rc) {
+		api_db_failure(r, rc, "login");
+		return false;
+	}
+	if (recovery && (rc = api_audit_access(r, id, "recovery_code_used", id, NULL))) {
+		api_db_failure(r, rc, "login");
+		return false;
+	}
+	return true;
 }
 
 void api_login(struct req *r)
@@ -54,33 +126,38 @@ void api_login(struct req *r)
 	/* Copied out of the body: it is released before the last use of these. */
 	const char *user = json_string_value(json_object_get(body, "username"));
 	const char *pass = json_string_value(json_object_get(body, "password"));
+	const char *totp = json_string_value(json_object_get(body, "totp"));
 	user = user ? arena_strdup(&r->arena, user) : NULL;
 	pass = pass ? arena_strdup(&r->arena, pass) : NULL;
+	totp = totp ? arena_strdup(&r->arena, totp) : NULL;
+	json_decref(body);
 	if (!user || !*user)
 		problem_add(&r->problem, "username", "required", NULL);
 	if (!pass || !*pass)
 		problem_add(&r->problem, "password", "required", NULL);
 	if (r->problem.n_errors) {
-		json_decref(body);
 		resp_error(r, 422, "validation_failed");
+		return;
+	}
+	int rc = policy_get(r->db, &r->arena, &r->policy);
+	if (rc) {
+		api_db_failure(r, rc, "login");
 		return;
 	}
 	/* Before any password is checked: a locked account costs an attacker no argon2 time,
 	 * and the attempt counts as a failure from here until it is seen to succeed. */
-	const struct login_limits limits = {.account_failures = http_config->login_failures,
-	                                    .ip_failures = http_config->login_ip_failures,
-	                                    .window_s = http_config->login_window_s};
+	const struct login_limits limits = {.account_failures = r->policy.login_account_failures,
+	                                    .ip_failures = r->policy.login_ip_failures,
+	                                    .window_s = r->policy.login_window_s};
 	int64_t retry_after = 0;
 	char attempt_at[TIME_ISO_LEN];
-	int rc = login_throttle_begin(r->db, &limits, user, req_ip(r), &retry_after, attempt_at);
+	rc = login_throttle_begin(r->db, &limits, user, req_ip(r), &retry_after, attempt_at);
 	if (rc) {
-		json_decref(body);
 		api_db_failure(r, rc, "login throttle");
 		return;
 	}
 	if (retry_after > 0) {
 		log_warn("login of '%s' from %s refused: too many failures", user, req_ip(r));
-		json_decref(body);
 		char secs[24];
 		snprintf(secs, sizeof secs, "%lld", (long long)retry_after);
 		resp_error(r, 429, "too_many_attempts");
@@ -96,7 +173,6 @@ void api_login(struct req *r)
 	else if (rc == DB_DONE)
 		password_dummy_verify(pass);
 	if (rc != DB_OK && rc != DB_DONE) {
-		json_decref(body);
 		api_db_failure(r, rc, "login");
 		return;
 	}
@@ -110,15 +186,15 @@ void api_login(struct req *r)
 		str_addc(&who, '}');
 		rc = api_audit_access(r, 0, "login_failed", hash ? id : 0, who.buf);
 		str_release(&who);
-		json_decref(body);
 		if (rc)
 			api_db_failure(r, rc, "auditing a failed login");
 		else
 			resp_error(r, 401, "invalid_credentials");
 		return;
 	}
+	if (!login_second_step(r, id, user, totp, attempt_at))
+		return;
 	if ((rc = login_throttle_succeeded(r->db, user, req_ip(r), attempt_at))) {
-		json_decref(body);
 		api_db_failure(r, rc, "login");
 		return;
 	}
@@ -127,16 +203,16 @@ void api_login(struct req *r)
 	const char *old = req_cookie(r, SESSION_COOKIE);
 	if (old)
 		session_delete(r->db, old);
-	rc = session_create(r->db, id, req_ip(r), req_user_agent(r), token, csrf);
-	json_decref(body);
+	rc = session_create(r->db, id, req_ip(r), req_user_agent(r), policy_absolute_ms(&r->policy),
+	                    token, csrf);
 	if (!rc && (rc = api_audit_access(r, id, "login", id, NULL)))
 		session_delete(r->db, token); /* no session the trail does not know of */
 	if (rc) {
 		api_db_failure(r, rc, "creating a session");
 		return;
 	}
-	if (session_lookup(r->db, &r->arena, token, &r->session) != DB_OK ||
-	    actor_load(r->db, &r->arena, id, &r->actor) != DB_OK) {
+	if (session_lookup(r->db, &r->arena, token, policy_idle_ms(&r->policy), &r->session) !=
+	    DB_OK) {
 		resp_fault(r, "reading the new session");
 		return;
 	}
@@ -145,7 +221,7 @@ void api_login(struct req *r)
 	struct str out = STR_INIT;
 	user_json(r, &out, csrf);
 	resp_json(r, 200, &out);
-	set_cookie(r, token, false);
+	api_set_session_cookie(r, token);
 }
 
 void api_logout(struct req *r)
@@ -160,7 +236,7 @@ void api_logout(struct req *r)
 		return;
 	}
 	resp_empty(r, 204);
-	set_cookie(r, NULL, true);
+	api_set_session_cookie(r, NULL);
 }
 
 void api_me(struct req *r)
@@ -175,7 +251,8 @@ void api_sessions_list(struct req *r)
 {
 	struct str out = STR_INIT;
 	str_adds(&out, "{\"data\":");
-	int rc = session_list_json(r->db, r->session.user_id, req_cookie(r, SESSION_COOKIE), &out);
+	int rc = session_list_json(r->db, r->session.user_id, req_cookie(r, SESSION_COOKIE),
+	                           policy_idle_ms(&r->policy), &out);
 	api_answer_data(r, rc, &out, "listing sessions");
 }
 
@@ -200,7 +277,7 @@ void api_session_revoke(struct req *r)
 	}
 	resp_empty(r, 204);
 	if (was_current)
-		set_cookie(r, NULL, true);
+		api_set_session_cookie(r, NULL);
 }
 
 /* DELETE /api/v1/auth/sessions: log out everywhere, this browser included. */
@@ -218,5 +295,5 @@ void api_sessions_end_all(struct req *r)
 	log_info("user %lld logged out everywhere (request %s)", (long long)r->session.user_id,
 	         r->request_id);
 	resp_empty(r, 204);
-	set_cookie(r, NULL, true);
+	api_set_session_cookie(r, NULL);
 }

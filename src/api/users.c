@@ -5,6 +5,7 @@
  */
 #include "api.h"
 #include "body.h"
+#include "auth/policy.h"
 #include "auth/profile.h"
 #include "auth/roles.h"
 #include "auth/user.h"
@@ -16,8 +17,6 @@
 #include <string.h>
 
 #define USERNAME_MAX     64
-#define PASSWORD_MIN     8
-#define PASSWORD_MAX     256
 #define USER_ROLES_MAX   16
 #define PROFILE_TEXT_MAX 200
 
@@ -102,14 +101,23 @@ static void read_roles(struct req *r, json_t *body, const char **roles, long *n)
 	}
 }
 
-static bool password_ok(struct req *r, const char *field, const char *password)
+/* A password an administrator sets: the policy's rules (not the history: it is not theirs). */
+static bool password_ok(struct req *r, const char *password, const char *username)
 {
-	size_t n = password ? strlen(password) : 0;
-	if (n < PASSWORD_MIN)
-		problem_add(&r->problem, field, "too_short", (const char *[]){"min", "8", NULL});
-	else if (n > PASSWORD_MAX)
-		problem_add(&r->problem, field, "too_long", (const char *[]){"max", "256", NULL});
-	return n >= PASSWORD_MIN && n <= PASSWORD_MAX;
+	if (!password) {
+		problem_add(&r->problem, "password", "required", NULL);
+		return false;
+	}
+	return policy_password_ok(&r->policy, password, username, &r->problem, "password");
+}
+
+/* "must_change_password": whether the user must choose their own at the next login (yes
+ * unless told otherwise: the administrator knows this one). */
+static bool must_change(struct req *r, json_t *body)
+{
+	bool v = true;
+	body_bool(r, body, "must_change_password", &v);
+	return v;
 }
 
 /* Map what a user change can meet to an answer naming the member at fault. */
@@ -129,15 +137,17 @@ void api_user_create(struct req *r)
 	if (!body)
 		return;
 	static const char *const allowed[] = {
-	    "username",    "password", "roles",  "display_name", "org_unit_id", "position",
-	    "superior_id", "email",    "mobile", "locale",       NULL};
+	    "username",    "password", "roles",  "display_name", "org_unit_id",          "position",
+	    "superior_id", "email",    "mobile", "locale",       "must_change_password", NULL};
 	body_allow(r, body, allowed);
 	const char *username = NULL, *password = NULL;
 	body_text(r, body, "username", USERNAME_MAX, true, &username);
 	json_t *jp = json_object_get(body, "password");
 	if (jp && json_is_string(jp))
 		password = arena_strdup(&r->arena, json_string_value(jp));
-	password_ok(r, "password", password);
+	if (username)
+		password_ok(r, password, username);
+	bool change = must_change(r, body);
 	struct profile_change c;
 	read_profile(r, body, &c);
 	const char *roles[USER_ROLES_MAX];
@@ -155,7 +165,8 @@ void api_user_create(struct req *r)
 	int64_t id = 0;
 	int rc = db_begin(r->db);
 	if (!rc)
-		rc = user_insert(r->db, username, c.text[PF_DISPLAY_NAME], roles[0], password, &id);
+		rc = user_insert(r->db, username, c.text[PF_DISPLAY_NAME], roles[0], password,
+		                 change, &id);
 	if (!rc)
 		rc = profile_apply(&op, id, &c);
 	if (!rc)
@@ -239,29 +250,6 @@ void api_user_update(struct req *r)
 	answer_user(r, id, 200);
 }
 
-void api_user_password(struct req *r)
-{
-	int64_t id;
-	if (!api_id(r, r->captures[0], &id))
-		return;
-	json_t *body = api_json_body(r);
-	if (!body)
-		return;
-	static const char *const allowed[] = {"password", NULL};
-	body_allow(r, body, allowed);
-	json_t *jp = json_object_get(body, "password");
-	const char *password = jp && json_is_string(jp) ? json_string_value(jp) : NULL;
-	bool ok = password_ok(r, "password", password) && !r->problem.n_errors;
-	int rc = ok ? user_set_password(r->db, id, password, r->session.user_id) : DB_OK;
-	json_decref(body); /* the password lived in the body: freed with it */
-	if (!ok)
-		resp_error(r, 422, "validation_failed");
-	else if (rc)
-		body_answer_db(r, rc, NULL, NULL, "setting a password");
-	else
-		resp_empty(r, 204);
-}
-
 /* The username of a user id, for the calls that take one; false after answering. */
 static bool username_of(struct req *r, int64_t id, const char **name)
 {
@@ -278,6 +266,31 @@ static bool username_of(struct req *r, int64_t id, const char **name)
 		return true;
 	body_answer_db(r, rc, NULL, NULL, "reading a user");
 	return false;
+}
+
+void api_user_password(struct req *r)
+{
+	int64_t id;
+	const char *name;
+	if (!api_id(r, r->captures[0], &id) || !username_of(r, id, &name))
+		return;
+	json_t *body = api_json_body(r);
+	if (!body)
+		return;
+	static const char *const allowed[] = {"password", "must_change_password", NULL};
+	body_allow(r, body, allowed);
+	json_t *jp = json_object_get(body, "password");
+	const char *password = jp && json_is_string(jp) ? json_string_value(jp) : NULL;
+	bool change = must_change(r, body);
+	bool ok = password_ok(r, password, name) && !r->problem.n_errors;
+	int rc = ok ? user_set_password(r->db, id, password, r->session.user_id, change) : DB_OK;
+	json_decref(body); /* the password lived in the body: freed with it */
+	if (!ok)
+		resp_error(r, 422, "validation_failed");
+	else if (rc)
+		body_answer_db(r, rc, NULL, NULL, "setting a password");
+	else
+		resp_empty(r, 204);
 }
 
 void api_user_unlock(struct req *r)
@@ -301,7 +314,8 @@ void api_user_sessions(struct req *r)
 		return;
 	struct str out = STR_INIT;
 	str_adds(&out, "{\"data\":");
-	api_answer_data(r, session_list_json(r->db, id, NULL, &out), &out, "listing sessions");
+	api_answer_data(r, session_list_json(r->db, id, NULL, policy_idle_ms(&r->policy), &out),
+	                &out, "listing sessions");
 }
 
 void api_user_sessions_end(struct req *r)

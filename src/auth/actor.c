@@ -224,11 +224,34 @@ static int load_grants(struct db *db, struct arena *a, int64_t user_id, struct a
 	return DB_OK;
 }
 
+static int load_account(struct db *db, int64_t user_id, struct actor *out)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db,
+	                    "SELECT must_change_password, password_changed_at, totp_enabled "
+	                    "FROM users WHERE id = ?",
+	                    &st);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, user_id);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		out->must_change_password = db_column_int(st, 0) != 0;
+		db_column_time(st, 1, &out->password_changed_ms);
+		out->totp_enabled = db_column_int(st, 2) != 0;
+		rc = DB_OK;
+	}
+	db_reset(st);
+	return rc;
+}
+
 static int actor_read(struct db *db, struct arena *a, int64_t user_id, struct actor *out)
 {
 	memset(out, 0, sizeof *out);
 	out->user_id = user_id;
-	int rc = load_org(db, a, user_id, out);
+	int rc = load_account(db, user_id, out);
+	if (!rc)
+		rc = load_org(db, a, user_id, out);
 	if (!rc)
 		rc = load_roles(db, a, user_id, out);
 	if (!rc)

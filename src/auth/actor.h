@@ -60,6 +60,10 @@ struct actor {
 	size_t n_units;
 	struct grant *grants; /* grants[0] is "*" */
 	size_t n_grants;
+	/* The account's state, for the security policy (policy.h). */
+	bool must_change_password;
+	int64_t password_changed_ms; /* 0: unknown */
+	bool totp_enabled;
 };
 
 /* Load the user's actor into a (from this process's cache when fresh). */

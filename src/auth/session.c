@@ -25,7 +25,7 @@ void token_hash(const char *token, char out[65])
 }
 
 int session_create(struct db *db, int64_t user_id, const char *ip, const char *user_agent,
-                   char token[TOKEN_TEXT_LEN], char csrf[TOKEN_TEXT_LEN])
+                   int64_t absolute_ms, char token[TOKEN_TEXT_LEN], char csrf[TOKEN_TEXT_LEN])
 {
 	char hash[65], now[TIME_ISO_LEN], expires[TIME_ISO_LEN];
 	token_random(token);
@@ -33,7 +33,7 @@ int session_create(struct db *db, int64_t user_id, const char *ip, const char *u
 	token_hash(token, hash);
 	int64_t t = time_now_ms();
 	time_format_iso(t, now);
-	time_format_iso(t + SESSION_ABSOLUTE_MS, expires);
+	time_format_iso(t + absolute_ms, expires);
 	struct db_stmt *st;
 	int rc =
 	    db_prepare(db,
@@ -94,7 +94,7 @@ static void cache_clear_slot(struct cached_session *c)
 	memset(c, 0, sizeof *c);
 }
 
-static bool cache_get(const char hash[65], struct arena *a, struct session *s)
+static bool cache_get(const char hash[65], struct arena *a, int64_t idle_ms, struct session *s)
 {
 	bool hit = false;
 	int64_t now = time_now_ms();
@@ -102,7 +102,7 @@ static bool cache_get(const char hash[65], struct arena *a, struct session *s)
 	struct cached_session *c = cache_slot(hash);
 	if (strcmp(c->hash, hash) == 0 &&
 	    time_mono_ns() - c->fetched_ns < SESSION_CACHE_MS * 1000000LL && now < c->expires_ms &&
-	    now < c->seen_ms + SESSION_IDLE_MS) {
+	    now < c->seen_ms + idle_ms) {
 		s->user_id = c->user_id;
 		memcpy(s->csrf, c->csrf, sizeof s->csrf);
 		s->username = arena_strdup(a, c->username);
@@ -194,7 +194,8 @@ static void json_add_text_column(struct str *out, struct db_stmt *st, int col)
 		str_add_jsons(out, db_column_text(st, col, NULL));
 }
 
-int session_list_json(struct db *db, int64_t user_id, const char *current_token, struct str *out)
+int session_list_json(struct db *db, int64_t user_id, const char *current_token, int64_t idle_ms,
+                      struct str *out)
 {
 	char current[65] = "";
 	if (current_token)
@@ -218,7 +219,7 @@ int session_list_json(struct db *db, int64_t user_id, const char *current_token,
 		const char *hash = db_column_text(st, 0, NULL);
 		int64_t seen_ms = 0;
 		/* Past the idle limit a session is over, though its row is purged later. */
-		if (!db_column_time(st, 2, &seen_ms) || now_ms >= seen_ms + SESSION_IDLE_MS)
+		if (!db_column_time(st, 2, &seen_ms) || now_ms >= seen_ms + idle_ms)
 			continue;
 		str_adds(out, count++ ? ",{\"id\":" : "{\"id\":");
 		str_addc(out, '"');
@@ -275,13 +276,14 @@ void session_cache_release(void)
 	pthread_mutex_unlock(&cache_lock);
 }
 
-int session_lookup(struct db *db, struct arena *a, const char *token, struct session *s)
+int session_lookup(struct db *db, struct arena *a, const char *token, int64_t idle_ms,
+                   struct session *s)
 {
 	if (strlen(token) != TOKEN_TEXT_LEN - 1)
 		return DB_DONE;
 	char hash[65];
 	token_hash(token, hash);
-	if (cache_get(hash, a, s))
+	if (cache_get(hash, a, idle_ms, s))
 		return DB_OK;
 	/* The cache entry's age counts from before the query, not from after it. */
 	int64_t fetched_ns = time_mono_ns();
@@ -304,7 +306,7 @@ int session_lookup(struct db *db, struct arena *a, const char *token, struct ses
 	int64_t now = time_now_ms(), seen = 0, expires = 0;
 	db_column_time(st, 2, &seen);
 	db_column_time(st, 3, &expires); /* unreadable: 0, so not live */
-	bool live = !db_column_int(st, 7) && now < expires && now < seen + SESSION_IDLE_MS;
+	bool live = !db_column_int(st, 7) && now < expires && now < seen + idle_ms;
 	if (live) {
 		s->user_id = db_column_int(st, 0);
 		snprintf(s->csrf, sizeof s->csrf, "%s", db_column_text(st, 1, NULL));

@@ -16,10 +16,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define SESSION_COOKIE      "sextant_session"
-#define TOKEN_TEXT_LEN      44 /* 32 random bytes in unpadded base64url, plus NUL */
-#define SESSION_IDLE_MS     (30LL * 60 * 1000)
-#define SESSION_ABSOLUTE_MS (12LL * 60 * 60 * 1000)
+#define SESSION_COOKIE "sextant_session"
+#define TOKEN_TEXT_LEN 44 /* 32 random bytes in unpadded base64url, plus NUL */
 
 struct session {
 	int64_t user_id;
@@ -34,17 +32,21 @@ void token_random(char out[TOKEN_TEXT_LEN]);
 /* What is stored of a token: its SHA-256, in hex. */
 void token_hash(const char *token, char out[65]);
 
+/* A session that ends absolute_ms from now at the latest (the security policy's limits). */
 int session_create(struct db *db, int64_t user_id, const char *ip, const char *user_agent,
-                   char token[TOKEN_TEXT_LEN], char csrf[TOKEN_TEXT_LEN]);
-/* DB_OK with *s filled, DB_DONE if the token names no live session. */
-int session_lookup(struct db *db, struct arena *a, const char *token, struct session *s);
+                   int64_t absolute_ms, char token[TOKEN_TEXT_LEN], char csrf[TOKEN_TEXT_LEN]);
+/* DB_OK with *s filled, DB_DONE if the token names no live session (past its end, or unused
+ * for idle_ms). */
+int session_lookup(struct db *db, struct arena *a, const char *token, int64_t idle_ms,
+                   struct session *s);
 int session_delete(struct db *db, const char *token);
 /*
  * The user's own sessions, newest use first, as a JSON array: an id (the first 16 hex digits of
  * the token's hash, which tells nothing of the token), when it began, was last used and ends,
  * from where, with what browser, and whether it is the one the request came with.
  */
-int session_list_json(struct db *db, int64_t user_id, const char *current_token, struct str *out);
+int session_list_json(struct db *db, int64_t user_id, const char *current_token, int64_t idle_ms,
+                      struct str *out);
 /* End one of the user's sessions by its listed id: DB_DONE if the user has none such;
  * *was_current tells if it was the one of current_token. */
 int session_revoke(struct db *db, int64_t user_id, const char *id, const char *current_token,

@@ -1,4 +1,5 @@
 #include "user.h"
+#include "actor.h"
 #include "session.h"
 #include "throttle.h"
 #include "core/timeutil.h"
@@ -40,7 +41,7 @@ void password_dummy_verify(const char *password)
 }
 
 int user_insert(struct db *db, const char *username, const char *display_name, const char *role,
-                const char *password, int64_t *id)
+                const char *password, bool must_change, int64_t *id)
 {
 	char hash[crypto_pwhash_STRBYTES], now[TIME_ISO_LEN];
 	if (password_hash(password, hash, sizeof hash))
@@ -56,14 +57,17 @@ int user_insert(struct db *db, const char *username, const char *display_name, c
 	struct db_stmt *st;
 	if ((rc = db_prepare(db,
 	                     "INSERT INTO users (username, display_name, password_hash, "
-	                     "created_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+	                     "must_change_password, password_changed_at, created_at, updated_at) "
+	                     "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
 	                     &st)))
 		return rc;
 	db_bind_texts(st, 1, username);
 	db_bind_texts(st, 2, display_name ? display_name : username);
 	db_bind_texts(st, 3, hash);
-	db_bind_texts(st, 4, now);
+	db_bind_int(st, 4, must_change);
 	db_bind_texts(st, 5, now);
+	db_bind_texts(st, 6, now);
+	db_bind_texts(st, 7, now);
 	if ((rc = db_step_id(st, id)))
 		return rc;
 	char uid[24];
@@ -78,7 +82,7 @@ int user_add(struct db *db, const char *username, const char *display_name, cons
 	int rc = db_begin(db);
 	if (rc)
 		return rc;
-	if ((rc = user_insert(db, username, display_name, role, password, id)) ||
+	if ((rc = user_insert(db, username, display_name, role, password, false, id)) ||
 	    (rc = db_commit(db)))
 		db_rollback(db);
 	return rc;
@@ -162,16 +166,71 @@ static int account_change(struct db *db, int64_t id, int64_t by_user, const char
 	return rc;
 }
 
-int user_set_password(struct db *db, int64_t id, const char *password, int64_t by_user)
+int user_set_password(struct db *db, int64_t id, const char *password, int64_t by_user,
+                      bool must_change)
 {
-	char hash[crypto_pwhash_STRBYTES];
+	char hash[crypto_pwhash_STRBYTES], now[TIME_ISO_LEN], whom[24];
 	if (password_hash(password, hash, sizeof hash))
 		return DB_ERROR;
-	int rc =
-	    account_change(db, id, by_user, "password", NULL,
-	                   "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", hash);
+	time_now_iso(now);
+	snprintf(whom, sizeof whom, "%lld", (long long)id);
+	int rc = db_begin(db);
+	/* The old password joins the history, which keeps the latest 24 (the policy's most). */
+	if (!rc)
+		rc = db_run(db,
+		            "INSERT INTO password_history (user_id, password_hash, changed_at) "
+		            "SELECT id, password_hash, ? FROM users WHERE id = ?",
+		            2, (const char *[]){now, whom});
+	if (!rc)
+		rc = db_run(
+		    db,
+		    "DELETE FROM password_history WHERE user_id = ? AND changed_at < (SELECT "
+		    "changed_at FROM password_history WHERE user_id = ? ORDER BY changed_at "
+		    "DESC LIMIT 1 OFFSET 23)",
+		    2, (const char *[]){whom, whom});
+	if (!rc)
+		rc = db_run(db,
+		            "UPDATE users SET password_hash = ?, password_changed_at = ?, "
+		            "must_change_password = ?, updated_at = ? WHERE id = ?",
+		            5, (const char *[]){hash, now, must_change ? "1" : "0", now, whom});
+	if (!rc && db_changes(db) == 0)
+		rc = DB_DONE;
+	if (!rc)
+		rc = audit_account(db, id, by_user, by_user == id ? "password_change" : "password",
+		                   NULL);
+	if (!rc)
+		rc = session_end_all(db, id);
+	if (!rc)
+		rc = db_commit(db);
 	sodium_memzero(hash, sizeof hash);
-	return rc;
+	if (rc) {
+		db_rollback(db);
+		return rc;
+	}
+	session_cache_forget_user(id);
+	actor_cache_invalidate(); /* the account's state (must change, changed at) */
+	return DB_OK;
+}
+
+int password_reused(struct db *db, int64_t id, const char *password, int history, bool *reused)
+{
+	*reused = false;
+	struct db_stmt *st;
+	/* The current password and the latest `history` earlier ones. */
+	int rc = db_prepare(db,
+	                    "SELECT password_hash FROM users WHERE id = ? UNION ALL SELECT * FROM "
+	                    "(SELECT password_hash FROM password_history WHERE user_id = ? "
+	                    "ORDER BY changed_at DESC LIMIT ?) h",
+	                    &st);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, id);
+	db_bind_int(st, 3, history);
+	while (!*reused && (rc = db_step(st)) == DB_ROW)
+		*reused = password_verify(db_column_text(st, 0, NULL), password);
+	db_reset(st);
+	return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
 }
 
 int user_set_disabled(struct db *db, int64_t id, bool disabled, int64_t by_user, bool *changed)

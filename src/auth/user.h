@@ -21,9 +21,10 @@ void password_dummy_verify(const char *password);
  * the name is taken), in one transaction. */
 int user_add(struct db *db, const char *username, const char *display_name, const char *role,
              const char *password, int64_t *id);
-/* The same inside the caller's transaction. */
+/* The same inside the caller's transaction; must_change: the user must choose a new password
+ * at the first login (an administrator chose this one). */
 int user_insert(struct db *db, const char *username, const char *display_name, const char *role,
-                const char *password, int64_t *id);
+                const char *password, bool must_change, int64_t *id);
 /* Username → id and password hash (copied into a); DB_DONE if there is no such active user. */
 int user_credentials(struct db *db, struct arena *a, const char *username, int64_t *id,
                      const char **hash);
@@ -36,7 +37,10 @@ int user_find(struct db *db, const char *username, int64_t *id);
  * (by_user 0: the command line). A new password and a disabled account end every session of
  * the user, on every node (a node's session cache may serve one for up to two seconds more).
  */
-int user_set_password(struct db *db, int64_t id, const char *password, int64_t by_user);
+int user_set_password(struct db *db, int64_t id, const char *password, int64_t by_user,
+                      bool must_change);
+/* Whether a password is the user's current one or one of the `history` before it. */
+int password_reused(struct db *db, int64_t id, const char *password, int history, bool *reused);
 /* *changed is false when the account was already so (nothing is then written). */
 int user_set_disabled(struct db *db, int64_t id, bool disabled, int64_t by_user, bool *changed);
 /* Lift a lock after failed logins (throttle.h), with its audit row. */

@@ -236,3 +236,18 @@ void str_add_json(struct str *s, const char *z, size_t n)
 	}
 	str_addc(s, '"');
 }
+
+void str_add_urlenc(struct str *s, const char *z)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (const unsigned char *p = (const unsigned char *)z; *p; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_' || *p == '~') {
+			str_addc(s, (char)*p);
+		} else {
+			str_addc(s, '%');
+			str_addc(s, hex[*p >> 4]);
+			str_addc(s, hex[*p & 15]);
+		}
+	}
+}

@@ -50,6 +50,8 @@ void str_add_int(struct str *s, int64_t v);
 
 /* Append a JSON string literal, quotes included. Invalid UTF-8 becomes U+FFFD. */
 void str_add_json(struct str *s, const char *z, size_t n);
+/* z percent-encoded for a URL: all but RFC 3986's unreserved characters. */
+void str_add_urlenc(struct str *s, const char *z);
 static inline void str_add_jsons(struct str *s, const char *z)
 {
 	str_add_json(s, z, strlen(z));

@@ -189,6 +189,38 @@ static const struct migration migrations[] = {
      "CREATE INDEX ix_record_shares__record ON record_shares(entity, record_id);"
      "CREATE INDEX ix_record_shares__user ON record_shares(entity, user_id, record_id);"
      "CREATE INDEX ix_record_shares__unit ON record_shares(entity, org_unit_id, record_id);"},
+    /* The security policy, password history and expiry, the second factor (auth/policy.h,
+     * auth/totp.h). */
+    {6, "security policy and second factor",
+     "CREATE TABLE sys_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL,"
+     " updated_at TEXT NOT NULL, updated_by INTEGER);"
+     "ALTER TABLE users ADD COLUMN password_changed_at TEXT;"
+     "ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE users ADD COLUMN totp_secret TEXT;"
+     "ALTER TABLE users ADD COLUMN totp_enabled INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE users ADD COLUMN totp_last_step INTEGER;"
+     "UPDATE users SET password_changed_at = created_at;"
+     "CREATE TABLE password_history (user_id INTEGER NOT NULL REFERENCES users(id),"
+     " password_hash TEXT NOT NULL, changed_at TEXT NOT NULL);"
+     "CREATE INDEX ix_password_history__user ON password_history(user_id, changed_at);"
+     "CREATE TABLE totp_recovery_codes (user_id INTEGER NOT NULL REFERENCES users(id),"
+     " code_hash TEXT NOT NULL, used_at TEXT);"
+     "CREATE INDEX ix_totp_recovery_codes__user ON totp_recovery_codes(user_id);",
+
+     "CREATE TABLE sys_settings (key text PRIMARY KEY, value text NOT NULL,"
+     " updated_at timestamptz NOT NULL, updated_by bigint);"
+     "ALTER TABLE users ADD COLUMN password_changed_at timestamptz;"
+     "ALTER TABLE users ADD COLUMN must_change_password boolean NOT NULL DEFAULT false;"
+     "ALTER TABLE users ADD COLUMN totp_secret text;"
+     "ALTER TABLE users ADD COLUMN totp_enabled boolean NOT NULL DEFAULT false;"
+     "ALTER TABLE users ADD COLUMN totp_last_step bigint;"
+     "UPDATE users SET password_changed_at = created_at;"
+     "CREATE TABLE password_history (user_id bigint NOT NULL REFERENCES users(id),"
+     " password_hash text NOT NULL, changed_at timestamptz NOT NULL);"
+     "CREATE INDEX ix_password_history__user ON password_history(user_id, changed_at);"
+     "CREATE TABLE totp_recovery_codes (user_id bigint NOT NULL REFERENCES users(id),"
+     " code_hash text NOT NULL, used_at timestamptz);"
+     "CREATE INDEX ix_totp_recovery_codes__user ON totp_recovery_codes(user_id);"},
 };
 
 int migrate_latest(void)

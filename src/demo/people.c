@@ -105,7 +105,7 @@ static int make_people(struct db *db, struct arena *a, const int64_t *unit_ids,
 		}
 		int rc = db_begin(db);
 		if (!rc)
-			rc = user_insert(db, p->username, p->display_name, p->role, password,
+			rc = user_insert(db, p->username, p->display_name, p->role, password, false,
 			                 &ids[i]);
 		if (!rc)
 			rc = profile_apply(&op, ids[i], &c);

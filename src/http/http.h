@@ -10,6 +10,7 @@
 #ifndef SEXTANT_HTTP_H
 #define SEXTANT_HTTP_H
 
+#include "auth/policy.h"
 #include "auth/session.h"
 #include "core/arena.h"
 #include "core/config.h"
@@ -30,13 +31,15 @@ struct req;
 typedef void (*route_fn)(struct req *r);
 
 enum route_flags {
-	RF_PUBLIC = 1 << 0,    /* no session needed */
-	RF_ADMIN = 1 << 1,     /* administrators only */
-	RF_BODY_JSON = 1 << 2, /* a JSON body up to the body limit */
-	RF_BODY_FILE = 1 << 3, /* a body spooled to a temporary file, up to the import limit */
-	RF_NO_DB = 1 << 4,     /* needs no database connection (health, static files) */
-	RF_LONG = 1 << 5,      /* may run long: handled on the long-request pool (offload.h) */
-	RF_SESSION = 1 << 6,   /* a browser session only, not an API token (making tokens) */
+	RF_PUBLIC = 1 << 0,     /* no session needed */
+	RF_ADMIN = 1 << 1,      /* administrators only */
+	RF_BODY_JSON = 1 << 2,  /* a JSON body up to the body limit */
+	RF_BODY_FILE = 1 << 3,  /* a body spooled to a temporary file, up to the import limit */
+	RF_NO_DB = 1 << 4,      /* needs no database connection (health, static files) */
+	RF_LONG = 1 << 5,       /* may run long: handled on the long-request pool (offload.h) */
+	RF_SESSION = 1 << 6,    /* a browser session only, not an API token (making tokens) */
+	RF_RESTRICTED = 1 << 7, /* open to a session that must first change its password or
+	                           set up a second factor (policy_restriction) */
 };
 
 struct route {
@@ -66,9 +69,10 @@ struct req {
 	uint64_t body_bytes;
 	bool body_too_large;
 
-	struct session session; /* valid when authed */
-	struct actor actor;     /* likewise: roles, organisation, permissions */
-	bool by_token;          /* authenticated by an API token, not a session cookie */
+	struct session session;        /* valid when authed */
+	struct actor actor;            /* likewise: roles, organisation, permissions */
+	struct security_policy policy; /* loaded when a session or token is presented */
+	bool by_token;                 /* authenticated by an API token, not a session cookie */
 	bool authed;
 	enum lang lang;
 	char request_id[24];

@@ -383,6 +383,14 @@ static bool authenticate(struct req *r)
 {
 	const char *bearer = bearer_token(r);
 	const char *token = bearer ? NULL : req_cookie(r, SESSION_COOKIE);
+	if ((bearer || token) && req_db(r)) {
+		int rc = policy_get(r->db, &r->arena, &r->policy);
+		if (rc) {
+			log_error("reading the security policy failed: %s", db_errmsg(r->db));
+			resp_error(r, 503, "service_unavailable");
+			return false;
+		}
+	}
 	if (bearer && req_db(r)) {
 		int rc = api_token_lookup(r->db, &r->arena, bearer, &r->session);
 		if (rc == DB_OK) {
@@ -400,7 +408,8 @@ static bool authenticate(struct req *r)
 		}
 	}
 	if (token && req_db(r)) {
-		int rc = session_lookup(r->db, &r->arena, token, &r->session);
+		int rc = session_lookup(r->db, &r->arena, token, policy_idle_ms(&r->policy),
+		                        &r->session);
 		if (rc == DB_OK) {
 			r->authed = true;
 			if (r->session.locale && lang_parse(r->session.locale) >= 0 &&
@@ -426,6 +435,19 @@ static bool authenticate(struct req *r)
 		return true;
 	if (!r->authed) {
 		resp_error(r, 401, "unauthorized");
+		return false;
+	}
+	/* Networks allowed per role: checked on every request, not just at login. */
+	if (r->policy.n_ip_rules &&
+	    !policy_ip_allowed(&r->policy, r->actor.roles, r->actor.n_roles, req_ip(r))) {
+		resp_error(r, 403, "ip_not_allowed");
+		return false;
+	}
+	/* A browser session with something to do first may do only that. */
+	const char *restriction =
+	    r->by_token ? NULL : policy_restriction(&r->policy, &r->actor, time_now_ms());
+	if (restriction && !(r->route->flags & RF_RESTRICTED)) {
+		resp_error(r, 403, restriction);
 		return false;
 	}
 	if ((r->route->flags & RF_ADMIN) && !r->actor.admin) {
@@ -718,6 +740,8 @@ static int parse_listen(const char *s, struct sockaddr_in *sa)
 int http_serve(const struct config *cfg, const struct route *table, size_t n)
 {
 	http_config = cfg;
+	/* The login limits of the flags hold until an administrator's policy says otherwise. */
+	policy_set_defaults(cfg->login_failures, cfg->login_ip_failures, cfg->login_window_s);
 	routes = table;
 	n_routes = n;
 	request_id_base = (uint64_t)time_now_ms() & 0xffffffffu;

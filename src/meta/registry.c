@@ -265,6 +265,10 @@ int registry_parse_field(struct arena *a, const void *jv, struct field *f, char 
 	    f->type != FT_EMAIL && f->type != FT_PHONE && f->type != FT_URL)
 		return fail(err, errlen, "field '%s': only text-like fields are searchable",
 		            f->name);
+	/* Search tokens would tell a masked field's content to anyone who may search. */
+	if ((f->flags & FF_SEARCHABLE) && (f->flags & FF_SENSITIVE))
+		return fail(err, errlen, "field '%s': a sensitive field cannot be searchable",
+		            f->name);
 	if ((f->flags & (FF_INDEXED | FF_UNIQUE)) && f->type == FT_LONGTEXT)
 		return fail(err, errlen, "field '%s': long text cannot be indexed", f->name);
 	if ((f->flags & (FF_INDEXED | FF_UNIQUE)) && f->type == FT_MULTIENUM)

@@ -114,10 +114,12 @@ test('login sets an HttpOnly SameSite=Lax session cookie and returns the CSRF to
 	assert.equal(typeof b.csrf_token, 'string');
 	assert.ok(b.csrf_token.length >= 20);
 	assert.notEqual(b.csrf_token, c.value, 'the CSRF token is not the session token');
-	assert.deepEqual(Object.keys(b.user).sort(), ['admin', 'display_name', 'id', 'locale', 'org_unit_id', 'roles', 'username']);
+	assert.deepEqual(Object.keys(b.user).sort(), ['admin', 'display_name', 'id', 'locale', 'org_unit_id', 'restriction', 'roles', 'totp_enabled', 'username']);
 	assert.equal(b.user.username, 'admin');
 	assert.deepEqual(b.user.roles, ['admin']);
 	assert.equal(b.user.admin, true);
+	assert.equal(b.user.restriction, null);
+	assert.equal(b.user.totp_enabled, false);
 	assert.ok(Number.isInteger(b.user.id) && b.user.id > 0);
 	assert.equal(typeof b.user.display_name, 'string');
 	assert.ok(['zh-CN', 'en'].includes(b.user.locale));

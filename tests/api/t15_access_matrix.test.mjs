@@ -62,7 +62,7 @@ async function unit(name, kind, parent) {
 }
 
 async function user(name, roles, unitId) {
-	const res = await admin.post('/api/v1/users', { username: `${name}_${M}`, password, roles, org_unit_id: unitId, display_name: name });
+	const res = await admin.post('/api/v1/users', { must_change_password: false, username: `${name}_${M}`, password, roles, org_unit_id: unitId, display_name: name });
 	expectStatus(res, 201);
 	return res.json.id;
 }

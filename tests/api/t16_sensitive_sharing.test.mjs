@@ -13,7 +13,7 @@ const u = {}; // name → {id, client}
 const units = {};
 
 async function user(name, roles, unitId) {
-	const res = await admin.post('/api/v1/users', { username: `${name}_${M}`, password, roles, org_unit_id: unitId });
+	const res = await admin.post('/api/v1/users', { must_change_password: false, username: `${name}_${M}`, password, roles, org_unit_id: unitId });
 	expectStatus(res, 201);
 	u[name] = { id: res.json.id, client: await login(`${name}_${M}`, password) };
 }
@@ -98,7 +98,7 @@ test('reveal: within the sensitive scope only, refused for roles without it, and
 	// in one list, some rows revealed and some not.
 	const mgr = u.manager.client;
 	const inDept = await admin.create('customers', { name: `部门内 ${M}`, superior_authority: `${M}-r`, owner_id: u.peer.id, ...SECRET });
-	const d2owner = (await admin.post('/api/v1/users', { username: `d2_${M}`, password, roles: ['salesperson'], org_unit_id: units.d2 })).json.id;
+	const d2owner = (await admin.post('/api/v1/users', { must_change_password: false, username: `d2_${M}`, password, roles: ['salesperson'], org_unit_id: units.d2 })).json.id;
 	const inD2 = await admin.create('customers', { name: `二部的 ${M}`, superior_authority: `${M}-r`, owner_id: d2owner, ...SECRET });
 	const list = await mgr.getJson(`/api/v1/customers?superior_authority=${M}-r&reveal=true&limit=200`);
 	const byId = new Map(list.data.map((r) => [r.id, r]));
@@ -115,7 +115,7 @@ test('writing a sensitive field needs the permission for that record', async () 
 	const visitorRec = await admin.create('customers', { name: `回访 ${M}`, owner_id: u.visitor.id });
 	// return_visit may not update at all; a marketing director may update own records but has
 	// no sensitive permission.
-	const mkt = (await admin.post('/api/v1/users', { username: `mkt_${M}`, password, roles: ['marketing_director'], org_unit_id: units.d1 })).json.id;
+	const mkt = (await admin.post('/api/v1/users', { must_change_password: false, username: `mkt_${M}`, password, roles: ['marketing_director'], org_unit_id: units.d1 })).json.id;
 	const m = await login(`mkt_${M}`, password);
 	const rec = await m.create('customers', { name: `市场 ${M}` });
 	expectProblem(await m.patch(`/api/v1/customers/${rec.id}`, { legal_rep_phone: '13900000000' }), 403, 'forbidden', [['legal_rep_phone', 'forbidden_field']]);

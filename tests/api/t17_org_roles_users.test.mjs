@@ -45,7 +45,7 @@ test('the organisation tree: add, rename, move a subtree, refuse loops, duplicat
 	expectProblem(await admin.post('/api/v1/org-units', { name: 'y', kind: 'team', parent_id: 999999 }), 422, 'reference_not_found', ['parent_id']);
 	// A unit with units below, or people in it, stays.
 	expectProblem(await admin.del(`/api/v1/org-units/${dept}`), 409, 'conflict');
-	const member = await admin.post('/api/v1/users', { username: `member_${M}`, password, roles: ['user'], org_unit_id: team });
+	const member = await admin.post('/api/v1/users', { must_change_password: false, username: `member_${M}`, password, roles: ['user'], org_unit_id: team });
 	expectStatus(member, 201);
 	expectProblem(await admin.del(`/api/v1/org-units/${team}`), 409, 'conflict');
 	expectStatus(await admin.patch(`/api/v1/users/${member.json.id}`, { org_unit_id: null }), 200);
@@ -63,12 +63,13 @@ test('the organisation tree: add, rename, move a subtree, refuse loops, duplicat
 
 test('users: an administrator adds one with roles, unit, position and superior; changes and disables it', async () => {
 	const dept = (await admin.post('/api/v1/org-units', { name: `用户部门 ${M}`, kind: 'department', parent_id: root })).json.id;
-	const boss = await admin.post('/api/v1/users', { username: `boss_${M}`, password, roles: ['sales_director'], org_unit_id: dept, display_name: '王总', position: '总监' });
+	const boss = await admin.post('/api/v1/users', { must_change_password: false, username: `boss_${M}`, password, roles: ['sales_director'], org_unit_id: dept, display_name: '王总', position: '总监' });
 	expectStatus(boss, 201);
 	assert.deepEqual(boss.json.roles, ['sales_director']);
 	assert.equal(boss.json.display_name, '王总');
 	assert.equal(boss.headers.get('location'), `/api/v1/users/${boss.json.id}`);
 	const res = await admin.post('/api/v1/users', {
+		must_change_password: false,
 		username: `staff_${M}`, password, roles: ['salesperson', 'info_specialist'], org_unit_id: dept,
 		superior_id: boss.json.id, email: 'staff@example.com', mobile: '+8613800000000', locale: 'en',
 	});
@@ -82,11 +83,11 @@ test('users: an administrator adds one with roles, unit, position and superior; 
 	// Two roles: the wider scope of each wins (information specialists read everything).
 	assert.equal((await staff.getJson('/api/v1/meta/entities/customers')).scopes.read, 'all');
 	// Bad input names its field; nothing is written.
-	expectProblem(await admin.post('/api/v1/users', { username: `bad_${M}`, password: 'short', roles: ['user'] }), 422, 'validation_failed', [['password', 'too_short']]);
-	expectProblem(await admin.post('/api/v1/users', { username: `bad_${M}`, password, roles: [] }), 422, 'validation_failed', [['roles', 'required']]);
-	expectProblem(await admin.post('/api/v1/users', { username: `bad_${M}`, password, roles: ['emperor'] }), 422, 'reference_not_found');
-	expectProblem(await admin.post('/api/v1/users', { username: `staff_${M}`, password, roles: ['user'] }), 409, 'conflict', ['username']);
-	expectProblem(await admin.post('/api/v1/users', { username: `bad_${M}`, password, roles: ['user'], locale: 'fr' }), 422, 'validation_failed', [['locale', 'invalid_option']]);
+	expectProblem(await admin.post('/api/v1/users', { must_change_password: false, username: `bad_${M}`, password: 'short', roles: ['user'] }), 422, 'validation_failed', [['password', 'too_short']]);
+	expectProblem(await admin.post('/api/v1/users', { must_change_password: false, username: `bad_${M}`, password, roles: [] }), 422, 'validation_failed', [['roles', 'required']]);
+	expectProblem(await admin.post('/api/v1/users', { must_change_password: false, username: `bad_${M}`, password, roles: ['emperor'] }), 422, 'reference_not_found');
+	expectProblem(await admin.post('/api/v1/users', { must_change_password: false, username: `staff_${M}`, password, roles: ['user'] }), 409, 'conflict', ['username']);
+	expectProblem(await admin.post('/api/v1/users', { must_change_password: false, username: `bad_${M}`, password, roles: ['user'], locale: 'fr' }), 422, 'validation_failed', [['locale', 'invalid_option']]);
 	expectProblem(await admin.get(`/api/v1/users/${id + 1000000}`), 404, 'not_found');
 	assert.ok(!(await admin.getJson(`/api/v1/users?q=bad_${M}`)).data.length, 'no half-made user');
 	// A superior may not be oneself or someone below.
@@ -120,7 +121,7 @@ test('users: an administrator adds one with roles, unit, position and superior; 
 });
 
 test('users: an administrator sets a password, sees and ends a user\'s sessions, and lifts a lock', async () => {
-	const res = await admin.post('/api/v1/users', { username: `pw_${M}`, password, roles: ['user'] });
+	const res = await admin.post('/api/v1/users', { must_change_password: false, username: `pw_${M}`, password, roles: ['user'] });
 	const id = res.json.id;
 	const c = await login(`pw_${M}`, password);
 	const sessions = await admin.getJson(`/api/v1/users/${id}/sessions`);
@@ -150,7 +151,7 @@ test('roles: add one, give it permissions, hand it out; changes hold at once and
 	expectProblem(await admin.post('/api/v1/roles', { key, name: { 'zh-CN': '审计' } }), 422, 'validation_failed', ['en']);
 	expectStatus(await admin.post('/api/v1/roles', { key, name: { 'zh-CN': '审计员', en: 'Auditor' } }), 201);
 	expectProblem(await admin.post('/api/v1/roles', { key, name: { 'zh-CN': '审计员', en: 'Auditor' } }), 409, 'conflict', [['key', 'duplicate']]);
-	const u = await admin.post('/api/v1/users', { username: `aud_${M}`, password, roles: [key] });
+	const u = await admin.post('/api/v1/users', { must_change_password: false, username: `aud_${M}`, password, roles: [key] });
 	expectStatus(u, 201);
 	const c = await login(`aud_${M}`, password);
 	expectProblem(await c.get('/api/v1/customers'), 403, 'forbidden', []);

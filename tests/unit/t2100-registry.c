@@ -458,6 +458,9 @@ static void test_parse_field(void **state)
 	    /* searchable is for text-like fields */
 	    {"{\"name\":\"n\",\"type\":\"int\"," LBL ",\"searchable\":true}", "searchable"},
 	    {"{\"name\":\"n\",\"type\":\"date\"," LBL ",\"searchable\":true}", "searchable"},
+	    /* a sensitive field's content must not be findable by search */
+	    {"{\"name\":\"n\",\"type\":\"text\"," LBL ",\"searchable\":true,\"sensitive\":true}",
+	     "sensitive"},
 	    /* unknown keys */
 	    {"{\"name\":\"x\",\"type\":\"text\"," LBL ",\"colour\":\"red\"}", "colour"},
 	    {"{\"type\":\"text\"," LBL ",\"colour\":\"red\"}", "colour"},

@@ -1,6 +1,7 @@
 /* meta/access and auth/actor: how sensitive values are masked, and how grants resolve. */
 #include "unit.h"
 
+#include "auth/policy.h"
 #include "meta/access.h"
 
 static const char *masked(enum field_type type, const char *text)
@@ -13,6 +14,13 @@ static const char *masked(enum field_type type, const char *text)
 	snprintf(buf, sizeof buf, "%.*s", (int)out.len, out.buf ? out.buf : "");
 	str_release(&out);
 	return buf;
+}
+
+static bool known_any(void *ctx, const char *role)
+{
+	(void)ctx;
+	(void)role;
+	return true;
 }
 
 static void test_mask_text(void **state)
@@ -64,12 +72,62 @@ static void test_actor_scope(void **state)
 	assert_int_equal(action_parse("sensitive"), ACT_SENSITIVE);
 }
 
+static void test_policy_restriction(void **state)
+{
+	(void)state;
+	struct security_policy p = {.password_max_age_days = 90};
+	const char *roles[] = {"finance"};
+	struct actor a = {.roles = roles, .n_roles = 1, .password_changed_ms = 1000};
+	int64_t day = 86400000LL;
+	assert_null(policy_restriction(&p, &a, 1000 + 89 * day));
+	assert_string_equal(policy_restriction(&p, &a, 1000 + 91 * day),
+	                    "password_change_required");
+	p.password_max_age_days = 0; /* never expires */
+	assert_null(policy_restriction(&p, &a, 1000 + 9000 * day));
+	a.must_change_password = true;
+	assert_string_equal(policy_restriction(&p, &a, 2000), "password_change_required");
+	a.must_change_password = false;
+	const char *need[] = {"admin", "finance"};
+	p.totp_roles = need;
+	p.n_totp_roles = 2;
+	assert_string_equal(policy_restriction(&p, &a, 2000), "totp_enrolment_required");
+	a.totp_enabled = true;
+	assert_null(policy_restriction(&p, &a, 2000));
+}
+
+static void test_policy_networks(void **state)
+{
+	(void)state;
+	struct arena ar;
+	arena_init(&ar, 0);
+	struct problem pr;
+	problem_init(&pr, &ar);
+	json_t *doc = json_loads("{\"ip_allowlist\":{\"admin\":[\"10.1.0.0/16\",\"192.168.7.9\","
+	                         "\"2001:db8::/32\"]}}",
+	                         0, NULL);
+	struct security_policy p;
+	assert_int_equal(policy_parse(&ar, doc, known_any, NULL, &pr, &p), 0);
+	json_decref(doc);
+	const char *admin[] = {"admin"}, *sales[] = {"salesperson"},
+	           *both[] = {"salesperson", "admin"};
+	assert_true(policy_ip_allowed(&p, admin, 1, "10.1.200.3"));
+	assert_false(policy_ip_allowed(&p, admin, 1, "10.2.0.1"));
+	assert_true(policy_ip_allowed(&p, admin, 1, "192.168.7.9"));
+	assert_false(policy_ip_allowed(&p, admin, 1, "192.168.7.10"));
+	assert_true(policy_ip_allowed(&p, admin, 1, "2001:db8:1::5"));
+	assert_false(policy_ip_allowed(&p, admin, 1, "2001:db9::5"));
+	assert_false(policy_ip_allowed(&p, admin, 1, NULL));
+	assert_true(policy_ip_allowed(&p, sales, 1, "8.8.8.8")); /* no rule: not restricted */
+	assert_false(policy_ip_allowed(&p, both, 2, "8.8.8.8")); /* a restricted role restricts */
+	arena_release(&ar);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_mask_text),
-	    cmocka_unit_test(test_mask_json),
-	    cmocka_unit_test(test_actor_scope),
+	    cmocka_unit_test(test_mask_text),       cmocka_unit_test(test_mask_json),
+	    cmocka_unit_test(test_actor_scope),     cmocka_unit_test(test_policy_restriction),
+	    cmocka_unit_test(test_policy_networks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
