@@ -64,6 +64,7 @@ void api_meta_field_delete(struct req *r);
 void api_meta_field_options(struct req *r);
 void api_openapi(struct req *r);
 void api_audit(struct req *r);
+void api_audit_export(struct req *r);
 void api_login(struct req *r);
 void api_logout(struct req *r);
 void api_me(struct req *r);

@@ -83,6 +83,29 @@ void api_openapi(struct req *r)
 	resp_json(r, 200, &out);
 }
 
+/* GET /api/v1/audit/export: the trail as CSV (itself audited: who took the trail away). */
+void api_audit_export(struct req *r)
+{
+	struct op op;
+	req_op(r, NULL, &op);
+	struct str out = STR_INIT;
+	int status = audit_export_csv(&op, r->query, r->n_query, &out);
+	if (status != 200) {
+		api_answer(r, status, &out);
+		return;
+	}
+	op.ip = req_ip(r);
+	op.user_agent = req_user_agent(r);
+	int rc = audit_write(&op, "export", "sys_audit", 0, NULL);
+	if (rc) {
+		str_release(&out);
+		api_db_failure(r, rc, "auditing an export");
+		return;
+	}
+	resp_text(r, 200, "text/csv; charset=utf-8", &out);
+	resp_header(r, "Content-Disposition", "attachment; filename=\"audit.csv\"");
+}
+
 void api_audit(struct req *r)
 {
 	struct op op;

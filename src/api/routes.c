@@ -39,6 +39,7 @@ const struct route api_routes[] = {
      RF_ADMIN | JSON | LONG, "meta.field.options"},
     {M_GET, "/api/v1/openapi.json", api_openapi, 0, "openapi"},
     {M_GET, "/api/v1/audit", api_audit, RF_ADMIN, "audit"},
+    {M_GET, "/api/v1/audit/export", api_audit_export, RF_ADMIN, "audit.export"},
 
     {M_GET, "/api/v1/security-policy", api_policy_get, RF_ADMIN, "policy.get"},
     {M_PUT, "/api/v1/security-policy", api_policy_put, RF_ADMIN | JSON, "policy.put"},

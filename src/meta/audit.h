@@ -18,5 +18,11 @@ int audit_write_many(struct op *op, const char *action, const char *entity, cons
  * Returns 200, or -1/-2 like crud.h.
  */
 int audit_list(struct op *op, const struct kv *params, size_t n, struct str *out);
+/*
+ * GET /api/v1/audit/export: the same filters (no paging) as CSV, newest first, at most
+ * AUDIT_EXPORT_MAX rows (more: 422 naming "from", to narrow the time range).
+ */
+#define AUDIT_EXPORT_MAX 100000
+int audit_export_csv(struct op *op, const struct kv *params, size_t n, struct str *out);
 
 #endif

@@ -256,8 +256,67 @@ static void share_paths(json_t *paths, const struct entity *e)
 	                              path_param("share_id", "integer"), "delete", del));
 }
 
+/* The caller's own credentials, and the security policy. */
+static void credential_paths(json_t *paths)
+{
+	json_t *change = op(
+	    "auth.password", "Change your own password (a browser session)", "auth", "200",
+	    oa_json_response("A new session's CSRF token (and cookie)",
+	                     json_pack("{s:s,s:[s],s:{s:{s:s}}}", "type", "object", "required",
+	                               "csrf_token", "properties", "csrf_token", "type", "string")),
+	    E_CHANGE);
+	json_object_set_new(change, "requestBody",
+	                    body(json_pack("{s:s,s:[s,s]}", "type", "object", "required",
+	                                   "current_password", "new_password")));
+	json_object_set_new(paths, "/api/v1/auth/password", json_pack("{s:o}", "post", change));
+	json_t *setup = op("auth.totp.setup", "Begin setting up the second factor", "auth", "200",
+	                   oa_json_response("The secret, its otpauth URI and a QR code (SVG)",
+	                                    json_pack("{s:s,s:[s,s,s]}", "type", "object",
+	                                              "required", "secret", "uri", "qr_svg")),
+	                   E_CHANGE);
+	json_object_set_new(paths, "/api/v1/auth/totp/setup", json_pack("{s:o}", "post", setup));
+	json_t *confirm =
+	    op("auth.totp.confirm", "Turn the second factor on with a code", "auth", "200",
+	       oa_json_response(
+	           "Ten recovery codes, shown this once",
+	           json_pack("{s:s,s:[s]}", "type", "object", "required", "recovery_codes")),
+	       E_CHANGE);
+	json_object_set_new(confirm, "requestBody",
+	                    body(json_pack("{s:s,s:[s]}", "type", "object", "required", "code")));
+	json_object_set_new(paths, "/api/v1/auth/totp/confirm",
+	                    json_pack("{s:o}", "post", confirm));
+	json_t *off = op("auth.totp.disable", "Turn the second factor off (with the password)",
+	                 "auth", "204", NULL, E_CHANGE);
+	json_object_set_new(
+	    off, "requestBody",
+	    body(json_pack("{s:s,s:[s]}", "type", "object", "required", "password")));
+	json_object_set_new(paths, "/api/v1/auth/totp", json_pack("{s:o}", "delete", off));
+	json_t *reset = op("users.totp.reset", "Clear a user's lost second factor (administrators)",
+	                   "users", "204", NULL, E_CHANGE);
+	json_object_set_new(paths, "/api/v1/users/{user_id}/totp",
+	                    json_pack("{s:[o],s:o}", "parameters", path_param("user_id", "integer"),
+	                              "delete", reset));
+	json_t *doc = json_pack("{s:s,s:[s,s,s,s,s,s]}", "type", "object", "required", "password",
+	                        "login", "session", "totp_roles", "ip_allowlist", "exporters");
+	json_t *get = op("policy.get", "The security policy (administrators)", "policy", "200",
+	                 oa_json_response("The policy", json_incref(doc)),
+	                 (const char *const[]){"401", "403", NULL});
+	json_t *put = op("policy.put", "Replace the security policy (what is left out: defaults)",
+	                 "policy", "200", oa_json_response("The policy now", doc), E_CHANGE);
+	json_object_set_new(put, "requestBody", body(type("object")));
+	json_object_set_new(paths, "/api/v1/security-policy",
+	                    json_pack("{s:o,s:o}", "get", get, "put", put));
+	json_t *audit =
+	    op("audit.export", "The audit trail as CSV, filtered as the search", "audit", "200",
+	       json_pack("{s:s,s:{s:{s:{s:s}}}}", "description", "CSV, newest first", "content",
+	                 "text/csv", "schema", "type", "string"),
+	       (const char *const[]){"400", "401", "403", "422", NULL});
+	json_object_set_new(paths, "/api/v1/audit/export", json_pack("{s:o}", "get", audit));
+}
+
 void openapi_access_paths(json_t *paths, const struct registry *r)
 {
+	credential_paths(paths);
 	org_paths(paths);
 	user_paths(paths);
 	role_paths(paths);

@@ -3,7 +3,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { loginAdmin, loginAlice, login, marker, expectStatus, expectProblem, untilRefused } from './lib.mjs';
+import { loginAdmin, loginAlice, login, marker, expectStatus, expectProblem, untilRefused, parseCsv } from './lib.mjs';
 
 const M = marker('t17');
 const password = randomBytes(12).toString('base64url');
@@ -187,4 +187,27 @@ test('roles: add one, give it permissions, hand it out; changes hold at once and
 	// Only administrators.
 	expectProblem(await alice.get('/api/v1/roles'), 403, 'forbidden');
 	expectProblem(await alice.put('/api/v1/roles/user/permissions', { permissions: {} }), 403, 'forbidden');
+});
+
+test('administrators export the audit trail as CSV with the search\'s filters; the export is audited', async () => {
+	const key = `csv_${M.slice(-8)}`;
+	expectStatus(await admin.post('/api/v1/roles', { key, name: { 'zh-CN': '导出测试', en: '=Export test' } }), 201);
+	const res = await admin.get('/api/v1/audit/export?entity=roles&action=role_create');
+	expectStatus(res, 200);
+	assert.match(res.headers.get('content-type'), /^text\/csv; charset=utf-8/);
+	assert.equal(res.headers.get('content-disposition'), 'attachment; filename="audit.csv"');
+	const rows = parseCsv(Buffer.from(res.bytes).toString('utf8').replace(/^\uFEFF/, ''));
+	assert.deepEqual(rows[0], ['id', 'at', 'user_id', 'action', 'entity', 'record_id', 'changes', 'request_id', 'ip', 'user_agent']);
+	assert.ok(rows.length > 1 && rows.slice(1).every((r) => r[3] === 'role_create' && r[4] === 'roles'));
+	const mine = rows.find((r) => r[6].includes(key));
+	assert.ok(mine, 'the new role is in the file');
+	assert.equal(JSON.parse(mine[6]).name.en, '=Export test', 'the JSON cell starts with "{": nothing to neutralise');
+	assert.equal(mine[2], String(admin.user.id));
+	assert.match(mine[1], /^\d{4}-\d\d-\d\d/);
+	expectProblem(await admin.get('/api/v1/audit/export?colour=red'), 400, 'bad_request', [['colour', 'unknown_parameter']]);
+	expectProblem(await admin.get('/api/v1/audit/export?from=yesterday'), 400, 'bad_request', [['from', 'invalid_datetime']]);
+	expectProblem(await alice.get('/api/v1/audit/export'), 403, 'forbidden');
+	const trail = await admin.getJson('/api/v1/audit?entity=sys_audit&action=export');
+	assert.ok(trail.data.length >= 1 && trail.data[0].user_id === admin.user.id);
+	expectStatus(await admin.del(`/api/v1/roles/${key}`), 204);
 });
