@@ -99,3 +99,69 @@ void body_answer_db(struct req *r, int rc, const char *conflict_field, const cha
 		api_db_failure(r, rc, what);
 	}
 }
+
+static int hex_digit(char c)
+{
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+	                              : -1;
+}
+
+/* One form component: '+' is a space, %XX a byte. NULL if an escape is broken. */
+static char *form_decode(struct arena *a, const char *s, size_t n)
+{
+	char *out = arena_alloc(a, n + 1);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '+') {
+			out[k++] = ' ';
+		} else if (s[i] == '%') {
+			if (i + 2 >= n)
+				return NULL;
+			int h = hex_digit(s[i + 1]), l = hex_digit(s[i + 2]);
+			if (h < 0 || l < 0)
+				return NULL;
+			out[k++] = (char)(h * 16 + l);
+			i += 2;
+		} else {
+			out[k++] = s[i];
+		}
+	}
+	out[k] = '\0';
+	return utf8_valid(out, k) && strlen(out) == k ? out : NULL;
+}
+
+bool body_form(struct req *r, struct kv **out, size_t *n)
+{
+	const char *s = r->body.buf ? r->body.buf : "";
+	size_t len = r->body.len, cap = 1;
+	for (size_t i = 0; i < len; i++)
+		cap += s[i] == '&';
+	*out = ARENA_NEW_ARRAY(&r->arena, struct kv, cap);
+	*n = 0;
+	for (size_t i = 0; i < len;) {
+		const char *amp = memchr(s + i, '&', len - i);
+		size_t end = amp ? (size_t)(amp - s) : len;
+		if (end > i) {
+			const char *eq = memchr(s + i, '=', end - i);
+			size_t klen = eq ? (size_t)(eq - (s + i)) : end - i;
+			char *k = form_decode(&r->arena, s + i, klen);
+			char *v = eq ? form_decode(&r->arena, eq + 1, end - i - klen - 1)
+			             : arena_strdup(&r->arena, "");
+			if (!k || !v || kv_get(*out, *n, k))
+				return false;
+			(*out)[(*n)++] = (struct kv){.key = k, .value = v};
+		}
+		i = end + 1;
+	}
+	return true;
+}
+
+const char *kv_get(const struct kv *kv, size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(kv[i].key, key) == 0)
+			return kv[i].value;
+	return NULL;
+}

@@ -28,6 +28,14 @@ enum body_member body_id(struct req *r, json_t *body, const char *name, bool req
 /* A boolean. */
 enum body_member body_bool(struct req *r, json_t *body, const char *name, bool *out);
 
+/*
+ * An application/x-www-form-urlencoded body as parameters (decoded, in the request's arena);
+ * false if it is not well-formed (a bad escape, invalid UTF-8) or names a parameter twice.
+ */
+bool body_form(struct req *r, struct kv **out, size_t *n);
+/* A parameter's value, or NULL. */
+const char *kv_get(const struct kv *kv, size_t n, const char *key);
+
 /* Answer a database result of an administrative change: 404, 409, 422 naming field, 503… */
 void body_answer_db(struct req *r, int rc, const char *conflict_field, const char *ref_field,
                     const char *what);

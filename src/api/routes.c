@@ -9,6 +9,16 @@ const struct route api_routes[] = {
     {M_GET, "/readyz", api_readyz, RF_PUBLIC, "readyz"},
     {M_GET, "/metrics", api_metrics, RF_PUBLIC | RF_NO_DB, "metrics"},
 
+    /* OpenID Connect provider (docs/internals/OIDC.md). */
+    {M_GET, "/.well-known/openid-configuration", api_oidc_discovery, RF_PUBLIC | RF_NO_DB,
+     "oidc.discovery"},
+    {M_GET, "/oidc/jwks", api_oidc_jwks, RF_PUBLIC, "oidc.jwks"},
+    {M_GET, "/oidc/authorize", api_oidc_authorize, RF_PUBLIC, "oidc.authorize"},
+    {M_POST, "/oidc/token", api_oidc_token, RF_PUBLIC | RF_BODY_FORM, "oidc.token"},
+    {M_GET, "/oidc/userinfo", api_oidc_userinfo, RF_PUBLIC, "oidc.userinfo"},
+    {M_POST, "/oidc/userinfo", api_oidc_userinfo, RF_PUBLIC | RF_BODY_FORM, "oidc.userinfo.post"},
+    {M_GET, "/oidc/logout", api_oidc_logout, RF_PUBLIC, "oidc.logout"},
+
     {M_POST, "/api/v1/auth/login", api_login, RF_PUBLIC | JSON, "auth.login"},
     {M_POST, "/api/v1/auth/logout", api_logout, RF_RESTRICTED, "auth.logout"},
     {M_GET, "/api/v1/auth/me", api_me, RF_RESTRICTED, "auth.me"},
@@ -43,6 +53,12 @@ const struct route api_routes[] = {
 
     {M_GET, "/api/v1/security-policy", api_policy_get, RF_ADMIN, "policy.get"},
     {M_PUT, "/api/v1/security-policy", api_policy_put, RF_ADMIN | JSON, "policy.put"},
+    {M_GET, "/api/v1/oidc/clients", api_oidc_clients_list, RF_ADMIN, "oidc.clients.list"},
+    {M_POST, "/api/v1/oidc/clients", api_oidc_client_create, RF_ADMIN | JSON,
+     "oidc.clients.create"},
+    {M_DELETE, "/api/v1/oidc/clients/{client_id}", api_oidc_client_delete, RF_ADMIN,
+     "oidc.clients.delete"},
+    {M_POST, "/api/v1/oidc/keys/rotate", api_oidc_keys_rotate, RF_ADMIN, "oidc.keys.rotate"},
     {M_GET, "/api/v1/org-units", api_org_list, 0, "org.list"},
     {M_POST, "/api/v1/org-units", api_org_create, RF_ADMIN | JSON, "org.create"},
     {M_PATCH, "/api/v1/org-units/{id}", api_org_update, RF_ADMIN | JSON, "org.update"},

@@ -68,7 +68,7 @@ int session_create(struct db *db, int64_t user_id, const char *ip, const char *u
 struct cached_session {
 	char hash[65];      /* "" = empty */
 	int64_t fetched_ns; /* monotonic */
-	int64_t seen_ms, expires_ms;
+	int64_t seen_ms, expires_ms, created_ms;
 	int64_t user_id;
 	char csrf[TOKEN_TEXT_LEN];
 	char *username, *display_name, *locale;
@@ -104,6 +104,7 @@ static bool cache_get(const char hash[65], struct arena *a, int64_t idle_ms, str
 	    time_mono_ns() - c->fetched_ns < SESSION_CACHE_MS * 1000000LL && now < c->expires_ms &&
 	    now < c->seen_ms + idle_ms) {
 		s->user_id = c->user_id;
+		s->created_ms = c->created_ms;
 		memcpy(s->csrf, c->csrf, sizeof s->csrf);
 		s->username = arena_strdup(a, c->username);
 		s->display_name = arena_strdup(a, c->display_name);
@@ -138,6 +139,7 @@ static void cache_put(const char hash[65], const struct session *s, int64_t seen
 	c->seen_ms = seen;
 	c->expires_ms = expires;
 	c->user_id = s->user_id;
+	c->created_ms = s->created_ms;
 	memcpy(c->csrf, s->csrf, sizeof c->csrf);
 	c->username = xstrdup(s->username);
 	c->display_name = xstrdup(s->display_name);
@@ -292,7 +294,7 @@ int session_lookup(struct db *db, struct arena *a, const char *token, int64_t id
 	int rc =
 	    db_prepare(db,
 	               "SELECT s.user_id, s.csrf_token, s.last_seen_at, s.expires_at, u.username, "
-	               "u.display_name, u.locale, u.disabled FROM sessions s "
+	               "u.display_name, u.locale, u.disabled, s.created_at FROM sessions s "
 	               "JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
 	               &st);
 	if (rc)
@@ -309,6 +311,8 @@ int session_lookup(struct db *db, struct arena *a, const char *token, int64_t id
 	bool live = !db_column_int(st, 7) && now < expires && now < seen + idle_ms;
 	if (live) {
 		s->user_id = db_column_int(st, 0);
+		s->created_ms = 0;
+		db_column_time(st, 8, &s->created_ms);
 		snprintf(s->csrf, sizeof s->csrf, "%s", db_column_text(st, 1, NULL));
 		s->username = arena_strdup(a, db_column_text(st, 4, NULL));
 		s->display_name = arena_strdup(a, db_column_text(st, 5, NULL));

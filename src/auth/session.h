@@ -25,6 +25,7 @@ struct session {
 	const char *display_name;
 	const char *locale;
 	char csrf[TOKEN_TEXT_LEN];
+	int64_t created_ms; /* when the user logged in (OpenID's auth_time); 0 for an API token */
 };
 
 /* Fill out with a fresh random token (32 bytes, base64url). */

@@ -54,6 +54,9 @@ static const struct opt opts[] = {
       "seconds failed logins are counted, and a lock lasts (default 900)"),
     O("cookie-secure", "SEXTANT_COOKIE_SECURE", OPT_BOOL, cookie_secure,
       "mark cookies Secure (serve behind HTTPS)"),
+    O("public-url", "SEXTANT_PUBLIC_URL", OPT_STRING, public_url,
+      "the URL users and other systems reach Sextant at, e.g. https://crm.example.cn "
+      "(default: http:// and the listen address)"),
     O("sqlite-sync", "SEXTANT_SQLITE_SYNC", OPT_STRING, sqlite_sync,
       "SQLite synchronous mode: FULL (default) or NORMAL"),
 };

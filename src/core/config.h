@@ -25,7 +25,8 @@ struct config {
 	long login_ip_failures; /* --login-ip-failures: per client address within the window */
 	long login_window_s;    /* --login-window: seconds failures count and a lock lasts */
 	bool cookie_secure;     /* --cookie-secure: mark cookies Secure (behind HTTPS) */
-	char *sqlite_sync;      /* --sqlite-sync FULL|NORMAL */
+	char *public_url;  /* --public-url: where people and systems reach us (OpenID issuer) */
+	char *sqlite_sync; /* --sqlite-sync FULL|NORMAL */
 };
 
 /* Defaults, then environment. */

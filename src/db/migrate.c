@@ -221,6 +221,37 @@ static const struct migration migrations[] = {
      "CREATE TABLE totp_recovery_codes (user_id bigint NOT NULL REFERENCES users(id),"
      " code_hash text NOT NULL, used_at timestamptz);"
      "CREATE INDEX ix_totp_recovery_codes__user ON totp_recovery_codes(user_id);"},
+    /* Sextant as an OpenID Connect provider (auth/oidc.h). */
+    {7, "OpenID Connect provider",
+     "CREATE TABLE oidc_clients (client_id TEXT PRIMARY KEY, name TEXT NOT NULL,"
+     " secret_hash TEXT, redirect_uris TEXT NOT NULL, post_logout_redirect_uris TEXT NOT NULL,"
+     " created_at TEXT NOT NULL, created_by INTEGER);"
+     "CREATE TABLE oidc_keys (kid TEXT PRIMARY KEY, private_pem TEXT NOT NULL,"
+     " public_jwk TEXT NOT NULL, created_at TEXT NOT NULL, retired_at TEXT);"
+     "CREATE TABLE oidc_codes (code_hash TEXT PRIMARY KEY, client_id TEXT NOT NULL,"
+     " user_id INTEGER NOT NULL REFERENCES users(id), redirect_uri TEXT NOT NULL,"
+     " scope TEXT NOT NULL, nonce TEXT, code_challenge TEXT, auth_time INTEGER NOT NULL,"
+     " expires_at TEXT NOT NULL, used_at TEXT);"
+     "CREATE TABLE oidc_tokens (token_hash TEXT PRIMARY KEY, client_id TEXT NOT NULL,"
+     " user_id INTEGER NOT NULL REFERENCES users(id), scope TEXT NOT NULL,"
+     " code_hash TEXT NOT NULL, expires_at TEXT NOT NULL, revoked_at TEXT);"
+     "CREATE INDEX ix_oidc_tokens__code ON oidc_tokens(code_hash);"
+     "CREATE INDEX ix_oidc_codes__expires ON oidc_codes(expires_at);",
+
+     "CREATE TABLE oidc_clients (client_id text PRIMARY KEY, name text NOT NULL,"
+     " secret_hash text, redirect_uris text NOT NULL, post_logout_redirect_uris text NOT NULL,"
+     " created_at timestamptz NOT NULL, created_by bigint);"
+     "CREATE TABLE oidc_keys (kid text PRIMARY KEY, private_pem text NOT NULL,"
+     " public_jwk text NOT NULL, created_at timestamptz NOT NULL, retired_at timestamptz);"
+     "CREATE TABLE oidc_codes (code_hash text PRIMARY KEY, client_id text NOT NULL,"
+     " user_id bigint NOT NULL REFERENCES users(id), redirect_uri text NOT NULL,"
+     " scope text NOT NULL, nonce text, code_challenge text, auth_time bigint NOT NULL,"
+     " expires_at timestamptz NOT NULL, used_at timestamptz);"
+     "CREATE TABLE oidc_tokens (token_hash text PRIMARY KEY, client_id text NOT NULL,"
+     " user_id bigint NOT NULL REFERENCES users(id), scope text NOT NULL,"
+     " code_hash text NOT NULL, expires_at timestamptz NOT NULL, revoked_at timestamptz);"
+     "CREATE INDEX ix_oidc_tokens__code ON oidc_tokens(code_hash);"
+     "CREATE INDEX ix_oidc_codes__expires ON oidc_codes(expires_at);"},
 };
 
 int migrate_latest(void)

@@ -40,6 +40,7 @@ enum route_flags {
 	RF_SESSION = 1 << 6,    /* a browser session only, not an API token (making tokens) */
 	RF_RESTRICTED = 1 << 7, /* open to a session that must first change its password or
 	                           set up a second factor (policy_restriction) */
+	RF_BODY_FORM = 1 << 8,  /* an application/x-www-form-urlencoded body (OAuth's token call) */
 };
 
 struct route {
@@ -92,6 +93,8 @@ struct req {
 
 /* The server's settings, fixed once it starts. */
 extern const struct config *http_config;
+/* --public-url, or http:// and the address bound (no trailing slash): the OpenID issuer. */
+extern const char *http_public_url;
 
 /* Start serving; returns after SIGTERM or SIGINT once requests in flight have finished. */
 int http_serve(const struct config *cfg, const struct route *routes, size_t n_routes);

@@ -30,6 +30,7 @@ const char *const http_method_names[M__MAX] = {
 };
 
 const struct config *http_config;
+const char *http_public_url = "";
 static const struct route *routes;
 static size_t n_routes;
 static atomic_uint_fast64_t request_counter;
@@ -525,7 +526,7 @@ static bool admit(struct req *r)
 	long long len = cl ? strtoll(cl, NULL, 10) : 0;
 	unsigned f = r->route->flags;
 	long limit = f & RF_BODY_FILE ? http_config->import_limit : http_config->body_limit;
-	if (f & (RF_BODY_JSON | RF_BODY_FILE)) {
+	if (f & (RF_BODY_JSON | RF_BODY_FILE | RF_BODY_FORM)) {
 		/*
 		 * Too large by its announced length. Answering before the body is read makes the
 		 * server close a socket with unread data, which resets the connection, and clients
@@ -544,6 +545,13 @@ static bool admit(struct req *r)
 		if ((f & RF_BODY_JSON) && !content_type_is(r, "application/json")) {
 			problem_set1(&r->problem, 415, "unsupported_media_type", "expected",
 			             "application/json");
+			resp_problem(r);
+			return false;
+		}
+		if ((f & RF_BODY_FORM) &&
+		    !content_type_is(r, "application/x-www-form-urlencoded")) {
+			problem_set1(&r->problem, 415, "unsupported_media_type", "expected",
+			             "application/x-www-form-urlencoded");
 			resp_problem(r);
 			return false;
 		}
@@ -769,6 +777,15 @@ int http_serve(const struct config *cfg, const struct route *table, size_t n)
 	char addr[INET_ADDRSTRLEN];
 	inet_ntop(AF_INET, &sa.sin_addr, addr, sizeof addr);
 	log_info("serving on http://%s:%u with %u workers", addr, di ? di->port : 0, workers);
+	static char public_url[512];
+	if (cfg->public_url && *cfg->public_url)
+		snprintf(public_url, sizeof public_url, "%s", cfg->public_url);
+	else
+		snprintf(public_url, sizeof public_url, "http://%s:%u", addr, di ? di->port : 0);
+	size_t pl = strlen(public_url);
+	while (pl > 0 && public_url[pl - 1] == '/')
+		public_url[--pl] = '\0';
+	http_public_url = public_url;
 
 	struct sigaction act = {.sa_handler = on_signal};
 	sigemptyset(&act.sa_mask);

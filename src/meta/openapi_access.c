@@ -314,8 +314,44 @@ static void credential_paths(json_t *paths)
 	json_object_set_new(paths, "/api/v1/audit/export", json_pack("{s:o}", "get", audit));
 }
 
+/* Administration of the OpenID Connect provider (its protocol endpoints are in its discovery
+ * document, /.well-known/openid-configuration). */
+static void oidc_paths(json_t *paths)
+{
+	json_t *client =
+	    object(json_pack("{s:o,s:o,s:o,s:{s:s,s:{s:s}},s:{s:s,s:{s:s}},s:o}", "client_id",
+	                     type("string"), "name", type("string"), "confidential",
+	                     type("boolean"), "redirect_uris", "type", "array", "items", "type",
+	                     "string", "post_logout_redirect_uris", "type", "array", "items",
+	                     "type", "string", "created_at", when()),
+	           NULL);
+	json_t *list = op("oidc.clients.list", "Registered OpenID clients (administrators)", "sso",
+	                  "200", oa_json_response("Clients, without secrets", data_of(client)),
+	                  (const char *const[]){"401", "403", NULL});
+	json_t *create =
+	    op("oidc.clients.create", "Register a client; its secret is shown once", "sso", "201",
+	       oa_json_response("The client's id and secret",
+	                        json_pack("{s:s,s:[s,s]}", "type", "object", "required",
+	                                  "client_id", "client_secret")),
+	       E_CHANGE);
+	json_object_set_new(create, "requestBody",
+	                    body(json_pack("{s:s,s:[s,s]}", "type", "object", "required", "name",
+	                                   "redirect_uris")));
+	json_object_set_new(paths, "/api/v1/oidc/clients",
+	                    json_pack("{s:o,s:o}", "get", list, "post", create));
+	json_t *del = op("oidc.clients.delete", "Remove a client and its tokens", "sso", "204",
+	                 NULL, E_CHANGE);
+	json_object_set_new(paths, "/api/v1/oidc/clients/{client_id}",
+	                    json_pack("{s:[o],s:o}", "parameters",
+	                              path_param("client_id", "string"), "delete", del));
+	json_t *rotate = op("oidc.keys.rotate", "Sign with a new key; the previous stays published",
+	                    "sso", "204", NULL, E_CHANGE);
+	json_object_set_new(paths, "/api/v1/oidc/keys/rotate", json_pack("{s:o}", "post", rotate));
+}
+
 void openapi_access_paths(json_t *paths, const struct registry *r)
 {
+	oidc_paths(paths);
 	credential_paths(paths);
 	org_paths(paths);
 	user_paths(paths);
