@@ -281,6 +281,8 @@ int org_unit_delete(struct op *op, int64_t id)
 		rc = DB_ECONSTRAINT;
 	if (!rc)
 		rc = db_run(op->db, "DELETE FROM record_shares WHERE org_unit_id = ?", 1, p);
+	if (!rc) /* an announcement to it reaches nobody more */
+		rc = db_run(op->db, "DELETE FROM announcement_units WHERE org_unit_id = ?", 1, p);
 	if (!rc)
 		rc = db_run(op->db, "DELETE FROM org_units WHERE id = ?", 1, p);
 	if (!rc && db_changes(op->db) == 0)

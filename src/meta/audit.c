@@ -1,11 +1,14 @@
 #include "audit.h"
+#include "access.h"
 #include "crud.h"
 #include "sqlq.h"
 #include "core/csv.h"
 #include "core/timeutil.h"
 #include "core/util.h"
 
+#include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int audit_write(struct op *op, const char *action, const char *entity, int64_t record_id,
@@ -140,6 +143,45 @@ static void audit_filters(struct op *op, const struct kv *params, size_t n, bool
 	}
 }
 
+/*
+ * A row's changes as stored, or with the values of sensitive fields masked ("[old, new]" each
+ * masked as the API masks them): the trail shows that they changed, not what they hold.
+ */
+static void changes_text(struct op *op, const char *entity, const char *changes, struct str *out)
+{
+	const struct entity *e = op->reg ? registry_entity(op->reg, entity) : NULL;
+	bool any = false;
+	for (size_t i = 0; e && i < e->n_fields && !any; i++)
+		any = (e->fields[i].flags & FF_SENSITIVE) && strstr(changes, e->fields[i].name);
+	json_t *j = any ? json_loads(changes, 0, NULL) : NULL;
+	if (!j) {
+		str_adds(out, changes);
+		return;
+	}
+	for (size_t i = 0; i < e->n_fields; i++) {
+		const struct field *f = &e->fields[i];
+		json_t *pair = json_object_get(j, f->name);
+		if (!(f->flags & FF_SENSITIVE) || !json_is_array(pair))
+			continue;
+		for (size_t k = 0; k < json_array_size(pair); k++) {
+			json_t *v = json_array_get(pair, k);
+			const char *text = json_string_value(v);
+			struct value val = {.kind = json_is_null(v) ? V_NULL : V_TEXT,
+			                    .s = text ? text : "",
+			                    .n = text ? strlen(text) : 0};
+			struct str m = STR_INIT;
+			access_mask_json(f, &val, &m);
+			json_array_set_new(pair, k,
+			                   json_loadb(m.buf, m.len, JSON_DECODE_ANY, NULL));
+			str_release(&m);
+		}
+	}
+	char *dumped = json_dumps(j, JSON_COMPACT);
+	str_adds(out, dumped);
+	free(dumped);
+	json_decref(j);
+}
+
 static const char *const audit_columns[] = {"id",     "at",         "user_id", "action",
                                             "entity", "record_id",  "changes", "request_id",
                                             "ip",     "user_agent", NULL};
@@ -199,7 +241,11 @@ int audit_list(struct op *op, const struct kv *params, size_t n, struct str *out
 			str_add_int(out, db_column_int(st, 5));
 		/* changes is JSON we wrote ourselves. */
 		str_adds(out, ",\"changes\":");
-		str_adds(out, db_column_null(st, 6) ? "null" : db_column_text(st, 6, NULL));
+		if (db_column_null(st, 6))
+			str_adds(out, "null");
+		else
+			changes_text(op, db_column_text(st, 4, NULL), db_column_text(st, 6, NULL),
+			             out);
 		static const char *const texts[] = {"request_id", "ip", "user_agent"};
 		for (int k = 0; k < 3; k++) {
 			str_addf(out, ",\"%s\":", texts[k]);
@@ -263,6 +309,12 @@ int audit_export_csv(struct op *op, const struct kv *params, size_t n, struct st
 				struct str t = STR_INIT;
 				value_to_text(&t, &at_field, &at, LANG_EN);
 				csv_add_cell(out, t.buf ? t.buf : "", t.len, false);
+				str_release(&t);
+			} else if (c == 6 && !db_column_null(st, c)) {
+				struct str t = STR_INIT;
+				changes_text(op, db_column_text(st, 4, NULL),
+				             db_column_text(st, 6, NULL), &t);
+				csv_add_cell(out, t.buf, t.len, true);
 				str_release(&t);
 			} else if (!db_column_null(st, c)) {
 				size_t len;

@@ -349,8 +349,71 @@ static void oidc_paths(json_t *paths)
 	json_object_set_new(paths, "/api/v1/oidc/keys/rotate", json_pack("{s:o}", "post", rotate));
 }
 
+/* Company announcements (modules/news.h). */
+static void news_paths(json_t *paths)
+{
+	static const char *const kinds[] = {"announcement", "notice", "document"};
+	json_t *item = object(
+	    json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:{s:s,s:{s:s}}}", "id",
+	              type("integer"), "title", type("string"), "body", type("string"), "kind",
+	              enum_of(kinds, 3), "pinned", type("boolean"), "everyone", type("boolean"),
+	              "published_at", when(), "expires_at",
+	              json_pack("{s:[s,s],s:s}", "type", "string", "null", "format", "date-time"),
+	              "created_by", maybe("integer"), "read_at",
+	              json_pack("{s:[s,s],s:s}", "type", "string", "null", "format", "date-time"),
+	              "org_unit_ids", "type", "array", "items", "type", "integer"),
+	    NULL);
+	json_t *list_schema = json_pack("{s:s,s:[s,s],s:{s:{s:s,s:O},s:{s:s}}}", "type", "object",
+	                                "required", "data", "unread", "properties", "data", "type",
+	                                "array", "items", item, "unread", "type", "integer");
+	json_t *list = op("news.list", "Announcements addressed to you, pinned first, newest first",
+	                  "announcements", "200", oa_json_response("Announcements", list_schema),
+	                  (const char *const[]){"400", "401", "403", NULL});
+	json_object_set_new(list, "parameters",
+	                    json_pack("[{s:s,s:s,s:{s:s}},{s:s,s:s,s:{s:s}},{s:s,s:s,s:{s:s}}]",
+	                              "name", "unread", "in", "query", "schema", "type", "boolean",
+	                              "name", "all", "in", "query", "schema", "type", "boolean",
+	                              "name", "limit", "in", "query", "schema", "type", "integer"));
+	json_t *create =
+	    op("news.create", "Publish an announcement (administrators)", "announcements", "201",
+	       oa_json_response("The announcement", json_incref(item)), E_CHANGE);
+	json_object_set_new(
+	    create, "requestBody",
+	    body(json_pack("{s:s,s:[s,s]}", "type", "object", "required", "title", "body")));
+	json_object_set_new(paths, "/api/v1/announcements",
+	                    json_pack("{s:o,s:o}", "get", list, "post", create));
+	json_t *get = op("news.get", "One announcement addressed to you", "announcements", "200",
+	                 oa_json_response("The announcement", json_incref(item)), E_ONE);
+	json_t *put = op("news.update", "Replace an announcement (administrators)", "announcements",
+	                 "200", oa_json_response("The announcement", item), E_CHANGE);
+	json_object_set_new(
+	    put, "requestBody",
+	    body(json_pack("{s:s,s:[s,s]}", "type", "object", "required", "title", "body")));
+	json_t *del = op("news.delete", "Withdraw an announcement (administrators)",
+	                 "announcements", "204", NULL, E_CHANGE);
+	json_object_set_new(paths, "/api/v1/announcements/{announcement_id}",
+	                    json_pack("{s:[o],s:o,s:o,s:o}", "parameters",
+	                              path_param("announcement_id", "integer"), "get", get, "put",
+	                              put, "delete", del));
+	json_t *read = op("news.read", "Record that you read it (the first time counts)",
+	                  "announcements", "204", NULL, E_CHANGE);
+	json_object_set_new(paths, "/api/v1/announcements/{announcement_id}/read",
+	                    json_pack("{s:[o],s:o}", "parameters",
+	                              path_param("announcement_id", "integer"), "post", read));
+	json_t *receipts =
+	    op("news.receipts", "Who it is for and who read it (administrators)", "announcements",
+	       "200",
+	       oa_json_response("Read receipts", json_pack("{s:s,s:[s,s,s]}", "type", "object",
+	                                                   "required", "audience", "read", "data")),
+	       E_ONE);
+	json_object_set_new(paths, "/api/v1/announcements/{announcement_id}/receipts",
+	                    json_pack("{s:[o],s:o}", "parameters",
+	                              path_param("announcement_id", "integer"), "get", receipts));
+}
+
 void openapi_access_paths(json_t *paths, const struct registry *r)
 {
+	news_paths(paths);
 	oidc_paths(paths);
 	credential_paths(paths);
 	org_paths(paths);

@@ -207,12 +207,14 @@ test('the OpenAPI document describes what the server really answers', async () =
 		schema = ref.replace(/^#\//, '').split('/').reduce((o, k) => o[k], doc);
 		assert.deepEqual(Object.keys(schema.properties).sort(), e.fields.map((f) => f.name).sort(), `${ref} lists the fields of ${e.name}`);
 	}
-	for (const p of ['/api/v1/auth/login', '/api/v1/auth/logout', '/api/v1/auth/me', '/api/v1/auth/sessions', '/api/v1/auth/sessions/{id}', '/api/v1/auth/tokens', '/api/v1/auth/tokens/{id}', '/api/v1/meta', '/api/v1/audit', '/healthz', '/readyz', '/metrics', '/api/v1/org-units', '/api/v1/org-units/{unit_id}', '/api/v1/users', '/api/v1/users/{user_id}', '/api/v1/users/{user_id}/password', '/api/v1/users/{user_id}/unlock', '/api/v1/users/{user_id}/sessions', '/api/v1/roles', '/api/v1/roles/{key}', '/api/v1/roles/{key}/permissions', '/api/v1/customers/{id}/shares', '/api/v1/customers/{id}/shares/{share_id}', '/api/v1/auth/password', '/api/v1/auth/totp/setup', '/api/v1/auth/totp/confirm', '/api/v1/auth/totp', '/api/v1/security-policy', '/api/v1/audit/export', '/api/v1/users/{user_id}/totp'])
+	for (const p of ['/api/v1/auth/login', '/api/v1/auth/logout', '/api/v1/auth/me', '/api/v1/auth/sessions', '/api/v1/auth/sessions/{id}', '/api/v1/auth/tokens', '/api/v1/auth/tokens/{id}', '/api/v1/meta', '/api/v1/audit', '/healthz', '/readyz', '/metrics', '/api/v1/org-units', '/api/v1/org-units/{unit_id}', '/api/v1/users', '/api/v1/users/{user_id}', '/api/v1/users/{user_id}/password', '/api/v1/users/{user_id}/unlock', '/api/v1/users/{user_id}/sessions', '/api/v1/roles', '/api/v1/roles/{key}', '/api/v1/roles/{key}/permissions', '/api/v1/customers/{id}/shares', '/api/v1/customers/{id}/shares/{share_id}', '/api/v1/auth/password', '/api/v1/auth/totp/setup', '/api/v1/auth/totp/confirm', '/api/v1/auth/totp', '/api/v1/security-policy', '/api/v1/audit/export', '/api/v1/users/{user_id}/totp', '/api/v1/announcements', '/api/v1/announcements/{announcement_id}', '/api/v1/oidc/clients'])
 		assert.ok(doc.paths[p], `${p} is documented`);
 	const listSchema = (p) => doc.paths[p].get.responses['200'].content['application/json'].schema;
 	conforms(listSchema('/api/v1/org-units'), await admin.getJson('/api/v1/org-units'), 'the organisation');
 	conforms(listSchema('/api/v1/users'), await admin.getJson('/api/v1/users'), 'the user directory');
 	conforms(listSchema('/api/v1/roles'), await admin.getJson('/api/v1/roles'), 'the roles');
+	expectStatus(await admin.post('/api/v1/announcements', { title: `文档 ${M}`, body: '正文', org_unit_ids: [] }), 201);
+	conforms(listSchema('/api/v1/announcements'), await admin.getJson('/api/v1/announcements?all=true'), 'the announcements');
 	conforms(doc.paths['/api/v1/auth/sessions'].get.responses['200'].content['application/json'].schema, await admin.getJson('/api/v1/auth/sessions'), 'the session list');
 	const tokenRes = await admin.post('/api/v1/auth/tokens', { name: `openapi ${M}` });
 	conforms(doc.paths['/api/v1/auth/tokens'].post.responses['201'].content['application/json'].schema, tokenRes.json, 'a new API token');

@@ -60,6 +60,14 @@ test('sensitive fields are masked in lists, details, related lists and exports, 
 	assert.equal(row[rows[0].indexOf('legal_rep_phone')], '138****5678');
 	assert.equal(row[rows[0].indexOf('legal_rep_home_address')], '******');
 	assert.ok(!ex.text.includes('13812345678') && !ex.text.includes('秘密路'), 'no sensitive value in the file');
+	// The audit trail says that they changed, not what they hold (search and export alike).
+	const created = (await admin.audit('customers', rec.id)).find((a) => a.action === 'create');
+	assert.deepEqual(created.changes.legal_rep_phone, [null, '138****5678']);
+	assert.deepEqual(created.changes.legal_rep_birthday, [null, null]);
+	assert.deepEqual(created.changes.name, [null, `敏感 ${M}`], 'other fields as they were');
+	const csv = await admin.get(`/api/v1/audit/export?entity=customers&record_id=${rec.id}`);
+	expectStatus(csv, 200);
+	assert.ok(!csv.text.includes('13812345678') && !csv.text.includes('秘密路'), 'no sensitive value in the exported trail');
 	// A related list masks the child's sensitive fields.
 	await u.seller.client.create('contacts', { name: `敏感联系人 ${M}`, customer_id: rec.id, home_address: '鼓浪屿 9 号' });
 	const rel = await u.seller.client.getJson(`/api/v1/customers/${rec.id}/contacts`);
