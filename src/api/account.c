@@ -6,6 +6,7 @@
 #include "body.h"
 #include "auth/policy.h"
 #include "auth/roles.h"
+#include "auth/throttle.h"
 #include "auth/totp.h"
 #include "auth/user.h"
 #include "core/log.h"
@@ -18,22 +19,48 @@
 
 #define TOTP_ISSUER "Sextant"
 
-/* The caller's password, checked again before a change to their credentials. */
-static bool reauthenticated(struct req *r, json_t *body, const char *field)
+/*
+ * The caller's password, checked again before a change to their credentials. Counted like a
+ * login (a stolen session must not become a way to guess the password): a wrong one is a
+ * failure, and a locked account is answered 429. False with the problem added, or after
+ * answering (*answered).
+ */
+static bool reauthenticated(struct req *r, json_t *body, const char *field, bool *answered)
 {
-	json_t *v = json_object_get(body, field);
-	const char *given = json_string_value(v);
-	int64_t id;
-	const char *hash = NULL;
+	const char *given = json_string_value(json_object_get(body, field));
+	*answered = false;
 	if (!given) {
 		problem_add(&r->problem, field, "required", NULL);
 		return false;
 	}
-	int rc = user_credentials(r->db, &r->arena, r->session.username, &id, &hash);
-	if (rc == DB_OK && password_verify(hash, given))
-		return true;
-	problem_add(&r->problem, field, "wrong_password", NULL);
-	return false;
+	const struct login_limits limits = {.account_failures = r->policy.login_account_failures,
+	                                    .ip_failures = r->policy.login_ip_failures,
+	                                    .window_s = r->policy.login_window_s};
+	int64_t retry_after = 0, id;
+	char at[TIME_ISO_LEN];
+	const char *user = r->session.username, *hash = NULL;
+	int rc = login_throttle_begin(r->db, &limits, user, req_ip(r), &retry_after, at);
+	if (!rc && retry_after > 0) {
+		char secs[24];
+		snprintf(secs, sizeof secs, "%lld", (long long)retry_after);
+		resp_error(r, 429, "too_many_attempts");
+		resp_header(r, "Retry-After", secs);
+		*answered = true;
+		return false;
+	}
+	if (!rc)
+		rc = user_credentials(r->db, &r->arena, user, &id, &hash);
+	bool ok = rc == DB_OK && password_verify(hash, given);
+	if (ok)
+		rc = login_throttle_succeeded(r->db, user, req_ip(r), at);
+	if (rc && rc != DB_DONE) {
+		api_db_failure(r, rc, "checking a password");
+		*answered = true;
+		return false;
+	}
+	if (!ok)
+		problem_add(&r->problem, field, "wrong_password", NULL);
+	return ok;
 }
 
 /* A new session after a change of credentials (the old one ended with them): its CSRF token
@@ -60,7 +87,12 @@ void api_password_change(struct req *r)
 	static const char *const allowed[] = {"current_password", "new_password", NULL};
 	body_allow(r, body, allowed);
 	const char *fresh = json_string_value(json_object_get(body, "new_password"));
-	bool ok = reauthenticated(r, body, "current_password");
+	bool answered;
+	bool ok = reauthenticated(r, body, "current_password", &answered);
+	if (answered) {
+		json_decref(body);
+		return;
+	}
 	if (!fresh)
 		problem_add(&r->problem, "new_password", "required", NULL);
 	else if (policy_password_ok(&r->policy, fresh, r->session.username, &r->problem,
@@ -85,6 +117,7 @@ void api_password_change(struct req *r)
 	/* Every session of the user ends, this one too; this browser gets a new one. */
 	int rc = user_set_password(r->db, r->session.user_id, fresh, r->session.user_id, false);
 	json_decref(body);
+	api_forget_body(r);
 	struct str out = STR_INIT;
 	char token[TOKEN_TEXT_LEN];
 	if (!rc)
@@ -99,9 +132,25 @@ void api_password_change(struct req *r)
 	api_set_session_cookie(r, token);
 }
 
-/* POST /api/v1/auth/totp/setup: a new secret, its URI and QR code, until confirmed. */
+/* POST /api/v1/auth/totp/setup {password}: a new secret, its URI and QR code, until confirmed.
+ * The password first: a stolen session must not enrol the thief's phone. */
 void api_totp_setup(struct req *r)
 {
+	json_t *body = api_json_body(r);
+	if (!body)
+		return;
+	static const char *const allowed[] = {"password", NULL};
+	body_allow(r, body, allowed);
+	bool answered;
+	reauthenticated(r, body, "password", &answered);
+	json_decref(body);
+	api_forget_body(r);
+	if (answered)
+		return;
+	if (r->problem.n_errors) {
+		resp_error(r, 422, "validation_failed");
+		return;
+	}
 	struct str secret = STR_INIT, uri = STR_INIT, svg = STR_INIT;
 	int rc = totp_setup(r->db, r->session.user_id, TOTP_ISSUER, r->session.username, &secret,
 	                    &uri, &svg);
@@ -174,8 +223,12 @@ void api_totp_disable(struct req *r)
 		return;
 	static const char *const allowed[] = {"password", NULL};
 	body_allow(r, body, allowed);
-	reauthenticated(r, body, "password");
+	bool answered;
+	reauthenticated(r, body, "password", &answered);
 	json_decref(body);
+	api_forget_body(r);
+	if (answered)
+		return;
 	if (!r->problem.n_errors &&
 	    policy_totp_required(&r->policy, r->actor.roles, r->actor.n_roles))
 		problem_add(&r->problem, NULL, "totp_required_by_policy", NULL);

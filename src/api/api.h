@@ -42,6 +42,8 @@ int api_audit_access(struct req *r, int64_t actor, const char *action, int64_t u
  */
 int api_audit_read(struct req *r, struct op *op, const char *action, int64_t record_id);
 
+/* Overwrite the request body once read (it held a password). */
+void api_forget_body(struct req *r);
 /* Set the session cookie, after the response is made (NULL: clear it). */
 void api_set_session_cookie(struct req *r, const char *token);
 

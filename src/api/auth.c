@@ -8,6 +8,7 @@
 #include "core/timeutil.h"
 #include "core/util.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -85,17 +86,28 @@ static bool login_second_step(struct req *r, int64_t id, const char *user, const
 		api_db_failure(r, rc, "login");
 		return false;
 	}
+	/* Answered as a wrong password, and counted as one: the answer must not tell someone
+	 * on a refused network that the password was right. The trail says why. */
 	if (!policy_ip_allowed(&r->policy, r->actor.roles, r->actor.n_roles, req_ip(r))) {
 		log_warn("login of '%s' from %s refused: address not allowed", user, req_ip(r));
-		login_throttle_succeeded(r->db, user, req_ip(r), attempt_at);
-		refuse_login(r, id, "ip_not_allowed", 403, "ip_not_allowed");
+		refuse_login(r, id, "ip_not_allowed", 401, "invalid_credentials");
 		return false;
 	}
-	if (!r->actor.totp_enabled)
+	/* Read now: a second factor turned on a moment ago on another node counts. */
+	bool enrolled = false;
+	if ((rc = totp_enabled(r->db, id, &enrolled))) {
+		api_db_failure(r, rc, "login");
+		return false;
+	}
+	if (!enrolled)
 		return true;
 	if (!totp || !*totp) {
-		/* Not a guess: the client asks for the code and sends it all again. */
-		login_throttle_succeeded(r->db, user, req_ip(r), attempt_at);
+		/* Not a guess: the client asks for the code and sends it all again. This attempt
+		 * stops counting; earlier failures (wrong codes among them) still count. */
+		if ((rc = login_throttle_uncount(r->db, user, req_ip(r), attempt_at))) {
+			api_db_failure(r, rc, "login");
+			return false;
+		}
 		resp_error(r, 401, "totp_required");
 		return false;
 	}
@@ -131,6 +143,7 @@ void api_login(struct req *r)
 	pass = pass ? arena_strdup(&r->arena, pass) : NULL;
 	totp = totp ? arena_strdup(&r->arena, totp) : NULL;
 	json_decref(body);
+	api_forget_body(r); /* the password is in it */
 	if (!user || !*user)
 		problem_add(&r->problem, "username", "required", NULL);
 	if (!pass || !*pass)
@@ -172,6 +185,8 @@ void api_login(struct req *r)
 		ok = password_verify(hash, pass);
 	else if (rc == DB_DONE)
 		password_dummy_verify(pass);
+	if (pass)
+		sodium_memzero((char *)pass, strlen(pass));
 	if (rc != DB_OK && rc != DB_DONE) {
 		api_db_failure(r, rc, "login");
 		return;

@@ -4,6 +4,7 @@
 #include "core/text.h"
 #include "core/util.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -127,6 +128,12 @@ int api_audit_access(struct req *r, int64_t actor, const char *action, int64_t u
 	req_op(r, NULL, &op);
 	op.user_id = actor;
 	return audit_write(&op, action, "users", user, changes);
+}
+
+void api_forget_body(struct req *r)
+{
+	if (r->body.buf)
+		sodium_memzero(r->body.buf, r->body.len);
 }
 
 int api_audit_read(struct req *r, struct op *op, const char *action, int64_t record_id)

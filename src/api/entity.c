@@ -9,6 +9,17 @@
 #include <stdio.h>
 #include <string.h>
 
+/* 0 if the actor may list op->e (a read scope, or records shared with them), else the
+ * failure (-1 forbidden, -2 fault) as crud.h's functions answer. */
+static int may_list(struct op *op)
+{
+	bool may = false;
+	int rc = access_may_list(op, &may);
+	if (rc)
+		return crud_db_error(op, rc, "list");
+	return may ? 0 : problem_set(op->problem, 403, "forbidden");
+}
+
 /* One page of a list (or a related list); a page that shows sensitive fields is audited. */
 static int page(struct req *r, struct op *op, struct list_query *q, struct str *out)
 {
@@ -25,11 +36,10 @@ void api_entity_list(struct req *r)
 		return;
 	struct list_query q;
 	struct str out = STR_INIT;
-	int status = -1;
-	if (access_scope(&op, ACT_READ) == SCOPE_NONE)
-		problem_set(op.problem, 403, "forbidden");
-	else if (!list_parse(&op, r->query, r->n_query, NULL, &q))
-		status = page(r, &op, &q, &out);
+	int status = may_list(&op);
+	if (!status)
+		status =
+		    list_parse(&op, r->query, r->n_query, NULL, &q) ? -1 : page(r, &op, &q, &out);
 	api_answer(r, status, &out);
 }
 
@@ -54,8 +64,8 @@ void api_entity_related(struct req *r)
 	if (status == 200) {
 		req_op(r, rel->child, &op);
 		struct list_query q;
-		if (access_scope(&op, ACT_READ) == SCOPE_NONE) {
-			status = problem_set(op.problem, 403, "forbidden");
+		if ((status = may_list(&op))) {
+			/* refused: answered below */
 		} else if (list_parse(&op, r->query, r->n_query, NULL, &q)) {
 			status = -1;
 		} else {

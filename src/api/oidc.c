@@ -82,6 +82,7 @@ static void oauth_error(struct req *r, int status, const char *error, const char
 	str_addc(&out, '}');
 	resp_json(r, status, &out);
 	resp_header(r, "Pragma", "no-cache");
+	resp_header(r, "Cache-Control", "no-store");
 }
 
 static void redirect(struct req *r, const char *location)
@@ -128,14 +129,16 @@ static bool scope_has(const char *scope, const char *word)
 
 /* ---- the authorization endpoint ---- */
 
-/* To the login page, which comes back here; prompt=login is not asked again. */
+/* To the login page, which comes back here; prompt=login and max_age are not asked again (the
+ * login is fresh then). */
 static void to_login(struct req *r)
 {
 	struct str back = STR_INIT, loc = STR_INIT;
 	str_adds(&back, "/oidc/authorize");
 	bool first = true;
 	for (size_t i = 0; i < r->n_query; i++) {
-		if (strcmp(r->query[i].key, "prompt") == 0)
+		if (strcmp(r->query[i].key, "prompt") == 0 ||
+		    strcmp(r->query[i].key, "max_age") == 0)
 			continue;
 		str_addc(&back, first ? '?' : '&');
 		first = false;
@@ -190,20 +193,31 @@ void api_oidc_authorize(struct req *r)
 		return authorize_error(r, uri, "unsupported_response_type", state);
 	if (!scope_has(scope, "openid"))
 		return authorize_error(r, uri, "invalid_scope", state);
-	if ((method && strcmp(method, "S256") != 0) || (method && !challenge) ||
-	    (challenge && (strlen(challenge) < 43 || strlen(challenge) > 128)) ||
-	    (!c.confidential && !challenge))
+	/* S256 only, and said (RFC 7636 would take a missing method for "plain"). */
+	if ((challenge || method) && (!challenge || !method || strcmp(method, "S256") != 0 ||
+	                              strlen(challenge) < 43 || strlen(challenge) > 128))
+		return authorize_error(r, uri, "invalid_request", state);
+	if (!c.confidential && !challenge)
+		return authorize_error(r, uri, "invalid_request", state);
+	char *end = NULL;
+	long long age = max_age ? strtoll(max_age, &end, 10) : -1;
+	if (max_age && (!*max_age || *end || age < 0))
 		return authorize_error(r, uri, "invalid_request", state);
 	bool login_needed = !r->authed || r->by_token;
-	const char *restriction = NULL;
 	if (!login_needed) {
-		if (policy_get(r->db, &r->arena, &r->policy) == DB_OK)
-			restriction = policy_restriction(&r->policy, &r->actor, time_now_ms());
-		int64_t auth_s = r->session.created_ms / 1000, now_s = time_now_ms() / 1000;
-		long long age = max_age ? atoll(max_age) : -1;
-		login_needed = restriction ||
-		               (prompt && scope_has(prompt, "login") && now_s - auth_s > 5) ||
-		               (age >= 0 && now_s - auth_s > age);
+		if ((rc = policy_get(r->db, &r->arena, &r->policy))) {
+			api_db_failure(r, rc, "authorize");
+			return;
+		}
+		/* Signing in elsewhere is working here: the networks of the user's roles hold. */
+		if (!policy_ip_allowed(&r->policy, r->actor.roles, r->actor.n_roles, req_ip(r)))
+			return authorize_error(r, uri, "access_denied", state);
+		const char *restriction = policy_restriction(&r->policy, &r->actor, time_now_ms());
+		/* prompt=login and max_age ask for a new login; the way back from the login page
+		 * leaves them out (to_login), so it does not loop. */
+		int64_t since = time_now_ms() / 1000 - r->session.created_ms / 1000;
+		login_needed = restriction || (prompt && scope_has(prompt, "login")) ||
+		               (age >= 0 && since > age);
 	}
 	if (login_needed) {
 		if (prompt && scope_has(prompt, "none"))
@@ -318,22 +332,6 @@ static bool token_client(struct req *r, const struct kv *form, size_t n, struct 
 	return true;
 }
 
-static bool pkce_ok(const char *challenge, const char *verifier)
-{
-	if (!challenge)
-		return true;
-	if (!verifier || strlen(verifier) < 43 || strlen(verifier) > 128)
-		return false;
-	unsigned char digest[crypto_hash_sha256_BYTES];
-	crypto_hash_sha256(digest, (const unsigned char *)verifier, strlen(verifier));
-	struct str want = STR_INIT;
-	base64url_add(&want, digest, sizeof digest);
-	bool ok =
-	    strlen(challenge) == want.len && sodium_memcmp(challenge, want.buf, want.len) == 0;
-	str_release(&want);
-	return ok;
-}
-
 void api_oidc_token(struct req *r)
 {
 	struct kv *form;
@@ -349,9 +347,11 @@ void api_oidc_token(struct req *r)
 	if (!code)
 		return oauth_error(r, 400, "invalid_request", "code is missing");
 	struct oidc_grant g;
-	char code_hash[65];
 	bool reused = false;
-	int rc = oidc_code_redeem(r->db, &r->arena, code, &g, code_hash, &reused);
+	char token[TOKEN_TEXT_LEN];
+	int rc =
+	    oidc_code_exchange(r->db, &r->arena, code, c.client_id, kv_get(form, n, "redirect_uri"),
+	                       kv_get(form, n, "code_verifier"), &g, token, &reused);
 	if (rc == DB_DONE) {
 		if (reused) {
 			log_warn(
@@ -362,18 +362,14 @@ void api_oidc_token(struct req *r)
 			op.ip = req_ip(r);
 			audit_write(&op, "code_reuse", "oidc_clients", 0, NULL);
 		}
-		return oauth_error(r, 400, "invalid_grant", "the code is unknown, used or expired");
+		return oauth_error(r, 400, "invalid_grant",
+		                   "the code is unknown, used, expired, not this client's, or its "
+		                   "verifier does not match");
 	}
 	if (rc) {
 		api_db_failure(r, rc, "token");
 		return;
 	}
-	const char *uri = kv_get(form, n, "redirect_uri");
-	if (strcmp(g.client_id, c.client_id) != 0 || !uri || strcmp(uri, g.redirect_uri) != 0)
-		return oauth_error(r, 400, "invalid_grant",
-		                   "the code was not given to this client");
-	if (!pkce_ok(g.code_challenge, kv_get(form, n, "code_verifier")))
-		return oauth_error(r, 400, "invalid_grant", "the code verifier does not match");
 	/* The ID token: who, for whom, until when, and the claims the scope asks for. */
 	int64_t now = time_now_ms() / 1000;
 	struct str claims = STR_INIT;
@@ -395,14 +391,11 @@ void api_oidc_token(struct req *r)
 		return oauth_error(r, 400, "invalid_grant", "the user is not active");
 	}
 	const char *kid, *pem;
-	char token[TOKEN_TEXT_LEN];
 	struct str idt = STR_INIT;
 	if (!rc)
 		rc = oidc_signing_key(r->db, &r->arena, &kid, &pem);
 	if (!rc && jwt_sign(pem, kid, claims.buf, claims.len, &idt))
 		rc = DB_ERROR;
-	if (!rc)
-		rc = oidc_token_issue(r->db, &g, code_hash, token);
 	str_release(&claims);
 	if (rc) {
 		str_release(&idt);
@@ -422,6 +415,7 @@ void api_oidc_token(struct req *r)
 	sodium_memzero(token, sizeof token);
 	resp_json(r, 200, &out);
 	resp_header(r, "Pragma", "no-cache");
+	resp_header(r, "Cache-Control", "no-store");
 }
 
 /* GET or POST with the access token as a Bearer credential. */
@@ -451,6 +445,7 @@ void api_oidc_userinfo(struct req *r)
 		return;
 	}
 	resp_json(r, 200, &out);
+	resp_header(r, "Cache-Control", "no-store");
 }
 
 /* The claims of an ID token this provider signed (expired ones too: a logout hint may be). */

@@ -24,7 +24,7 @@ const struct route api_routes[] = {
     {M_GET, "/api/v1/auth/me", api_me, RF_RESTRICTED, "auth.me"},
     {M_POST, "/api/v1/auth/password", api_password_change, RF_SESSION | RF_RESTRICTED | JSON,
      "auth.password"},
-    {M_POST, "/api/v1/auth/totp/setup", api_totp_setup, RF_SESSION | RF_RESTRICTED,
+    {M_POST, "/api/v1/auth/totp/setup", api_totp_setup, RF_SESSION | RF_RESTRICTED | JSON,
      "auth.totp.setup"},
     {M_POST, "/api/v1/auth/totp/confirm", api_totp_confirm, RF_SESSION | RF_RESTRICTED | JSON,
      "auth.totp.confirm"},

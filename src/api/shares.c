@@ -19,7 +19,7 @@ static bool share_begin(struct req *r, enum action act, struct op *op, int64_t *
 {
 	if (!api_begin(r, op, id, NULL))
 		return false;
-	int rc = access_check_record(op, ACT_READ, *id);
+	int rc = access_find_record(op, ACT_READ, *id);
 	if (rc == DB_DONE) {
 		resp_error(r, 404, "not_found");
 		return false;

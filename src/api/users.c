@@ -154,6 +154,7 @@ void api_user_create(struct req *r)
 	long n_roles;
 	read_roles(r, body, roles, &n_roles);
 	json_decref(body);
+	api_forget_body(r);
 	if (n_roles <= 0)
 		problem_add(&r->problem, "roles", "required", NULL);
 	if (r->problem.n_errors) {
@@ -173,11 +174,9 @@ void api_user_create(struct req *r)
 		rc = user_set_roles(&op, id, roles, (size_t)n_roles);
 	if (!rc)
 		rc = audit_write(&op, "user_create", "users", id, NULL);
-	if (!rc)
-		rc = db_commit(r->db);
+	rc = actor_change_end(r->db, rc);
 	sodium_memzero((char *)password, strlen(password));
 	if (rc) {
-		db_rollback(r->db);
 		answer_user_db(r, rc, "adding a user");
 		return;
 	}
@@ -233,10 +232,8 @@ void api_user_update(struct req *r)
 		rc = profile_apply(&op, id, &c);
 	if (!rc && n_roles > 0)
 		rc = user_set_roles(&op, id, roles, (size_t)n_roles);
-	if (!rc)
-		rc = db_commit(r->db);
-	if (rc) {
-		db_rollback(r->db);
+	/* Committed, then the cached scopes go: none is read in between and kept. */
+	if ((rc = actor_change_end(r->db, rc))) {
 		answer_user_db(r, rc, "changing a user");
 		return;
 	}
@@ -285,6 +282,7 @@ void api_user_password(struct req *r)
 	bool ok = password_ok(r, password, name) && !r->problem.n_errors;
 	int rc = ok ? user_set_password(r->db, id, password, r->session.user_id, change) : DB_OK;
 	json_decref(body); /* the password lived in the body: freed with it */
+	api_forget_body(r);
 	if (!ok)
 		resp_error(r, 422, "validation_failed");
 	else if (rc)

@@ -314,11 +314,12 @@ int oidc_code_issue(struct db *db, const struct oidc_grant *g, char code[44])
 	snprintf(uid, sizeof uid, "%lld", (long long)g->user_id);
 	snprintf(auth, sizeof auth, "%lld", (long long)g->auth_time);
 	time_format_iso(time_now_ms() + OIDC_CODE_TTL_S * 1000LL, expires);
-	/* Expired codes go as new ones come: the table stays small without a job. */
-	char now[TIME_ISO_LEN];
-	time_now_iso(now);
+	/* Old codes go as new ones come, so the table stays small without a job; a code is kept
+	 * as long as tokens from it may live, to recognise a replay. */
+	char old[TIME_ISO_LEN];
+	time_format_iso(time_now_ms() - OIDC_TOKEN_TTL_S * 1000LL, old);
 	int rc =
-	    db_run(db, "DELETE FROM oidc_codes WHERE expires_at < ?", 1, (const char *[]){now});
+	    db_run(db, "DELETE FROM oidc_codes WHERE expires_at < ?", 1, (const char *[]){old});
 	if (!rc)
 		rc = db_run(
 		    db,
@@ -331,9 +332,43 @@ int oidc_code_issue(struct db *db, const struct oidc_grant *g, char code[44])
 	return rc;
 }
 
-int oidc_code_redeem(struct db *db, struct arena *a, const char *code, struct oidc_grant *g,
-                     char code_hash[65], bool *reused)
+/* RFC 7636 S256: base64url(SHA-256(verifier)) equals the challenge. */
+static bool pkce_ok(const char *challenge, const char *verifier)
 {
+	if (!challenge || !verifier)
+		return !challenge && !verifier; /* a verifier without a challenge: a downgrade */
+	size_t n = strlen(verifier);
+	if (n < 43 || n > 128)
+		return false;
+	unsigned char digest[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(digest, (const unsigned char *)verifier, n);
+	struct str want = STR_INIT;
+	base64url_add(&want, digest, sizeof digest);
+	bool ok =
+	    strlen(challenge) == want.len && sodium_memcmp(challenge, want.buf, want.len) == 0;
+	str_release(&want);
+	return ok;
+}
+
+static int token_insert(struct db *db, const struct oidc_grant *g, const char code_hash[65],
+                        char token[44])
+{
+	char hash[65], uid[24], expires[TIME_ISO_LEN];
+	token_random(token);
+	token_hash(token, hash);
+	snprintf(uid, sizeof uid, "%lld", (long long)g->user_id);
+	time_format_iso(time_now_ms() + OIDC_TOKEN_TTL_S * 1000LL, expires);
+	return db_run(db,
+	              "INSERT INTO oidc_tokens (token_hash, client_id, user_id, scope, code_hash, "
+	              "expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+	              6, (const char *[]){hash, g->client_id, uid, g->scope, code_hash, expires});
+}
+
+int oidc_code_exchange(struct db *db, struct arena *a, const char *code, const char *client_id,
+                       const char *redirect_uri, const char *verifier, struct oidc_grant *g,
+                       char token[44], bool *reused)
+{
+	char code_hash[65];
 	*reused = false;
 	token_hash(code, code_hash);
 	int rc = db_begin(db);
@@ -383,33 +418,23 @@ int oidc_code_redeem(struct db *db, struct arena *a, const char *code, struct oi
 			rc = db_commit(db);
 		return rc ? rc : DB_DONE;
 	}
-	if (expires <= time_now_ms()) {
+	if (expires <= time_now_ms() || strcmp(g->client_id, client_id) != 0 || !redirect_uri ||
+	    strcmp(g->redirect_uri, redirect_uri) != 0 || !pkce_ok(g->code_challenge, verifier)) {
 		rc = DB_DONE;
 		goto out;
 	}
 	rc = db_run(db, "UPDATE oidc_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL",
 	            2, (const char *[]){now, code_hash});
 	if (!rc && db_changes(db) == 0)
-		rc = DB_DONE;
+		rc = DB_DONE; /* another exchange of it committed first */
+	/* The token in the same transaction: a replay can never slip in between. */
+	if (!rc)
+		rc = token_insert(db, g, code_hash, token);
 	if (!rc)
 		return db_commit(db);
 out:
 	db_rollback(db);
 	return rc;
-}
-
-int oidc_token_issue(struct db *db, const struct oidc_grant *g, const char code_hash[65],
-                     char token[44])
-{
-	char hash[65], uid[24], expires[TIME_ISO_LEN];
-	token_random(token);
-	token_hash(token, hash);
-	snprintf(uid, sizeof uid, "%lld", (long long)g->user_id);
-	time_format_iso(time_now_ms() + OIDC_TOKEN_TTL_S * 1000LL, expires);
-	return db_run(db,
-	              "INSERT INTO oidc_tokens (token_hash, client_id, user_id, scope, code_hash, "
-	              "expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-	              6, (const char *[]){hash, g->client_id, uid, g->scope, code_hash, expires});
 }
 
 int oidc_token_lookup(struct db *db, struct arena *a, const char *token, struct oidc_grant *g)

@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define OIDC_CODE_TTL_S    60
+#define OIDC_CODE_TTL_S    60 /* a used code is kept as long as its tokens live (replays) */
 #define OIDC_TOKEN_TTL_S   3600
 #define OIDC_URIS_MAX      10
 #define OIDC_CLIENT_ID_LEN 25 /* "sxc_" and 20 hex digits, plus NUL */
@@ -57,15 +57,15 @@ struct oidc_grant {
 /* A single-use code for the grant, written to code. */
 int oidc_code_issue(struct db *db, const struct oidc_grant *g, char code[44]);
 /*
- * Redeem a code (once): the grant into g and the code's hash into code_hash. A code seen before
- * revokes every token issued from it and answers DB_DONE with *reused set; an unknown or expired
- * code is DB_DONE too.
+ * Exchange a code for an access token, in one transaction: the grant into g, the token into
+ * token. The code must have been given to client_id for redirect_uri, and the verifier must
+ * match its PKCE challenge (a verifier without a challenge is refused too) — a failed check
+ * leaves the code unused, so whoever intercepted it cannot burn it. A code presented again
+ * revokes every token its first use gave (*reused set). Every refusal is DB_DONE.
  */
-int oidc_code_redeem(struct db *db, struct arena *a, const char *code, struct oidc_grant *g,
-                     char code_hash[65], bool *reused);
-/* An access token for the grant, written to token. */
-int oidc_token_issue(struct db *db, const struct oidc_grant *g, const char code_hash[65],
-                     char token[44]);
+int oidc_code_exchange(struct db *db, struct arena *a, const char *code, const char *client_id,
+                       const char *redirect_uri, const char *verifier, struct oidc_grant *g,
+                       char token[44], bool *reused);
 /* A live access token's user, client and scope; DB_DONE if it is not one. */
 int oidc_token_lookup(struct db *db, struct arena *a, const char *token, struct oidc_grant *g);
 

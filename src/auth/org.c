@@ -90,6 +90,38 @@ static int user_exists(struct db *db, int64_t id)
 	return rc ? rc : n ? DB_OK : DB_EFOREIGN;
 }
 
+/* Changes of the tree one at a time (PostgreSQL; SQLite has one writer anyway): two moves at
+ * once could otherwise leave a parent and a path that disagree. */
+static int begin_change(struct op *op)
+{
+	int rc = db_begin(op->db);
+	if (!rc && db_kind(op->db) == DB_PG)
+		rc = db_exec(op->db, "SELECT pg_advisory_xact_lock(7270003)");
+	return rc;
+}
+
+/* Whether records of an owned entity (deleted ones too: they may come back) are in the unit. */
+static int unit_has_records(struct op *op, const char *id, bool *has)
+{
+	*has = false;
+	for (size_t i = 0; op->reg && i < op->reg->n_entities && !*has; i++) {
+		const struct entity *e = &op->reg->entities[i];
+		if (!e->owned)
+			continue;
+		char sql[200];
+		snprintf(sql, sizeof sql,
+		         "SELECT count(*) FROM (SELECT 1 FROM \"%s\" WHERE \"org_unit_id\" = ? "
+		         "LIMIT 1) x",
+		         e->name);
+		int64_t n = 0;
+		int rc = db_query_int(op->db, sql, 1, (const char *[]){id}, &n);
+		if (rc)
+			return rc;
+		*has = n > 0;
+	}
+	return DB_OK;
+}
+
 static void change_json(struct str *c, const struct org_change *ch)
 {
 	str_addc(c, '{');
@@ -126,7 +158,7 @@ static int audit_unit(struct op *op, const char *action, int64_t id, const struc
 
 int org_unit_create(struct op *op, const struct org_change *c, int64_t *id)
 {
-	int rc = db_begin(op->db);
+	int rc = begin_change(op);
 	if (rc)
 		return rc;
 	const char *parent_path = "/";
@@ -230,7 +262,7 @@ static int move_subtree(struct op *op, int64_t id, const char *old_path, int64_t
 
 int org_unit_update(struct op *op, int64_t id, const struct org_change *c)
 {
-	int rc = db_begin(op->db);
+	int rc = begin_change(op);
 	if (rc)
 		return rc;
 	const char *path;
@@ -266,7 +298,7 @@ int org_unit_update(struct op *op, int64_t id, const struct org_change *c)
 
 int org_unit_delete(struct op *op, int64_t id)
 {
-	int rc = db_begin(op->db);
+	int rc = begin_change(op);
 	if (rc)
 		return rc;
 	char sid[24];
@@ -277,7 +309,10 @@ int org_unit_delete(struct op *op, int64_t id)
 	                        &below)))
 		rc = db_query_int(op->db, "SELECT count(*) FROM users WHERE org_unit_id = ?", 1, p,
 		                  &members);
-	if (!rc && (below || members))
+	bool records = false;
+	if (!rc && !below && !members)
+		rc = unit_has_records(op, sid, &records);
+	if (!rc && (below || members || records))
 		rc = DB_ECONSTRAINT;
 	if (!rc)
 		rc = db_run(op->db, "DELETE FROM record_shares WHERE org_unit_id = ?", 1, p);

@@ -40,7 +40,8 @@ int org_unit_create(struct op *op, const struct org_change *c, int64_t *id);
 /* Change a unit; a move carries the whole subtree. DB_DONE if there is no such unit,
  * DB_ECONSTRAINT for a move under itself or a duplicate name, DB_EFOREIGN as for create. */
 int org_unit_update(struct op *op, int64_t id, const struct org_change *c);
-/* Only a unit with no units below and nobody in it: else DB_ECONSTRAINT. */
+/* Only a unit with no units below, nobody in it and no records of it (they would fall out of
+ * every scope but their owner's): else DB_ECONSTRAINT. */
 int org_unit_delete(struct op *op, int64_t id);
 
 #endif

@@ -241,7 +241,6 @@ int profile_apply(struct op *op, int64_t id, const struct profile_change *c)
 		str_addc(&a, '}');
 		rc = audit_write(op, "profile", "users", id, a.buf);
 		str_release(&a);
-		actor_cache_invalidate(); /* a new unit is a new scope */
 	}
 out:
 	str_release(&before);

@@ -46,7 +46,8 @@ int profile_get_json(struct db *db, int64_t id, bool with_roles, struct str *out
 /*
  * Apply a change inside the caller's transaction, with an audit row of the old and new values
  * (entity "users", action "profile"). DB_EFOREIGN if the unit or superior does not exist;
- * DB_ECONSTRAINT if the superior would be the user or someone below them.
+ * DB_ECONSTRAINT if the superior would be the user or someone below them. A new unit is a new
+ * scope: after the commit the caller calls actor_cache_invalidate().
  */
 int profile_apply(struct op *op, int64_t id, const struct profile_change *c);
 

@@ -355,7 +355,5 @@ int user_set_roles(struct op *op, int64_t user_id, const char *const *roles, siz
 	}
 	str_release(&before);
 	str_release(&after);
-	if (!rc)
-		actor_cache_invalidate(); /* also before the commit: harmless, and never missed */
 	return rc;
 }

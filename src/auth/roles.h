@@ -43,7 +43,8 @@ int role_delete(struct op *op, const char *key);
 /* Replace all of a role's permissions (DB_DONE if there is no such role). */
 int role_set_permissions(struct op *op, const char *key, const struct permission *p, size_t n);
 /* Replace a user's roles inside the caller's transaction (every one must exist: DB_EFOREIGN
- * if not), with an audit row (entity "users") when they changed. */
+ * if not), with an audit row (entity "users") when they changed. After the commit the caller
+ * calls actor_cache_invalidate(). */
 int user_set_roles(struct op *op, int64_t user_id, const char *const *roles, size_t n);
 /* A user's roles as a JSON array of keys. */
 int user_roles_json(struct db *db, int64_t user_id, struct str *out);

@@ -104,6 +104,19 @@ int login_throttle_succeeded(struct db *db, const char *username, const char *ip
 	              p);
 }
 
+int login_throttle_uncount(struct db *db, const char *username, const char *ip,
+                           const char at[TIME_ISO_LEN])
+{
+	char account[160], addr[160];
+	make_key(account, sizeof account, "u", username);
+	make_key(addr, sizeof addr, "ip", ip);
+	const char *p[] = {account, at, addr, at};
+	return db_run(db,
+	              "DELETE FROM sys_login_failures WHERE (key = ? AND at = ?) OR "
+	              "(key = ? AND at = ?)",
+	              4, p);
+}
+
 int login_throttle_clear(struct db *db, const char *username)
 {
 	char key[160];

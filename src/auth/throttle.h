@@ -32,6 +32,10 @@ int login_throttle_begin(struct db *db, const struct login_limits *l, const char
  * count loses this attempt. */
 int login_throttle_succeeded(struct db *db, const char *username, const char *ip,
                              const char at[TIME_ISO_LEN]);
+/* The attempt begun at `at` was not a guess (a password asked again, a code asked for): it no
+ * longer counts; earlier failures still do. */
+int login_throttle_uncount(struct db *db, const char *username, const char *ip,
+                           const char at[TIME_ISO_LEN]);
 /* An administrator's unlock: the account's count starts again. */
 int login_throttle_clear(struct db *db, const char *username);
 /* Forget failures older than a day or the window, whichever is longer (the hourly purge). */

@@ -215,6 +215,17 @@ int totp_confirm(struct db *db, int64_t user_id, const char *code, int64_t now_s
 	return rc;
 }
 
+int totp_enabled(struct db *db, int64_t user_id, bool *on)
+{
+	char id[24];
+	snprintf(id, sizeof id, "%lld", (long long)user_id);
+	int64_t n = 0;
+	int rc = db_query_int(db, "SELECT count(*) FROM users WHERE id = ? AND totp_enabled = ?", 2,
+	                      (const char *[]){id, "1"}, &n);
+	*on = n > 0;
+	return rc;
+}
+
 int totp_disable(struct db *db, int64_t user_id)
 {
 	char id[24];
@@ -274,8 +285,10 @@ int totp_check(struct db *db, int64_t user_id, const char *code, int64_t now_s, 
 	int rc = read_secret(db, user_id, key, &enabled, &last);
 	if (rc)
 		return rc;
-	if (!enabled || !code)
+	if (!enabled || !code) {
+		sodium_memzero(key, sizeof key);
 		return DB_DONE;
+	}
 	int64_t step = matching_step(key, code, now_s);
 	sodium_memzero(key, sizeof key);
 	if (step >= 0)

@@ -43,6 +43,8 @@ int totp_setup(struct db *db, int64_t user_id, const char *issuer, const char *a
  */
 int totp_confirm(struct db *db, int64_t user_id, const char *code, int64_t now_s,
                  struct str *codes);
+/* Whether the user has a second factor on (read now, not from a cache). */
+int totp_enabled(struct db *db, int64_t user_id, bool *on);
 /* Turn the second factor off (and drop its recovery codes). */
 int totp_disable(struct db *db, int64_t user_id);
 /*

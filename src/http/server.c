@@ -548,7 +548,7 @@ static bool admit(struct req *r)
 			resp_problem(r);
 			return false;
 		}
-		if ((f & RF_BODY_FORM) &&
+		if ((f & RF_BODY_FORM) && len > 0 &&
 		    !content_type_is(r, "application/x-www-form-urlencoded")) {
 			problem_set1(&r->problem, 415, "unsupported_media_type", "expected",
 			             "application/x-www-form-urlencoded");
@@ -781,7 +781,9 @@ int http_serve(const struct config *cfg, const struct route *table, size_t n)
 	if (cfg->public_url && *cfg->public_url)
 		snprintf(public_url, sizeof public_url, "%s", cfg->public_url);
 	else
-		snprintf(public_url, sizeof public_url, "http://%s:%u", addr, di ? di->port : 0);
+		/* All addresses: no one reaches "0.0.0.0"; set --public-url for other machines. */
+		snprintf(public_url, sizeof public_url, "http://%s:%u",
+		         strcmp(addr, "0.0.0.0") == 0 ? "127.0.0.1" : addr, di ? di->port : 0);
 	size_t pl = strlen(public_url);
 	while (pl > 0 && public_url[pl - 1] == '/')
 		public_url[--pl] = '\0';

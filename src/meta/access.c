@@ -66,6 +66,12 @@ static void add_subtree(struct op *op, struct sqlq *s, const char *prefix)
 	sqlq_add(s, ")");
 }
 
+int access_may_list(struct op *op, bool *may)
+{
+	*may = access_scope(op, ACT_READ) != SCOPE_NONE;
+	return *may ? DB_OK : shared_with_actor(op, may);
+}
+
 int access_cond(struct op *op, enum action act, struct sqlq *s)
 {
 	enum scope scope = access_scope(op, act);
@@ -123,8 +129,14 @@ int access_where(struct op *op, enum action act, struct sqlq *s)
 
 int access_check_record(struct op *op, enum action act, int64_t id)
 {
+	/* The callers loaded the live record already; with scope all there is nothing to ask. */
 	if (access_scope(op, act) == SCOPE_ALL)
 		return DB_OK;
+	return access_find_record(op, act, id);
+}
+
+int access_find_record(struct op *op, enum action act, int64_t id)
+{
 	struct sqlq s;
 	sqlq_init(&s);
 	sqlq_addf(&s, "SELECT 1 FROM \"%s\" t WHERE t.\"id\" = ", op->e->name);

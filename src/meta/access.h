@@ -25,8 +25,13 @@ enum scope access_scope(const struct op *op, enum action act);
 int access_where(struct op *op, enum action act, struct sqlq *s);
 /* The same condition as an expression that is true or false per row ("(1 = 1)" for all). */
 int access_cond(struct op *op, enum action act, struct sqlq *s);
-/* Whether the live record id may be reached by act: DB_OK yes, DB_DONE no. */
+/* Whether the live record id may be reached by act: DB_OK yes, DB_DONE no. For a record
+ * known to exist (with scope all it is not asked again). */
 int access_check_record(struct op *op, enum action act, int64_t id);
+/* The same, asking whether the live record exists too. */
+int access_find_record(struct op *op, enum action act, int64_t id);
+/* Whether a list of op->e may show the actor anything: a read scope, or records shared. */
+int access_may_list(struct op *op, bool *may);
 /*
  * Whether the actor may make user_id the owner of a record (act: create or assign): within
  * the scope of assign, or themselves. *unit gets the owner's organisation unit (0: none),

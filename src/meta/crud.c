@@ -580,9 +580,10 @@ int crud_create(struct op *op, const json_t *body, const struct idempotency *ide
 
 /*
  * What a change needs beyond update: a new owner needs assign on the record and an owner within
- * its scope (the record then moves to the owner's unit); sensitive fields need their scope.
+ * its scope (the record then moves to the owner's unit); sensitive fields sent need their scope.
  */
-static int check_change_access(struct op *op, int64_t id, struct value *next, bool *changed)
+static int check_change_access(struct op *op, int64_t id, struct value *next, bool *changed,
+                               const bool *present)
 {
 	const struct entity *e = op->e;
 	const struct field *owner = entity_field(e, "owner_id");
@@ -611,8 +612,10 @@ static int check_change_access(struct op *op, int64_t id, struct value *next, bo
 			}
 		}
 	}
+	/* Sent, not only changed: a 200 for the current value and a 403 for any other would
+	 * tell the value one guess at a time. */
 	for (size_t i = 0; i < e->n_fields; i++) {
-		if (!changed[i] || !(e->fields[i].flags & FF_SENSITIVE))
+		if (!present[i] || !(e->fields[i].flags & FF_SENSITIVE))
 			continue;
 		if ((rc = access_check_record(op, ACT_SENSITIVE, id)) == DB_DONE) {
 			problem_add(op->problem, e->fields[i].name, "forbidden_field", NULL);
@@ -671,7 +674,7 @@ static int update_record(struct op *op, int64_t id, const struct value *patch, c
 		return crud_db_error(op, rc, "update");
 	if (op->problem->n_errors)
 		return problem_set(op->problem, 422, "validation_failed");
-	if ((rc = check_change_access(op, id, next, changed)))
+	if ((rc = check_change_access(op, id, next, changed, present)))
 		return rc;
 	res->id = id;
 	if (!any) {

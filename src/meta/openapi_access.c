@@ -274,6 +274,9 @@ static void credential_paths(json_t *paths)
 	                                    json_pack("{s:s,s:[s,s,s]}", "type", "object",
 	                                              "required", "secret", "uri", "qr_svg")),
 	                   E_CHANGE);
+	json_object_set_new(
+	    setup, "requestBody",
+	    body(json_pack("{s:s,s:[s]}", "type", "object", "required", "password")));
 	json_object_set_new(paths, "/api/v1/auth/totp/setup", json_pack("{s:o}", "post", setup));
 	json_t *confirm =
 	    op("auth.totp.confirm", "Turn the second factor on with a code", "auth", "200",

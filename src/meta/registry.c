@@ -269,6 +269,11 @@ int registry_parse_field(struct arena *a, const void *jv, struct field *f, char 
 	if ((f->flags & FF_SEARCHABLE) && (f->flags & FF_SENSITIVE))
 		return fail(err, errlen, "field '%s': a sensitive field cannot be searchable",
 		            f->name);
+	/* Indexed would make it sortable, and a keyset cursor carries the sort value; unique would
+	 * answer "taken" to a guess. */
+	if ((f->flags & (FF_INDEXED | FF_UNIQUE)) && (f->flags & FF_SENSITIVE))
+		return fail(err, errlen,
+		            "field '%s': a sensitive field cannot be indexed or unique", f->name);
 	if ((f->flags & (FF_INDEXED | FF_UNIQUE)) && f->type == FT_LONGTEXT)
 		return fail(err, errlen, "field '%s': long text cannot be indexed", f->name);
 	if ((f->flags & (FF_INDEXED | FF_UNIQUE)) && f->type == FT_MULTIENUM)

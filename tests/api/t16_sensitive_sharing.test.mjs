@@ -129,6 +129,11 @@ test('writing a sensitive field needs the permission for that record', async () 
 	expectProblem(await m.patch(`/api/v1/customers/${rec.id}`, { legal_rep_phone: '13900000000' }), 403, 'forbidden', [['legal_rep_phone', 'forbidden_field']]);
 	expectProblem(await m.post('/api/v1/customers', { name: `市场2 ${M}`, legal_rep_home_address: 'x' }), 403, 'forbidden', ['legal_rep_home_address']);
 	expectProblem(await m.post('/api/v1/customers/bulk-update', { ids: [rec.id], field: 'legal_rep_phone', value: '13900000000' }), 403, 'forbidden', [['field', 'forbidden_field']]);
+	// Sending the value it has is refused too: otherwise 200 or 403 would tell a guess apart.
+	expectProblem(await m.patch(`/api/v1/customers/${rec.id}`, { legal_rep_phone: null }), 403, 'forbidden', ['legal_rep_phone']);
+	// A manager sees sensitive fields of the department and below only: filtering on one
+	// across the wider reads would tell the others' values.
+	expectProblem(await u.manager.client.get('/api/v1/customers?legal_rep_phone=13812345678'), 400, 'bad_request', [['legal_rep_phone', 'forbidden_field']]);
 	assert.equal(mkt > 0 && visitorRec.id > 0, true);
 	// The salesperson may on their own records.
 	const own = await u.seller.client.create('customers', { name: `自有 ${M}` });
@@ -157,6 +162,8 @@ test('sharing: read or edit, with a user or a unit; unsharing takes it back; all
 	expectProblem(await s.post(`/api/v1/customers/${rec.id}/shares`, { user_id: u.peer.id, access: 'own' }), 422, 'validation_failed', [['access', 'invalid_option']]);
 	expectProblem(await s.post(`/api/v1/customers/${rec.id}/shares`, { access: 'read' }), 422, 'validation_failed', ['user_id']);
 	expectProblem(await s.post(`/api/v1/customers/${rec.id}/shares`, { user_id: 999999, access: 'read' }), 422, 'reference_not_found', ['user_id']);
+	// A record that is not there has no shares, even for those who read everything.
+	expectProblem(await u.director.client.post('/api/v1/customers/999999999/shares', { user_id: u.peer.id, access: 'read' }), 404, 'not_found');
 	// Someone who cannot read it cannot see or make its shares.
 	expectProblem(await u.peer.client.get(`/api/v1/customers/${rec.id}/shares`), 404, 'not_found');
 	// Unshare both: back to nothing.

@@ -48,7 +48,12 @@ test('the organisation tree: add, rename, move a subtree, refuse loops, duplicat
 	const member = await admin.post('/api/v1/users', { must_change_password: false, username: `member_${M}`, password, roles: ['user'], org_unit_id: team });
 	expectStatus(member, 201);
 	expectProblem(await admin.del(`/api/v1/org-units/${team}`), 409, 'conflict');
+	// Records of the unit keep it too (they would fall out of every scope but their owner's).
+	const kept = await admin.create('customers', { name: `留在小组 ${M}`, owner_id: member.json.id });
+	assert.equal(kept.org_unit_id, team);
 	expectStatus(await admin.patch(`/api/v1/users/${member.json.id}`, { org_unit_id: null }), 200);
+	expectProblem(await admin.del(`/api/v1/org-units/${team}`), 409, 'conflict');
+	expectStatus(await admin.patch(`/api/v1/customers/${kept.id}`, { owner_id: admin.user.id }), 200);
 	expectStatus(await admin.del(`/api/v1/org-units/${team}`), 204);
 	expectProblem(await admin.del(`/api/v1/org-units/${team}`), 404, 'not_found');
 	// Everyone reads the tree; only administrators change it.

@@ -168,7 +168,8 @@ test('networks by role: refused at login and on every request, audited; allowed 
 	const c = await login(u.username, u.password);
 	expectStatus(await admin.put('/api/v1/security-policy', { ip_allowlist: { salesperson: ['10.0.0.0/8', '2001:db8::/32'] } }), 200);
 	expectProblem(await c.get('/api/v1/customers?limit=1'), 403, 'ip_not_allowed');
-	expectProblem(await loginRaw(u.username, u.password), 403, 'ip_not_allowed');
+	// Answered as a wrong password: someone on a refused network learns nothing of it.
+	expectProblem(await loginRaw(u.username, u.password), 401, 'invalid_credentials');
 	const refused = (await admin.getJson(`/api/v1/audit?entity=users&record_id=${u.id}&action=login_refused`)).data;
 	assert.equal(refused[0].changes.reason, 'ip_not_allowed');
 	assert.equal(refused[0].ip, '127.0.0.1');
@@ -183,7 +184,10 @@ test('networks by role: refused at login and on every request, audited; allowed 
 test('TOTP: enrol with a QR code, log in with a code, refuse it the second time, use a recovery code once', async () => {
 	const u = await newUser('totp', ['user']);
 	const c = await login(u.username, u.password);
-	const setup = await c.post('/api/v1/auth/totp/setup');
+	// The password first: a stolen session must not enrol a thief's phone.
+	expectProblem(await c.post('/api/v1/auth/totp/setup', {}), 422, 'validation_failed', [['password', 'required']]);
+	expectProblem(await c.post('/api/v1/auth/totp/setup', { password: 'wrong-password-9' }), 422, 'validation_failed', [['password', 'wrong_password']]);
+	const setup = await c.post('/api/v1/auth/totp/setup', { password: u.password });
 	expectStatus(setup, 200);
 	assert.equal(setup.headers.get('cache-control'), 'no-store');
 	const { secret, uri, qr_svg: svg } = setup.json;
@@ -199,7 +203,7 @@ test('TOTP: enrol with a QR code, log in with a code, refuse it the second time,
 	assert.equal(codes.length, 10);
 	for (const rc of codes) assert.match(rc, /^[a-z2-7]{5}-[a-z2-7]{5}$/);
 	assert.equal(new Set(codes).size, 10);
-	expectProblem(await c.post('/api/v1/auth/totp/setup'), 409, 'conflict');
+	expectProblem(await c.post('/api/v1/auth/totp/setup', { password: u.password }), 409, 'conflict');
 	expectProblem(await loginRaw(u.username, u.password), 401, 'totp_required');
 	expectProblem(await loginRaw(u.username, u.password, '12345'), 401, 'invalid_totp');
 	const code = totp(secret);
@@ -223,7 +227,7 @@ test('TOTP: enrol with a QR code, log in with a code, refuse it the second time,
 	expectProblem(await withCode.req('DELETE', '/api/v1/auth/totp', { json: { password: 'nope-nope-nope' } }), 422, 'validation_failed', [['password', 'wrong_password']]);
 	expectStatus(await withCode.req('DELETE', '/api/v1/auth/totp', { json: { password: u.password } }), 204);
 	expectStatus(await loginRaw(u.username, u.password), 200);
-	const again = (await c.post('/api/v1/auth/totp/setup')).json.secret;
+	const again = (await c.post('/api/v1/auth/totp/setup', { password: u.password })).json.secret;
 	expectStatus(await c.post('/api/v1/auth/totp/confirm', { code: totp(again) }), 200);
 	expectProblem(await loginRaw(u.username, u.password), 401, 'totp_required');
 	expectStatus(await admin.del(`/api/v1/users/${u.id}/totp`), 204);
@@ -234,10 +238,15 @@ test('TOTP: enrol with a QR code, log in with a code, refuse it the second time,
 test('wrong codes count as failed logins: guessing the second factor locks the account', async () => {
 	const u = await newUser('guess', ['user']);
 	const c = await login(u.username, u.password);
-	const secret = (await c.post('/api/v1/auth/totp/setup')).json.secret;
+	const secret = (await c.post('/api/v1/auth/totp/setup', { password: u.password })).json.secret;
 	expectStatus(await c.post('/api/v1/auth/totp/confirm', { code: totp(secret) }), 200);
 	const wrong = (n) => String((Number(totp(secret)) + n) % 1000000).padStart(6, '0');
-	for (let i = 1; i <= 5; i++) expectProblem(await loginRaw(u.username, u.password, wrong(i * 7919)), 401, 'invalid_totp');
+	// Asking for the code in between (no code sent) does not wipe the count.
+	for (let i = 1; i <= 4; i++) {
+		expectProblem(await loginRaw(u.username, u.password, wrong(i * 7919)), 401, 'invalid_totp');
+		expectProblem(await loginRaw(u.username, u.password), 401, 'totp_required');
+	}
+	expectProblem(await loginRaw(u.username, u.password, wrong(5 * 7919)), 401, 'invalid_totp');
 	expectProblem(await loginRaw(u.username, u.password, totp(secret)), 429, 'too_many_attempts');
 	expectStatus(await admin.post(`/api/v1/users/${u.id}/unlock`), 204);
 });
@@ -248,7 +257,7 @@ test('a role the policy names must set up a second factor before anything else, 
 	const c = await login(u.username, u.password);
 	assert.equal(c.user.restriction, 'totp_enrolment_required');
 	expectProblem(await c.get('/api/v1/customers?limit=1'), 403, 'totp_enrolment_required');
-	const secret = (await c.post('/api/v1/auth/totp/setup')).json.secret;
+	const secret = (await c.post('/api/v1/auth/totp/setup', { password: u.password })).json.secret;
 	expectStatus(await c.post('/api/v1/auth/totp/confirm', { code: totp(secret) }), 200);
 	expectStatus(await c.get('/api/v1/customers?limit=1'), 200);
 	expectProblem(await c.req('DELETE', '/api/v1/auth/totp', { json: { password: u.password } }), 422, 'validation_failed', [[null, 'totp_required_by_policy']]);

@@ -136,6 +136,16 @@ test('a PKCE verifier that does not match is refused; a public client must use P
 		oidc.authorizationCodeGrant(config, location, { pkceCodeVerifier: oidc.randomPKCECodeVerifier(), expectedState: state, expectedNonce: nonce }),
 		(e) => e.error === 'invalid_grant',
 	);
+	// A verifier for a code asked without a challenge is a downgrade: refused, and the code is
+	// not spent by the refusal.
+	const plain = await authorize(oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', state: 's4' }));
+	const plainCode = new URL(plain.headers.get('location'));
+	await assert.rejects(oidc.authorizationCodeGrant(config, plainCode, { pkceCodeVerifier: oidc.randomPKCECodeVerifier(), expectedState: 's4' }), (e) => e.error === 'invalid_grant');
+	const t0 = await oidc.authorizationCodeGrant(config, plainCode, { expectedState: 's4' });
+	assert.equal(t0.claims().sub, String(user.id), 'the failed try left the code usable');
+	// A challenge needs its method said.
+	const noMethod = await authorize(oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', state: 's5', code_challenge: 'z'.repeat(43) }));
+	assert.equal(new URL(noMethod.headers.get('location')).searchParams.get('error'), 'invalid_request');
 	const pub = await oidc.discovery(new URL(env.baseUrl), publicClient.client_id, undefined, oidc.None(), insecure);
 	assert.equal(publicClient.client_secret, null);
 	const noPkce = await authorize(oidc.buildAuthorizationUrl(pub, { redirect_uri: CALLBACK, scope: 'openid', state: 's2' }));
@@ -163,6 +173,20 @@ test('prompt=none without a login is login_required; without a session the brows
 	assert.equal(new URL(stale.headers.get('location'), env.baseUrl).pathname, '/login');
 });
 
+test('the networks allowed for a role hold for single sign-on too', async () => {
+	expectStatus(await admin.put('/api/v1/security-policy', { ip_allowlist: { info_specialist: ['10.0.0.0/8'] } }), 200);
+	try {
+		const url = oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', state: 's6', code_challenge: 'y'.repeat(43), code_challenge_method: 'S256' });
+		const res = await authorize(url);
+		assert.equal(res.status, 302);
+		const back = new URL(res.headers.get('location'));
+		assert.equal(back.searchParams.get('error'), 'access_denied');
+		assert.equal(back.searchParams.get('code'), null);
+	} finally {
+		expectStatus(await admin.put('/api/v1/security-policy', {}), 200);
+	}
+});
+
 test('keys rotate: new tokens carry the new kid, the previous key stays published', async () => {
 	const before = (await request('GET', '/oidc/jwks')).json.keys;
 	expectStatus(await admin.post('/api/v1/oidc/keys/rotate'), 204);
@@ -175,6 +199,8 @@ test('keys rotate: new tokens carry the new kid, the previous key stays publishe
 	assert.equal(kid, after[0].kid);
 	assert.notEqual(kid, before[0].kid);
 	for (const k of after) assert.deepEqual(Object.keys(k).sort(), ['alg', 'e', 'kid', 'kty', 'n', 'use']);
+	// Token answers are never cached.
+	assert.equal((await request('GET', '/oidc/userinfo', { headers: { Authorization: `Bearer ${tokens.access_token}` } })).headers.get('cache-control'), 'no-store');
 	expectProblem(await (await loginAlice()).post('/api/v1/oidc/keys/rotate'), 403, 'forbidden');
 });
 

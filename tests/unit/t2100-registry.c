@@ -461,6 +461,10 @@ static void test_parse_field(void **state)
 	    /* a sensitive field's content must not be findable by search */
 	    {"{\"name\":\"n\",\"type\":\"text\"," LBL ",\"searchable\":true,\"sensitive\":true}",
 	     "sensitive"},
+	    {"{\"name\":\"n\",\"type\":\"text\"," LBL ",\"indexed\":true,\"sensitive\":true}",
+	     "sensitive"},
+	    {"{\"name\":\"n\",\"type\":\"text\"," LBL ",\"unique\":true,\"sensitive\":true}",
+	     "sensitive"},
 	    /* unknown keys */
 	    {"{\"name\":\"x\",\"type\":\"text\"," LBL ",\"colour\":\"red\"}", "colour"},
 	    {"{\"type\":\"text\"," LBL ",\"colour\":\"red\"}", "colour"},
@@ -512,7 +516,7 @@ static void test_parse_field_values(void **state)
 	json_t *j = json_loads(
 	    "{\"name\":\"grade\",\"type\":\"enum\",\"label\":{\"zh-CN\":\"等级\",\"en\":\"Grade\"},"
 	    "\"help\":{\"en\":\"How good\"},\"section\":\"basic\",\"required\":true,"
-	    "\"indexed\":true,\"sensitive\":true,\"default\":\"b\",\"options\":["
+	    "\"indexed\":true,\"read_only\":true,\"default\":\"b\",\"options\":["
 	    "{\"key\":\"a\",\"label\":{\"zh-CN\":\"优\",\"en\":\"A\"}},"
 	    "{\"key\":\"b-2\",\"label\":{\"zh-CN\":\"良\",\"en\":\"B\"},\"disabled\":true}]}",
 	    0, NULL);
@@ -529,7 +533,7 @@ static void test_parse_field_values(void **state)
 	assert_string_equal(f.help.text[LANG_EN], "How good");
 	assert_null(f.help.text[LANG_ZH]);
 	assert_string_equal(f.section, "basic");
-	assert_int_equal(f.flags, FF_REQUIRED | FF_INDEXED | FF_SENSITIVE);
+	assert_int_equal(f.flags, FF_REQUIRED | FF_INDEXED | FF_READONLY);
 	assert_string_equal(f.default_value, "\"b\"");
 	assert_int_equal(f.n_options, 2);
 	assert_string_equal(f.options[1].key, "b-2");
