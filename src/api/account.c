@@ -132,13 +132,15 @@ void api_password_change(struct req *r)
 	api_set_session_cookie(r, token);
 }
 
-/* POST /api/v1/auth/totp/setup {password}: a new secret, its URI and QR code, until confirmed.
- * The password first: a stolen session must not enrol the thief's phone. */
-void api_totp_setup(struct req *r)
+/*
+ * A body of just {"password"}, the caller's, checked again; keep_totp: refused too when a role
+ * of the caller requires a second factor. False after answering.
+ */
+static bool password_body(struct req *r, bool keep_totp)
 {
 	json_t *body = api_json_body(r);
 	if (!body)
-		return;
+		return false;
 	static const char *const allowed[] = {"password", NULL};
 	body_allow(r, body, allowed);
 	bool answered;
@@ -146,11 +148,23 @@ void api_totp_setup(struct req *r)
 	json_decref(body);
 	api_forget_body(r);
 	if (answered)
-		return;
+		return false;
+	if (keep_totp && !r->problem.n_errors &&
+	    policy_totp_required(&r->policy, r->actor.roles, r->actor.n_roles))
+		problem_add(&r->problem, NULL, "totp_required_by_policy", NULL);
 	if (r->problem.n_errors) {
 		resp_error(r, 422, "validation_failed");
-		return;
+		return false;
 	}
+	return true;
+}
+
+/* POST /api/v1/auth/totp/setup {password}: a new secret, its URI and QR code, until confirmed.
+ * The password first: a stolen session must not enrol the thief's phone. */
+void api_totp_setup(struct req *r)
+{
+	if (!password_body(r, false))
+		return;
 	struct str secret = STR_INIT, uri = STR_INIT, svg = STR_INIT;
 	int rc = totp_setup(r->db, r->session.user_id, TOTP_ISSUER, r->session.username, &secret,
 	                    &uri, &svg);
@@ -218,24 +232,8 @@ void api_totp_confirm(struct req *r)
 /* DELETE /api/v1/auth/totp {password}: off, unless a role of the caller needs it. */
 void api_totp_disable(struct req *r)
 {
-	json_t *body = api_json_body(r);
-	if (!body)
+	if (!password_body(r, true))
 		return;
-	static const char *const allowed[] = {"password", NULL};
-	body_allow(r, body, allowed);
-	bool answered;
-	reauthenticated(r, body, "password", &answered);
-	json_decref(body);
-	api_forget_body(r);
-	if (answered)
-		return;
-	if (!r->problem.n_errors &&
-	    policy_totp_required(&r->policy, r->actor.roles, r->actor.n_roles))
-		problem_add(&r->problem, NULL, "totp_required_by_policy", NULL);
-	if (r->problem.n_errors) {
-		resp_error(r, 422, "validation_failed");
-		return;
-	}
 	int rc = totp_disable(r->db, r->session.user_id);
 	if (!rc)
 		rc = api_audit_access(r, r->session.user_id, "totp_disable", r->session.user_id,
