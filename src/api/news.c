@@ -3,6 +3,7 @@
 #include "body.h"
 #include "core/text.h"
 #include "core/timeutil.h"
+#include "core/util.h"
 #include "modules/news.h"
 
 #include <stdio.h>
@@ -13,8 +14,8 @@ void api_news_list(struct req *r)
 {
 	const char *unread = req_query(r, "unread"), *all = req_query(r, "all");
 	const char *limit = req_query(r, "limit");
-	long n = 20;
-	if (limit && (!(n = atol(limit)) || n < 1 || n > NEWS_LIST_MAX))
+	int64_t n = 20;
+	if (limit && (!parse_int64(limit, strlen(limit), &n) || n < 1 || n > NEWS_LIST_MAX))
 		problem_add(&r->problem, "limit", "out_of_range",
 		            (const char *[]){"min", "1", "max", "100", NULL});
 	bool every = all && strcmp(all, "true") == 0;
