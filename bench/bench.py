@@ -66,6 +66,10 @@ SEARCH_TERMS = ["海韵", "蓝湾", "远航", "金帆", "星辰", "碧海", "鸿
 LIST_FIELDS = "name,phone,city,level,region,industry,owner_id,updated_at"
 LIST_BASE = "/api/v1/customers?level=b&sort=-updated_at&limit=50"
 T2_QUERY = LIST_BASE + "&fields=" + LIST_FIELDS + "&total=none"
+# Lists as the people who use them most: a salesperson sees own customers, a regional manager
+# the subsidiary's (both 1 % of the table here), each with the default sort.
+SCOPED_BASE = "/api/v1/customers?sort=-updated_at&limit=50&fields=" + LIST_FIELDS
+SCOPED_SHARE = 100  # one customer in this many belongs to the salesperson's department
 T2_WITH_TOTAL = LIST_BASE + "&fields=" + LIST_FIELDS
 
 
@@ -227,9 +231,9 @@ class Bench:
         finally:
             c.close()
 
-    def login(self, port):
+    def login(self, port, username="bench"):
         st, r, data = self.http(port, "POST", "/api/v1/auth/login",
-                                json.dumps({"username": "bench", "password": PASSWORD}),
+                                json.dumps({"username": username, "password": PASSWORD}),
                                 {"Content-Type": "application/json"})
         if st != 200:
             raise RuntimeError(f"login failed: {st} {data[:300]!r}")
@@ -274,6 +278,29 @@ class Bench:
         if db_url:
             argv += ["--db", db_url]
         self.run(argv, "create the benchmark user (password on stdin)", input_text=PASSWORD)
+
+    def scoped_setup(self, data_dir, rows):
+        """A salesperson and a regional manager in a department of one subsidiary that holds
+        1/SCOPED_SHARE of the customers (owned by the salesperson); the rest in another
+        subsidiary. Done with the sqlite3 shell on the stopped database: seconds, not a million
+        API calls."""
+        for name, role in (("seller", "salesperson"), ("manager", "regional_manager")):
+            argv = [self.sextant, "user", "add", name, "--role", role, "--password-stdin", "--data", data_dir]
+            self.run(argv, f"create the benchmark {role} (password on stdin)", input_text=PASSWORD)
+        now = "2026-01-01T00:00:00.000Z"
+        sql = (
+            "INSERT INTO org_units (id, parent_id, name, kind, path, created_at, updated_at) VALUES "
+            f"(1, NULL, 'HQ', 'company', '/1/', '{now}', '{now}'), "
+            f"(2, 1, 'South', 'subsidiary', '/1/2/', '{now}', '{now}'), "
+            f"(3, 2, 'Sales', 'department', '/1/2/3/', '{now}', '{now}'), "
+            f"(4, 1, 'East', 'subsidiary', '/1/4/', '{now}', '{now}');"
+            "UPDATE users SET org_unit_id = 3 WHERE username IN ('seller', 'manager');"
+            "UPDATE customers SET org_unit_id = 4;"
+            "UPDATE customers SET owner_id = (SELECT id FROM users WHERE username = 'seller'), "
+            f"org_unit_id = 3 WHERE id % {SCOPED_SHARE} = 0;")
+        self.run(["sqlite3", os.path.join(data_dir, "sextant.db"), sql],
+                 "place 1 % of the customers in a salesperson's department, the rest elsewhere")
+        self.results["metrics"]["scoped_rows"] = rows // SCOPED_SHARE
 
     # ---------- memory ----------
 
@@ -866,6 +893,7 @@ http {{
             os.path.getsize(os.path.join(data_dir, f)) for f in os.listdir(data_dir)
             if os.path.isfile(os.path.join(data_dir, f)))
         self.user_add(data_dir)
+        self.scoped_setup(data_dir, cfg["customers"])
 
         # Server, idle memory, the real list page
         p, port = self.serve(data_dir, "serve.log", record_as="serve the loaded database")
@@ -940,6 +968,10 @@ http {{
         self.wrk("search_c64", port, 64, paths_file=search_file, cookie=cookie, sample_pid=sp)
         self.wrk("search_c8", port, 8, paths_file=search_file, cookie=cookie, sample_pid=sp)
         self.wrk("search_nototal_c8", port, 8, paths_file=search_nototal_file, cookie=cookie, sample_pid=sp)
+        for who, scope in (("seller", "own"), ("manager", "subsidiary")):
+            c, _ = self.login(port, who)
+            self.wrk(f"list_{scope}_c8", port, 8, path=SCOPED_BASE + "&total=none", cookie=c, sample_pid=sp)
+            self.wrk(f"list_{scope}_total_c8", port, 8, path=SCOPED_BASE, cookie=c, sample_pid=sp)
         # Writes last: they change what the lists above return.
         self.wrk("create_c64", port, 64, kind="create", cookie=cookie, csrf=csrf, sample_pid=sp)
         self.wrk("create_c8", port, 8, kind="create", cookie=cookie, csrf=csrf, sample_pid=sp)

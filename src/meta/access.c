@@ -1,5 +1,9 @@
 #include "access.h"
+#include "core/timeutil.h"
 #include "core/util.h"
+
+#include <pthread.h>
+#include <stdio.h>
 
 #include <string.h>
 
@@ -53,17 +57,50 @@ static int shared_with_actor(struct op *op, bool *yes)
 	return rc;
 }
 
-/* Units whose path starts with prefix: [prefix, prefix with its last '/' raised to '0'). */
-static void add_subtree(struct op *op, struct sqlq *s, const char *prefix)
+/*
+ * The unit part of a scope on column prefix"org_unit_id": one unit, or the units whose path
+ * starts with the unit's (the range [path, path with its last '/' raised to '0')). False if the
+ * scope has none (own records only, or a user in no unit).
+ */
+static bool add_units(struct op *op, struct sqlq *s, enum scope scope, const char *prefix)
 {
-	size_t n = strlen(prefix);
-	char *upper = arena_strndup(op->arena, prefix, n);
+	const struct actor *a = op->actor;
+	const char *path = scope == SCOPE_DEPT_TREE    ? a->unit_path
+	                   : scope == SCOPE_SUBSIDIARY ? a->subsidiary_path
+	                                               : NULL;
+	if (scope == SCOPE_DEPT && a->org_unit_id) {
+		sqlq_addf(s, "%s\"org_unit_id\" = ", prefix);
+		sqlq_int(s, a->org_unit_id);
+		return true;
+	}
+	if (!path)
+		return false;
+	size_t n = strlen(path);
+	char *upper = arena_strndup(op->arena, path, n);
 	upper[n - 1] = '0'; /* the character after '/' */
-	sqlq_add(s, " OR t.\"org_unit_id\" IN (SELECT id FROM org_units WHERE path >= ");
-	sqlq_texts(s, arena_strdup(op->arena, prefix));
+	sqlq_addf(s, "%s\"org_unit_id\" IN (SELECT id FROM org_units WHERE path >= ", prefix);
+	sqlq_texts(s, arena_strdup(op->arena, path));
 	sqlq_add(s, " AND path < ");
 	sqlq_texts(s, upper);
 	sqlq_add(s, ")");
+	return true;
+}
+
+/* The ids of the records shared with the actor or a unit of theirs (for editing: edit). */
+static void add_shared_ids(struct op *op, struct sqlq *s, enum action act)
+{
+	const struct actor *a = op->actor;
+	sqlq_add(s, "SELECT record_id FROM record_shares WHERE entity = ");
+	sqlq_texts(s, op->e->name);
+	sqlq_add(s, " AND (user_id = ");
+	sqlq_int(s, a->user_id);
+	for (size_t i = 0; i < a->n_units; i++) {
+		sqlq_add(s, i ? ", " : " OR org_unit_id IN (");
+		sqlq_int(s, a->units[i]);
+	}
+	sqlq_add(s, a->n_units ? "))" : ")");
+	if (act == ACT_UPDATE)
+		sqlq_add(s, " AND access = 'edit'");
 }
 
 int access_may_list(struct op *op, bool *may)
@@ -72,10 +109,133 @@ int access_may_list(struct op *op, bool *may)
 	return *may ? DB_OK : shared_with_actor(op, may);
 }
 
-int access_cond(struct op *op, enum action act, struct sqlq *s)
+/*
+ * How many live records the scope's units hold (up to SIZE_PROBE_MAX), and the table's live
+ * rows, kept per process for a minute: sizes change slowly, and the answer only chooses a plan.
+ */
+#define SIZE_PROBE_MAX 100000
+#define SIZE_CACHE     64
+#define SIZE_CACHE_MS  60000
+
+struct size_entry {
+	char key[192]; /* entity, scope, unit or path; "" = empty */
+	int64_t records, rows, at_ns;
+};
+
+static pthread_mutex_t size_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct size_entry sizes[SIZE_CACHE];
+
+static int scope_size(struct op *op, enum scope scope, int64_t *records, int64_t *rows)
+{
+	const struct actor *a = op->actor;
+	char key[192];
+	snprintf(key, sizeof key, "%s|%d|%lld|%s", op->e->name, (int)scope,
+	         (long long)a->org_unit_id, scope == SCOPE_SUBSIDIARY ? a->subsidiary_path : "");
+	unsigned h = 5381;
+	for (const char *c = key; *c; c++)
+		h = h * 33 + (unsigned char)*c;
+	struct size_entry *slot = &sizes[h % SIZE_CACHE];
+	pthread_mutex_lock(&size_lock);
+	bool hit =
+	    strcmp(slot->key, key) == 0 && time_mono_ns() - slot->at_ns < SIZE_CACHE_MS * 1000000LL;
+	*records = slot->records;
+	*rows = slot->rows;
+	pthread_mutex_unlock(&size_lock);
+	if (hit)
+		return DB_OK;
+	struct sqlq s;
+	sqlq_init(&s);
+	sqlq_addf(&s,
+	          "SELECT count(*) FROM (SELECT 1 FROM \"%s\" WHERE \"deleted_at\" IS NULL AND ",
+	          op->e->name);
+	add_units(op, &s, scope, "");
+	sqlq_addf(&s, " LIMIT %d) x", SIZE_PROBE_MAX + 1);
+	struct db_stmt *st;
+	int rc = sqlq_prepare(op->db, &s, &st);
+	if (!rc) {
+		rc = db_step(st);
+		*records = rc == DB_ROW ? db_column_int(st, 0) : 0;
+		db_reset(st);
+		rc = rc == DB_ROW ? DB_OK : rc;
+	}
+	sqlq_release(&s);
+	const char *p[] = {op->e->name};
+	*rows = 0;
+	if (!rc)
+		rc = db_query_int(op->db,
+		                  "SELECT live_rows FROM sys_row_counts WHERE table_name = ?", 1, p,
+		                  rows);
+	if (rc)
+		return rc;
+	pthread_mutex_lock(&size_lock);
+	snprintf(slot->key, sizeof slot->key, "%s", key);
+	slot->records = *records;
+	slot->rows = *rows;
+	slot->at_ns = time_mono_ns();
+	pthread_mutex_unlock(&size_lock);
+	return DB_OK;
+}
+
+/*
+ * Whether to read the scope as the set of its ids (each part through its index, then sorted or
+ * counted) rather than walk the table's order testing each row. Walking finds a page of 50 after
+ * about 50 × rows / records rows and a capped count after cap × rows / records; the set costs
+ * about its size. So the set wins when records² ≤ want × rows.
+ */
+static int scope_as_set(struct op *op, enum scope scope, enum list_use use, bool *set)
+{
+	int64_t records, rows;
+	int rc = scope_size(op, scope, &records, &rows);
+	if (rc)
+		return rc;
+	int64_t want = use == LIST_COUNT ? op->count_cap + 1 : 64;
+	*set = records * records <= want * (rows > 0 ? rows : 1);
+	return DB_OK;
+}
+
+/* The scope as one row test: owner, unit, or shared. Best for one record, or for walking. */
+static void cond_per_row(struct op *op, enum action act, enum scope scope, bool shares,
+                         struct sqlq *s)
+{
+	sqlq_add(s, "(t.\"owner_id\" = ");
+	sqlq_int(s, op->actor->user_id);
+	size_t mark = s->sql.len;
+	sqlq_add(s, " OR ");
+	if (!add_units(op, s, scope, "t."))
+		str_truncate(&s->sql, mark);
+	if (shares) {
+		sqlq_add(s, " OR t.\"id\" IN (");
+		add_shared_ids(op, s, act);
+		sqlq_add(s, ")");
+	}
+	sqlq_add(s, ")");
+}
+
+/* The scope as a set of ids, each part read through its own index: best when it is small. */
+static void cond_as_set(struct op *op, enum action act, enum scope scope, bool shares,
+                        struct sqlq *s)
+{
+	const char *e = op->e->name;
+	sqlq_addf(s,
+	          "t.\"id\" IN (SELECT \"id\" FROM \"%s\" WHERE \"deleted_at\" IS NULL AND "
+	          "\"owner_id\" = ",
+	          e);
+	sqlq_int(s, op->actor->user_id);
+	size_t mark = s->sql.len;
+	sqlq_addf(s, " UNION ALL SELECT \"id\" FROM \"%s\" WHERE \"deleted_at\" IS NULL AND ", e);
+	if (!add_units(op, s, scope, ""))
+		str_truncate(&s->sql, mark);
+	if (shares) {
+		sqlq_add(s, " UNION ALL ");
+		add_shared_ids(op, s, act);
+	}
+	sqlq_add(s, ")");
+}
+
+/* The condition, in the form that serves its use best. */
+static int cond(struct op *op, enum action act, struct sqlq *s, enum list_use use)
 {
 	enum scope scope = access_scope(op, act);
-	const struct actor *a = op->actor;
 	if (scope == SCOPE_ALL) {
 		sqlq_add(s, "(1 = 1)");
 		return DB_OK;
@@ -86,37 +246,49 @@ int access_cond(struct op *op, enum action act, struct sqlq *s)
 		if (rc)
 			return rc;
 	}
-	sqlq_add(s, "(");
 	if (scope == SCOPE_NONE) {
-		sqlq_add(s, "1 = 0");
-	} else {
-		sqlq_add(s, "t.\"owner_id\" = ");
-		sqlq_int(s, a->user_id);
-		if (scope == SCOPE_DEPT && a->org_unit_id) {
-			sqlq_add(s, " OR t.\"org_unit_id\" = ");
-			sqlq_int(s, a->org_unit_id);
-		} else if (scope == SCOPE_DEPT_TREE && a->unit_path) {
-			add_subtree(op, s, a->unit_path);
-		} else if (scope == SCOPE_SUBSIDIARY && a->subsidiary_path) {
-			add_subtree(op, s, a->subsidiary_path);
+		if (!shares) {
+			sqlq_add(s, "(1 = 0)");
+			return DB_OK;
 		}
-	}
-	if (shares) {
-		sqlq_add(s, " OR t.\"id\" IN (SELECT record_id FROM record_shares WHERE entity = ");
-		sqlq_texts(s, op->e->name);
-		sqlq_add(s, " AND (user_id = ");
-		sqlq_int(s, a->user_id);
-		for (size_t i = 0; i < a->n_units; i++) {
-			sqlq_add(s, i ? ", " : " OR org_unit_id IN (");
-			sqlq_int(s, a->units[i]);
-		}
-		sqlq_add(s, a->n_units ? "))" : ")");
-		if (act == ACT_UPDATE)
-			sqlq_add(s, " AND access = 'edit'");
+		sqlq_add(s, "t.\"id\" IN (");
+		add_shared_ids(op, s, act);
 		sqlq_add(s, ")");
+		return DB_OK;
 	}
-	sqlq_add(s, ")");
+	bool set = false;
+	if (use != LIST_NONE) {
+		/* Own records: the owner index serves them, unless shares join in. Units: it
+		 * depends on how many records they hold. */
+		struct sqlq probe;
+		sqlq_init(&probe);
+		bool has_units = add_units(op, &probe, scope, "");
+		sqlq_release(&probe);
+		set = shares && !has_units;
+		if (has_units) {
+			int rc = scope_as_set(op, scope, use, &set);
+			if (rc)
+				return rc;
+		}
+	}
+	if (set)
+		cond_as_set(op, act, scope, shares, s);
+	else
+		cond_per_row(op, act, scope, shares, s);
 	return DB_OK;
+}
+
+int access_cond(struct op *op, enum action act, struct sqlq *s)
+{
+	return cond(op, act, s, LIST_NONE);
+}
+
+int access_where_list(struct op *op, enum action act, enum list_use use, struct sqlq *s)
+{
+	if (access_scope(op, act) == SCOPE_ALL)
+		return DB_OK;
+	sqlq_add(s, " AND ");
+	return cond(op, act, s, use);
 }
 
 int access_where(struct op *op, enum action act, struct sqlq *s)

@@ -23,6 +23,11 @@ enum scope access_scope(const struct op *op, enum action act);
  * for editing, for updates. May query the database (whether anything is shared at all).
  */
 int access_where(struct op *op, enum action act, struct sqlq *s);
+/* The same for a whole list or count: the scope may then be written as the set of its ids when
+ * that set is small (each part read through its index), which a count of a narrow scope over a
+ * large table needs (rather than testing every row). */
+enum list_use { LIST_NONE, LIST_PAGE, LIST_COUNT };
+int access_where_list(struct op *op, enum action act, enum list_use use, struct sqlq *s);
 /* The same condition as an expression that is true or false per row ("(1 = 1)" for all). */
 int access_cond(struct op *op, enum action act, struct sqlq *s);
 /* Whether the live record id may be reached by act: DB_OK yes, DB_DONE no. For a record

@@ -479,10 +479,11 @@ static void add_filter(struct op *op, const struct filter *flt, struct sqlq *s)
 }
 
 /* Everything that selects rows, without the keyset position: what the caller may reach first. */
-static int add_where(struct op *op, const struct list_query *q, struct sqlq *s, struct str *match)
+static int add_where(struct op *op, const struct list_query *q, struct sqlq *s, struct str *match,
+                     enum list_use use)
 {
 	sqlq_addf(s, " WHERE t.\"deleted_at\" IS %s", q->deleted ? "NOT NULL" : "NULL");
-	int rc = access_where(op, q->act, s);
+	int rc = access_where_list(op, q->act, use, s);
 	if (rc)
 		return rc;
 	if (q->parent_field) {
@@ -544,7 +545,7 @@ static int list_total(struct op *op, const struct list_query *q, int64_t *total,
 	} else {
 		sqlq_add(&s, "SELECT count(*) FROM (SELECT 1");
 		add_from(op, q, &s);
-		rc = add_where(op, q, &s, &match);
+		rc = add_where(op, q, &s, &match, LIST_COUNT);
 	}
 	/* Limits are written into the statement, not bound: a planner that knows the limit
 	 * plans for a few rows (an index walk) where a parameter can make it plan for all. They
@@ -658,7 +659,7 @@ static int fetch_part(struct op *op, struct fetch_state *fs, enum part part)
 	int rc = select_list(op, q, &s, fs->cols, &fs->sort_col);
 	add_from(op, q, &s);
 	if (!rc)
-		rc = add_where(op, q, &s, &match);
+		rc = add_where(op, q, &s, &match, LIST_PAGE);
 	if (rc)
 		goto out;
 	const char *sc = q->sort->name, *dir = q->desc ? "DESC" : "ASC";
