@@ -226,3 +226,32 @@ test('roles that may not create are refused, and the meta says what the caller m
 	assert.equal(kmeta.permissions.create, false);
 	assert.equal(kmeta.scopes.read, 'own');
 });
+
+test('a scope holding many records is read by walking the list, a small one as a set of ids: both give the same rows', async () => {
+	// A subsidiary of its own (the scope sizes a node keeps are per unit), with 5,000 records:
+	// enough against the table that lists and counts walk it rather than gather its ids.
+	const sub = await unit('大区', 'subsidiary', (await admin.getJson('/api/v1/org-units')).data.find((u) => u.parent_id === null).id);
+	const dept = await unit('大区销售', 'department', sub);
+	await user('big_manager', ['regional_manager'], dept);
+	const seller = await user('big_seller', ['salesperson'], dept);
+	const tag = `${M}-bulk`;
+	const rows = ['name,superior_authority,owner_id'];
+	for (let i = 0; i < 5000; i++) rows.push(`批量 ${i} ${M},${tag},${seller}`);
+	for (let i = 0; i < 50; i++) rows.push(`远方 ${i} ${M},${tag},${owners.far}`);
+	const res = await admin.req('POST', '/api/v1/customers/import', { headers: { 'Content-Type': 'text/csv' }, body: rows.join('\r\n') + '\r\n' });
+	expectStatus(res, 200);
+	const m = await login(`big_manager_${M}`, password);
+	const page = await m.getJson(`/api/v1/customers?superior_authority=${encodeURIComponent(tag)}&fields=id,owner_id&limit=200`);
+	assert.equal(page.total, 2000, 'the total is capped …');
+	assert.equal(page.total_exact, false, '… and says so');
+	const all = await m.listAll('customers', { superior_authority: tag, fields: 'id,owner_id' }, { max: 6000 });
+	assert.equal(all.length, 5000);
+	assert.ok(all.every((r) => r.owner_id === seller), 'nothing of the other subsidiary');
+	// Own records (the owner index) and a small scope (a set of ids) on the same table.
+	const s = await login(`big_seller_${M}`, password);
+	const mine = await s.getJson(`/api/v1/customers?superior_authority=${encodeURIComponent(tag)}&limit=1`);
+	assert.equal(mine.total, 2000);
+	assert.equal(mine.total_exact, false);
+	const far = await login(`far_${M}`, password);
+	assert.equal(await far.total('customers', { superior_authority: tag }), 50);
+});
