@@ -35,11 +35,21 @@ POLICY  := policy/roles.json
 UNIT_SRCS := $(sort $(wildcard tests/unit/t*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(OUT)/tests/%)
 
-.PHONY: all build run deps test test-unit test-api test-api-sqlite test-api-pg bench bench-quick \
+.PHONY: all build run deps test test-unit test-api test-api-sqlite test-api-pg test-e2e bench bench-quick \
 	asan check format format-check clean unit-bins
 .DEFAULT_GOAL := build
 
-all build: $(OUT)/sextant
+all build: $(OUT)/sextant web/dist/index.html
+
+# The web application (web/), built by Vite from the locked npm packages into web/dist, which the
+# binary serves (--web).
+WEB_SRCS := $(shell find web/src -type f 2>/dev/null) web/index.html web/vite.config.ts \
+	web/tsconfig.json web/env.d.ts
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SRCS)
+	@echo "  WEB     web/dist"
+	$(Q)cd web && npm run build --silent >/dev/null
 
 $(OUT)/sextant: $(OBJS)
 	@echo "  LINK    $@"
@@ -102,6 +112,7 @@ test: deps
 	$(MAKE) VARIANT=asan build unit-bins
 	tools/run-unit.sh build/tests build/asan/tests
 	$(MAKE) test-api
+	$(MAKE) test-e2e
 	$(MAKE) bench-quick
 
 unit-bins: $(UNIT_BINS)
@@ -112,6 +123,10 @@ test-unit: unit-bins
 # Test tools from npm, exactly as locked (the OpenAPI validator).
 tests/node_modules/.package-lock.json: tests/package.json tests/package-lock.json
 	cd tests && npm ci --no-audit --no-fund --loglevel=error
+
+# The web application in Debian's chromium (playwright-core, no browser download).
+test-e2e: tests/node_modules/.package-lock.json build
+	node tests/e2e/run.mjs --bin build/sextant
 
 test-api: test-api-sqlite test-api-pg
 test-api-sqlite: tests/node_modules/.package-lock.json

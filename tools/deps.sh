@@ -7,12 +7,13 @@ what=${1:-build}
 
 build=(gcc make pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev
 	libutf8proc-dev libopencc-dev libopencc-data libxlsxwriter-dev libssl-dev libqrencode-dev)
-test=(libcmocka-dev postgresql nginx wrk curl python3 sqlite3 clang-format)
+test=(libcmocka-dev postgresql nginx wrk curl python3 sqlite3 clang-format chromium fonts-wqy-zenhei)
 
 want=("${build[@]}")
 [ "$what" = test ] && want+=("${test[@]}")
-# Node.js may come from elsewhere than Debian (a newer build); only a missing command asks for it.
-if [ "$what" = test ] && ! command -v node >/dev/null 2>&1; then want+=(nodejs npm); fi
+# Node.js (the web application's build, the tests) may come from elsewhere than Debian (a newer
+# build); only a missing command asks for it.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then want+=(nodejs npm); fi
 
 missing=()
 for p in "${want[@]}"; do

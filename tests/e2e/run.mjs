@@ -1,0 +1,56 @@
+// End-to-end tests of the web application: starts sextant on a fresh SQLite database with the
+// built web app, then runs tests/e2e/*.test.mjs, which drive Debian's chromium through
+// playwright-core (no browser download). Screenshots go to tests/out/e2e/ for people to look at.
+//   node tests/e2e/run.mjs [--bin build/sextant] [--only NAME]
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const args = process.argv.slice(2);
+const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
+const bin = path.resolve(root, opt('--bin', 'build/sextant'));
+const only = opt('--only', '');
+const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
+if (!chromium) throw new Error('e2e: Debian\'s chromium is not installed (tools/deps.sh test installs it)');
+if (!fs.existsSync(path.join(root, 'web/dist/index.html'))) throw new Error('e2e: web/dist is not built (make build)');
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sextant-e2e-'));
+const data = path.join(tmp, 'data');
+const out = path.join(root, 'tests/out/e2e');
+fs.rmSync(out, { recursive: true, force: true });
+fs.mkdirSync(out, { recursive: true });
+const password = randomBytes(12).toString('base64url');
+const childEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SEXTANT_')));
+const add = spawnSync(bin, ['user', 'add', 'admin', '--role', 'admin', '--display-name', '系统管理员', '--password-stdin', '--data', data], { input: `${password}\n`, env: childEnv, encoding: 'utf8' });
+if (add.status !== 0) throw new Error(`e2e: user add failed: ${add.stderr}`);
+
+const log = fs.createWriteStream(path.join(tmp, 'server.log'));
+const server = spawn(bin, ['serve', '--data', data, '--listen', '127.0.0.1:0', '--no-demo', '--web', path.join(root, 'web/dist')], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+let text = '';
+for (const s of [server.stdout, server.stderr]) s.on('data', (d) => { text += d; log.write(d); });
+let port = null;
+for (const end = Date.now() + 30000; !port && Date.now() < end; await new Promise((r) => setTimeout(r, 50)))
+	port = /serving on http:\/\/127\.0\.0\.1:(\d+)/.exec(text)?.[1];
+if (!port) {
+	server.kill('SIGKILL');
+	throw new Error(`e2e: the server did not start:\n${text.slice(-2000)}`);
+}
+console.log(`[e2e] server at http://127.0.0.1:${port}, browser ${chromium}, screenshots in tests/out/e2e/`);
+
+const files = fs.readdirSync(here).filter((f) => f.endsWith('.test.mjs') && f.includes(only)).sort();
+const tests = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...files.map((f) => path.join(here, f))], {
+	stdio: 'inherit',
+	env: { ...process.env, E2E_BASE: `http://127.0.0.1:${port}`, E2E_ADMIN_PASSWORD: password, E2E_CHROMIUM: chromium, E2E_OUT: out },
+});
+const rc = await new Promise((resolve) => tests.on('exit', (code) => resolve(code ?? 1)));
+server.kill('SIGTERM');
+await new Promise((r) => server.on('exit', r));
+log.end();
+if (rc !== 0) console.log(`[e2e] FAILED; server log: ${path.join(tmp, 'server.log')}`);
+else fs.rmSync(tmp, { recursive: true, force: true });
+process.exit(rc);

@@ -1,0 +1,49 @@
+// The JSON API (docs/API.md): the session cookie travels by itself; unsafe methods carry the
+// CSRF token the login gave. A 401 means the session is over: the app goes back to the login.
+export interface Problem {
+  status: number;
+  code: string;
+  title: string;
+  errors?: { field: string | null; code: string; message: string }[];
+  [key: string]: unknown;
+}
+
+export class ApiError extends Error {
+  constructor(public problem: Problem) {
+    super(problem.title || problem.code);
+  }
+}
+
+let csrf = '';
+let language = 'zh-CN';
+let onExpired: () => void = () => {};
+
+export function setCsrf(token: string) {
+  csrf = token;
+}
+/* Problems and labels come back in this language. */
+export function setApiLanguage(l: string) {
+  language = l;
+}
+export function onSessionExpired(fn: () => void) {
+  onExpired = fn;
+}
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': language };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
+  const res = await fetch(path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: 'same-origin',
+  });
+  if (res.status === 204) return undefined as T;
+  const data = await res.json().catch(() => ({}));
+  if (!res.ok) {
+    if (res.status === 401 && !path.startsWith('/api/v1/auth/login')) onExpired();
+    throw new ApiError({ status: res.status, code: 'error', title: res.statusText, ...data });
+  }
+  return data as T;
+}

@@ -1,0 +1,64 @@
+// Every word the user sees, in Simplified Chinese (the default) and English. Labels of entities
+// and fields come from the server's metadata in both languages.
+import { createI18n } from 'vue-i18n';
+import { setApiLanguage } from './api';
+
+const messages = {
+  'zh-CN': {
+    app: { name: '六分仪 CRM' },
+    login: {
+      title: '登录', username: '用户名', password: '密码', submit: '登录', totp: '动态验证码',
+      totpHint: '请输入验证器应用中的 6 位动态码，或一个恢复码', failed: '用户名或密码不正确',
+    },
+    password: {
+      title: '修改密码', current: '当前密码', next: '新密码', repeat: '再次输入新密码',
+      mismatch: '两次输入的密码不一致', submit: '保存', forced: '请先设置您自己的密码',
+    },
+    area: {
+      workbench: '工作台', customers: '客户', sales: '销售', orders: '订单', marketing: '市场',
+      knowledge: '知识', service: '服务', analytics: '分析', settings: '设置',
+    },
+    top: { search: '搜索客户、联系人…', logout: '退出登录', language: 'English', notifications: '通知' },
+    workbench: { announcements: '公告', noAnnouncements: '暂无公告', unread: '未读', recent: '最近记录' },
+    list: { search: '搜索', total: '共 {n} 条', atLeast: '至少 {n} 条', more: '加载更多', empty: '暂无数据' },
+    common: { comingSoon: '该模块正在建设中', expired: '登录已过期，请重新登录', masked: '已隐藏' },
+  },
+  en: {
+    app: { name: 'Sextant CRM' },
+    login: {
+      title: 'Sign in', username: 'Username', password: 'Password', submit: 'Sign in', totp: 'Code',
+      totpHint: 'Enter the 6-digit code from your authenticator app, or a recovery code',
+      failed: 'Wrong username or password',
+    },
+    password: {
+      title: 'Change password', current: 'Current password', next: 'New password',
+      repeat: 'New password again', mismatch: 'The two passwords differ', submit: 'Save',
+      forced: 'Please choose your own password first',
+    },
+    area: {
+      workbench: 'Workbench', customers: 'Customers', sales: 'Sales', orders: 'Orders',
+      marketing: 'Marketing', knowledge: 'Knowledge', service: 'Service', analytics: 'Analytics',
+      settings: 'Settings',
+    },
+    top: { search: 'Search customers, contacts…', logout: 'Sign out', language: '中文', notifications: 'Notifications' },
+    workbench: { announcements: 'Announcements', noAnnouncements: 'No announcements', unread: 'Unread', recent: 'Recent records' },
+    list: { search: 'Search', total: '{n} in all', atLeast: 'at least {n}', more: 'Load more', empty: 'No data' },
+    common: { comingSoon: 'This area is being built', expired: 'Your session ended; please sign in again', masked: 'hidden' },
+  },
+};
+
+export type Locale = 'zh-CN' | 'en';
+
+export const i18n = createI18n({
+  legacy: false,
+  locale: (localStorage.getItem('sextant.locale') as Locale) || 'zh-CN',
+  fallbackLocale: 'zh-CN',
+  messages,
+});
+
+export function setLocale(l: Locale) {
+  i18n.global.locale.value = l;
+  localStorage.setItem('sextant.locale', l);
+  document.documentElement.lang = l;
+  setApiLanguage(l);
+}

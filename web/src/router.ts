@@ -1,0 +1,37 @@
+// Pages: the login (and the password change it may demand), then the layout with the areas.
+import { createRouter, createWebHistory } from 'vue-router';
+import { useSession } from './stores/session';
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes: [
+    { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
+    {
+      path: '/',
+      component: () => import('./views/AppLayout.vue'),
+      children: [
+        { path: '', name: 'workbench', component: () => import('./views/WorkbenchView.vue') },
+        { path: 'password', name: 'password', component: () => import('./views/PasswordView.vue') },
+        { path: 'e/:entity', name: 'list', component: () => import('./views/EntityListView.vue'), props: true },
+        { path: 'area/:area', name: 'area', component: () => import('./views/AreaView.vue'), props: true },
+      ],
+    },
+    { path: '/:rest(.*)*', redirect: '/' },
+  ],
+});
+
+router.beforeEach(async (to) => {
+  const session = useSession();
+  if (to.meta.public) return true;
+  if (!session.user) {
+    try {
+      await session.restore();
+    } catch {
+      return { name: 'login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} };
+    }
+  }
+  // An administrator-set or expired password: nothing else until it is changed.
+  if (session.user?.restriction === 'password_change_required') return to.name === 'password' ? true : { name: 'password' };
+  if (!session.entities.length) await session.loadModel();
+  return true;
+});

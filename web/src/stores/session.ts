@@ -1,0 +1,69 @@
+// Who is signed in, what they must do first, and the model they may see.
+import { defineStore } from 'pinia';
+import { api, setCsrf } from '../api';
+
+export interface User {
+  id: number;
+  username: string;
+  display_name: string;
+  roles: string[];
+  admin: boolean;
+  org_unit_id: number | null;
+  locale: string;
+  totp_enabled: boolean;
+  restriction: null | 'password_change_required' | 'totp_enrolment_required';
+}
+
+export interface Field {
+  name: string;
+  type: string;
+  label: Record<string, string>;
+  sensitive?: boolean;
+  system?: boolean;
+  sortable?: boolean;
+  options?: { key: string; label: Record<string, string> }[];
+}
+
+export interface Entity {
+  name: string;
+  label: Record<string, string>;
+  label_plural: Record<string, string>;
+  title_field: string | null;
+  searchable: boolean;
+  fields: Field[];
+  permissions: Record<string, boolean>;
+}
+
+interface Me {
+  csrf_token: string;
+  user: User;
+}
+
+export const useSession = defineStore('session', {
+  state: () => ({ user: null as User | null, entities: [] as Entity[] }),
+  actions: {
+    async login(username: string, password: string, totp?: string) {
+      const me = await api<Me>('POST', '/api/v1/auth/login', { username, password, ...(totp ? { totp } : {}) });
+      this.accept(me);
+    },
+    async restore() {
+      const me = await api<Me>('GET', '/api/v1/auth/me');
+      this.accept(me);
+    },
+    accept(me: Me) {
+      setCsrf(me.csrf_token);
+      this.user = me.user;
+    },
+    async loadModel() {
+      const meta = await api<{ entities: Entity[] }>('GET', '/api/v1/meta');
+      this.entities = meta.entities;
+    },
+    async logout() {
+      await api('POST', '/api/v1/auth/logout').catch(() => undefined);
+      this.user = null;
+    },
+    entity(name: string) {
+      return this.entities.find((e) => e.name === name);
+    },
+  },
+});
