@@ -212,3 +212,27 @@ test('an account with a second factor is asked for its code after the password',
 	await page.getByText('工作台').first().waitFor();
 	await page.close();
 });
+
+test('a record shows its sections and related lists; sensitive fields stay masked until revealed', async () => {
+	const c = await api('POST', '/api/v1/customers', { name: '三亚蓝湾游艇会', city: '三亚', legal_rep_name: '林海', legal_rep_phone: '13912345678' });
+	await api('POST', '/api/v1/contacts', { name: '林小姐', customer_id: c.id, position: '采购经理' });
+	const page = await browser.newPage({ locale: 'zh-CN' });
+	await logIn(page, 'admin', adminPassword);
+	await page.waitForURL(`${base}/`);
+	await page.goto(`${base}/e/customers?q=${encodeURIComponent('三亚蓝湾')}`);
+	await page.locator('.el-table__row', { hasText: '三亚蓝湾游艇会' }).click();
+	await page.waitForURL(new RegExp(`/e/customers/${c.id}$`));
+	await page.getByText('基本信息').first().waitFor();
+	assert.ok(await page.getByText('139****5678').isVisible(), 'masked until revealed');
+	await shot(page, 'customer-record');
+	await page.getByRole('button', { name: '查看敏感信息' }).click();
+	await page.getByText('13912345678').waitFor();
+	const trail = await api('GET', `/api/v1/audit?entity=customers&record_id=${c.id}&action=reveal`);
+	assert.equal(trail.data.length, 1, 'the reveal is audited');
+	await page.getByRole('tab', { name: '联系人' }).click();
+	await page.getByText('林小姐').waitFor();
+	await page.getByText('林小姐').click();
+	await page.waitForURL(/\/e\/contacts\/\d+$/);
+	await page.getByText('采购经理').first().waitFor();
+	await page.close();
+});

@@ -21,6 +21,7 @@ const messages = {
     top: { search: '搜索客户、联系人…', logout: '退出登录', language: 'English', notifications: '通知' },
     workbench: { announcements: '公告', noAnnouncements: '暂无公告', unread: '未读', recent: '最近记录' },
     list: { search: '搜索', total: '共 {n} 条', atLeast: '至少 {n} 条', more: '加载更多', empty: '暂无数据' },
+    record: { details: '详细信息', reveal: '查看敏感信息' },
     common: { comingSoon: '该模块正在建设中', expired: '登录已过期，请重新登录', masked: '已隐藏' },
   },
   en: {
@@ -43,6 +44,7 @@ const messages = {
     top: { search: 'Search customers, contacts…', logout: 'Sign out', language: '中文', notifications: 'Notifications' },
     workbench: { announcements: 'Announcements', noAnnouncements: 'No announcements', unread: 'Unread', recent: 'Recent records' },
     list: { search: 'Search', total: '{n} in all', atLeast: 'at least {n}', more: 'Load more', empty: 'No data' },
+    record: { details: 'Details', reveal: 'Show sensitive fields' },
     common: { comingSoon: 'This area is being built', expired: 'Your session ended; please sign in again', masked: 'hidden' },
   },
 };

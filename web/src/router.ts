@@ -13,6 +13,7 @@ export const router = createRouter({
         { path: '', name: 'workbench', component: () => import('./views/WorkbenchView.vue') },
         { path: 'password', name: 'password', component: () => import('./views/PasswordView.vue') },
         { path: 'e/:entity', name: 'list', component: () => import('./views/EntityListView.vue'), props: true },
+        { path: 'e/:entity/:id', name: 'record', component: () => import('./views/RecordView.vue'), props: true },
         { path: 'area/:area', name: 'area', component: () => import('./views/AreaView.vue'), props: true },
       ],
     },

@@ -21,11 +21,21 @@ export interface Field {
   sensitive?: boolean;
   system?: boolean;
   sortable?: boolean;
+  section?: string | null;
   options?: { key: string; label: Record<string, string> }[];
+}
+
+export interface Relation {
+  name: string;
+  entity: string;
+  field: string;
+  label: Record<string, string>;
 }
 
 export interface Entity {
   name: string;
+  sections: { key: string; label: Record<string, string> }[];
+  relations: Relation[];
   label: Record<string, string>;
   label_plural: Record<string, string>;
   title_field: string | null;

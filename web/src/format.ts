@@ -1,0 +1,19 @@
+// How values of each field type are shown, in the user's language and locale.
+import type { Field } from './stores/session';
+
+export const labelIn = (l: Record<string, string>, locale: string) => l[locale] || l['zh-CN'] || '';
+
+export function formatValue(f: Field, v: unknown, locale: string): string {
+  if (v === null || v === undefined) return '';
+  const option = (k: unknown) => labelIn(f.options?.find((o) => o.key === k)?.label || { 'zh-CN': String(k) }, locale);
+  if (f.type === 'enum') return option(v);
+  if (f.type === 'multienum' && Array.isArray(v)) return v.map(option).join(locale === 'en' ? ', ' : '、');
+  if (f.type === 'bool') return v ? '✓' : '—';
+  if (f.type === 'money' && typeof v === 'object') {
+    const m = v as { amount: number; currency: string };
+    return new Intl.NumberFormat(locale, { style: 'currency', currency: m.currency }).format(m.amount / 100);
+  }
+  if (f.type === 'datetime') return new Date(String(v)).toLocaleString(locale);
+  if (f.type === 'int' && typeof v === 'number' && !f.system) return v.toLocaleString(locale);
+  return String(v);
+}
