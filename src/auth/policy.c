@@ -181,10 +181,14 @@ bool policy_password_ok(const struct security_policy *p, const char *password, c
 		ok = false;
 	}
 	if (p->password_block_common) {
+		/* Compared in lower case, the username too ("Zhang.San2024" holds "zhang.san"). */
 		char *lowered = arena_strdup(pr->arena, password);
+		char *name = arena_strdup(pr->arena, username ? username : "");
 		for (char *c = lowered; *c; c++)
 			*c = (char)tolower((unsigned char)*c);
-		bool common = username && *username && strstr(lowered, username) != NULL;
+		for (char *c = name; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+		bool common = *name && strstr(lowered, name) != NULL;
 		for (size_t i = 0; i < ARRAY_SIZE(common_passwords) && !common; i++)
 			common = strcmp(lowered, common_passwords[i]) == 0;
 		if (common) {

@@ -95,6 +95,30 @@ static void test_policy_restriction(void **state)
 	assert_null(policy_restriction(&p, &a, 2000));
 }
 
+static void test_password_rules(void **state)
+{
+	(void)state;
+	struct arena ar;
+	arena_init(&ar, 0);
+	struct problem pr;
+	problem_init(&pr, &ar);
+	struct security_policy p = {
+	    .password_min_length = 12, .password_min_classes = 3, .password_block_common = true};
+	assert_false(policy_password_ok(&p, "Short1-", "zhang", &pr, "password"));
+	assert_string_equal(pr.errors[pr.n_errors - 1].code, "too_short");
+	assert_false(policy_password_ok(&p, "alllowercaseletters", "zhang", &pr, "password"));
+	assert_string_equal(pr.errors[pr.n_errors - 1].code, "too_few_classes");
+	assert_false(policy_password_ok(&p, "Password1234", "zhang", &pr, "password"));
+	assert_string_equal(pr.errors[pr.n_errors - 1].code, "password_common");
+	/* The username inside, whatever the case of either. */
+	assert_false(policy_password_ok(&p, "xxZHANG.san-2024", "Zhang.San", &pr, "password"));
+	assert_string_equal(pr.errors[pr.n_errors - 1].code, "password_common");
+	size_t before = pr.n_errors;
+	assert_true(policy_password_ok(&p, "Tide-Harbour-2026", "zhang.san", &pr, "password"));
+	assert_int_equal(pr.n_errors, before);
+	arena_release(&ar);
+}
+
 static void test_policy_networks(void **state)
 {
 	(void)state;
@@ -125,9 +149,9 @@ static void test_policy_networks(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_mask_text),       cmocka_unit_test(test_mask_json),
-	    cmocka_unit_test(test_actor_scope),     cmocka_unit_test(test_policy_restriction),
-	    cmocka_unit_test(test_policy_networks),
+	    cmocka_unit_test(test_mask_text),      cmocka_unit_test(test_mask_json),
+	    cmocka_unit_test(test_actor_scope),    cmocka_unit_test(test_policy_restriction),
+	    cmocka_unit_test(test_password_rules), cmocka_unit_test(test_policy_networks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
