@@ -11,6 +11,7 @@
 #include "auth/user.h"
 #include "core/log.h"
 #include "core/timeutil.h"
+#include "db/dbjson.h"
 #include "meta/audit.h"
 
 #include <sodium.h>
@@ -281,18 +282,7 @@ static int exporters_json(struct db *db, struct str *out)
 	                    "SELECT DISTINCT role FROM role_permissions WHERE action = 'export' "
 	                    "UNION SELECT 'admin' ORDER BY 1",
 	                    &st);
-	if (rc)
-		return rc;
-	str_addc(out, '[');
-	size_t n = 0;
-	while ((rc = db_step(st)) == DB_ROW) {
-		if (n++)
-			str_addc(out, ',');
-		str_add_jsons(out, db_column_text(st, 0, NULL));
-	}
-	db_reset(st);
-	str_addc(out, ']');
-	return rc == DB_DONE ? DB_OK : rc;
+	return rc ? rc : json_add_text_rows(st, out);
 }
 
 static int policy_answer_json(struct req *r, const struct security_policy *p, struct str *out)

@@ -78,6 +78,14 @@ enum body_member body_bool(struct req *r, json_t *body, const char *name, bool *
 	return BM_VALUE;
 }
 
+void body_answer_done(struct req *r, int rc, const char *what)
+{
+	if (rc)
+		body_answer_db(r, rc, NULL, NULL, what);
+	else
+		resp_empty(r, 204);
+}
+
 void body_answer_db(struct req *r, int rc, const char *conflict_field, const char *ref_field,
                     const char *what)
 {

@@ -621,10 +621,7 @@ void api_oidc_client_delete(struct req *r)
 	struct op op;
 	req_op(r, NULL, &op);
 	int rc = oidc_client_delete(&op, r->captures[0]);
-	if (rc)
-		body_answer_db(r, rc, NULL, NULL, "deleting a client");
-	else
-		resp_empty(r, 204);
+	body_answer_done(r, rc, "deleting a client");
 }
 
 void api_oidc_keys_rotate(struct req *r)
@@ -632,8 +629,5 @@ void api_oidc_keys_rotate(struct req *r)
 	struct op op;
 	req_op(r, NULL, &op);
 	int rc = oidc_keys_rotate(&op);
-	if (rc)
-		api_db_failure(r, rc, "rotating keys");
-	else
-		resp_empty(r, 204);
+	body_answer_done(r, rc, "rotating keys");
 }

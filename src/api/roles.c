@@ -88,10 +88,7 @@ void api_role_update(struct req *r)
 	struct op op;
 	req_op(r, NULL, &op);
 	int rc = role_rename(&op, r->captures[0], zh, en);
-	if (rc)
-		body_answer_db(r, rc, NULL, NULL, "renaming a role");
-	else
-		resp_empty(r, 204);
+	body_answer_done(r, rc, "renaming a role");
 }
 
 void api_role_delete(struct req *r)
@@ -101,10 +98,7 @@ void api_role_delete(struct req *r)
 	int rc = role_delete(&op, r->captures[0]);
 	if (rc == DB_ECONSTRAINT)
 		problem_add(&r->problem, "key", "role_in_use", NULL);
-	if (rc)
-		body_answer_db(r, rc, NULL, NULL, "deleting a role");
-	else
-		resp_empty(r, 204);
+	body_answer_done(r, rc, "deleting a role");
 }
 
 /* PUT {"permissions": {"entity or *": {"action": "scope", …}, …}}: the role's whole matrix. */
@@ -172,8 +166,5 @@ void api_role_permissions(struct req *r)
 	struct op op;
 	req_op(r, NULL, &op);
 	int rc = role_set_permissions(&op, r->captures[0], list, n);
-	if (rc)
-		body_answer_db(r, rc, NULL, NULL, "setting permissions");
-	else
-		resp_empty(r, 204);
+	body_answer_done(r, rc, "setting permissions");
 }

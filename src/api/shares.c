@@ -9,6 +9,7 @@
 #include "meta/access.h"
 #include "meta/audit.h"
 #include "core/timeutil.h"
+#include "db/dbjson.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -57,10 +58,7 @@ void api_shares_list(struct req *r)
 			str_add_int(&out, db_column_int(st, 0));
 			for (int c = 1; c <= 2; c++) {
 				str_adds(&out, c == 1 ? ",\"user_id\":" : ",\"org_unit_id\":");
-				if (db_column_null(st, c))
-					str_adds(&out, "null");
-				else
-					str_add_int(&out, db_column_int(st, c));
+				json_add_int_column(&out, st, c);
 			}
 			str_adds(&out, ",\"access\":");
 			str_add_jsons(&out, db_column_text(st, 3, NULL));
@@ -155,12 +153,10 @@ void api_share_delete(struct req *r)
 	snprintf(s_id, sizeof s_id, "%lld", (long long)share);
 	int rc = db_begin(r->db);
 	if (!rc)
-		rc = db_run(
+		rc = db_run_one(
 		    r->db,
 		    "DELETE FROM record_shares WHERE id = ? AND entity = ? AND record_id = ?", 3,
 		    (const char *[]){s_id, op.e->name, e_id});
-	if (!rc && db_changes(r->db) == 0)
-		rc = DB_DONE;
 	char c[64];
 	snprintf(c, sizeof c, "{\"share\":%lld}", (long long)share);
 	if (!rc)

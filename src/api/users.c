@@ -298,10 +298,7 @@ void api_user_unlock(struct req *r)
 	if (!api_id(r, r->captures[0], &id) || !username_of(r, id, &name))
 		return;
 	int rc = user_unlock(r->db, id, name, r->session.user_id);
-	if (rc)
-		api_db_failure(r, rc, "unlocking a user");
-	else
-		resp_empty(r, 204);
+	body_answer_done(r, rc, "unlocking a user");
 }
 
 void api_user_sessions(struct req *r)
@@ -326,8 +323,5 @@ void api_user_sessions_end(struct req *r)
 	session_cache_forget_user(id);
 	if (!rc)
 		rc = api_audit_access(r, r->session.user_id, "sessions_ended", id, NULL);
-	if (rc)
-		api_db_failure(r, rc, "ending sessions");
-	else
-		resp_empty(r, 204);
+	body_answer_done(r, rc, "ending sessions");
 }

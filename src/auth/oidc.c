@@ -4,6 +4,7 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "core/util.h"
+#include "db/dbjson.h"
 #include "meta/audit.h"
 
 #include <jansson.h>
@@ -172,9 +173,7 @@ int oidc_client_delete(struct op *op, const char *client_id)
 	if (!rc)
 		rc = db_run(op->db, "DELETE FROM oidc_codes WHERE client_id = ?", 1, p);
 	if (!rc)
-		rc = db_run(op->db, "DELETE FROM oidc_clients WHERE client_id = ?", 1, p);
-	if (!rc && db_changes(op->db) == 0)
-		rc = DB_DONE;
+		rc = db_run_one(op->db, "DELETE FROM oidc_clients WHERE client_id = ?", 1, p);
 	struct str c = STR_INIT;
 	str_adds(&c, "{\"client_id\":");
 	str_add_jsons(&c, client_id);
@@ -423,10 +422,10 @@ int oidc_code_exchange(struct db *db, struct arena *a, const char *code, const c
 		rc = DB_DONE;
 		goto out;
 	}
-	rc = db_run(db, "UPDATE oidc_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL",
-	            2, (const char *[]){now, code_hash});
-	if (!rc && db_changes(db) == 0)
-		rc = DB_DONE; /* another exchange of it committed first */
+	/* DB_DONE: another exchange of it committed first. */
+	rc = db_run_one(db,
+	                "UPDATE oidc_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL",
+	                2, (const char *[]){now, code_hash});
 	/* The token in the same transaction: a replay can never slip in between. */
 	if (!rc)
 		rc = token_insert(db, g, code_hash, token);

@@ -2,6 +2,7 @@
 #include "actor.h"
 #include "core/timeutil.h"
 #include "core/util.h"
+#include "db/dbjson.h"
 #include "meta/audit.h"
 
 #include <stdio.h>
@@ -39,10 +40,7 @@ int org_list_json(struct db *db, struct str *out)
 		str_adds(out, n++ ? ",{\"id\":" : "{\"id\":");
 		str_add_int(out, db_column_int(st, 0));
 		str_adds(out, ",\"parent_id\":");
-		if (db_column_null(st, 1))
-			str_adds(out, "null");
-		else
-			str_add_int(out, db_column_int(st, 1));
+		json_add_int_column(out, st, 1);
 		str_adds(out, ",\"name\":");
 		str_add_jsons(out, db_column_text(st, 2, NULL));
 		str_adds(out, ",\"kind\":");
@@ -50,10 +48,7 @@ int org_list_json(struct db *db, struct str *out)
 		str_adds(out, ",\"path\":");
 		str_add_jsons(out, db_column_text(st, 4, NULL));
 		str_adds(out, ",\"head_user_id\":");
-		if (db_column_null(st, 5))
-			str_adds(out, "null");
-		else
-			str_add_int(out, db_column_int(st, 5));
+		json_add_int_column(out, st, 5);
 		str_adds(out, ",\"members\":");
 		str_add_int(out, db_column_int(st, 6));
 		str_addc(out, '}');
@@ -319,9 +314,7 @@ int org_unit_delete(struct op *op, int64_t id)
 	if (!rc) /* an announcement to it reaches nobody more */
 		rc = db_run(op->db, "DELETE FROM announcement_units WHERE org_unit_id = ?", 1, p);
 	if (!rc)
-		rc = db_run(op->db, "DELETE FROM org_units WHERE id = ?", 1, p);
-	if (!rc && db_changes(op->db) == 0)
-		rc = DB_DONE;
+		rc = db_run_one(op->db, "DELETE FROM org_units WHERE id = ?", 1, p);
 	if (!rc)
 		rc = audit_unit(op, "delete", id, NULL);
 	return actor_change_end(op->db, rc);

@@ -1,8 +1,8 @@
 #include "profile.h"
 #include "actor.h"
 #include "roles.h"
-#include "session.h"
 #include "core/util.h"
+#include "db/dbjson.h"
 #include "meta/audit.h"
 
 #include <stdio.h>
@@ -29,16 +29,6 @@ bool profile_field_is_id(enum profile_field f)
 	"u.superior_id, u.email, u.mobile, u.locale"
 #define PROFILE_FIRST 4 /* the column of profile_field 0 */
 
-static void column_json(struct str *out, struct db_stmt *st, int col, bool is_id)
-{
-	if (db_column_null(st, col))
-		str_adds(out, "null");
-	else if (is_id)
-		str_add_int(out, db_column_int(st, col));
-	else
-		str_add_jsons(out, db_column_text(st, col, NULL));
-}
-
 /* One row as JSON, without the closing brace (roles may follow). */
 static void row_json(struct str *out, struct db_stmt *st)
 {
@@ -53,7 +43,10 @@ static void row_json(struct str *out, struct db_stmt *st)
 		str_addc(out, ',');
 		str_add_jsons(out, profile_field_names[f]);
 		str_addc(out, ':');
-		column_json(out, st, PROFILE_FIRST + f, profile_field_is_id((enum profile_field)f));
+		if (profile_field_is_id((enum profile_field)f))
+			json_add_int_column(out, st, PROFILE_FIRST + f);
+		else
+			json_add_text_column(out, st, PROFILE_FIRST + f);
 	}
 }
 

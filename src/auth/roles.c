@@ -2,6 +2,7 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "core/util.h"
+#include "db/dbjson.h"
 #include "meta/audit.h"
 #include "meta/embedded.h"
 
@@ -202,16 +203,7 @@ int user_roles_json(struct db *db, int64_t user_id, struct str *out)
 	if (rc)
 		return rc;
 	db_bind_int(st, 1, user_id);
-	str_addc(out, '[');
-	size_t n = 0;
-	while ((rc = db_step(st)) == DB_ROW) {
-		if (n++)
-			str_addc(out, ',');
-		str_add_jsons(out, db_column_text(st, 0, NULL));
-	}
-	db_reset(st);
-	str_addc(out, ']');
-	return rc == DB_DONE ? DB_OK : rc;
+	return json_add_text_rows(st, out);
 }
 
 /* ---- changes ---- */
@@ -261,11 +253,9 @@ int role_rename(struct op *op, const char *key, const char *name_zh, const char 
 	char now[TIME_ISO_LEN];
 	time_now_iso(now);
 	const char *p[] = {name_zh, name_en, now, key};
-	rc =
-	    db_run(op->db,
-	           "UPDATE roles SET name_zh = ?, name_en = ?, updated_at = ? WHERE key = ?", 4, p);
-	if (!rc && db_changes(op->db) == 0)
-		rc = DB_DONE;
+	rc = db_run_one(op->db,
+	                "UPDATE roles SET name_zh = ?, name_en = ?, updated_at = ? WHERE key = ?",
+	                4, p);
 	struct str c = STR_INIT;
 	names_json(&c, name_zh, name_en);
 	if (!rc)
@@ -291,9 +281,7 @@ int role_delete(struct op *op, const char *key)
 	if (!rc)
 		rc = db_run(op->db, "DELETE FROM role_permissions WHERE role = ?", 1, p);
 	if (!rc)
-		rc = db_run(op->db, "DELETE FROM roles WHERE key = ?", 1, p);
-	if (!rc && db_changes(op->db) == 0)
-		rc = DB_DONE;
+		rc = db_run_one(op->db, "DELETE FROM roles WHERE key = ?", 1, p);
 	if (!rc)
 		rc = audit_role(op, "role_delete", key, NULL);
 	return actor_change_end(op->db, rc);

@@ -1,4 +1,5 @@
 #include "session.h"
+#include "db/dbjson.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "core/util.h"
@@ -173,27 +174,6 @@ int session_end_all(struct db *db, int64_t user_id)
 	snprintf(id, sizeof id, "%lld", (long long)user_id);
 	const char *p[] = {id};
 	return db_run(db, "DELETE FROM sessions WHERE user_id = ?", 1, p);
-}
-
-/* Timestamps as the API writes them, whichever database stored them; null if none. */
-void json_add_time_column(struct str *out, struct db_stmt *st, int col)
-{
-	int64_t ms;
-	char iso[TIME_ISO_LEN];
-	if (!db_column_time(st, col, &ms)) {
-		str_adds(out, "null");
-		return;
-	}
-	time_format_iso(ms, iso);
-	str_add_jsons(out, iso);
-}
-
-static void json_add_text_column(struct str *out, struct db_stmt *st, int col)
-{
-	if (db_column_null(st, col))
-		str_adds(out, "null");
-	else
-		str_add_jsons(out, db_column_text(st, col, NULL));
 }
 
 int session_list_json(struct db *db, int64_t user_id, const char *current_token, int64_t idle_ms,

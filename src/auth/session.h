@@ -54,9 +54,6 @@ int session_revoke(struct db *db, int64_t user_id, const char *id, const char *c
                    bool *was_current);
 #define SESSION_ID_LEN 16
 
-/* A timestamp column as JSON in the API's form (either database); null if NULL. */
-void json_add_time_column(struct str *out, struct db_stmt *st, int col);
-
 /* End every session of a user (inside the caller's transaction); then, once it has committed,
  * session_cache_forget_user drops what this process cached of them. */
 int session_end_all(struct db *db, int64_t user_id);

@@ -1,6 +1,7 @@
 #include "token.h"
 #include "core/timeutil.h"
 #include "core/util.h"
+#include "db/dbjson.h"
 
 #include <stdio.h>
 #include <string.h>

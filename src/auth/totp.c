@@ -151,12 +151,10 @@ static int use_step(struct db *db, int64_t user_id, int64_t step)
 	char id[24], s[24];
 	snprintf(id, sizeof id, "%lld", (long long)user_id);
 	snprintf(s, sizeof s, "%lld", (long long)step);
-	int rc = db_run(db,
-	                "UPDATE users SET totp_last_step = ? WHERE id = ? AND "
-	                "(totp_last_step IS NULL OR totp_last_step < ?)",
-	                3, (const char *[]){s, id, s});
-	if (!rc && db_changes(db) == 0)
-		rc = DB_DONE;
+	int rc = db_run_one(db,
+	                    "UPDATE users SET totp_last_step = ? WHERE id = ? AND "
+	                    "(totp_last_step IS NULL OR totp_last_step < ?)",
+	                    3, (const char *[]){s, id, s});
 	return rc;
 }
 
@@ -267,12 +265,10 @@ static int use_recovery_code(struct db *db, int64_t user_id, const char *code)
 	token_hash(text, hash);
 	snprintf(id, sizeof id, "%lld", (long long)user_id);
 	time_now_iso(now);
-	int rc = db_run(db,
-	                "UPDATE totp_recovery_codes SET used_at = ? WHERE user_id = ? AND "
-	                "code_hash = ? AND used_at IS NULL",
-	                3, (const char *[]){now, id, hash});
-	if (!rc && db_changes(db) == 0)
-		rc = DB_DONE;
+	int rc = db_run_one(db,
+	                    "UPDATE totp_recovery_codes SET used_at = ? WHERE user_id = ? AND "
+	                    "code_hash = ? AND used_at IS NULL",
+	                    3, (const char *[]){now, id, hash});
 	return rc;
 }
 

@@ -150,9 +150,7 @@ static int account_change(struct db *db, int64_t id, int64_t by_user, const char
 	if (rc)
 		return rc;
 	const char *p[] = {value, now, whom};
-	rc = db_run(db, sql, 3, p);
-	if (!rc && db_changes(db) == 0)
-		rc = DB_DONE;
+	rc = db_run_one(db, sql, 3, p);
 	if (!rc)
 		rc = audit_account(db, id, by_user, action, changes);
 	if (!rc)
@@ -189,12 +187,10 @@ int user_set_password(struct db *db, int64_t id, const char *password, int64_t b
 		    "DESC LIMIT 1 OFFSET 23)",
 		    2, (const char *[]){whom, whom});
 	if (!rc)
-		rc = db_run(db,
-		            "UPDATE users SET password_hash = ?, password_changed_at = ?, "
-		            "must_change_password = ?, updated_at = ? WHERE id = ?",
-		            5, (const char *[]){hash, now, must_change ? "1" : "0", now, whom});
-	if (!rc && db_changes(db) == 0)
-		rc = DB_DONE;
+		rc = db_run_one(db,
+		                "UPDATE users SET password_hash = ?, password_changed_at = ?, "
+		                "must_change_password = ?, updated_at = ? WHERE id = ?",
+		                5, (const char *[]){hash, now, must_change ? "1" : "0", now, whom});
 	if (!rc)
 		rc = audit_account(db, id, by_user, by_user == id ? "password_change" : "password",
 		                   NULL);

@@ -368,6 +368,12 @@ int db_step_id(struct db_stmt *st, int64_t *id)
 	return rc;
 }
 
+int db_run_one(struct db *db, const char *sql, int n, const char *const *params)
+{
+	int rc = db_run(db, sql, n, params);
+	return rc ? rc : db_changes(db) ? DB_OK : DB_DONE;
+}
+
 int db_run(struct db *db, const char *sql, int n, const char *const *params)
 {
 	struct db_stmt *st;

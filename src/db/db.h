@@ -92,6 +92,8 @@ int db_step_id(struct db_stmt *st, int64_t *id);
 
 /* Convenience: run a statement that returns no rows, with n text parameters (NULL = NULL). */
 int db_run(struct db *db, const char *sql, int n, const char *const *params);
+/* The same for a change meant to touch a row: DB_DONE when it changed none. */
+int db_run_one(struct db *db, const char *sql, int n, const char *const *params);
 /* db_run for a write that may be skipped: DB_EBUSY at once, rather than a wait, while another
  * writer of this process holds SQLite's write lock (a long import). Outside a transaction. */
 int db_run_unless_busy(struct db *db, const char *sql, int n, const char *const *params);

@@ -5,6 +5,7 @@
 #include "core/csv.h"
 #include "core/timeutil.h"
 #include "core/util.h"
+#include "db/dbjson.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -226,19 +227,13 @@ int audit_list(struct op *op, const struct kv *params, size_t n, struct str *out
 		value_from_column(&at_field, st, &col, &at);
 		value_to_json(out, &at_field, &at);
 		str_adds(out, ",\"user_id\":");
-		if (db_column_null(st, 2))
-			str_adds(out, "null");
-		else
-			str_add_int(out, db_column_int(st, 2));
+		json_add_int_column(out, st, 2);
 		str_adds(out, ",\"action\":");
 		str_add_jsons(out, db_column_text(st, 3, NULL));
 		str_adds(out, ",\"entity\":");
 		str_add_jsons(out, db_column_text(st, 4, NULL));
 		str_adds(out, ",\"record_id\":");
-		if (db_column_null(st, 5))
-			str_adds(out, "null");
-		else
-			str_add_int(out, db_column_int(st, 5));
+		json_add_int_column(out, st, 5);
 		/* changes is JSON we wrote ourselves. */
 		str_adds(out, ",\"changes\":");
 		if (db_column_null(st, 6))

@@ -1,6 +1,7 @@
 #include "news.h"
 #include "core/timeutil.h"
 #include "core/util.h"
+#include "db/dbjson.h"
 #include "meta/audit.h"
 #include "meta/sqlq.h"
 #include "auth/session.h"
@@ -79,10 +80,7 @@ static void item_json(struct db_stmt *st, struct str *out)
 	str_adds(out, ",\"expires_at\":");
 	json_add_time_column(out, st, 7);
 	str_adds(out, ",\"created_by\":");
-	if (db_column_null(st, 8))
-		str_adds(out, "null");
-	else
-		str_add_int(out, db_column_int(st, 8));
+	json_add_int_column(out, st, 8);
 	str_adds(out, ",\"read_at\":");
 	json_add_time_column(out, st, 9);
 }
@@ -362,7 +360,7 @@ int news_update(struct op *op, int64_t id, const struct news_item *n)
 	snprintf(sid, sizeof sid, "%lld", (long long)id);
 	int rc = db_begin(op->db);
 	if (!rc)
-		rc = db_run(
+		rc = db_run_one(
 		    op->db,
 		    "UPDATE announcements SET title = ?, body = ?, kind = ?, pinned = ?, "
 		    "everyone = ?, published_at = coalesce(?, published_at), expires_at = ?, "
@@ -371,8 +369,6 @@ int news_update(struct op *op, int64_t id, const struct news_item *n)
 		    (const char *[]){n->title, n->body, news_kind_names[n->kind],
 		                     n->pinned ? "1" : "0", n->n_units ? "0" : "1", n->published_at,
 		                     n->expires_at, now, sid});
-	if (!rc && db_changes(op->db) == 0)
-		rc = DB_DONE;
 	if (!rc)
 		rc = write_units(op, id, n);
 	return finish(op, rc, "update", id, n);
@@ -385,11 +381,9 @@ int news_delete(struct op *op, int64_t id)
 	snprintf(sid, sizeof sid, "%lld", (long long)id);
 	int rc = db_begin(op->db);
 	if (!rc)
-		rc = db_run(
+		rc = db_run_one(
 		    op->db,
 		    "UPDATE announcements SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
 		    2, (const char *[]){now, sid});
-	if (!rc && db_changes(op->db) == 0)
-		rc = DB_DONE;
 	return finish(op, rc, "delete", id, NULL);
 }

@@ -126,6 +126,7 @@ test('writing a sensitive field needs the permission for that record', async () 
 	const mkt = (await admin.post('/api/v1/users', { must_change_password: false, username: `mkt_${M}`, password, roles: ['marketing_director'], org_unit_id: units.d1 })).json.id;
 	const m = await login(`mkt_${M}`, password);
 	const rec = await m.create('customers', { name: `市场 ${M}` });
+	assert.equal(rec.owner_id, mkt, 'their own record');
 	expectProblem(await m.patch(`/api/v1/customers/${rec.id}`, { legal_rep_phone: '13900000000' }), 403, 'forbidden', [['legal_rep_phone', 'forbidden_field']]);
 	expectProblem(await m.post('/api/v1/customers', { name: `市场2 ${M}`, legal_rep_home_address: 'x' }), 403, 'forbidden', ['legal_rep_home_address']);
 	expectProblem(await m.post('/api/v1/customers/bulk-update', { ids: [rec.id], field: 'legal_rep_phone', value: '13900000000' }), 403, 'forbidden', [['field', 'forbidden_field']]);
@@ -134,7 +135,8 @@ test('writing a sensitive field needs the permission for that record', async () 
 	// A manager sees sensitive fields of the department and below only: filtering on one
 	// across the wider reads would tell the others' values.
 	expectProblem(await u.manager.client.get('/api/v1/customers?legal_rep_phone=13812345678'), 400, 'bad_request', [['legal_rep_phone', 'forbidden_field']]);
-	assert.equal(mkt > 0 && visitorRec.id > 0, true);
+	expectProblem(await u.visitor.client.patch(`/api/v1/customers/${visitorRec.id}`, { legal_rep_phone: '13900000000' }), 403, 'forbidden');
+	assert.equal((await admin.getJson(`/api/v1/customers/${visitorRec.id}?reveal=true`)).legal_rep_phone, null, 'nothing was written');
 	// The salesperson may on their own records.
 	const own = await u.seller.client.create('customers', { name: `自有 ${M}` });
 	expectStatus(await u.seller.client.patch(`/api/v1/customers/${own.id}`, { legal_rep_phone: '13900000000' }), 200);
