@@ -1,7 +1,7 @@
 // End-to-end tests of the web application: starts sextant on a fresh SQLite database with the
 // built web app, then runs tests/e2e/*.test.mjs, which drive Debian's chromium through
 // playwright-core (no browser download). Screenshots go to tests/out/e2e/ for people to look at.
-//   node tests/e2e/run.mjs [--bin build/sextant] [--only NAME]
+//   node tests/e2e/run.mjs [--bin build/sextant] [--web web/dist] [--out tests/out/e2e] [--only NAME]
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -15,13 +15,14 @@ const args = process.argv.slice(2);
 const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
 const bin = path.resolve(root, opt('--bin', 'build/sextant'));
 const only = opt('--only', '');
+const web = path.resolve(root, opt('--web', 'web/dist'));
 const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
 if (!chromium) throw new Error('e2e: Debian\'s chromium is not installed (tools/deps.sh test installs it)');
-if (!fs.existsSync(path.join(root, 'web/dist/index.html'))) throw new Error('e2e: web/dist is not built (make build)');
+if (!fs.existsSync(path.join(web, 'index.html'))) throw new Error(`e2e: ${web} is not built (make build)`);
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sextant-e2e-'));
 const data = path.join(tmp, 'data');
-const out = path.join(root, 'tests/out/e2e');
+const out = path.resolve(root, opt('--out', 'tests/out/e2e'));
 fs.rmSync(out, { recursive: true, force: true });
 fs.mkdirSync(out, { recursive: true });
 const password = randomBytes(12).toString('base64url');
@@ -30,7 +31,7 @@ const add = spawnSync(bin, ['user', 'add', 'admin', '--role', 'admin', '--displa
 if (add.status !== 0) throw new Error(`e2e: user add failed: ${add.stderr}`);
 
 const log = fs.createWriteStream(path.join(tmp, 'server.log'));
-const server = spawn(bin, ['serve', '--data', data, '--listen', '127.0.0.1:0', '--no-demo', '--web', path.join(root, 'web/dist')], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+const server = spawn(bin, ['serve', '--data', data, '--listen', '127.0.0.1:0', '--no-demo', '--web', web], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
 let text = '';
 for (const s of [server.stdout, server.stderr]) s.on('data', (d) => { text += d; log.write(d); });
 let port = null;
@@ -40,7 +41,7 @@ if (!port) {
 	server.kill('SIGKILL');
 	throw new Error(`e2e: the server did not start:\n${text.slice(-2000)}`);
 }
-console.log(`[e2e] server at http://127.0.0.1:${port}, browser ${chromium}, screenshots in tests/out/e2e/`);
+console.log(`[e2e] server at http://127.0.0.1:${port}, browser ${chromium}, screenshots in ${path.relative(root, out)}/`);
 
 const files = fs.readdirSync(here).filter((f) => f.endsWith('.test.mjs') && f.includes(only)).sort();
 const tests = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...files.map((f) => path.join(here, f))], {

@@ -2,8 +2,10 @@
 // and fields come from the server's metadata in both languages.
 import { createI18n } from 'vue-i18n';
 import { setApiLanguage } from './api';
+import admin from './i18n/admin';
+import transfer from './i18n/transfer';
 
-const messages = {
+const core = {
   'zh-CN': {
     app: { name: '六分仪 CRM' },
     login: {
@@ -47,6 +49,13 @@ const messages = {
     record: { details: 'Details', reveal: 'Show sensitive fields' },
     common: { comingSoon: 'This area is being built', expired: 'Your session ended; please sign in again', masked: 'hidden' },
   },
+};
+
+// Each area's words live beside the core's, in src/i18n/, one module per area.
+const modules = [admin, transfer];
+const messages = {
+  'zh-CN': Object.assign({}, core['zh-CN'], ...modules.map((m) => m['zh-CN'])),
+  en: Object.assign({}, core.en, ...modules.map((m) => m.en)),
 };
 
 export type Locale = 'zh-CN' | 'en';

@@ -1,5 +1,6 @@
 // Pages: the login (and the password change it may demand), then the layout with the areas.
 import { createRouter, createWebHistory } from 'vue-router';
+import { adminRoutes } from './admin/routes';
 import { useSession } from './stores/session';
 
 export const router = createRouter({
@@ -13,8 +14,10 @@ export const router = createRouter({
         { path: '', name: 'workbench', component: () => import('./views/WorkbenchView.vue') },
         { path: 'password', name: 'password', component: () => import('./views/PasswordView.vue') },
         { path: 'e/:entity', name: 'list', component: () => import('./views/EntityListView.vue'), props: true },
+        { path: 'e/:entity/import', name: 'import', component: () => import('./views/ImportView.vue'), props: true },
         { path: 'e/:entity/:id', name: 'record', component: () => import('./views/RecordView.vue'), props: true },
         { path: 'area/:area', name: 'area', component: () => import('./views/AreaView.vue'), props: true },
+        ...adminRoutes,
       ],
     },
     { path: '/:rest(.*)*', redirect: '/' },
@@ -33,6 +36,7 @@ router.beforeEach(async (to) => {
   }
   // An administrator-set or expired password: nothing else until it is changed.
   if (session.user?.restriction === 'password_change_required') return to.name === 'password' ? true : { name: 'password' };
+  if (to.meta.admin && !session.user?.admin) return { name: 'workbench' };
   if (!session.entities.length) await session.loadModel();
   return true;
 });

@@ -1,0 +1,19 @@
+// The administration pages (设置 Settings): their routes and the sidebar entries that lead to them.
+// Only administrators see the entries; the server refuses the calls to anybody else anyway.
+import type { RouteRecordRaw } from 'vue-router';
+
+export const adminPages = [
+  { key: 'users', path: 'admin/users', component: () => import('../views/admin/UsersView.vue') },
+  { key: 'roles', path: 'admin/roles', component: () => import('../views/admin/RolesView.vue') },
+  { key: 'org', path: 'admin/org', component: () => import('../views/admin/OrgView.vue') },
+  { key: 'fields', path: 'admin/fields', component: () => import('../views/admin/FieldsView.vue') },
+  { key: 'security', path: 'admin/security', component: () => import('../views/admin/SecurityView.vue') },
+  { key: 'oidc', path: 'admin/oidc', component: () => import('../views/admin/OidcClientsView.vue') },
+];
+
+export const adminRoutes: RouteRecordRaw[] = adminPages.map((p) => ({
+  path: p.path,
+  name: `admin-${p.key}`,
+  component: p.component,
+  meta: { admin: true },
+}));
