@@ -30,15 +30,20 @@ export function onSessionExpired(fn: () => void) {
 }
 
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  if (body === undefined) return send<T>(method, path);
+  return send<T>(method, path, JSON.stringify(body), 'application/json');
+}
+
+/* A body that is not JSON: a CSV file to import, a file to upload. */
+export function apiRaw<T>(method: string, path: string, body: Blob | string, contentType: string): Promise<T> {
+  return send<T>(method, path, body, contentType);
+}
+
+async function send<T>(method: string, path: string, body?: Blob | string, contentType?: string): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': language };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (contentType) headers['Content-Type'] = contentType;
   if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
-  const res = await fetch(path, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    credentials: 'same-origin',
-  });
+  const res = await fetch(path, { method, headers, body, credentials: 'same-origin' });
   if (res.status === 204) return undefined as T;
   const data = await res.json().catch(() => ({}));
   if (!res.ok) {
