@@ -59,10 +59,8 @@ void meta_field_json(struct str *out, const struct field *f)
 		str_addf(out, ",\"max\":%lld", (long long)f->max);
 	if (f->type == FT_DECIMAL)
 		str_addf(out, ",\"scale\":%d", f->scale);
-	if (f->format == TF_POSTCODE)
-		str_adds(out, ",\"format\":\"postcode\"");
-	else if (f->format == TF_USCC)
-		str_adds(out, ",\"format\":\"uscc\"");
+	if (f->format != TF_NONE)
+		str_addf(out, ",\"format\":\"%s\"", text_format_name(f->format));
 	if (f->type == FT_REFERENCE) {
 		str_adds(out, ",\"ref\":");
 		str_add_jsons(out, f->ref_name);

@@ -20,7 +20,13 @@ const char *const field_type_names[FT__MAX] = {
 };
 
 static const char *const text_format_names[TF__MAX] = {
-    [TF_NONE] = "", [TF_POSTCODE] = "postcode", [TF_USCC] = "uscc"};
+    [TF_NONE] = "",     [TF_POSTCODE] = "postcode", [TF_USCC] = "uscc", [TF_PROVINCE] = "province",
+    [TF_CITY] = "city", [TF_DISTRICT] = "district"};
+
+const char *text_format_name(enum text_format f)
+{
+	return text_format_names[f];
+}
 
 int field_type_parse(const char *name)
 {
@@ -31,9 +37,9 @@ int field_type_parse(const char *name)
 }
 
 /* Names that are routes of their own under /api/v1 and so cannot be entities. */
-static const char *const reserved_entities[] = {"auth",    "meta",      "audit",   "openapi.json",
-                                                "imports", "files",     "users",   "roles",
-                                                "shares",  "org_units", "sessions"};
+static const char *const reserved_entities[] = {
+    "auth",  "meta",   "audit",     "openapi.json", "imports", "files",  "users",
+    "roles", "shares", "org_units", "sessions",     "views",   "recent", "history"};
 
 /* Columns every table has; a schema may not declare fields with these names. */
 static const char *const system_names[] = {

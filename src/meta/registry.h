@@ -52,7 +52,9 @@ enum field_flags {
 };
 
 /* Extra checks on text fields. */
-enum text_format { TF_NONE, TF_POSTCODE, TF_USCC, TF__MAX };
+/* Postcodes and credit codes are checked; the three region parts are only shown as one
+ * province / city / district picker by the web app. */
+enum text_format { TF_NONE, TF_POSTCODE, TF_USCC, TF_PROVINCE, TF_CITY, TF_DISTRICT, TF__MAX };
 
 struct option {
 	const char *key; /* stable ASCII key stored in the database */
@@ -172,5 +174,6 @@ int registry_parse_field(struct arena *a, const void *json_field, struct field *
 
 extern const char *const field_type_names[FT__MAX];
 int field_type_parse(const char *name);
+const char *text_format_name(enum text_format f);
 
 #endif

@@ -29,9 +29,9 @@ export function onSessionExpired(fn: () => void) {
   onExpired = fn;
 }
 
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  if (body === undefined) return send<T>(method, path);
-  return send<T>(method, path, JSON.stringify(body), 'application/json');
+export async function api<T>(method: string, path: string, body?: unknown, extra?: Record<string, string>): Promise<T> {
+  if (body === undefined) return send<T>(method, path, undefined, undefined, extra);
+  return send<T>(method, path, JSON.stringify(body), 'application/json', extra);
 }
 
 /* A body that is not JSON: a CSV file to import, a file to upload. */
@@ -39,8 +39,8 @@ export function apiRaw<T>(method: string, path: string, body: Blob | string, con
   return send<T>(method, path, body, contentType);
 }
 
-async function send<T>(method: string, path: string, body?: Blob | string, contentType?: string): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': language };
+async function send<T>(method: string, path: string, body?: Blob | string, contentType?: string, extra?: Record<string, string>): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': language, ...extra };
   if (contentType) headers['Content-Type'] = contentType;
   if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
   const res = await fetch(path, { method, headers, body, credentials: 'same-origin' });

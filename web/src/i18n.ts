@@ -3,6 +3,7 @@
 import { createI18n } from 'vue-i18n';
 import { setApiLanguage } from './api';
 import admin from './i18n/admin';
+import records from './i18n/records';
 import transfer from './i18n/transfer';
 
 const core = {
@@ -23,7 +24,7 @@ const core = {
     top: { search: '搜索客户、联系人…', logout: '退出登录', language: 'English', notifications: '通知' },
     workbench: { announcements: '公告', noAnnouncements: '暂无公告', unread: '未读', recent: '最近记录' },
     list: { search: '搜索', total: '共 {n} 条', atLeast: '至少 {n} 条', more: '加载更多', empty: '暂无数据' },
-    record: { details: '详细信息', reveal: '查看敏感信息' },
+    record: { details: '详细信息', reveal: '查看敏感信息', revealToEdit: '显示敏感信息以编辑', edit: '编辑', delete: '删除', deleteConfirm: '确定删除这条记录吗？', deleted: '已删除', history: '修改记录' },
     common: { comingSoon: '该模块正在建设中', expired: '登录已过期，请重新登录', masked: '已隐藏' },
   },
   en: {
@@ -46,16 +47,22 @@ const core = {
     top: { search: 'Search customers, contacts…', logout: 'Sign out', language: '中文', notifications: 'Notifications' },
     workbench: { announcements: 'Announcements', noAnnouncements: 'No announcements', unread: 'Unread', recent: 'Recent records' },
     list: { search: 'Search', total: '{n} in all', atLeast: 'at least {n}', more: 'Load more', empty: 'No data' },
-    record: { details: 'Details', reveal: 'Show sensitive fields' },
+    record: { details: 'Details', reveal: 'Show sensitive fields', revealToEdit: 'Show sensitive fields to edit them', edit: 'Edit', delete: 'Delete', deleteConfirm: 'Delete this record?', deleted: 'Deleted', history: 'History' },
     common: { comingSoon: 'This area is being built', expired: 'Your session ended; please sign in again', masked: 'hidden' },
   },
 };
 
 // Each area's words live beside the core's, in src/i18n/, one module per area.
-const modules = [admin, transfer];
+const modules = [admin, records, transfer];
+type Tree = { [key: string]: string | Tree };
+function merge(into: Tree, from: Tree): Tree {
+  for (const [k, v] of Object.entries(from))
+    into[k] = typeof v === 'object' && typeof into[k] === 'object' ? merge({ ...(into[k] as Tree) }, v) : v;
+  return into;
+}
 const messages = {
-  'zh-CN': Object.assign({}, core['zh-CN'], ...modules.map((m) => m['zh-CN'])),
-  en: Object.assign({}, core.en, ...modules.map((m) => m.en)),
+  'zh-CN': modules.reduce((all, m) => merge(all, m['zh-CN']), merge({}, core['zh-CN'])),
+  en: modules.reduce((all, m) => merge(all, m.en), merge({}, core.en)),
 };
 
 export type Locale = 'zh-CN' | 'en';

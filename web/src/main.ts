@@ -5,7 +5,8 @@ import 'element-plus/dist/index.css';
 import App from './App.vue';
 import { router } from './router';
 import { i18n, setLocale, type Locale } from './i18n';
-import { onSessionExpired } from './api';
+import { ElMessage } from 'element-plus';
+import { ApiError, onSessionExpired } from './api';
 import { useSession } from './stores/session';
 
 const app = createApp(App);
@@ -21,5 +22,17 @@ onSessionExpired(() => {
   const here = router.currentRoute.value.fullPath;
   if (router.currentRoute.value.name !== 'login')
     router.push({ name: 'login', query: { next: here, expired: '1' } });
+});
+// A refusal nobody on the page handled (403, 404, 409 …) still tells the user what happened.
+function tell(e: unknown) {
+  if (e instanceof ApiError && e.problem.status !== 401) ElMessage.error(String(e.problem.detail || e.problem.title));
+  else if (!(e instanceof ApiError)) console.error(e);
+}
+app.config.errorHandler = tell;
+window.addEventListener('unhandledrejection', (ev) => {
+  if (ev.reason instanceof ApiError) {
+    ev.preventDefault();
+    tell(ev.reason);
+  }
 });
 app.mount('#app');

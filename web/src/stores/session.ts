@@ -21,8 +21,23 @@ export interface Field {
   sensitive?: boolean;
   system?: boolean;
   sortable?: boolean;
+  required?: boolean;
+  read_only?: boolean;
+  custom?: boolean;
+  indexed?: boolean;
+  searchable?: boolean;
+  unique?: boolean;
   section?: string | null;
-  options?: { key: string; label: Record<string, string> }[];
+  ref?: string;
+  format?: string;
+  max_length?: number;
+  min?: number;
+  max?: number;
+  scale?: number;
+  default?: unknown;
+  help?: Record<string, string>;
+  operators?: string[];
+  options?: { key: string; label: Record<string, string>; disabled?: boolean }[];
 }
 
 export interface Relation {
@@ -42,6 +57,9 @@ export interface Entity {
   searchable: boolean;
   fields: Field[];
   permissions: Record<string, boolean>;
+  scopes?: Record<string, string>;
+  owned?: boolean;
+  default_sort?: string;
 }
 
 interface Me {

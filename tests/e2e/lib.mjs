@@ -1,0 +1,48 @@
+// What every end-to-end test file needs: the server's address, the administrator's API session
+// for setting things up, a browser, a signed-in page and screenshots.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const base = process.env.E2E_BASE;
+export const adminPassword = process.env.E2E_ADMIN_PASSWORD;
+const out = process.env.E2E_OUT;
+let csrf, cookie;
+
+/* The API as the administrator, for setting things up and checking what the pages did. */
+export async function api(method, p, body) {
+	if (!cookie) {
+		const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: adminPassword }) });
+		cookie = res.headers.get('set-cookie').split(';')[0];
+		csrf = (await res.json()).csrf_token;
+	}
+	const res = await fetch(base + p, {
+		method,
+		headers: { 'Content-Type': 'application/json', Cookie: cookie, 'X-CSRF-Token': csrf },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	const json = res.status === 204 ? null : await res.json();
+	assert.ok(res.ok, `${method} ${p} → ${res.status} ${JSON.stringify(json)}`);
+	return json;
+}
+
+export const launch = () => chromium.launch({ executablePath: process.env.E2E_CHROMIUM, args: ['--no-sandbox'] });
+
+export const shot = (page, name) => page.screenshot({ path: path.join(out, `${name}.png`), fullPage: true });
+
+/* Opens the app, which sends the browser to the login, and signs in. */
+export async function logIn(page, username, password) {
+	await page.goto(`${base}/`);
+	await page.waitForURL(/\/login/);
+	await page.fill('#username', username);
+	await page.fill('#password', password);
+	await page.click('button[type=submit]');
+}
+
+/* A new page signed in as the administrator, on the workbench. */
+export async function adminPage(browser, options = {}) {
+	const page = await browser.newPage({ locale: 'zh-CN', ...options });
+	await logIn(page, 'admin', adminPassword);
+	await page.waitForURL(`${base}/`);
+	return page;
+}

@@ -1,0 +1,55 @@
+// Words of the generic record pages: lists, forms, the conflict dialog, history.
+export default {
+  'zh-CN': {
+    form: {
+      new: '新建{what}', save: '保存', cancel: '取消', back: '返回', required: '必填', saved: '已保存',
+      region: '省/市/区', currency: '币种', typeToSearch: '输入以搜索',
+    },
+    list: {
+      filters: '筛选', filterField: '筛选字段', filterOp: '条件', filterValue: '筛选值', addFilter: '添加条件',
+      removeFilter: '删除条件', clearFilters: '清除', applyFilters: '应用', commaSeparated: '多个值用逗号分隔',
+      isEmpty: '为空', isNotEmpty: '不为空', yes: '是', no: '否', columns: '列', defaultColumns: '恢复默认列',
+      export: '导出', exportSelected: '导出所选', import: '导入', new: '新建', selection: '批量操作',
+      selected: '已选 {n} 条', bulkEdit: '批量修改', bulkDelete: '批量删除', bulkEditTitle: '批量修改 {n} 条记录',
+      bulkField: '字段', bulkValue: '新值', bulkApply: '应用', bulkDone: '已修改 {n} 条记录',
+      bulkDeleteConfirm: '确定删除所选的 {n} 条记录吗？', bulkDeleted: '已删除 {n} 条记录',
+      op: { eq: '等于', ne: '不等于', lt: '小于', lte: '不大于', gt: '大于', gte: '不小于', in: '属于', like: '包含', null: '' },
+    },
+    views: {
+      all: '全部记录', choose: '视图', mine: '我的视图', shared: '共享视图', manage: '管理视图', saveAs: '另存为视图',
+      update: '用当前条件更新视图', delete: '删除视图', deleteConfirm: '确定删除视图“{name}”吗？', name: '视图名称',
+      shareWithAll: '共享给所有人',
+    },
+    conflict: {
+      title: '记录已被他人修改', lead: '您编辑期间，其他人保存了这条记录。以下是对方修改的字段：',
+      field: '字段', theirs: '当前值（他人修改后）', mine: '您的填写', keepMine: '保留我的修改并保存',
+      takeTheirs: '放弃我的修改',
+    },
+  },
+  en: {
+    form: {
+      new: 'New {what}', save: 'Save', cancel: 'Cancel', back: 'Back', required: 'Required', saved: 'Saved',
+      region: 'Province / city / district', currency: 'Currency', typeToSearch: 'Type to search',
+    },
+    list: {
+      filters: 'Filters', filterField: 'Field to filter', filterOp: 'Condition', filterValue: 'Value', addFilter: 'Add a condition',
+      removeFilter: 'Remove the condition', clearFilters: 'Clear', applyFilters: 'Apply', commaSeparated: 'Separate values with commas',
+      isEmpty: 'is empty', isNotEmpty: 'is not empty', yes: 'Yes', no: 'No', columns: 'Columns', defaultColumns: 'Default columns',
+      export: 'Export', exportSelected: 'Export selected', import: 'Import', new: 'New', selection: 'Bulk actions',
+      selected: '{n} selected', bulkEdit: 'Edit all', bulkDelete: 'Delete all', bulkEditTitle: 'Edit {n} records',
+      bulkField: 'Field', bulkValue: 'New value', bulkApply: 'Apply', bulkDone: '{n} records changed',
+      bulkDeleteConfirm: 'Delete the {n} selected records?', bulkDeleted: '{n} records deleted',
+      op: { eq: 'is', ne: 'is not', lt: 'below', lte: 'at most', gt: 'above', gte: 'at least', in: 'is one of', like: 'contains', null: '' },
+    },
+    views: {
+      all: 'All records', choose: 'View', mine: 'My views', shared: 'Shared views', manage: 'Manage views', saveAs: 'Save as a view',
+      update: 'Update the view with these conditions', delete: 'Delete the view', deleteConfirm: 'Delete the view “{name}”?',
+      name: 'Name of the view', shareWithAll: 'Share with everybody',
+    },
+    conflict: {
+      title: 'Someone else changed this record', lead: 'While you were editing, someone else saved this record. The fields they changed:',
+      field: 'Field', theirs: 'Now (their change)', mine: 'Yours', keepMine: 'Keep my changes and save',
+      takeTheirs: 'Discard my changes',
+    },
+  },
+};
