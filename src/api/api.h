@@ -42,6 +42,14 @@ int api_audit_access(struct req *r, int64_t actor, const char *action, int64_t u
  */
 int api_audit_read(struct req *r, struct op *op, const char *action, int64_t record_id);
 
+/*
+ * The profile members of a user body (display_name, email, mobile, locale … as the
+ * administrators' user calls take them) into c, checked and normalised; problems are added to
+ * the request's.
+ */
+struct profile_change;
+void api_read_profile(struct req *r, json_t *body, struct profile_change *c);
+
 /* Overwrite the request body once read (it held a password). */
 void api_forget_body(struct req *r);
 /* Set the session cookie, after the response is made (NULL: clear it). */
@@ -55,6 +63,7 @@ void api_entity_update(struct req *r);
 void api_entity_delete(struct req *r);
 void api_entity_restore(struct req *r);
 void api_entity_related(struct req *r);
+void api_entity_history(struct req *r);
 void api_entity_bulk_update(struct req *r);
 void api_entity_export(struct req *r);
 void api_entity_import(struct req *r);
@@ -70,6 +79,7 @@ void api_audit_export(struct req *r);
 void api_login(struct req *r);
 void api_logout(struct req *r);
 void api_me(struct req *r);
+void api_me_update(struct req *r);
 void api_sessions_list(struct req *r);
 void api_session_revoke(struct req *r);
 void api_sessions_end_all(struct req *r);
@@ -117,6 +127,12 @@ void api_role_create(struct req *r);
 void api_role_update(struct req *r);
 void api_role_delete(struct req *r);
 void api_role_permissions(struct req *r);
+void api_views_list(struct req *r);
+void api_view_create(struct req *r);
+void api_view_update(struct req *r);
+void api_view_delete(struct req *r);
+void api_recent_list(struct req *r);
+void api_recent_add(struct req *r);
 void api_shares_list(struct req *r);
 void api_share_create(struct req *r);
 void api_share_delete(struct req *r);

@@ -1,6 +1,8 @@
-/* Log in, log out, and who am I. */
+/* Log in, log out, who am I, and my own name, contact details and language. */
 #include "api.h"
+#include "body.h"
 #include "auth/policy.h"
+#include "auth/profile.h"
 #include "auth/throttle.h"
 #include "auth/totp.h"
 #include "auth/user.h"
@@ -259,6 +261,42 @@ void api_me(struct req *r)
 	struct str out = STR_INIT;
 	user_json(r, &out, r->session.csrf);
 	resp_json(r, 200, &out);
+}
+
+/* PATCH /api/v1/auth/me: the caller's own display name, e-mail, mobile and language. */
+void api_me_update(struct req *r)
+{
+	json_t *body = api_json_body(r);
+	if (!body)
+		return;
+	static const char *const allowed[] = {"display_name", "email", "mobile", "locale", NULL};
+	body_allow(r, body, allowed);
+	struct profile_change c;
+	api_read_profile(r, body, &c);
+	json_decref(body);
+	if (r->problem.n_errors) {
+		resp_error(r, 422, "validation_failed");
+		return;
+	}
+	struct op op;
+	req_op(r, NULL, &op);
+	int rc = db_begin(r->db);
+	if (!rc)
+		rc = profile_apply(&op, r->session.user_id, &c); /* audited: "profile" */
+	if (!rc)
+		rc = db_commit(r->db);
+	if (rc) {
+		db_rollback(r->db);
+		api_db_failure(r, rc, "changing one's profile");
+		return;
+	}
+	/* What this node cached of the user's sessions holds the old name and language. */
+	session_cache_forget_user(r->session.user_id);
+	if (c.set[PF_DISPLAY_NAME])
+		r->session.display_name = c.text[PF_DISPLAY_NAME];
+	if (c.set[PF_LOCALE])
+		r->session.locale = c.null[PF_LOCALE] ? NULL : c.text[PF_LOCALE];
+	api_me(r);
 }
 
 /* GET /api/v1/auth/sessions: the caller's own sessions, on every device. */

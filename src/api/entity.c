@@ -1,6 +1,7 @@
 /* The generic entity endpoints: every entity of the registry gets these. */
 #include "api.h"
 #include "meta/access.h"
+#include "meta/audit.h"
 #include "meta/crud.h"
 #include "meta/query.h"
 #include "core/util.h"
@@ -104,6 +105,24 @@ void api_entity_get(struct req *r)
 	api_answer(r, status, &out);
 	if (status == 200)
 		api_etag(r, res.version);
+}
+
+/* GET /api/v1/{entity}/{id}/history: the record's audit trail, for whoever may read it. */
+void api_entity_history(struct req *r)
+{
+	struct op op;
+	int64_t id;
+	if (!api_begin(r, &op, &id, NULL))
+		return;
+	struct str out = STR_INIT;
+	int rc = access_find_record(&op, ACT_READ, id), status;
+	if (rc == DB_DONE)
+		status = problem_set(op.problem, 404, "not_found");
+	else if (rc)
+		status = crud_db_error(&op, rc, "history");
+	else
+		status = audit_history(&op, id, r->query, r->n_query, &out);
+	api_answer(r, status, &out);
 }
 
 static void request_hash(struct req *r, char out[65])

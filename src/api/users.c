@@ -11,6 +11,7 @@
 #include "auth/user.h"
 #include "core/log.h"
 #include "meta/audit.h"
+#include "meta/value.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -55,8 +56,16 @@ void api_user_get(struct req *r)
 		answer_user(r, id, 200);
 }
 
-/* The profile members of a body into c. */
-static void read_profile(struct req *r, json_t *body, struct profile_change *c)
+/* How the text members of a profile are checked and normalised: as record fields of these
+ * types (trimmed, no control characters; e-mail and phone formats). */
+static const struct field profile_checks[PF__MAX] = {
+    [PF_DISPLAY_NAME] = {.name = "display_name", .type = FT_TEXT, .max_length = PROFILE_TEXT_MAX},
+    [PF_POSITION] = {.name = "position", .type = FT_TEXT, .max_length = PROFILE_TEXT_MAX},
+    [PF_EMAIL] = {.name = "email", .type = FT_EMAIL, .max_length = PROFILE_TEXT_MAX},
+    [PF_MOBILE] = {.name = "mobile", .type = FT_PHONE, .max_length = PROFILE_TEXT_MAX},
+};
+
+void api_read_profile(struct req *r, json_t *body, struct profile_change *c)
 {
 	memset(c, 0, sizeof *c);
 	for (int f = 0; f < PF__MAX; f++) {
@@ -68,12 +77,26 @@ static void read_profile(struct req *r, json_t *body, struct profile_change *c)
 			m = body_text(r, body, name, PROFILE_TEXT_MAX, false, &c->text[f]);
 		c->set[f] = m == BM_VALUE || m == BM_NULL;
 		c->null[f] = m == BM_NULL;
+		struct value v;
+		struct verr e;
+		if (m != BM_VALUE || !profile_checks[f].name)
+			continue;
+		if (value_from_text(&r->arena, &profile_checks[f], c->text[f], strlen(c->text[f]),
+		                    TS_JSON, &v, &e))
+			problem_add(&r->problem, name, e.code, e.params);
+		else if (v.kind == V_NULL) /* only white space */
+			c->null[f] = true;
+		else
+			c->text[f] = v.s;
 	}
 	if (c->set[PF_DISPLAY_NAME] && c->null[PF_DISPLAY_NAME])
 		problem_add(&r->problem, "display_name", "required", NULL);
-	if (c->set[PF_LOCALE] && !c->null[PF_LOCALE] && lang_parse(c->text[PF_LOCALE]) < 0)
+	int lang = c->set[PF_LOCALE] && !c->null[PF_LOCALE] ? lang_parse(c->text[PF_LOCALE]) : 0;
+	if (lang < 0)
 		problem_add(&r->problem, "locale", "invalid_option",
 		            (const char *[]){"value", c->text[PF_LOCALE], NULL});
+	else if (c->set[PF_LOCALE] && !c->null[PF_LOCALE])
+		c->text[PF_LOCALE] = lang_tags[lang]; /* one spelling: "en", "zh-CN" */
 }
 
 /* "roles": an array of role keys; *n is -1 when absent. */
@@ -149,7 +172,7 @@ void api_user_create(struct req *r)
 		password_ok(r, password, username);
 	bool change = must_change(r, body);
 	struct profile_change c;
-	read_profile(r, body, &c);
+	api_read_profile(r, body, &c);
 	const char *roles[USER_ROLES_MAX];
 	long n_roles;
 	read_roles(r, body, roles, &n_roles);
@@ -202,7 +225,7 @@ void api_user_update(struct req *r)
 	    "superior_id", "email",    "mobile",       "locale",      NULL};
 	body_allow(r, body, allowed);
 	struct profile_change c;
-	read_profile(r, body, &c);
+	api_read_profile(r, body, &c);
 	const char *roles[USER_ROLES_MAX];
 	long n_roles;
 	read_roles(r, body, roles, &n_roles);

@@ -95,27 +95,30 @@ int audit_write_many(struct op *op, const char *action, const char *entity, cons
 	return rc;
 }
 
-/*
- * The filters of a search of the trail into s (after "WHERE 1 = 1"); paging parameters only
- * when `paged`. Problems go to op->problem.
- */
-static void audit_filters(struct op *op, const struct kv *params, size_t n, bool paged,
+/* What a search of the trail is for: a page of the administrators' search, its CSV export, or a
+ * page of one record's history (paging alone: the record is fixed). */
+enum audit_use { AU_PAGE, AU_EXPORT, AU_HISTORY };
+
+/* The filters of a search of the trail (alias a) into s, after "WHERE 1 = 1". Problems go to
+ * op->problem. */
+static void audit_filters(struct op *op, const struct kv *params, size_t n, enum audit_use use,
                           struct sqlq *s, int64_t *limit)
 {
+	bool paged = use != AU_EXPORT, search = use != AU_HISTORY;
 	for (size_t i = 0; i < n; i++) {
 		const char *k = params[i].key, *v = params[i].value;
 		int64_t x;
-		if (strcmp(k, "entity") == 0 || strcmp(k, "action") == 0) {
-			sqlq_addf(s, " AND %s = ", k);
+		if (search && (strcmp(k, "entity") == 0 || strcmp(k, "action") == 0)) {
+			sqlq_addf(s, " AND a.%s = ", k);
 			sqlq_text(s, v, strlen(v));
-		} else if (strcmp(k, "record_id") == 0 || strcmp(k, "user_id") == 0) {
+		} else if (search && (strcmp(k, "record_id") == 0 || strcmp(k, "user_id") == 0)) {
 			if (!parse_int64(v, strlen(v), &x) || x <= 0) {
 				problem_add(op->problem, k, "invalid_id", NULL);
 				continue;
 			}
-			sqlq_addf(s, " AND %s = ", k);
+			sqlq_addf(s, " AND a.%s = ", k);
 			sqlq_int(s, x);
-		} else if (strcmp(k, "from") == 0 || strcmp(k, "to") == 0) {
+		} else if (search && (strcmp(k, "from") == 0 || strcmp(k, "to") == 0)) {
 			/* A time range, start included and end excluded. */
 			int64_t ms;
 			char iso[TIME_ISO_LEN];
@@ -124,14 +127,14 @@ static void audit_filters(struct op *op, const struct kv *params, size_t n, bool
 				continue;
 			}
 			time_format_iso(ms, iso);
-			sqlq_addf(s, " AND at %s ", k[0] == 'f' ? ">=" : "<");
+			sqlq_addf(s, " AND a.at %s ", k[0] == 'f' ? ">=" : "<");
 			sqlq_texts(s, arena_strdup(op->arena, iso)); /* bound, not copied */
 		} else if (strcmp(k, "cursor") == 0 && paged) {
 			if (!parse_int64(v, strlen(v), &x) || x <= 0) {
 				problem_add(op->problem, k, "invalid_cursor", NULL);
 				continue;
 			}
-			sqlq_add(s, " AND id < ");
+			sqlq_add(s, " AND a.id < ");
 			sqlq_int(s, x);
 		} else if (strcmp(k, "limit") == 0 && paged) {
 			if (!parse_int64(v, strlen(v), limit) || *limit < 1 || *limit > 200) {
@@ -146,20 +149,22 @@ static void audit_filters(struct op *op, const struct kv *params, size_t n, bool
 
 /*
  * A row's changes as stored, or with the values of sensitive fields masked ("[old, new]" each
- * masked as the API masks them): the trail shows that they changed, not what they hold.
+ * masked as the API masks them): the trail shows that they changed, not what they hold. With
+ * as_objects (a history's creates and updates), each [old, new] becomes {"old","new"}.
  */
-static void changes_text(struct op *op, const char *entity, const char *changes, struct str *out)
+static void changes_text(struct op *op, const char *entity, const char *changes, bool as_objects,
+                         struct str *out)
 {
 	const struct entity *e = op->reg ? registry_entity(op->reg, entity) : NULL;
 	bool any = false;
 	for (size_t i = 0; e && i < e->n_fields && !any; i++)
 		any = (e->fields[i].flags & FF_SENSITIVE) && strstr(changes, e->fields[i].name);
-	json_t *j = any ? json_loads(changes, 0, NULL) : NULL;
+	json_t *j = any || as_objects ? json_loads(changes, 0, NULL) : NULL;
 	if (!j) {
 		str_adds(out, changes);
 		return;
 	}
-	for (size_t i = 0; i < e->n_fields; i++) {
+	for (size_t i = 0; any && i < e->n_fields; i++) {
 		const struct field *f = &e->fields[i];
 		json_t *pair = json_object_get(j, f->name);
 		if (!(f->flags & FF_SENSITIVE) || !json_is_array(pair))
@@ -177,6 +182,20 @@ static void changes_text(struct op *op, const char *entity, const char *changes,
 			str_release(&m);
 		}
 	}
+	if (as_objects) {
+		json_t *o = json_object(), *v;
+		const char *key;
+		json_object_foreach(j, key, v)
+		{
+			bool pair = json_is_array(v) && json_array_size(v) == 2;
+			json_object_set_new(o, key,
+			                    pair ? json_pack("{sOsO}", "old", json_array_get(v, 0),
+			                                     "new", json_array_get(v, 1))
+			                         : json_incref(v));
+		}
+		json_decref(j);
+		j = o;
+	}
 	char *dumped = json_dumps(j, JSON_COMPACT);
 	str_adds(out, dumped);
 	free(dumped);
@@ -187,19 +206,36 @@ static const char *const audit_columns[] = {"id",     "at",         "user_id", "
                                             "entity", "record_id",  "changes", "request_id",
                                             "ip",     "user_agent", NULL};
 
-int audit_list(struct op *op, const struct kv *params, size_t n, struct str *out)
+#define AUDIT_SELECT                                                                               \
+	"SELECT a.id, a.at, a.user_id, a.action, a.entity, a.record_id, a.changes, a.request_id, " \
+	"a.ip, a.user_agent"
+
+/*
+ * One page of the trail, newest first: the search (record_id 0) or one record of op->e's
+ * history, whose readers see neither the addresses nor the browsers unless administrators.
+ */
+static int audit_page(struct op *op, int64_t record_id, const struct kv *params, size_t n,
+                      struct str *out)
 {
+	enum audit_use use = record_id ? AU_HISTORY : AU_PAGE;
+	bool where_from = op->admin;
 	struct sqlq s;
 	sqlq_init(&s);
-	sqlq_add(&s, "SELECT id, at, user_id, action, entity, record_id, changes, request_id, ip, "
-	             "user_agent FROM sys_audit WHERE 1 = 1");
+	sqlq_add(&s, AUDIT_SELECT ", u.username, u.display_name FROM sys_audit a "
+	                          "LEFT JOIN users u ON u.id = a.user_id WHERE 1 = 1");
+	if (use == AU_HISTORY) {
+		sqlq_add(&s, " AND a.entity = ");
+		sqlq_texts(&s, op->e->name);
+		sqlq_add(&s, " AND a.record_id = ");
+		sqlq_int(&s, record_id);
+	}
 	int64_t limit = 50;
-	audit_filters(op, params, n, true, &s, &limit);
+	audit_filters(op, params, n, use, &s, &limit);
 	if (op->problem->n_errors) {
 		sqlq_release(&s);
 		return problem_set(op->problem, 400, "bad_request");
 	}
-	sqlq_add(&s, " ORDER BY id DESC LIMIT ");
+	sqlq_add(&s, " ORDER BY a.id DESC LIMIT ");
 	sqlq_int(&s, limit + 1);
 	struct db_stmt *st;
 	int rc = sqlq_prepare(op->db, &s, &st);
@@ -228,8 +264,13 @@ int audit_list(struct op *op, const struct kv *params, size_t n, struct str *out
 		value_to_json(out, &at_field, &at);
 		str_adds(out, ",\"user_id\":");
 		json_add_int_column(out, st, 2);
+		str_adds(out, ",\"username\":");
+		json_add_text_column(out, st, 10);
+		str_adds(out, ",\"display_name\":");
+		json_add_text_column(out, st, 11);
+		const char *action = db_column_text(st, 3, NULL);
 		str_adds(out, ",\"action\":");
-		str_add_jsons(out, db_column_text(st, 3, NULL));
+		str_add_jsons(out, action);
 		str_adds(out, ",\"entity\":");
 		str_add_jsons(out, db_column_text(st, 4, NULL));
 		str_adds(out, ",\"record_id\":");
@@ -240,14 +281,16 @@ int audit_list(struct op *op, const struct kv *params, size_t n, struct str *out
 			str_adds(out, "null");
 		else
 			changes_text(op, db_column_text(st, 4, NULL), db_column_text(st, 6, NULL),
+			             use == AU_HISTORY && (strcmp(action, "create") == 0 ||
+			                                   strcmp(action, "update") == 0),
 			             out);
-		static const char *const texts[] = {"request_id", "ip", "user_agent"};
-		for (int k = 0; k < 3; k++) {
-			str_addf(out, ",\"%s\":", texts[k]);
-			if (db_column_null(st, 7 + k))
-				str_adds(out, "null");
-			else
-				str_add_jsons(out, db_column_text(st, 7 + k, NULL));
+		str_adds(out, ",\"request_id\":");
+		json_add_text_column(out, st, 7);
+		if (where_from) {
+			str_adds(out, ",\"ip\":");
+			json_add_text_column(out, st, 8);
+			str_adds(out, ",\"user_agent\":");
+			json_add_text_column(out, st, 9);
 		}
 		str_addc(out, '}');
 	}
@@ -264,19 +307,29 @@ int audit_list(struct op *op, const struct kv *params, size_t n, struct str *out
 	return 200;
 }
 
+int audit_list(struct op *op, const struct kv *params, size_t n, struct str *out)
+{
+	return audit_page(op, 0, params, n, out);
+}
+
+int audit_history(struct op *op, int64_t record_id, const struct kv *params, size_t n,
+                  struct str *out)
+{
+	return audit_page(op, record_id, params, n, out);
+}
+
 int audit_export_csv(struct op *op, const struct kv *params, size_t n, struct str *out)
 {
 	struct sqlq s;
 	sqlq_init(&s);
-	sqlq_add(&s, "SELECT id, at, user_id, action, entity, record_id, changes, request_id, ip, "
-	             "user_agent FROM sys_audit WHERE 1 = 1");
+	sqlq_add(&s, AUDIT_SELECT " FROM sys_audit a WHERE 1 = 1");
 	int64_t unused = 0;
-	audit_filters(op, params, n, false, &s, &unused);
+	audit_filters(op, params, n, AU_EXPORT, &s, &unused);
 	if (op->problem->n_errors) {
 		sqlq_release(&s);
 		return problem_set(op->problem, 400, "bad_request");
 	}
-	sqlq_addf(&s, " ORDER BY id DESC LIMIT %d", AUDIT_EXPORT_MAX + 1);
+	sqlq_addf(&s, " ORDER BY a.id DESC LIMIT %d", AUDIT_EXPORT_MAX + 1);
 	struct db_stmt *st;
 	int rc = sqlq_prepare(op->db, &s, &st);
 	if (rc) {
@@ -308,7 +361,7 @@ int audit_export_csv(struct op *op, const struct kv *params, size_t n, struct st
 			} else if (c == 6 && !db_column_null(st, c)) {
 				struct str t = STR_INIT;
 				changes_text(op, db_column_text(st, 4, NULL),
-				             db_column_text(st, 6, NULL), &t);
+				             db_column_text(st, 6, NULL), false, &t);
 				csv_add_cell(out, t.buf, t.len, true);
 				str_release(&t);
 			} else if (!db_column_null(st, c)) {

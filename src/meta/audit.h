@@ -14,10 +14,17 @@ int audit_write(struct op *op, const char *action, const char *entity, int64_t r
 int audit_write_many(struct op *op, const char *action, const char *entity, const int64_t *ids,
                      char *const *changes, size_t n);
 /*
- * GET /api/v1/audit: filters entity, record_id, user_id, action; keyset by id, newest first.
- * Returns 200, or -1/-2 like crud.h.
+ * GET /api/v1/audit: filters entity, record_id, user_id, action; keyset by id, newest first;
+ * each entry with its user's username and display name. Returns 200, or -1/-2 like crud.h.
  */
 int audit_list(struct op *op, const struct kv *params, size_t n, struct str *out);
+/*
+ * GET /api/v1/{entity}/{id}/history: the same entries for one record of op->e (the caller has
+ * checked that they may read it), paged by cursor and limit alone; changes of creates and
+ * updates as {"field":{"old","new"}}; the addresses and browsers only for administrators.
+ */
+int audit_history(struct op *op, int64_t record_id, const struct kv *params, size_t n,
+                  struct str *out);
 /*
  * GET /api/v1/audit/export: the same filters (no paging) as CSV, newest first, at most
  * AUDIT_EXPORT_MAX rows (more: 422 naming "from", to narrow the time range).

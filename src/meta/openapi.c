@@ -562,7 +562,23 @@ static void system_paths(json_t *paths)
 	oa_add_responses(op, "200",
 	                 oa_json_response("The user", json_pack("{s:s}", "type", "object")),
 	                 (const char *const[]){"401", NULL});
-	json_object_set_new(paths, "/api/v1/auth/me", json_pack("{s:o}", "get", op));
+	json_t *me = op;
+	op = oa_operation("auth.me.update",
+	                  "Change your own display name, e-mail, mobile or language", "auth");
+	json_object_set_new(
+	    op, "requestBody",
+	    json_pack(
+	        "{s:b,s:{s:{s:{s:s,s:b,s:{s:{s:s},s:{s:[s,s]},s:{s:[s,s]},s:{s:[s,s],s:[s,s,n]}}}}}}",
+	        "required", 1, "content", "application/json", "schema", "type", "object",
+	        "additionalProperties", 0, "properties", "display_name", "type", "string", "email",
+	        "type", "string", "null", "mobile", "type", "string", "null", "locale", "type",
+	        "string", "null", "enum", "zh-CN", "en"));
+	oa_add_responses(
+	    op, "200",
+	    oa_json_response("The user, as GET answers", json_pack("{s:s}", "type", "object")),
+	    (const char *const[]){"400", "401", "403", "415", "422", NULL});
+	json_object_set_new(paths, "/api/v1/auth/me",
+	                    json_pack("{s:o,s:o}", "get", me, "patch", op));
 	sessions_paths(paths);
 	tokens_paths(paths);
 	op = oa_operation("meta", "Entities, fields, option lists and labels", "meta");

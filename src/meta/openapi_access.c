@@ -1,4 +1,7 @@
-/* The OpenAPI paths of identity and access: the organisation, users, roles and shares. */
+/*
+ * The OpenAPI paths of identity and access: the organisation, users, roles and shares; and of
+ * each user's own space: record histories, saved views, recently viewed records.
+ */
 #include "openapi_internal.h"
 #include "auth/actor.h"
 #include "auth/org.h"
@@ -414,14 +417,112 @@ static void news_paths(json_t *paths)
 	                              path_param("announcement_id", "integer"), "get", receipts));
 }
 
+/* GET /api/v1/{entity}/{id}/history: the record's audit entries, for whoever may read it. */
+static void history_path(json_t *paths, const struct entity *e)
+{
+	json_t *entry = json_pack(
+	    "{s:s,s:[s,s,s,s,s,s,s,s,s,s],s:b,s:{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}}",
+	    "type", "object", "required", "id", "at", "user_id", "username", "display_name",
+	    "action", "entity", "record_id", "changes", "request_id", "additionalProperties", 0,
+	    "properties", "id", type("integer"), "at", when(), "user_id", maybe("integer"),
+	    "username", maybe("string"), "display_name", maybe("string"), "action", type("string"),
+	    "entity", type("string"), "record_id", maybe("integer"), "changes",
+	    json_pack("{s:[s,s],s:s}", "type", "object", "null", "description",
+	              "Creates and updates: {field: {old, new}}; other actions: their details"),
+	    "request_id", maybe("string"), "ip", maybe("string"), "user_agent", maybe("string"));
+	json_t *page = json_pack("{s:s,s:[s,s],s:{s:{s:s,s:o},s:o}}", "type", "object", "required",
+	                         "data", "next_cursor", "properties", "data", "type", "array",
+	                         "items", entry, "next_cursor", maybe("string"));
+	char id[160], p[160];
+	snprintf(id, sizeof id, "%s.history", e->name);
+	json_t *get = op(id, "The record's history, newest first (addresses: administrators only)",
+	                 e->name, "200", oa_json_response("Audit entries", page), E_ONE);
+	json_object_set_new(get, "parameters",
+	                    json_pack("[o,{s:s,s:s,s:{s:s}},{s:s,s:s,s:{s:s,s:i,s:i}}]",
+	                              path_param("id", "integer"), "name", "cursor", "in", "query",
+	                              "schema", "type", "string", "name", "limit", "in", "query",
+	                              "schema", "type", "integer", "minimum", 1, "maximum", 200));
+	snprintf(p, sizeof p, "/api/v1/%s/{id}/history", e->name);
+	json_object_set_new(paths, p, json_pack("{s:o}", "get", get));
+}
+
+/* Saved list views (own and shared) and recently viewed records. */
+static void user_space_paths(json_t *paths)
+{
+	json_t *columns = json_pack("{s:s,s:{s:s}}", "type", "array", "items", "type", "string");
+	json_t *query = json_pack("{s:s,s:s,s:{s:s}}", "type", "object", "description",
+	                          "List parameters: q, sort, field or field__op filters",
+	                          "additionalProperties", "type", "string");
+	json_t *view =
+	    object(json_pack("{s:o,s:o,s:o,s:O,s:O,s:o,s:o,s:o,s:o,s:o,s:o}", "id", type("integer"),
+	                     "entity", type("string"), "name", type("string"), "query", query,
+	                     "columns", columns, "shared", type("boolean"), "user_id",
+	                     type("integer"), "owner_name", maybe("string"), "own", type("boolean"),
+	                     "created_at", when(), "updated_at", when()),
+	           NULL);
+	json_t *in = json_pack("{s:s,s:{s:{s:s},s:{s:s,s:i,s:i},s:O,s:O,s:o}}", "type", "object",
+	                       "properties", "entity", "type", "string", "name", "type", "string",
+	                       "minLength", 1, "maxLength", 100, "query", query, "columns", columns,
+	                       "shared", type("boolean"));
+	json_t *list = op(
+	    "views.list", "Your saved views and those others share", "views", "200",
+	    oa_json_response("Your own first, then by entity and name", data_of(json_incref(view))),
+	    (const char *const[]){"400", "401", "403", NULL});
+	json_object_set_new(list, "parameters",
+	                    json_pack("[{s:s,s:s,s:{s:s}}]", "name", "entity", "in", "query",
+	                              "schema", "type", "string"));
+	json_t *create = op("views.create", "Save a view of an entity's list", "views", "201",
+	                    oa_json_response("The view", json_incref(view)), E_CHANGE);
+	json_t *create_in = json_deep_copy(in);
+	json_object_set_new(create_in, "required", json_pack("[s,s]", "entity", "name"));
+	json_object_set_new(create, "requestBody", body(create_in));
+	json_object_set_new(paths, "/api/v1/views",
+	                    json_pack("{s:o,s:o}", "get", list, "post", create));
+	json_t *patch = op("views.update", "Change a view (its owner or an administrator)", "views",
+	                   "200", oa_json_response("The view", view), E_CHANGE);
+	json_object_del(json_object_get(in, "properties"), "entity");
+	json_object_set_new(patch, "requestBody", body(in));
+	json_t *del = op("views.delete", "Delete a view (its owner or an administrator)", "views",
+	                 "204", NULL, E_CHANGE);
+	json_object_set_new(paths, "/api/v1/views/{view_id}",
+	                    json_pack("{s:[o],s:o,s:o}", "parameters",
+	                              path_param("view_id", "integer"), "patch", patch, "delete",
+	                              del));
+	json_t *item =
+	    object(json_pack("{s:o,s:o,s:{s:s},s:o}", "entity", type("string"), "id",
+	                     type("integer"), "title", "description",
+	                     "The record's title field, as it is now", "viewed_at", when()),
+	           NULL);
+	json_t *recent = op("recent.list", "The records you opened last, newest first", "recent",
+	                    "200", oa_json_response("Still there and readable", data_of(item)),
+	                    (const char *const[]){"400", "401", NULL});
+	json_object_set_new(recent, "parameters",
+	                    json_pack("[{s:s,s:s,s:{s:s,s:i,s:i,s:i}}]", "name", "limit", "in",
+	                              "query", "schema", "type", "integer", "minimum", 1, "maximum",
+	                              30, "default", 10));
+	json_t *opened =
+	    op("recent.add", "Record that you opened a record", "recent", "204", NULL, E_CHANGE);
+	json_object_set_new(opened, "requestBody",
+	                    body(json_pack("{s:s,s:[s,s],s:{s:{s:s},s:{s:s}}}", "type", "object",
+	                                   "required", "entity", "id", "properties", "entity",
+	                                   "type", "string", "id", "type", "integer")));
+	json_object_set_new(paths, "/api/v1/recent",
+	                    json_pack("{s:o,s:o}", "get", recent, "post", opened));
+	json_decref(columns);
+	json_decref(query);
+}
+
 void openapi_access_paths(json_t *paths, const struct registry *r)
 {
+	user_space_paths(paths);
 	news_paths(paths);
 	oidc_paths(paths);
 	credential_paths(paths);
 	org_paths(paths);
 	user_paths(paths);
 	role_paths(paths);
-	for (size_t i = 0; i < r->n_entities; i++)
+	for (size_t i = 0; i < r->n_entities; i++) {
 		share_paths(paths, &r->entities[i]);
+		history_path(paths, &r->entities[i]);
+	}
 }

@@ -207,7 +207,7 @@ test('the OpenAPI document describes what the server really answers', async () =
 		schema = ref.replace(/^#\//, '').split('/').reduce((o, k) => o[k], doc);
 		assert.deepEqual(Object.keys(schema.properties).sort(), e.fields.map((f) => f.name).sort(), `${ref} lists the fields of ${e.name}`);
 	}
-	for (const p of ['/api/v1/auth/login', '/api/v1/auth/logout', '/api/v1/auth/me', '/api/v1/auth/sessions', '/api/v1/auth/sessions/{id}', '/api/v1/auth/tokens', '/api/v1/auth/tokens/{id}', '/api/v1/meta', '/api/v1/audit', '/healthz', '/readyz', '/metrics', '/api/v1/org-units', '/api/v1/org-units/{unit_id}', '/api/v1/users', '/api/v1/users/{user_id}', '/api/v1/users/{user_id}/password', '/api/v1/users/{user_id}/unlock', '/api/v1/users/{user_id}/sessions', '/api/v1/roles', '/api/v1/roles/{key}', '/api/v1/roles/{key}/permissions', '/api/v1/customers/{id}/shares', '/api/v1/customers/{id}/shares/{share_id}', '/api/v1/auth/password', '/api/v1/auth/totp/setup', '/api/v1/auth/totp/confirm', '/api/v1/auth/totp', '/api/v1/security-policy', '/api/v1/audit/export', '/api/v1/users/{user_id}/totp', '/api/v1/announcements', '/api/v1/announcements/{announcement_id}', '/api/v1/oidc/clients'])
+	for (const p of ['/api/v1/auth/login', '/api/v1/auth/logout', '/api/v1/auth/me', '/api/v1/auth/sessions', '/api/v1/auth/sessions/{id}', '/api/v1/auth/tokens', '/api/v1/auth/tokens/{id}', '/api/v1/meta', '/api/v1/audit', '/healthz', '/readyz', '/metrics', '/api/v1/org-units', '/api/v1/org-units/{unit_id}', '/api/v1/users', '/api/v1/users/{user_id}', '/api/v1/users/{user_id}/password', '/api/v1/users/{user_id}/unlock', '/api/v1/users/{user_id}/sessions', '/api/v1/roles', '/api/v1/roles/{key}', '/api/v1/roles/{key}/permissions', '/api/v1/customers/{id}/shares', '/api/v1/customers/{id}/shares/{share_id}', '/api/v1/auth/password', '/api/v1/auth/totp/setup', '/api/v1/auth/totp/confirm', '/api/v1/auth/totp', '/api/v1/security-policy', '/api/v1/audit/export', '/api/v1/users/{user_id}/totp', '/api/v1/announcements', '/api/v1/announcements/{announcement_id}', '/api/v1/oidc/clients', '/api/v1/views', '/api/v1/views/{view_id}', '/api/v1/recent', '/api/v1/customers/{id}/history'])
 		assert.ok(doc.paths[p], `${p} is documented`);
 	const listSchema = (p) => doc.paths[p].get.responses['200'].content['application/json'].schema;
 	conforms(listSchema('/api/v1/org-units'), await admin.getJson('/api/v1/org-units'), 'the organisation');
@@ -242,6 +242,12 @@ test('the OpenAPI document describes what the server really answers', async () =
 	conforms(custSchema(`/api/v1/customers/{id}/contacts`), await admin.getJson(`/api/v1/customers/${cust.id}/contacts`), 'a related list');
 	expectStatus(await admin.post(`/api/v1/customers/${cust.id}/shares`, { user_id: admin.user.id, access: 'read' }), 201);
 	conforms(custSchema('/api/v1/customers/{id}/shares'), await admin.getJson(`/api/v1/customers/${cust.id}/shares`), 'the shares of a record');
+	conforms(custSchema('/api/v1/customers/{id}/history'), await admin.getJson(`/api/v1/customers/${cust.id}/history`), 'a record history');
+	const saved = await admin.post('/api/v1/views', { entity: 'customers', name: `文档 ${M}`, query: { level: 'a' }, columns: ['name'] });
+	conforms(doc.paths['/api/v1/views'].post.responses['201'].content['application/json'].schema, saved.json, 'a saved view');
+	conforms(custSchema('/api/v1/views'), await admin.getJson('/api/v1/views?entity=customers'), 'the saved views');
+	expectStatus(await admin.post('/api/v1/recent', { entity: 'customers', id: cust.id }), 204);
+	conforms(custSchema('/api/v1/recent'), await admin.getJson('/api/v1/recent'), 'the recent records');
 	const problem = await admin.post('/api/v1/customers', { name: '', level: 'zz' });
 	const problemSchema = doc.paths['/api/v1/customers'].post.responses['422'];
 	const ps = problemSchema.$ref ? problemSchema.$ref.replace(/^#\//, '').split('/').reduce((o, k) => o[k], doc) : problemSchema;
