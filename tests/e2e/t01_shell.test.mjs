@@ -60,13 +60,16 @@ test('the customer list comes from the metadata: columns, total, search, more ro
 	// Search from the top bar: Chinese two-character terms.
 	await page.fill('.top input', '厦门');
 	await page.press('.top input', 'Enter');
+	await page.waitForURL(/\/search\?q=/);
+	await page.getByText('查看全部 30 条').click();
+	await page.waitForURL(/\/e\/customers\?q=/);
 	await page.waitForFunction(() => /共 30 条/.test(document.querySelector('.total')?.textContent || ''));
 	const names = await page.locator('.el-table__row .title-link').allInnerTexts();
 	assert.ok(names.length === 30 && names.every((n) => n.includes('厦门')));
 	await page.close();
 });
 
-test('the language switches to English and is remembered', async () => {
+test('the language switches to English and is remembered for the user, in another browser too', async () => {
 	const page = await browser.newPage({ locale: 'zh-CN' });
 	await logIn(page, 'admin', adminPassword);
 	await page.waitForURL(`${base}/`);
@@ -77,6 +80,16 @@ test('the language switches to English and is remembered', async () => {
 	await shot(page, 'workbench-en');
 	await page.reload();
 	await page.getByText('Workbench').first().waitFor();
+	// A fresh browser (nothing stored) signs in and is in English: the server kept the choice.
+	const elsewhere = await browser.newPage({ locale: 'zh-CN' });
+	await logIn(elsewhere, 'admin', adminPassword);
+	await elsewhere.getByText('Workbench').first().waitFor();
+	assert.equal((await api('GET', '/api/v1/auth/me')).user.locale, 'en');
+	await elsewhere.locator('.who').click();
+	await elsewhere.getByText('中文').click();
+	await elsewhere.getByText('工作台').first().waitFor();
+	assert.equal((await api('GET', '/api/v1/auth/me')).user.locale, 'zh-CN');
+	await elsewhere.close();
 	await page.close();
 });
 
@@ -121,7 +134,7 @@ test('a session that ends sends the browser back to the login, and back again af
 	await page.fill('#username', 'ends.soon');
 	await page.fill('#password', pw);
 	await page.click('button[type=submit]');
-	await page.waitForURL(/\/e\/customers\?q=/);
+	await page.waitForURL(/\/search\?q=/);
 	await page.close();
 });
 

@@ -152,7 +152,42 @@ test('edit the same record in two tabs: the second save meets the conflict and c
 	const now = await api('GET', `/api/v1/customers/${c.id}`);
 	assert.equal(now.phone, '0411-88887777', 'their change stays');
 	assert.equal(now.remarks, '年底前回访', 'and mine is added');
+	// The history tab tells who changed what.
+	await second.getByRole('tab', { name: '修改记录' }).click();
+	await second.locator('.el-timeline-item').nth(2).waitFor();
+	const history = await second.locator('.el-timeline').innerText();
+	assert.match(history, /0411-88886666[\s\S]*0411-88887777/, 'the phone, before and after');
+	assert.match(history, /年底前回访/);
+	assert.match(history, /创建/);
+	await shot(second, 'customer-history');
 	await context.close();
+});
+
+test('the top bar finds records of every entity; a related list adds a record for its parent; the workbench lists what was opened', async () => {
+	const c = await api('POST', '/api/v1/customers', { name: '秦皇岛金梦湾游艇会' });
+	await api('POST', '/api/v1/contacts', { name: '金梦湾 陈总', customer_id: c.id });
+	const page = await adminPage(browser);
+	await page.fill('.top input', '金梦湾');
+	await page.locator('.search-pop li', { hasText: '陈总' }).waitFor();
+	assert.equal(await page.locator('.search-pop li').count(), 2, 'one customer and one contact');
+	await shot(page, 'search-suggestions');
+	await page.locator('.search-pop li', { hasText: '秦皇岛金梦湾游艇会' }).click();
+	await page.waitForURL(new RegExp(`/e/customers/${c.id}$`));
+	await page.getByRole('tab', { name: '联系人' }).click();
+	await page.getByRole('button', { name: '新建联系人' }).click();
+	await page.waitForURL(/\/e\/contacts\/new\?customer_id=/);
+	await page.locator('#f-customer_id').waitFor();
+	await page.waitForFunction(() => /金梦湾/.test(document.querySelector('.el-form-item:has(#f-customer_id)')?.textContent || ''));
+	await page.fill('#f-name', '王秘书');
+	await page.getByRole('button', { name: '保存' }).click();
+	await page.waitForURL(/\/e\/contacts\/\d+$/);
+	const contacts = await api('GET', `/api/v1/customers/${c.id}/contacts`);
+	assert.deepEqual(contacts.data.map((x) => x.name).sort(), ['王秘书', '金梦湾 陈总'].sort());
+	await page.goto(`${base}/`);
+	await page.locator('.recent li').first().waitFor();
+	const recent = await page.locator('.recent').innerText();
+	assert.ok(recent.indexOf('王秘书') < recent.indexOf('秦皇岛金梦湾游艇会'), 'newest first');
+	await page.close();
 });
 
 test('on a phone the form is one column and does not scroll sideways', async () => {

@@ -1,6 +1,11 @@
 // Words of the generic record pages: lists, forms, the conflict dialog, history.
 export default {
   'zh-CN': {
+    history: {
+      none: '暂无修改记录', system: '系统', old: '原值', new: '新值',
+      action: { create: '创建', update: '修改', delete: '删除', restore: '恢复', reveal: '查看敏感信息', share: '共享', unshare: '取消共享', export: '导出', assign: '转移负责人' },
+    },
+    search: { results: '“{q}”的搜索结果', none: '没有找到匹配的记录', all: '查看全部 {n} 条' },
     form: {
       new: '新建{what}', save: '保存', cancel: '取消', back: '返回', required: '必填', saved: '已保存',
       region: '省/市/区', currency: '币种', typeToSearch: '输入以搜索',
@@ -27,6 +32,11 @@ export default {
     },
   },
   en: {
+    history: {
+      none: 'No changes yet', system: 'System', old: 'Before', new: 'After',
+      action: { create: 'created', update: 'changed', delete: 'deleted', restore: 'restored', reveal: 'viewed sensitive fields', share: 'shared', unshare: 'stopped sharing', export: 'exported', assign: 'reassigned' },
+    },
+    search: { results: 'Results for “{q}”', none: 'Nothing matches', all: 'See all {n}' },
     form: {
       new: 'New {what}', save: 'Save', cancel: 'Cancel', back: 'Back', required: 'Required', saved: 'Saved',
       region: 'Province / city / district', currency: 'Currency', typeToSearch: 'Type to search',

@@ -1,6 +1,7 @@
 // Who is signed in, what they must do first, and the model they may see.
 import { defineStore } from 'pinia';
 import { api, setCsrf } from '../api';
+import { i18n, setLocale, type Locale } from '../i18n';
 
 export interface User {
   id: number;
@@ -81,6 +82,16 @@ export const useSession = defineStore('session', {
     accept(me: Me) {
       setCsrf(me.csrf_token);
       this.user = me.user;
+      // The language is the user's, kept on the server: the same on every browser they use.
+      const l = me.user.locale as Locale;
+      if ((l === 'en' || l === 'zh-CN') && l !== i18n.global.locale.value) setLocale(l);
+    },
+    async setLanguage(l: Locale) {
+      setLocale(l);
+      if (this.user) {
+        this.user.locale = l;
+        await api('PATCH', '/api/v1/auth/me', { locale: l }).catch(() => undefined);
+      }
     },
     async loadModel() {
       const meta = await api<{ entities: Entity[] }>('GET', '/api/v1/meta');
