@@ -65,6 +65,7 @@ void api_entity_restore(struct req *r);
 void api_entity_related(struct req *r);
 void api_entity_history(struct req *r);
 void api_entity_bulk_update(struct req *r);
+void api_entity_bulk_delete(struct req *r);
 void api_entity_export(struct req *r);
 void api_entity_import(struct req *r);
 void api_meta(struct req *r);

@@ -209,14 +209,24 @@ void api_entity_restore(struct req *r)
 		api_etag(r, res.version);
 }
 
-void api_entity_bulk_update(struct req *r)
+static void bulk(struct req *r, int (*run)(struct op *, const json_t *, struct str *))
 {
 	struct op op;
 	json_t *body;
 	if (!api_begin(r, &op, NULL, &body))
 		return;
 	struct str out = STR_INIT;
-	int status = crud_bulk_update(&op, body, &out);
+	int status = run(&op, body, &out);
 	json_decref(body);
 	api_answer(r, status, &out);
+}
+
+void api_entity_bulk_update(struct req *r)
+{
+	bulk(r, crud_bulk_update);
+}
+
+void api_entity_bulk_delete(struct req *r)
+{
+	bulk(r, crud_bulk_delete);
 }

@@ -101,6 +101,8 @@ const struct route api_routes[] = {
     {M_POST, "/api/v1/{entity}/import", api_entity_import, RF_BODY_FILE | LONG, "entity.import"},
     {M_POST, "/api/v1/{entity}/bulk-update", api_entity_bulk_update, JSON | LONG,
      "entity.bulk_update"},
+    {M_POST, "/api/v1/{entity}/bulk-delete", api_entity_bulk_delete, JSON | LONG,
+     "entity.bulk_delete"},
     {M_GET, "/api/v1/{entity}/{id}", api_entity_get, 0, "entity.get"},
     {M_PATCH, "/api/v1/{entity}/{id}", api_entity_update, JSON, "entity.update"},
     {M_DELETE, "/api/v1/{entity}/{id}", api_entity_delete, 0, "entity.delete"},

@@ -763,28 +763,26 @@ int crud_update(struct op *op, int64_t id, const json_t *body, int64_t if_match,
 	return status;
 }
 
-int crud_delete(struct op *op, int64_t id, int64_t if_match)
+/*
+ * Soft-delete one record inside the caller's transaction: its checks, the row, the search
+ * index, the audit and the count. 204, or a negative status with op->problem set (the caller
+ * rolls back).
+ */
+static int delete_record(struct op *op, int64_t id, int64_t if_match)
 {
 	const struct entity *e = op->e;
-	int rc;
-	if ((rc = db_begin(op->db)))
-		return crud_db_error(op, rc, "delete");
 	struct record cur;
-	rc = record_load(op, id, false, true, &cur);
-	if (rc == DB_DONE) {
-		db_rollback(op->db);
+	int rc = record_load(op, id, false, true, &cur);
+	if (rc == DB_DONE)
 		return problem_set(op->problem, 404, "not_found");
-	}
 	if (rc)
-		return fail_tx(op, rc, "delete");
+		return crud_db_error(op, rc, "delete");
 	if ((rc = access_check_record(op, ACT_DELETE, id)) == DB_DONE)
-		return fail_problem(op, 403, "forbidden");
+		return problem_set(op->problem, 403, "forbidden");
 	if (rc)
-		return fail_tx(op, rc, "delete");
-	if (if_match >= 0 && if_match != cur.version) {
-		db_rollback(op->db);
+		return crud_db_error(op, rc, "delete");
+	if (if_match >= 0 && if_match != cur.version)
 		return problem_set(op->problem, 409, "conflict");
-	}
 	char now[TIME_ISO_LEN];
 	time_now_iso(now);
 	struct db_stmt *st;
@@ -794,7 +792,7 @@ int crud_delete(struct op *op, int64_t id, int64_t if_match)
 	         "\"version\" = \"version\" + 1 WHERE \"id\" = ? AND \"deleted_at\" IS NULL",
 	         e->name);
 	if ((rc = db_prepare(op->db, sql, &st)))
-		return fail_tx(op, rc, "delete");
+		return crud_db_error(op, rc, "delete");
 	db_bind_texts(st, 1, now);
 	db_bind_texts(st, 2, now);
 	if (op->user_id)
@@ -805,14 +803,28 @@ int crud_delete(struct op *op, int64_t id, int64_t if_match)
 	rc = db_step(st);
 	db_reset(st);
 	if (rc != DB_DONE)
-		return fail_tx(op, rc, "delete");
+		return crud_db_error(op, rc, "delete");
 	const struct value *tok = &cur.vals[entity_field(e, "search_tokens")->position];
 	if ((rc =
 	         search_index_remove(op->db, e, id, tok->kind == V_TEXT ? tok->s : NULL, tok->n)) ||
-	    (rc = audit_write(op, "delete", e->name, id, NULL)) || (rc = crud_bump_count(op, -1)) ||
-	    (rc = db_commit(op->db)))
-		return fail_tx(op, rc, "delete");
+	    (rc = audit_write(op, "delete", e->name, id, NULL)) || (rc = crud_bump_count(op, -1)))
+		return crud_db_error(op, rc, "delete");
 	return 204;
+}
+
+int crud_delete(struct op *op, int64_t id, int64_t if_match)
+{
+	int rc;
+	if ((rc = db_begin(op->db)))
+		return crud_db_error(op, rc, "delete");
+	int status = delete_record(op, id, if_match);
+	if (status < 0) {
+		db_rollback(op->db);
+		return status;
+	}
+	if ((rc = db_commit(op->db)))
+		return fail_tx(op, rc, "delete");
+	return status;
 }
 
 int crud_restore(struct op *op, int64_t id, struct str *out, struct crud_result *res)
@@ -865,16 +877,20 @@ int crud_restore(struct op *op, int64_t id, struct str *out, struct crud_result 
 	return 200;
 }
 
-int crud_bulk_update(struct op *op, const json_t *body, struct str *out)
+/* A bulk call's body: only the members named, and 1 to CRUD_BULK_MAX positive integer ids. */
+static void bulk_body(struct op *op, const json_t *body, const char *const *allowed)
 {
-	const struct entity *e = op->e;
-	const json_t *ids = json_object_get(body, "ids"), *value = json_object_get(body, "value");
-	const char *fname = json_string_value(json_object_get(body, "field"));
 	const char *k;
 	json_t *x;
-	json_object_foreach((json_t *)body, k,
-	                    x) if (strcmp(k, "ids") && strcmp(k, "field") && strcmp(k, "value"))
-	    problem_add(op->problem, arena_strdup(op->arena, k), "unknown_field", NULL);
+	json_object_foreach((json_t *)body, k, x)
+	{
+		size_t i = 0;
+		while (allowed[i] && strcmp(allowed[i], k))
+			i++;
+		if (!allowed[i])
+			problem_add(op->problem, arena_strdup(op->arena, k), "unknown_field", NULL);
+	}
+	const json_t *ids = json_object_get(body, "ids");
 	size_t n = json_array_size(ids);
 	if (!json_is_array(ids) || n == 0)
 		problem_add(op->problem, "ids", "required", NULL);
@@ -886,6 +902,68 @@ int crud_bulk_update(struct op *op, const json_t *body, struct str *out)
 			problem_add(op->problem, "ids", "invalid_id", NULL);
 			break;
 		}
+}
+
+/*
+ * One transaction applying `one` to every id: all or nothing. A record not found (or not
+ * readable) names its id under `ids`; any other refusal is the record's own.
+ */
+static int bulk_run(struct op *op, const json_t *ids, int (*one)(struct op *, int64_t, void *),
+                    void *ctx, const char *what, size_t *done)
+{
+	int rc = db_begin(op->db);
+	if (rc)
+		return crud_db_error(op, rc, what);
+	*done = 0;
+	for (size_t i = 0; i < json_array_size(ids); i++) {
+		int64_t id = json_integer_value(json_array_get(ids, i));
+		int status = one(op, id, ctx);
+		if (status == -1 && op->problem->status == 404) {
+			op->problem->status = 0;
+			problem_add(op->problem, "ids", "id_not_found",
+			            (const char *[]){"id",
+			                             arena_printf(op->arena, "%lld", (long long)id),
+			                             NULL});
+			status = problem_set(op->problem, 422, "validation_failed");
+		}
+		if (status < 0) {
+			db_rollback(op->db);
+			return status;
+		}
+		++*done;
+	}
+	if ((rc = db_commit(op->db)))
+		return fail_tx(op, rc, what);
+	return 200;
+}
+
+struct bulk_change {
+	const struct value *patch;
+	const bool *present;
+	struct str *scratch;
+};
+
+static int bulk_update_one(struct op *op, int64_t id, void *ctx)
+{
+	struct bulk_change *c = ctx;
+	struct crud_result r;
+	str_reset(c->scratch);
+	return update_record(op, id, c->patch, c->present, -1, c->scratch, &r);
+}
+
+static int bulk_delete_one(struct op *op, int64_t id, void *ctx)
+{
+	(void)ctx;
+	return delete_record(op, id, -1);
+}
+
+int crud_bulk_update(struct op *op, const json_t *body, struct str *out)
+{
+	const struct entity *e = op->e;
+	const json_t *ids = json_object_get(body, "ids"), *value = json_object_get(body, "value");
+	const char *fname = json_string_value(json_object_get(body, "field"));
+	static const char *const allowed[] = {"ids", "field", "value", NULL};
+	bulk_body(op, body, allowed);
 	const struct field *f = fname ? entity_field(e, fname) : NULL;
 	if (!fname)
 		problem_add(op->problem, "field", "required", NULL);
@@ -908,34 +986,28 @@ int crud_bulk_update(struct op *op, const json_t *body, struct str *out)
 	if (op->problem->n_errors)
 		return body_problem(op);
 	/* Every record goes through the one update path: same checks, same audit. */
-	int rc = db_begin(op->db);
-	if (rc)
-		return crud_db_error(op, rc, "bulk update");
 	struct str scratch = STR_INIT;
-	size_t updated = 0;
-	for (size_t i = 0; i < n; i++) {
-		int64_t id = json_integer_value(json_array_get(ids, i));
-		struct crud_result r;
-		str_reset(&scratch);
-		int status = update_record(op, id, patch, present, -1, &scratch, &r);
-		if (status == -1 && op->problem->status == 404) {
-			op->problem->status = 0;
-			problem_add(op->problem, "ids", "id_not_found",
-			            (const char *[]){"id",
-			                             arena_printf(op->arena, "%lld", (long long)id),
-			                             NULL});
-			status = problem_set(op->problem, 422, "validation_failed");
-		}
-		if (status < 0) {
-			str_release(&scratch);
-			db_rollback(op->db);
-			return status;
-		}
-		updated++;
-	}
+	struct bulk_change change = {patch, present, &scratch};
+	size_t updated;
+	int status = bulk_run(op, ids, bulk_update_one, &change, "bulk update", &updated);
 	str_release(&scratch);
-	if ((rc = db_commit(op->db)))
-		return fail_tx(op, rc, "bulk update");
+	if (status < 0)
+		return status;
 	str_addf(out, "{\"updated\":%zu}", updated);
+	return 200;
+}
+
+int crud_bulk_delete(struct op *op, const json_t *body, struct str *out)
+{
+	static const char *const allowed[] = {"ids", NULL};
+	bulk_body(op, body, allowed);
+	const json_t *ids = json_object_get(body, "ids");
+	if (op->problem->n_errors)
+		return body_problem(op);
+	size_t deleted;
+	int status = bulk_run(op, ids, bulk_delete_one, NULL, "bulk delete", &deleted);
+	if (status < 0)
+		return status;
+	str_addf(out, "{\"deleted\":%zu}", deleted);
 	return 200;
 }

@@ -41,6 +41,8 @@ int crud_delete(struct op *op, int64_t id, int64_t if_match);
 int crud_restore(struct op *op, int64_t id, struct str *out, struct crud_result *res);
 /* {"ids": [...], "field": "...", "value": ...}: all or nothing. */
 int crud_bulk_update(struct op *op, const json_t *body, struct str *out);
+/* {"ids":[…]}: soft-delete them all or none, each checked and audited as a delete. */
+int crud_bulk_delete(struct op *op, const json_t *body, struct str *out);
 
 /* Keep sys_row_counts in step with live records (inside the writer's transaction). */
 int crud_bump_count(struct op *op, int64_t delta);

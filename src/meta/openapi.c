@@ -1,4 +1,5 @@
 #include "openapi.h"
+#include "crud.h"
 #include "openapi_internal.h"
 #include "auth/token.h"
 #include "query.h"
@@ -345,6 +346,24 @@ static void entity_paths(json_t *paths, const struct entity *e)
 	json_object_set_new(bulk, "post", op);
 	snprintf(p, sizeof p, "/api/v1/%s/bulk-update", e->name);
 	json_object_set_new(paths, p, bulk);
+
+	json_t *bulk_del = json_object();
+	op = oa_operation(opid(id, e->name, ".bulk_delete"),
+	                  "Delete selected records (all or nothing)", tag);
+	json_object_set_new(op, "requestBody",
+	                    json_pack("{s:b,s:{s:{s:{s:s,s:[s],s:{s:{s:s,s:{s:s},s:i,s:i}}}}}}",
+	                              "required", 1, "content", "application/json", "schema",
+	                              "type", "object", "required", "ids", "properties", "ids",
+	                              "type", "array", "items", "type", "integer", "minItems", 1,
+	                              "maxItems", CRUD_BULK_MAX));
+	oa_add_responses(op, "200",
+	                 oa_json_response("How many records were deleted",
+	                                  json_pack("{s:s,s:{s:{s:s}}}", "type", "object",
+	                                            "properties", "deleted", "type", "integer")),
+	                 e_create);
+	json_object_set_new(bulk_del, "post", op);
+	snprintf(p, sizeof p, "/api/v1/%s/bulk-delete", e->name);
+	json_object_set_new(paths, p, bulk_del);
 	free(rec);
 	free(in);
 	free(list);

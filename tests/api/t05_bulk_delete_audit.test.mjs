@@ -285,3 +285,37 @@ test('refused writes leave no audit row', async () => {
 	const trail = await admin.audit('customers', rec.id);
 	assert.deepEqual(trail.map((a) => a.action), ['create']);
 });
+
+test('bulk delete removes every record or none, each audited as a delete', async () => {
+	const recs = [];
+	for (let i = 0; i < 3; i++) recs.push(await admin.create('customers', { name: `批量删除 ${M} ${i}`, superior_authority: `del-${M}` }));
+	const res = await admin.post('/api/v1/customers/bulk-delete', { ids: recs.map((r) => r.id) });
+	expectStatus(res, 200);
+	assert.deepEqual(res.json, { deleted: 3 });
+	assert.equal(await admin.total('customers', { superior_authority: `del-${M}` }), 0);
+	for (const r of recs) {
+		expectProblem(await admin.get(`/api/v1/customers/${r.id}`), 404, 'not_found');
+		assert.equal((await admin.audit('customers', r.id))[0].action, 'delete');
+	}
+	// Deleted already, missing, or not the caller's to delete: nothing goes.
+	const mine = await alice.create('customers', { name: `爱丽丝的 ${M}` });
+	const theirs = await admin.create('customers', { name: `管理员的 ${M}` });
+	const audit = await lastAuditId();
+	expectProblem(await alice.post('/api/v1/customers/bulk-delete', { ids: [mine.id, recs[0].id] }), 422, 'validation_failed', [['ids', 'id_not_found']]);
+	expectProblem(await alice.post('/api/v1/customers/bulk-delete', { ids: [mine.id, theirs.id] }), 403, 'forbidden');
+	assert.deepEqual(await admin.getJson(`/api/v1/customers/${mine.id}`), mine);
+	assert.deepEqual(await admin.getJson(`/api/v1/customers/${theirs.id}`), theirs);
+	assert.equal(await lastAuditId(), audit, 'no audit row for a refused bulk delete');
+	expectStatus(await alice.post('/api/v1/customers/bulk-delete', { ids: [mine.id] }), 200);
+});
+
+test('bulk delete checks its request', async () => {
+	for (const [body, errors] of [
+		[{}, [['ids', 'required']]],
+		[{ ids: [] }, [['ids', 'required']]],
+		[{ ids: ['7'] }, [['ids', 'invalid_id']]],
+		[{ ids: Array.from({ length: 1001 }, (_, i) => i + 1) }, [['ids', 'too_many']]],
+		[{ ids: [1], field: 'level' }, [['field', 'unknown_field']]],
+	])
+		expectProblem(await admin.post('/api/v1/customers/bulk-delete', body), 422, 'validation_failed', errors);
+});

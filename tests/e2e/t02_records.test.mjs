@@ -107,6 +107,16 @@ test('select rows, change their level at once, export what is selected', async (
 	const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出所选' }).click()]);
 	const file = fs.readFileSync(await download.path());
 	assert.equal(file.subarray(0, 2).toString(), 'PK', 'an Excel file (a zip)');
+
+	// Delete the two selected (now level B) at once, after confirming.
+	await page.goto(`${base}/e/customers?q=${encodeURIComponent('威海远洋')}&level=b`);
+	await page.waitForFunction(() => /共 2 条/.test(document.querySelector('.total')?.textContent || ''));
+	await page.locator('.el-table__header .el-checkbox').click();
+	await page.getByRole('button', { name: '批量删除' }).click();
+	await page.locator('.el-message-box').getByText('确定删除所选的 2 条记录吗？').waitFor();
+	await page.locator('.el-message-box').getByRole('button', { name: /确定|OK/ }).click();
+	await page.waitForFunction(() => /共 0 条/.test(document.querySelector('.total')?.textContent || ''));
+	assert.equal((await api('GET', `/api/v1/customers?q=${encodeURIComponent('威海远洋')}`)).data.length, 4);
 	await page.close();
 });
 
@@ -120,7 +130,9 @@ test('export the filtered list as CSV with Chinese headers', async () => {
 	assert.ok(text.startsWith('\ufeff'), 'a byte-order mark for Excel');
 	const lines = text.trim().split(/\r?\n/);
 	assert.match(lines[0], /客户名称/);
-	assert.equal(lines.length, 7, 'the header and the six filtered rows');
+	const listed = await api('GET', `/api/v1/customers?q=${encodeURIComponent('威海远洋')}`);
+	assert.equal(lines.length, 1 + listed.data.length, 'the header and every filtered row');
+	assert.ok(listed.data.every((c) => text.includes(c.name)));
 	await page.close();
 });
 
