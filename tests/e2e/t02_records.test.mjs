@@ -87,6 +87,43 @@ test('filter by level: the rows match, the filter is in the URL and survives a r
 	await page.close();
 });
 
+test('a filter and chosen columns saved as a shared view come back from the view picker, for a colleague too', async () => {
+	const page = await adminPage(browser);
+	await page.goto(`${base}/e/customers?q=${encodeURIComponent('威海远洋')}&level__in=a`);
+	await page.waitForFunction(() => /共 2 条/.test(document.querySelector('.total')?.textContent || ''));
+	// Columns: add the level.
+	await page.getByRole('button', { name: '列' }).click();
+	await page.locator('.el-popover .el-checkbox', { hasText: '客户级别' }).click();
+	await page.waitForURL(/cols=/);
+	await page.locator('.el-table__header', { hasText: '客户级别' }).waitFor();
+	await page.getByRole('button', { name: '管理视图' }).click();
+	await page.getByText('另存为视图').click();
+	await page.fill('#view-name', '威海 A 级客户');
+	await page.locator('.el-dialog').getByText('共享给所有人').click();
+	await page.locator('.el-dialog').getByRole('button', { name: '保存' }).click();
+	await page.waitForURL(/view=\d+/);
+	const views = await api('GET', '/api/v1/views?entity=customers');
+	const v = views.data.find((x) => x.name === '威海 A 级客户');
+	assert.deepEqual([v.query, v.shared, v.columns.includes('level')], [{ q: '威海远洋', level__in: 'a' }, true, true]);
+	await shot(page, 'customers-saved-view');
+	await page.close();
+
+	// A colleague picks the shared view from an unfiltered list.
+	const pw = `Aa1-${Date.now()}-view`;
+	await api('POST', '/api/v1/users', { username: 'view.reader', password: pw, roles: ['user'], must_change_password: false });
+	const other = await browser.newPage({ locale: 'zh-CN' });
+	await logIn(other, 'view.reader', pw);
+	await other.waitForURL(`${base}/`);
+	await other.goto(`${base}/e/customers`);
+	await other.locator('.el-table__row').first().waitFor();
+	await other.locator('.views .pick').click();
+	await other.locator('.el-select-dropdown__item:visible', { hasText: '威海 A 级客户' }).click();
+	await other.waitForURL(/level__in=a/);
+	await other.waitForFunction(() => /共 2 条/.test(document.querySelector('.total')?.textContent || ''));
+	assert.ok(await other.locator('.el-table__header', { hasText: '客户级别' }).isVisible(), 'the view\'s columns');
+	await other.close();
+});
+
 test('select rows, change their level at once, export what is selected', async () => {
 	const page = await adminPage(browser, { acceptDownloads: true });
 	await page.goto(`${base}/e/customers?q=${encodeURIComponent('威海远洋')}&level=c`);
