@@ -46,3 +46,14 @@ export async function adminPage(browser, options = {}) {
 	await page.waitForURL(`${base}/`);
 	return page;
 }
+
+/* The visible controls of the page that have no accessible name (a label, aria-label, text). */
+export function unlabelled(page) {
+	return page.evaluate(() => [...document.querySelectorAll('input, textarea, select, button, [role=combobox], [role=button]')]
+		.filter((el) => {
+			if (el.type === 'hidden' || el.offsetParent === null) return false;
+			const labelled = el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || el.getAttribute('title') || el.labels?.length;
+			return !labelled && !el.textContent.trim();
+		})
+		.map((el) => el.outerHTML.slice(0, 200)));
+}

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { adminPage, adminPassword, api, base, launch, logIn, shot } from './lib.mjs';
+import { adminPage, adminPassword, api, base, launch, logIn, shot, unlabelled } from './lib.mjs';
 
 let browser;
 
@@ -236,6 +236,42 @@ test('the top bar finds records of every entity; a related list adds a record fo
 	await page.locator('.recent li').first().waitFor();
 	const recent = await page.locator('.recent').innerText();
 	assert.ok(recent.indexOf('王秘书') < recent.indexOf('秦皇岛金梦湾游艇会'), 'newest first');
+	await page.close();
+});
+
+test('every control of the record pages has a name; a form is filled and saved from the keyboard', async () => {
+	const c = await api('POST', '/api/v1/customers', { name: '舟山群岛游艇俱乐部' });
+	const page = await adminPage(browser);
+	for (const p of ['/', '/e/customers', '/e/customers/new', `/e/customers/${c.id}`, `/e/customers/${c.id}/edit`, '/e/contacts/new', `/search?q=${encodeURIComponent('舟山')}`]) {
+		await page.goto(base + p);
+		await page.locator('.el-card').first().waitFor();
+		await page.waitForLoadState('networkidle');
+		assert.deepEqual(await unlabelled(page), [], `every control on ${p} is labelled`);
+	}
+	await page.goto(`${base}/e/customers`);
+	await page.getByRole('button', { name: '筛选' }).click();
+	await page.locator('.filters').waitFor();
+	assert.deepEqual(await unlabelled(page), [], 'and in the filter dialog');
+	await page.keyboard.press('Escape');
+
+	// "/" goes to the search; a form is reached, filled and saved without the mouse.
+	await page.locator('.el-table__row').first().waitFor();
+	await page.keyboard.press('/');
+	assert.equal(await page.evaluate(() => document.activeElement?.closest('.top') !== null), true, '/ focuses the search');
+	await page.goto(`${base}/e/customers/new`);
+	await page.locator('#f-name').focus();
+	await page.keyboard.type('键盘录入游艇会');
+	await page.keyboard.press('Tab');
+	await page.keyboard.type('浙江省舟山市定海区');
+	await page.keyboard.press('Control+s');
+	await page.waitForURL(/\/e\/customers\/\d+$/);
+	const saved = await api('GET', `/api/v1/customers/${page.url().split('/').pop()}`);
+	assert.deepEqual([saved.name, saved.address], ['键盘录入游艇会', '浙江省舟山市定海区']);
+	// The title of each row is a link: Tab reaches it, Enter opens the record.
+	await page.goto(`${base}/e/customers?q=${encodeURIComponent('键盘录入')}`);
+	await page.locator('.title-link').first().focus();
+	await page.keyboard.press('Enter');
+	await page.waitForURL(new RegExp(`/e/customers/${saved.id}$`));
 	await page.close();
 });
 
