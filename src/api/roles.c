@@ -34,9 +34,14 @@ static void read_names(struct req *r, json_t *body, const char **zh, const char 
 		return;
 	}
 	static const char *const langs[] = {"zh-CN", "en", NULL};
+	size_t first = r->problem.n_errors;
 	body_allow(r, name, langs);
 	body_text(r, name, "zh-CN", ROLE_NAME_MAX, true, zh);
 	body_text(r, name, "en", ROLE_NAME_MAX, true, en);
+	/* The members are checked inside "name": say so, as name.zh-CN. */
+	for (size_t i = first; i < r->problem.n_errors; i++)
+		r->problem.errors[i].field =
+		    arena_printf(&r->arena, "name.%s", r->problem.errors[i].field);
 }
 
 void api_role_create(struct req *r)

@@ -147,6 +147,32 @@ static const char *const common_passwords[] = {
     "woaini5201314", "zxcvbnm123",   "zxcvbnm12345",
 };
 
+/* Words people dress up with digits and signs ("Password@2024", "qwerty123456"). */
+static const char *const common_words[] = {
+    "abcdef",   "admin",    "administrator", "asdfghjkl", "iloveyou", "letmein",
+    "p@ssw0rd", "p@ssword", "passw0rd",      "password",  "qwerty",   "qwertyuiop",
+    "sextant",  "welcome",  "woaini",        "zxcvbnm",
+};
+
+/* The password without the digits and signs around it, lower case: what is left to guess. */
+static bool is_common(char *lowered)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(common_passwords); i++)
+		if (strcmp(lowered, common_passwords[i]) == 0)
+			return true;
+	char *core = lowered;
+	while (*core && !isalpha((unsigned char)*core))
+		core++;
+	size_t n = strlen(core);
+	while (n && !isalpha((unsigned char)core[n - 1]))
+		n--;
+	core[n] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(common_words); i++)
+		if (strcmp(core, common_words[i]) == 0)
+			return true;
+	return false;
+}
+
 bool policy_password_ok(const struct security_policy *p, const char *password, const char *username,
                         struct problem *pr, const char *field)
 {
@@ -188,10 +214,7 @@ bool policy_password_ok(const struct security_policy *p, const char *password, c
 			*c = (char)tolower((unsigned char)*c);
 		for (char *c = name; *c; c++)
 			*c = (char)tolower((unsigned char)*c);
-		bool common = *name && strstr(lowered, name) != NULL;
-		for (size_t i = 0; i < ARRAY_SIZE(common_passwords) && !common; i++)
-			common = strcmp(lowered, common_passwords[i]) == 0;
-		if (common) {
+		if ((*name && strstr(lowered, name) != NULL) || is_common(lowered)) {
 			problem_add(pr, field, "password_common", NULL);
 			ok = false;
 		}

@@ -102,6 +102,9 @@ test('passwords: length, classes, common ones and the username refused, each nam
 	expectProblem(await post('onlylowercaseletters'), 422, 'validation_failed', [['password', 'too_few_classes']]);
 	expectProblem(await post('Password1234'), 422, 'validation_failed', [['password', 'password_common']]);
 	expectProblem(await post(`X9-pw_${M}`), 422, 'validation_failed', [['password', 'password_common']]);
+	// A common word dressed up with digits and signs is still common.
+	for (const dressed of ['password123456', 'P@ssw0rd-2026!', '2026Qwerty!!'])
+		expectProblem(await post(dressed), 422, 'validation_failed', [['password', 'password_common']]);
 	expectStatus(await post(strong()), 201);
 	expectStatus(await admin.put('/api/v1/security-policy', {}), 200);
 });
