@@ -92,6 +92,12 @@ test('organisation: the company, a department below it and a team below that; a 
 	await shot(page, 'admin-org-cannot-delete');
 	await refused.locator('.el-message-box__btns .el-button--primary').click();
 	assert.ok((await api('GET', '/api/v1/org-units')).data.some((u) => u.name === '华南销售部'), 'still there');
+	// The same organisation drawn as a chart (ECharts), named for screen readers.
+	await page.getByText('结构图', { exact: true }).click();
+	await page.locator('.org-chart canvas').waitFor();
+	assert.match(await page.locator('.org-chart').getAttribute('aria-label'), /组织结构图，共 \d+ 个单位/);
+	await page.waitForTimeout(600); // the chart's drawing animation, for the screenshot
+	await shot(page, 'admin-org-chart');
 	await page.close();
 });
 

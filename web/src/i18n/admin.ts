@@ -47,7 +47,7 @@ export default {
         deleteConfirm: '删除角色“{name}”？内置角色和仍有用户使用的角色不能删除。',
       },
       unit: {
-        dragHint: '拖动部门可移到另一部门之下', empty: '尚未建立组织架构', addRoot: '建立集团（根节点）',
+        dragHint: '拖动部门可移到另一部门之下', shape: '显示方式', asTree: '树形', asChart: '结构图', chartLabel: '组织结构图，共 {n} 个单位', empty: '尚未建立组织架构', addRoot: '建立集团（根节点）',
         addChild: '添加下级', addChildOf: '在 {name} 下添加', editOf: '编辑 {name}', deleteOf: '删除 {name}',
         addTitle: '添加部门', editTitle: '编辑部门', name: '名称', kind: '类型', parent: '上级部门', head: '负责人',
         members: '{n} 人', headIs: '负责人：{name}', moved: '已将 {name} 移到 {to} 之下',
@@ -151,7 +151,7 @@ export default {
         deleteConfirm: 'Delete the role “{name}”? Shipped roles and roles still given to users cannot be deleted.',
       },
       unit: {
-        dragHint: 'Drag a unit onto another to move it there', empty: 'There is no organisation yet', addRoot: 'Create the company (the root)',
+        dragHint: 'Drag a unit onto another to move it there', shape: 'Show as', asTree: 'Tree', asChart: 'Chart', chartLabel: 'Organisation chart of {n} units', empty: 'There is no organisation yet', addRoot: 'Create the company (the root)',
         addChild: 'Add below', addChildOf: 'Add a unit below {name}', editOf: 'Edit {name}', deleteOf: 'Delete {name}',
         addTitle: 'New unit', editTitle: 'Edit unit', name: 'Name', kind: 'Kind', parent: 'Parent unit', head: 'Head',
         members: '{n} people', headIs: 'Head: {name}', moved: '{name} moved below {to}',
