@@ -15,21 +15,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int mkdir_p(const char *dir)
-{
-	char buf[4096];
-	snprintf(buf, sizeof buf, "%s", dir);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0700) && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	return mkdir(buf, 0700) && errno != EEXIST ? -1 : 0;
-}
-
 int app_open_db(const struct config *cfg, struct db **out)
 {
 	struct db_options o = {.timeout_ms = (int)cfg->db_timeout_ms,

@@ -18,6 +18,7 @@
 #include "http/http.h"
 #include "meta/registry.h"
 #include "meta/transfer.h"
+#include "services/files.h"
 
 #include <fcntl.h>
 #include <pthread.h>
@@ -86,11 +87,14 @@ static int cmd_serve(struct config *cfg, int argc, char **argv)
 	}
 	db_close(db);
 	log_info("database ready in %.0f ms", (double)(time_mono_ns() - t0) / 1e6);
+	if (files_init(cfg))
+		return 1;
 	pthread_t bg;
 	pthread_create(&bg, NULL, background, cfg);
 	int rc = http_serve(cfg, api_routes, api_routes_count);
 	atomic_store(&background_stop, true);
 	pthread_join(bg, NULL);
+	files_shutdown();
 	return rc ? 1 : 0;
 }
 

@@ -95,6 +95,17 @@ const struct route api_routes[] = {
     {M_PUT, "/api/v1/roles/{key}/permissions", api_role_permissions, RF_ADMIN | JSON,
      "roles.permissions"},
 
+    /* Files attached to records (docs/internals/FILES.md); before the entity routes they
+     * would match. A download streams from the worker's connection: never LONG. */
+    {M_GET, "/api/v1/files/{id}", api_file_download, 0, "files.download"},
+    {M_DELETE, "/api/v1/files/{id}", api_file_delete, 0, "files.delete"},
+    {M_GET, "/api/v1/files/{id}/versions", api_file_versions, 0, "files.versions"},
+    {M_POST, "/api/v1/files/{id}/versions", api_file_version_add, RF_BODY_UPLOAD | LONG,
+     "files.versions.add"},
+    {M_GET, "/api/v1/{entity}/{id}/files", api_files_list, 0, "entity.files.list"},
+    {M_POST, "/api/v1/{entity}/{id}/files", api_files_upload, RF_BODY_UPLOAD | LONG,
+     "entity.files.upload"},
+
     {M_GET, "/api/v1/{entity}", api_entity_list, 0, "entity.list"},
     {M_POST, "/api/v1/{entity}", api_entity_create, JSON, "entity.create"},
     {M_GET, "/api/v1/{entity}/export", api_entity_export, 0, "entity.export"},

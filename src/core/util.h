@@ -23,6 +23,8 @@ char *xstrndup(const char *s, size_t n);
 /* Constant-time comparison of two equal-length byte strings (for secrets). */
 bool secret_equal(const void *a, const void *b, size_t n);
 
+/* Make a folder and those above it (mode 0700); 0, or -1 with errno. */
+int mkdir_p(const char *dir);
 /* Parse a whole decimal integer; false on anything else (sign allowed, no spaces). */
 bool parse_int64(const char *s, size_t n, int64_t *out);
 

@@ -298,6 +298,11 @@ void db_bind_null(struct db_stmt *st, int i)
 	st->db->drv->bind_null(st, i);
 }
 
+void db_bind_blob(struct db_stmt *st, int i, const void *p, size_t n)
+{
+	st->db->drv->bind_blob(st, i, p, n);
+}
+
 int db_step(struct db_stmt *st)
 {
 	int64_t t0 = time_mono_ns();
@@ -334,6 +339,11 @@ double db_column_double(struct db_stmt *st, int i)
 const char *db_column_text(struct db_stmt *st, int i, size_t *len)
 {
 	return st->db->drv->column_text(st, i, len);
+}
+
+const void *db_column_blob(struct db_stmt *st, int i, size_t *n)
+{
+	return st->db->drv->column_blob(st, i, n);
 }
 
 bool db_column_time(struct db_stmt *st, int i, int64_t *ms)

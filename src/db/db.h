@@ -72,6 +72,8 @@ void db_bind_texts(struct db_stmt *st, int i, const char *s); /* NUL-terminated;
 /* Text that stays valid and unchanged until the statement is reset: not copied on SQLite. */
 void db_bind_text_static(struct db_stmt *st, int i, const char *s, size_t n);
 void db_bind_null(struct db_stmt *st, int i);
+/* Bytes (a BLOB in SQLite, bytea in PostgreSQL, sent in binary): copied. */
+void db_bind_blob(struct db_stmt *st, int i, const void *p, size_t n);
 /* DB_ROW while rows come, DB_DONE at the end, or a negative DB_E* code. */
 int db_step(struct db_stmt *st);
 /* Columns are numbered from 0. */
@@ -82,6 +84,9 @@ int64_t db_column_int(struct db_stmt *st, int i); /* PostgreSQL booleans read as
 double db_column_double(struct db_stmt *st, int i);
 /* Text of a column (never NULL: "" for NULL); *len gets its length when len is given. */
 const char *db_column_text(struct db_stmt *st, int i, size_t *len);
+/* A BLOB or bytea column's bytes (n 0 for NULL); valid until the next step or the reset. NULL
+ * only if PostgreSQL's text could not be decoded (out of memory). */
+const void *db_column_blob(struct db_stmt *st, int i, size_t *n);
 /* A timestamp column as ms since the epoch, whichever database printed it; false (and *ms
  * untouched) if it is NULL or unreadable. */
 bool db_column_time(struct db_stmt *st, int i, int64_t *ms);

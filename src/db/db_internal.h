@@ -14,6 +14,7 @@ struct db_driver {
 	void (*bind_text)(struct db_stmt *st, int i, const char *s, size_t n);
 	void (*bind_text_static)(struct db_stmt *st, int i, const char *s, size_t n);
 	void (*bind_null)(struct db_stmt *st, int i);
+	void (*bind_blob)(struct db_stmt *st, int i, const void *p, size_t n);
 	int (*step)(struct db_stmt *st);
 	int (*column_count)(struct db_stmt *st);
 	const char *(*column_name)(struct db_stmt *st, int i);
@@ -21,6 +22,7 @@ struct db_driver {
 	int64_t (*column_int)(struct db_stmt *st, int i);
 	double (*column_double)(struct db_stmt *st, int i);
 	const char *(*column_text)(struct db_stmt *st, int i, size_t *len);
+	const void *(*column_blob)(struct db_stmt *st, int i, size_t *len);
 	void (*reset)(struct db_stmt *st);
 	int (*exec)(struct db *db, const char *sql);
 	int64_t (*changes)(struct db *db);

@@ -31,6 +31,10 @@ struct pgstmt {
 	char *converted; /* SQL with $n placeholders */
 	int nparams;
 	char **values; /* malloc'd parameter texts, NULL = SQL NULL */
+	int *lengths;  /* for binary parameters (blobs): their lengths and formats */
+	int *formats;
+	bool binary;         /* some parameter is bound in binary */
+	unsigned char *blob; /* the last column_blob's bytes (PQfreemem) */
 	PGresult *res;
 	int row; /* current row, -1 before the first */
 	int nrows;
@@ -305,13 +309,18 @@ static int pg_prepare(struct db_stmt *st)
 {
 	struct pgstmt *s = xcalloc(1, sizeof *s);
 	s->converted = convert_placeholders(st->sql, &s->nparams);
-	s->values = xcalloc((size_t)(s->nparams ? s->nparams : 1), sizeof *s->values);
+	size_t n = (size_t)(s->nparams ? s->nparams : 1);
+	s->values = xcalloc(n, sizeof *s->values);
+	s->lengths = xcalloc(n, sizeof *s->lengths);
+	s->formats = xcalloc(n, sizeof *s->formats);
 	s->row = -1;
 	st->impl = s;
 	int rc = server_prepare(st);
 	if (rc) {
 		free(s->converted);
 		free(s->values);
+		free(s->lengths);
+		free(s->formats);
 		free(s);
 		st->impl = NULL;
 	}
@@ -323,7 +332,16 @@ static void clear_params(struct pgstmt *s)
 	for (int i = 0; i < s->nparams; i++) {
 		free(s->values[i]);
 		s->values[i] = NULL;
+		s->formats[i] = 0;
 	}
+	s->binary = false;
+}
+
+static void clear_blob(struct pgstmt *s)
+{
+	if (s->blob)
+		PQfreemem(s->blob);
+	s->blob = NULL;
 }
 
 static void pg_finalize(struct db_stmt *st)
@@ -345,7 +363,10 @@ static void pg_finalize(struct db_stmt *st)
 	}
 	PQclear(s->res);
 	clear_params(s);
+	clear_blob(s);
 	free(s->values);
+	free(s->lengths);
+	free(s->formats);
 	free(s->converted);
 	free(s);
 	st->impl = NULL;
@@ -360,6 +381,7 @@ static void set_param(struct db_stmt *st, int i, char *v)
 	}
 	free(s->values[i - 1]);
 	s->values[i - 1] = v;
+	s->formats[i - 1] = 0;
 }
 
 static void pg_bind_int(struct db_stmt *st, int i, int64_t v)
@@ -386,6 +408,20 @@ static void pg_bind_null(struct db_stmt *st, int i)
 	set_param(st, i, NULL);
 }
 
+static void pg_bind_blob(struct db_stmt *st, int i, const void *p, size_t n)
+{
+	struct pgstmt *s = PGS(st);
+	if (i < 1 || i > s->nparams || n > INT32_MAX)
+		return;
+	char *copy = xmalloc(n ? n : 1);
+	if (n)
+		memcpy(copy, p, n);
+	set_param(st, i, copy);
+	s->lengths[i - 1] = (int)n;
+	s->formats[i - 1] = 1;
+	s->binary = true;
+}
+
 static int pg_execute(struct db_stmt *st)
 {
 	struct db *db = st->db;
@@ -396,8 +432,8 @@ static int pg_execute(struct db_stmt *st)
 		return rc;
 	if (s->generation != c->generation && (rc = server_prepare(st)))
 		return rc;
-	if (!PQsendQueryPrepared(c->conn, s->name, s->nparams, (const char *const *)s->values, NULL,
-	                         NULL, 0))
+	if (!PQsendQueryPrepared(c->conn, s->name, s->nparams, (const char *const *)s->values,
+	                         s->binary ? s->lengths : NULL, s->binary ? s->formats : NULL, 0))
 		return map_result_error(db, NULL);
 	PGresult *r;
 	rc = pg_wait(db, &r);
@@ -428,6 +464,7 @@ static int pg_execute(struct db_stmt *st)
 static int pg_step(struct db_stmt *st)
 {
 	struct pgstmt *s = PGS(st);
+	clear_blob(s);
 	if (!s->executed) {
 		s->executed = true;
 		int rc = pg_execute(st);
@@ -484,9 +521,22 @@ static const char *pg_column_text(struct db_stmt *st, int i, size_t *len)
 	return PQgetvalue(s->res, s->row, i);
 }
 
+/* bytea comes as text (\x and hex digits, or the old escape form): libpq decodes both. */
+static const void *pg_column_blob(struct db_stmt *st, int i, size_t *len)
+{
+	struct pgstmt *s = PGS(st);
+	clear_blob(s);
+	*len = 0;
+	if (PQgetisnull(s->res, s->row, i))
+		return "";
+	s->blob = PQunescapeBytea((const unsigned char *)PQgetvalue(s->res, s->row, i), len);
+	return s->blob;
+}
+
 static void pg_reset(struct db_stmt *st)
 {
 	struct pgstmt *s = PGS(st);
+	clear_blob(s);
 	PQclear(s->res);
 	s->res = NULL;
 	s->row = -1;
@@ -536,6 +586,7 @@ const struct db_driver db_pg_driver = {
     .bind_text = pg_bind_text,
     .bind_text_static = pg_bind_text, /* parameters are copied into the request anyway */
     .bind_null = pg_bind_null,
+    .bind_blob = pg_bind_blob,
     .step = pg_step,
     .column_count = pg_column_count,
     .column_name = pg_column_name,
@@ -543,6 +594,7 @@ const struct db_driver db_pg_driver = {
     .column_int = pg_column_int,
     .column_double = pg_column_double,
     .column_text = pg_column_text,
+    .column_blob = pg_column_blob,
     .reset = pg_reset,
     .exec = pg_exec,
     .changes = pg_changes,

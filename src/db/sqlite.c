@@ -160,6 +160,12 @@ static void lite_bind_null(struct db_stmt *st, int i)
 	sqlite3_bind_null(STMT(st), i);
 }
 
+static void lite_bind_blob(struct db_stmt *st, int i, const void *p, size_t n)
+{
+	/* A zero-length blob is still a blob, not NULL (SQLite binds NULL for a NULL pointer). */
+	sqlite3_bind_blob64(STMT(st), i, n ? p : "", n, SQLITE_TRANSIENT);
+}
+
 static int lite_step(struct db_stmt *st)
 {
 	struct lite *l = LITE(st->db);
@@ -206,6 +212,13 @@ static const char *lite_column_text(struct db_stmt *st, int i, size_t *len)
 	return t ? t : "";
 }
 
+static const void *lite_column_blob(struct db_stmt *st, int i, size_t *len)
+{
+	const void *p = sqlite3_column_blob(STMT(st), i);
+	*len = p ? (size_t)sqlite3_column_bytes(STMT(st), i) : 0;
+	return p ? p : "";
+}
+
 static void lite_reset(struct db_stmt *st)
 {
 	sqlite3_reset(STMT(st));
@@ -241,6 +254,7 @@ const struct db_driver db_sqlite_driver = {
     .bind_text = lite_bind_text,
     .bind_text_static = lite_bind_text_static,
     .bind_null = lite_bind_null,
+    .bind_blob = lite_bind_blob,
     .step = lite_step,
     .column_count = lite_column_count,
     .column_name = lite_column_name,
@@ -248,6 +262,7 @@ const struct db_driver db_sqlite_driver = {
     .column_int = lite_column_int,
     .column_double = lite_column_double,
     .column_text = lite_column_text,
+    .column_blob = lite_column_blob,
     .reset = lite_reset,
     .exec = lite_exec,
     .changes = lite_changes,

@@ -41,6 +41,8 @@ enum route_flags {
 	RF_RESTRICTED = 1 << 7, /* open to a session that must first change its password or
 	                           set up a second factor (policy_restriction) */
 	RF_BODY_FORM = 1 << 8,  /* an application/x-www-form-urlencoded body (OAuth's token call) */
+	RF_BODY_UPLOAD = 1 << 9, /* a file attached to a record, spooled as RF_BODY_FILE, up to the
+	                            file limit (and a multipart form's envelope) */
 };
 
 struct route {
@@ -66,9 +68,11 @@ struct req {
 	size_t n_query;
 
 	struct str body;
-	int body_fd; /* RF_BODY_FILE: the spooled body, or -1 */
+	int body_fd; /* RF_BODY_FILE, RF_BODY_UPLOAD: the spooled body, or -1 */
 	uint64_t body_bytes;
 	bool body_too_large;
+	long body_limit;  /* the most bytes the body may have */
+	long limit_named; /* the limit a refusal names (an upload's: the file's own) */
 
 	struct session session;        /* valid when authed */
 	struct actor actor;            /* likewise: roles, organisation, permissions */
@@ -102,6 +106,8 @@ int http_serve(const struct config *cfg, const struct route *routes, size_t n_ro
 /* Header of the request, or NULL. */
 const char *req_header(struct req *r, const char *name);
 const char *req_cookie(struct req *r, const char *name);
+/* Whether the Content-Type is want (any case), with or without parameters. */
+bool req_content_type_is(struct req *r, const char *want);
 const char *req_query(struct req *r, const char *name);
 /* The client address as text. */
 const char *req_ip(struct req *r);
@@ -126,6 +132,9 @@ void resp_empty(struct req *r, int status);
 void resp_problem(struct req *r);
 /* Set a problem with status and code, and answer with it. */
 void resp_error(struct req *r, int status, const char *code);
+/* 413 body_too_large naming the limit (in the title, and as the member "limit") and the field
+ * ("body", or "file" for an upload). */
+void resp_too_large(struct req *r, const char *field, long limit);
 /* A generic 500: the fault is logged with the request id. */
 void resp_fault(struct req *r, const char *what);
 void resp_header(struct req *r, const char *name, const char *value);

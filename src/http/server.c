@@ -246,6 +246,15 @@ void resp_error(struct req *r, int status, const char *code)
 	resp_problem(r);
 }
 
+void resp_too_large(struct req *r, const char *field, long limit)
+{
+	const char *n = arena_printf(&r->arena, "%ld", limit);
+	problem_add(&r->problem, field, "body_too_large", (const char *[]){"limit", n, NULL});
+	problem_set1(&r->problem, 413, "body_too_large", "limit", n);
+	r->problem.extra = arena_printf(&r->arena, "\"limit\":%s", n);
+	resp_problem(r);
+}
+
 void resp_fault(struct req *r, const char *what)
 {
 	log_error("%s failed (request %s)", what, r->request_id);
@@ -472,7 +481,7 @@ static bool authenticate(struct req *r)
 	return true;
 }
 
-static bool content_type_is(struct req *r, const char *want)
+bool req_content_type_is(struct req *r, const char *want)
 {
 	const char *ct = req_header(r, "Content-Type");
 	size_t n = strlen(want);
@@ -482,6 +491,26 @@ static bool content_type_is(struct req *r, const char *want)
 
 /* The largest refused body still read to its end before answering (see admit()). */
 #define DISCARD_MAX (64L << 20)
+/* What a multipart form may add to the file it carries (boundaries, part headers). */
+#define MULTIPART_ALLOWANCE (64L << 10)
+
+/* The most bytes the route's body may have, and the limit a refusal names. */
+static void set_body_limit(struct req *r)
+{
+	unsigned f = r->route->flags;
+	r->body_limit = f & RF_BODY_FILE     ? http_config->import_limit
+	                : f & RF_BODY_UPLOAD ? http_config->file_limit
+	                                     : http_config->body_limit;
+	r->limit_named = r->body_limit;
+	/* The file in a form is measured on its own once the form is read (api/files.c). */
+	if ((f & RF_BODY_UPLOAD) && req_content_type_is(r, "multipart/form-data"))
+		r->body_limit += MULTIPART_ALLOWANCE;
+}
+
+static void answer_too_large(struct req *r)
+{
+	resp_too_large(r, r->route->flags & RF_BODY_UPLOAD ? "file" : "body", r->limit_named);
+}
 
 /* Everything that can be decided before the body arrives; false if answered already. */
 static bool admit(struct req *r)
@@ -525,8 +554,9 @@ static bool admit(struct req *r)
 	const char *cl = req_header(r, "Content-Length");
 	long long len = cl ? strtoll(cl, NULL, 10) : 0;
 	unsigned f = r->route->flags;
-	long limit = f & RF_BODY_FILE ? http_config->import_limit : http_config->body_limit;
-	if (f & (RF_BODY_JSON | RF_BODY_FILE | RF_BODY_FORM)) {
+	set_body_limit(r);
+	long limit = r->body_limit;
+	if (f & (RF_BODY_JSON | RF_BODY_FILE | RF_BODY_FORM | RF_BODY_UPLOAD)) {
 		/*
 		 * Too large by its announced length. Answering before the body is read makes the
 		 * server close a socket with unread data, which resets the connection, and clients
@@ -534,22 +564,19 @@ static bool admit(struct req *r)
 		 * thrown away (accept_body) and the 413 comes after it; beyond the bound, at once.
 		 */
 		if (len > limit && len > DISCARD_MAX) {
-			const char *p[] = {"limit", arena_printf(&r->arena, "%ld", limit), NULL};
-			problem_set(&r->problem, 413, "body_too_large");
-			memcpy(r->problem.params, p, sizeof p);
-			resp_problem(r);
+			answer_too_large(r);
 			return false;
 		}
 		if (len > limit)
 			r->body_too_large = true;
-		if ((f & RF_BODY_JSON) && !content_type_is(r, "application/json")) {
+		if ((f & RF_BODY_JSON) && !req_content_type_is(r, "application/json")) {
 			problem_set1(&r->problem, 415, "unsupported_media_type", "expected",
 			             "application/json");
 			resp_problem(r);
 			return false;
 		}
 		if ((f & RF_BODY_FORM) && len > 0 &&
-		    !content_type_is(r, "application/x-www-form-urlencoded")) {
+		    !req_content_type_is(r, "application/x-www-form-urlencoded")) {
 			problem_set1(&r->problem, 415, "unsupported_media_type", "expected",
 			             "application/x-www-form-urlencoded");
 			resp_problem(r);
@@ -560,7 +587,7 @@ static bool admit(struct req *r)
 		resp_error(r, 413, "body_not_allowed");
 		return false;
 	}
-	if (f & RF_BODY_FILE) {
+	if (f & (RF_BODY_FILE | RF_BODY_UPLOAD)) {
 		char path[] = "/tmp/sextant-upload-XXXXXX";
 		r->body_fd = mkstemp(path);
 		if (r->body_fd < 0) {
@@ -576,11 +603,9 @@ static bool admit(struct req *r)
 
 static void accept_body(struct req *r, const char *data, size_t n)
 {
-	unsigned f = r->route->flags;
-	long limit = f & RF_BODY_FILE ? http_config->import_limit : http_config->body_limit;
 	if (r->body_too_large)
 		return;
-	if (r->body_bytes + n > (uint64_t)limit) {
+	if (r->body_bytes + n > (uint64_t)r->body_limit) {
 		r->body_too_large = true;
 		return;
 	}
@@ -666,12 +691,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	if (r->body_too_large) {
-		unsigned f = r->route->flags;
-		long limit = f & RF_BODY_FILE ? http_config->import_limit : http_config->body_limit;
-		problem_set(&r->problem, 413, "body_too_large");
-		r->problem.params[0] = "limit";
-		r->problem.params[1] = arena_printf(&r->arena, "%ld", limit);
-		resp_problem(r);
+		answer_too_large(r);
 		return queue(r);
 	}
 	if (r->route->flags & RF_LONG) {

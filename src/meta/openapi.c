@@ -381,6 +381,9 @@ static json_t *components(const struct registry *r)
 	        "errors", "type", "array", "items", "type", "object", "properties", "field", "type",
 	        "string", "null", "code", "type", "string", "message", "type", "string", "row",
 	        "type", "integer", "required", "type", "title", "status"));
+	/* A 413 names the limit it met, for programs. */
+	json_object_set_new(json_object_get(json_object_get(schemas, "Problem"), "properties"),
+	                    "limit", json_pack("{s:s}", "type", "integer"));
 	json_object_set_new(schemas, "Money",
 	                    json_pack("{s:s,s:{s:{s:s,s:s},s:{s:s,s:s}},s:[s]}", "type", "object",
 	                              "properties", "amount", "type", "integer", "description",

@@ -1,6 +1,7 @@
 /*
- * The OpenAPI paths of identity and access: the organisation, users, roles and shares; and of
- * each user's own space: record histories, saved views, recently viewed records.
+ * The OpenAPI paths of identity and access: the organisation, users, roles and shares; of each
+ * user's own space: record histories, saved views, recently viewed records; and of the files
+ * attached to records.
  */
 #include "openapi_internal.h"
 #include "auth/actor.h"
@@ -446,6 +447,102 @@ static void history_path(json_t *paths, const struct entity *e)
 	json_object_set_new(paths, p, json_pack("{s:o}", "get", get));
 }
 
+/* A file attached to a record, as lists and uploads answer it. */
+static json_t *file_schema(void)
+{
+	return object(json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id",
+	                        type("integer"), "document_id", type("integer"), "name",
+	                        type("string"), "content_type", type("string"), "size",
+	                        type("integer"), "sha256", type("string"), "version",
+	                        type("integer"), "versions", type("integer"), "previewable",
+	                        type("boolean"), "created_by", maybe("integer"), "created_by_name",
+	                        maybe("string"), "created_at", when()),
+	              NULL);
+}
+
+/* The file itself, as an upload's raw body or a form's part "file". */
+static json_t *upload_body(void)
+{
+	return json_pack("{s:b,s:{s:{s:{s:s,s:[s],s:{s:{s:s,s:s}}}},s:{s:{s:s,s:s}}}}", "required",
+	                 1, "content", "multipart/form-data", "schema", "type", "object",
+	                 "required", "file", "properties", "file", "type", "string", "format",
+	                 "binary", "*/*", "schema", "type", "string", "format", "binary");
+}
+
+static const char *const E_UPLOAD[] = {"400", "401", "403", "404", "413", "415", "422", NULL};
+
+static json_t *query_param(const char *name, const char *t, const char *desc)
+{
+	return json_pack("{s:s,s:s,s:s,s:{s:s}}", "name", name, "in", "query", "description", desc,
+	                 "schema", "type", t);
+}
+
+/* GET and POST /api/v1/{entity}/{id}/files: the record's documents, and an upload. */
+static void files_path(json_t *paths, const struct entity *e)
+{
+	char id[160], p[160];
+	snprintf(id, sizeof id, "%s.files.list", e->name);
+	json_t *list = op(id, "The record's files: the latest version of each document", e->name,
+	                  "200", oa_json_response("Newest first", data_of(file_schema())), E_ONE);
+	snprintf(id, sizeof id, "%s.files.upload", e->name);
+	json_t *add =
+	    op(id, "Attach a file (raw body or multipart part \"file\"), or a new version", e->name,
+	       "201", oa_json_response("The file", file_schema()), E_UPLOAD);
+	json_object_set_new(
+	    add, "parameters",
+	    json_pack("[o,o]",
+	              query_param("name", "string",
+	                          "The file's name (else the form's or "
+	                          "Content-Disposition's)"),
+	              query_param("replaces", "integer",
+	                          "A file of the record: this is its new version")));
+	json_object_set_new(add, "requestBody", upload_body());
+	snprintf(p, sizeof p, "/api/v1/%s/{id}/files", e->name);
+	json_object_set_new(paths, p,
+	                    json_pack("{s:[o],s:o,s:o}", "parameters", path_param("id", "integer"),
+	                              "get", list, "post", add));
+}
+
+/* /api/v1/files/{file_id}: download and delete; …/versions. */
+static void file_paths(json_t *paths)
+{
+	json_t *get =
+	    op("files.download",
+	       "Download a file (Range, If-None-Match); inline=true shows pictures and PDF",
+	       "files", "200",
+	       json_pack("{s:s,s:{s:{s:{s:s,s:s}}}}", "description", "The file", "content", "*/*",
+	                 "schema", "type", "string", "format", "binary"),
+	       (const char *const[]){"400", "401", "404", "416", NULL});
+	json_t *responses = json_object_get(get, "responses");
+	json_object_set_new(responses, "206",
+	                    json_pack("{s:s,s:{s:{s:{s:s,s:s}}}}", "description", "One range",
+	                              "content", "*/*", "schema", "type", "string", "format",
+	                              "binary"));
+	json_object_set_new(responses, "304", json_pack("{s:s}", "description", "Not modified"));
+	json_object_set_new(
+	    get, "parameters",
+	    json_pack("[o]",
+	              query_param("inline", "boolean", "Show in the browser (pictures and PDF)")));
+	json_t *del = op("files.delete", "Delete a document, every version of it", "files", "204",
+	                 NULL, E_CHANGE);
+	json_object_set_new(paths, "/api/v1/files/{file_id}",
+	                    json_pack("{s:[o],s:o,s:o}", "parameters",
+	                              path_param("file_id", "integer"), "get", get, "delete", del));
+	json_t *versions =
+	    op("files.versions", "Every version of the document, newest first", "files", "200",
+	       oa_json_response("Versions", data_of(file_schema())), E_ONE);
+	json_t *add = op("files.versions.add", "Upload a new version of the document", "files",
+	                 "201", oa_json_response("The new version", file_schema()), E_UPLOAD);
+	json_object_set_new(
+	    add, "parameters",
+	    json_pack("[o]", query_param("name", "string", "Its name (else the document's)")));
+	json_object_set_new(add, "requestBody", upload_body());
+	json_object_set_new(paths, "/api/v1/files/{file_id}/versions",
+	                    json_pack("{s:[o],s:o,s:o}", "parameters",
+	                              path_param("file_id", "integer"), "get", versions, "post",
+	                              add));
+}
+
 /* Saved list views (own and shared) and recently viewed records. */
 static void user_space_paths(json_t *paths)
 {
@@ -521,8 +618,10 @@ void openapi_access_paths(json_t *paths, const struct registry *r)
 	org_paths(paths);
 	user_paths(paths);
 	role_paths(paths);
+	file_paths(paths);
 	for (size_t i = 0; i < r->n_entities; i++) {
 		share_paths(paths, &r->entities[i]);
 		history_path(paths, &r->entities[i]);
+		files_path(paths, &r->entities[i]);
 	}
 }

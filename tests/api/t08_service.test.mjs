@@ -207,7 +207,7 @@ test('the OpenAPI document describes what the server really answers', async () =
 		schema = ref.replace(/^#\//, '').split('/').reduce((o, k) => o[k], doc);
 		assert.deepEqual(Object.keys(schema.properties).sort(), e.fields.map((f) => f.name).sort(), `${ref} lists the fields of ${e.name}`);
 	}
-	for (const p of ['/api/v1/auth/login', '/api/v1/auth/logout', '/api/v1/auth/me', '/api/v1/auth/sessions', '/api/v1/auth/sessions/{id}', '/api/v1/auth/tokens', '/api/v1/auth/tokens/{id}', '/api/v1/meta', '/api/v1/audit', '/healthz', '/readyz', '/metrics', '/api/v1/org-units', '/api/v1/org-units/{unit_id}', '/api/v1/users', '/api/v1/users/{user_id}', '/api/v1/users/{user_id}/password', '/api/v1/users/{user_id}/unlock', '/api/v1/users/{user_id}/sessions', '/api/v1/roles', '/api/v1/roles/{key}', '/api/v1/roles/{key}/permissions', '/api/v1/customers/{id}/shares', '/api/v1/customers/{id}/shares/{share_id}', '/api/v1/auth/password', '/api/v1/auth/totp/setup', '/api/v1/auth/totp/confirm', '/api/v1/auth/totp', '/api/v1/security-policy', '/api/v1/audit/export', '/api/v1/users/{user_id}/totp', '/api/v1/announcements', '/api/v1/announcements/{announcement_id}', '/api/v1/oidc/clients', '/api/v1/views', '/api/v1/views/{view_id}', '/api/v1/recent', '/api/v1/customers/{id}/history'])
+	for (const p of ['/api/v1/auth/login', '/api/v1/auth/logout', '/api/v1/auth/me', '/api/v1/auth/sessions', '/api/v1/auth/sessions/{id}', '/api/v1/auth/tokens', '/api/v1/auth/tokens/{id}', '/api/v1/meta', '/api/v1/audit', '/healthz', '/readyz', '/metrics', '/api/v1/org-units', '/api/v1/org-units/{unit_id}', '/api/v1/users', '/api/v1/users/{user_id}', '/api/v1/users/{user_id}/password', '/api/v1/users/{user_id}/unlock', '/api/v1/users/{user_id}/sessions', '/api/v1/roles', '/api/v1/roles/{key}', '/api/v1/roles/{key}/permissions', '/api/v1/customers/{id}/shares', '/api/v1/customers/{id}/shares/{share_id}', '/api/v1/auth/password', '/api/v1/auth/totp/setup', '/api/v1/auth/totp/confirm', '/api/v1/auth/totp', '/api/v1/security-policy', '/api/v1/audit/export', '/api/v1/users/{user_id}/totp', '/api/v1/announcements', '/api/v1/announcements/{announcement_id}', '/api/v1/oidc/clients', '/api/v1/views', '/api/v1/views/{view_id}', '/api/v1/recent', '/api/v1/customers/{id}/history', '/api/v1/customers/{id}/files', '/api/v1/files/{file_id}', '/api/v1/files/{file_id}/versions'])
 		assert.ok(doc.paths[p], `${p} is documented`);
 	const listSchema = (p) => doc.paths[p].get.responses['200'].content['application/json'].schema;
 	conforms(listSchema('/api/v1/org-units'), await admin.getJson('/api/v1/org-units'), 'the organisation');
@@ -248,6 +248,12 @@ test('the OpenAPI document describes what the server really answers', async () =
 	conforms(custSchema('/api/v1/views'), await admin.getJson('/api/v1/views?entity=customers'), 'the saved views');
 	expectStatus(await admin.post('/api/v1/recent', { entity: 'customers', id: cust.id }), 204);
 	conforms(custSchema('/api/v1/recent'), await admin.getJson('/api/v1/recent'), 'the recent records');
+	const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c63f80f00000101000518d84e0000000049454e44ae426082', 'hex');
+	const file = await admin.req('POST', `/api/v1/customers/${cust.id}/files?name=doc.png`, { body: png, headers: { 'Content-Type': 'image/png' } });
+	expectStatus(file, 201);
+	conforms(doc.paths['/api/v1/customers/{id}/files'].post.responses['201'].content['application/json'].schema, file.json, 'an uploaded file');
+	conforms(custSchema('/api/v1/customers/{id}/files'), await admin.getJson(`/api/v1/customers/${cust.id}/files`), 'the files of a record');
+	conforms(custSchema('/api/v1/files/{file_id}/versions'), await admin.getJson(`/api/v1/files/${file.json.id}/versions`), 'the versions of a file');
 	const problem = await admin.post('/api/v1/customers', { name: '', level: 'zz' });
 	const problemSchema = doc.paths['/api/v1/customers'].post.responses['422'];
 	const ps = problemSchema.$ref ? problemSchema.$ref.replace(/^#\//, '').split('/').reduce((o, k) => o[k], doc) : problemSchema;

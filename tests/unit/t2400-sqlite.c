@@ -370,11 +370,46 @@ static void test_deadline(void **state)
 	db_close(d);
 }
 
+/* Bytes in and out unchanged: NULs, none at all, and a file chunk's worth. */
+static void test_blobs(void **state)
+{
+	(void)state;
+	assert_int_equal(db_exec(db, "CREATE TABLE bl (k INTEGER PRIMARY KEY, b BLOB)"), DB_OK);
+	static unsigned char big[256 * 1024];
+	for (size_t i = 0; i < sizeof big; i++)
+		big[i] = (unsigned char)(i * 7 + (i >> 9));
+	const struct {
+		const void *p;
+		size_t n;
+	} cases[] = {{"\0\1\2\xff\0", 5}, {"", 0}, {big, sizeof big}};
+	struct db_stmt *st;
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(db_prepare(db, "INSERT INTO bl (k, b) VALUES (?, ?)", &st), DB_OK);
+		db_bind_int(st, 1, (int64_t)i);
+		db_bind_blob(st, 2, cases[i].p, cases[i].n);
+		assert_int_equal(db_step(st), DB_DONE);
+		db_reset(st);
+	}
+	assert_int_equal(db_prepare(db, "SELECT b, b IS NULL FROM bl ORDER BY k", &st), DB_OK);
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(db_step(st), DB_ROW);
+		size_t n = 99;
+		const void *p = db_column_blob(st, 0, &n);
+		EXPECT_INT(n, cases[i].n, "blob length");
+		EXPECT(p && memcmp(p, cases[i].p, n) == 0, "blob %zu differs", i);
+		EXPECT_INT(db_column_int(st, 1), 0, "an empty blob is not NULL");
+	}
+	assert_int_equal(db_step(st), DB_DONE);
+	db_reset(st);
+	EXPECT_ALL();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    UNIT_TEST(test_open),         UNIT_TEST(test_bind_step),   UNIT_TEST(test_cache),
-	    UNIT_TEST(test_transactions), UNIT_TEST(test_constraints), UNIT_TEST(test_deadline),
+	    UNIT_TEST(test_open),     UNIT_TEST(test_bind_step),    UNIT_TEST(test_blobs),
+	    UNIT_TEST(test_cache),    UNIT_TEST(test_transactions), UNIT_TEST(test_constraints),
+	    UNIT_TEST(test_deadline),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -371,12 +371,59 @@ static void test_ddl_and_list(void **state)
 	registry_free(reg);
 }
 
+/* bytea as binary parameters, read back in either of its text forms (hex, the old escape). */
+static void test_bytea(void **state)
+{
+	(void)state;
+	NEED_PG();
+	unsigned char *chunk = malloc(256 * 1024);
+	assert_non_null(chunk);
+	for (size_t i = 0; i < 256 * 1024; i++)
+		chunk[i] = (unsigned char)(i % 251);
+	struct db_stmt *st;
+	assert_int_equal(db_exec(db, "CREATE TEMP TABLE bytes_t (k int PRIMARY KEY, b bytea)"),
+	                 DB_OK);
+	assert_int_equal(
+	    db_prepare(db, "INSERT INTO bytes_t VALUES (1, ?), (2, ?), (3, ?), (4, NULL)", &st),
+	    DB_OK);
+	db_bind_blob(st, 1, "\0'\\\xff", 4);
+	db_bind_blob(st, 2, NULL, 0);
+	db_bind_blob(st, 3, chunk, 256 * 1024);
+	assert_int_equal(db_step(st), DB_DONE);
+	db_reset(st);
+	static const char *const forms[] = {"SET bytea_output = 'hex'",
+	                                    "SET bytea_output = 'escape'"};
+	for (size_t f = 0; f < 2; f++) {
+		assert_int_equal(db_exec(db, forms[f]), DB_OK);
+		assert_int_equal(db_prepare(db, "SELECT b FROM bytes_t ORDER BY k", &st), DB_OK);
+		size_t n[4];
+		const unsigned char *got[4];
+		for (int row = 0; row < 4; row++) {
+			assert_int_equal(db_step(st), DB_ROW);
+			got[row] = db_column_blob(st, 0, &n[row]);
+			assert_non_null(got[row]);
+			if (row == 0)
+				EXPECT(n[0] == 4 && memcmp(got[0], "\0'\\\xff", 4) == 0,
+				       "%s: NULs and quotes", forms[f]);
+			if (row == 2)
+				EXPECT(n[2] == 256 * 1024 && memcmp(got[2], chunk, n[2]) == 0,
+				       "%s: a chunk", forms[f]);
+		}
+		EXPECT(n[1] == 0 && n[3] == 0, "%s: empty and NULL have no bytes", forms[f]);
+		assert_int_equal(db_step(st), DB_DONE);
+		db_reset(st);
+	}
+	assert_int_equal(db_exec(db, "RESET bytea_output"), DB_OK);
+	free(chunk);
+	EXPECT_ALL();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    UNIT_TEST(test_placeholders), UNIT_TEST(test_errors_and_cache),
 	    UNIT_TEST(test_deadline),     UNIT_TEST(test_failover_and_reconnect),
-	    UNIT_TEST(test_ddl_and_list),
+	    UNIT_TEST(test_ddl_and_list), UNIT_TEST(test_bytea),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

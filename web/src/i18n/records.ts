@@ -3,7 +3,13 @@ export default {
   'zh-CN': {
     history: {
       none: '暂无修改记录', system: '系统', old: '原值', new: '新值',
-      action: { create: '创建', update: '修改', delete: '删除', restore: '恢复', reveal: '查看敏感信息', share: '共享', unshare: '取消共享', export: '导出', assign: '转移负责人' },
+      action: { create: '创建', update: '修改', delete: '删除', restore: '恢复', reveal: '查看敏感信息', share: '共享', unshare: '取消共享', export: '导出', assign: '转移负责人', file_add: '上传附件', file_delete: '删除附件' },
+    },
+    files: {
+      tab: '附件', upload: '上传附件', drop: '将文件拖到此处，或点击选择（可多选）', none: '暂无附件', name: '文件名', size: '大小',
+      by: '上传人', at: '上传时间', actions: '操作', preview: '预览', previewOf: '预览 {name}', newVersion: '上传新版本',
+      newVersionOf: '上传 {name} 的新版本', versions: '{n} 个版本', versionsOf: '{name} 的各版本', versionsTitle: '{name} 的各版本',
+      version: '版本', deleteOf: '删除 {name}', deleteConfirm: '删除附件“{name}”（含其所有版本）？', uploaded: '已上传 {name}',
     },
     search: { results: '“{q}”的搜索结果', none: '没有找到匹配的记录', all: '查看全部 {n} 条' },
     form: {
@@ -34,7 +40,14 @@ export default {
   en: {
     history: {
       none: 'No changes yet', system: 'System', old: 'Before', new: 'After',
-      action: { create: 'created', update: 'changed', delete: 'deleted', restore: 'restored', reveal: 'viewed sensitive fields', share: 'shared', unshare: 'stopped sharing', export: 'exported', assign: 'reassigned' },
+      action: { create: 'created', update: 'changed', delete: 'deleted', restore: 'restored', reveal: 'viewed sensitive fields', share: 'shared', unshare: 'stopped sharing', export: 'exported', assign: 'reassigned', file_add: 'attached', file_delete: 'removed the attachment' },
+    },
+    files: {
+      tab: 'Attachments', upload: 'Upload attachments', drop: 'Drop files here, or click to choose (several at once)', none: 'No attachments',
+      name: 'File', size: 'Size', by: 'Uploaded by', at: 'Uploaded at', actions: 'Actions', preview: 'Preview', previewOf: 'Preview {name}',
+      newVersion: 'New version', newVersionOf: 'Upload a new version of {name}', versions: '{n} versions', versionsOf: 'Versions of {name}',
+      versionsTitle: 'Versions of {name}', version: 'Version', deleteOf: 'Delete {name}',
+      deleteConfirm: 'Delete the attachment “{name}” with all its versions?', uploaded: '{name} uploaded',
     },
     search: { results: 'Results for “{q}”', none: 'Nothing matches', all: 'See all {n}' },
     form: {
