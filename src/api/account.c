@@ -202,11 +202,8 @@ void api_totp_confirm(struct req *r)
 	body_allow(r, body, allowed);
 	const char *code = NULL;
 	body_text(r, body, "code", 16, true, &code);
-	json_decref(body);
-	if (r->problem.n_errors) {
-		resp_error(r, 422, "validation_failed");
+	if (!body_checked(r, body))
 		return;
-	}
 	struct str codes = STR_INIT;
 	int rc = totp_confirm(r->db, r->session.user_id, code, time_now_ms() / 1000, &codes);
 	if (rc == DB_DONE) {

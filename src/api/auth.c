@@ -273,11 +273,8 @@ void api_me_update(struct req *r)
 	body_allow(r, body, allowed);
 	struct profile_change c;
 	api_read_profile(r, body, &c);
-	json_decref(body);
-	if (r->problem.n_errors) {
-		resp_error(r, 422, "validation_failed");
+	if (!body_checked(r, body))
 		return;
-	}
 	struct op op;
 	req_op(r, NULL, &op);
 	int rc = db_begin(r->db);

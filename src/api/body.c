@@ -78,6 +78,15 @@ enum body_member body_bool(struct req *r, json_t *body, const char *name, bool *
 	return BM_VALUE;
 }
 
+bool body_checked(struct req *r, json_t *body)
+{
+	json_decref(body);
+	if (!r->problem.n_errors)
+		return true;
+	resp_error(r, 422, "validation_failed");
+	return false;
+}
+
 void body_answer_done(struct req *r, int rc, const char *what)
 {
 	if (rc)
@@ -94,8 +103,9 @@ void body_answer_db(struct req *r, int rc, const char *conflict_field, const cha
 		resp_error(r, 404, "not_found");
 		return;
 	case DB_ECONSTRAINT:
-		if (conflict_field)
-			problem_add(&r->problem, conflict_field, "conflict", NULL);
+		/* The layer below named what stands in the way; else a unique value is taken. */
+		if (conflict_field && !r->problem.n_errors)
+			problem_add(&r->problem, conflict_field, "duplicate", NULL);
 		resp_error(r, 409, "conflict");
 		return;
 	case DB_EFOREIGN:

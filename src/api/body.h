@@ -38,6 +38,8 @@ const char *kv_get(const struct kv *kv, size_t n, const char *key);
 
 /* Answer a change that has no body to return: 204, or its failure as body_answer_db does. */
 void body_answer_done(struct req *r, int rc, const char *what);
+/* The body read: released; false (after a 422 naming every problem) when something was wrong. */
+bool body_checked(struct req *r, json_t *body);
 /* Answer a database result of an administrative change: 404, 409, 422 naming field, 503… */
 void body_answer_db(struct req *r, int rc, const char *conflict_field, const char *ref_field,
                     const char *what);

@@ -157,12 +157,7 @@ static bool read_item(struct req *r, struct news_item *n)
 	time_member(r, body, "expires_at", &n->expires_at, &until);
 	if (n->expires_at && until <= (n->published_at ? from : time_now_ms()))
 		problem_add(&r->problem, "expires_at", "out_of_range", NULL);
-	json_decref(body);
-	if (r->problem.n_errors) {
-		resp_error(r, 422, "validation_failed");
-		return false;
-	}
-	return true;
+	return body_checked(r, body);
 }
 
 void api_news_create(struct req *r)

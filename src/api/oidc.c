@@ -589,11 +589,8 @@ void api_oidc_client_create(struct req *r)
 	size_t nl = read_uris(r, body, "post_logout_redirect_uris", logouts, false);
 	bool confidential = true;
 	body_bool(r, body, "confidential", &confidential);
-	json_decref(body);
-	if (r->problem.n_errors) {
-		resp_error(r, 422, "validation_failed");
+	if (!body_checked(r, body))
 		return;
-	}
 	struct op op;
 	req_op(r, NULL, &op);
 	char client_id[OIDC_CLIENT_ID_LEN], secret[TOKEN_TEXT_LEN];

@@ -29,11 +29,8 @@ void api_recent_add(struct req *r)
 	    !(e = r->reg ? registry_entity(r->reg, name) : NULL))
 		problem_add(&r->problem, "entity", "unknown_entity", NULL);
 	body_id(r, body, "id", true, &id);
-	json_decref(body);
-	if (r->problem.n_errors) {
-		resp_error(r, 422, "validation_failed");
+	if (!body_checked(r, body))
 		return;
-	}
 	struct op op;
 	req_op(r, e, &op);
 	char user[24], record[24], now[TIME_ISO_LEN];

@@ -55,11 +55,8 @@ void api_role_create(struct req *r)
 	if (body_text(r, body, "key", ROLE_KEY_MAX, true, &key) == BM_VALUE && !key_ok(key))
 		problem_add(&r->problem, "key", "invalid_name", NULL);
 	read_names(r, body, &zh, &en);
-	json_decref(body);
-	if (r->problem.n_errors) {
-		resp_error(r, 422, "validation_failed");
+	if (!body_checked(r, body))
 		return;
-	}
 	struct op op;
 	req_op(r, NULL, &op);
 	int rc = role_create(&op, key, zh, en);
@@ -85,11 +82,8 @@ void api_role_update(struct req *r)
 	body_allow(r, body, allowed);
 	const char *zh, *en;
 	read_names(r, body, &zh, &en);
-	json_decref(body);
-	if (r->problem.n_errors) {
-		resp_error(r, 422, "validation_failed");
+	if (!body_checked(r, body))
 		return;
-	}
 	struct op op;
 	req_op(r, NULL, &op);
 	int rc = role_rename(&op, r->captures[0], zh, en);
@@ -163,11 +157,8 @@ void api_role_permissions(struct req *r)
 			                                .scope = (enum scope)s};
 		}
 	}
-	json_decref(body);
-	if (r->problem.n_errors) {
-		resp_error(r, 422, "validation_failed");
+	if (!body_checked(r, body))
 		return;
-	}
 	struct op op;
 	req_op(r, NULL, &op);
 	int rc = role_set_permissions(&op, r->captures[0], list, n);

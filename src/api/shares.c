@@ -94,11 +94,8 @@ void api_share_create(struct req *r)
 		            (const char *[]){"value", access, NULL});
 	if ((mu == BM_VALUE) == (mo == BM_VALUE) && mu != BM_BAD && mo != BM_BAD)
 		problem_add(&r->problem, "user_id", "required", NULL); /* exactly one of the two */
-	json_decref(body);
-	if (r->problem.n_errors) {
-		resp_error(r, 422, "validation_failed");
+	if (!body_checked(r, body))
 		return;
-	}
 	char now[TIME_ISO_LEN];
 	time_now_iso(now);
 	int64_t share = 0;

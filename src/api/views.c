@@ -303,11 +303,8 @@ void api_view_create(struct req *r)
 	}
 	struct view_change v;
 	read_view(r, body, known ? &op : NULL, true, &v);
-	json_decref(body);
-	if (r->problem.n_errors) {
-		resp_error(r, 422, "validation_failed");
+	if (!body_checked(r, body))
 		return;
-	}
 	char user[24], now[TIME_ISO_LEN];
 	snprintf(user, sizeof user, "%lld", (long long)r->session.user_id);
 	time_now_iso(now);

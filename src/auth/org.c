@@ -165,8 +165,10 @@ int org_unit_create(struct op *op, const struct org_change *c, int64_t *id)
 		int64_t roots = 0;
 		rc = db_query_int(op->db, "SELECT count(*) FROM org_units WHERE parent_id IS NULL",
 		                  0, NULL, &roots);
-		if (!rc && roots)
+		if (!rc && roots) {
+			problem_add(op->problem, "parent_id", "second_root", NULL);
 			rc = DB_ECONSTRAINT;
+		}
 	}
 	if (!rc && c->set_head && c->head_user_id)
 		rc = user_exists(op->db, c->head_user_id);
@@ -217,15 +219,21 @@ static int move_subtree(struct op *op, int64_t id, const char *old_path, int64_t
 			return DB_EFOREIGN;
 		if (rc)
 			return rc;
-		if (strncmp(parent_path, old_path, strlen(old_path)) == 0)
-			return DB_ECONSTRAINT; /* under itself */
+		if (strncmp(parent_path, old_path, strlen(old_path)) == 0) {
+			problem_add(op->problem, "parent_id", "unit_under_itself", NULL);
+			return DB_ECONSTRAINT;
+		}
 	} else {
 		int64_t roots = 0;
 		rc = db_query_int(
 		    op->db, "SELECT count(*) FROM org_units WHERE parent_id IS NULL AND id <> ?", 1,
 		    (const char *[]){arena_printf(op->arena, "%lld", (long long)id)}, &roots);
-		if (rc || roots)
-			return rc ? rc : DB_ECONSTRAINT;
+		if (rc)
+			return rc;
+		if (roots) {
+			problem_add(op->problem, "parent_id", "second_root", NULL);
+			return DB_ECONSTRAINT;
+		}
 	}
 	const char *new_path = arena_printf(op->arena, "%s%lld/", parent_path, (long long)id);
 	size_t n = strlen(old_path);
@@ -307,8 +315,14 @@ int org_unit_delete(struct op *op, int64_t id)
 	bool records = false;
 	if (!rc && !below && !members)
 		rc = unit_has_records(op, sid, &records);
-	if (!rc && (below || members || records))
+	if (!rc && (below || members || records)) {
+		char nb[24], nm[24];
+		snprintf(nb, sizeof nb, "%lld", (long long)below);
+		snprintf(nm, sizeof nm, "%lld", (long long)members);
+		problem_add(op->problem, "id", "unit_not_empty",
+		            (const char *[]){"units", nb, "people", nm, NULL});
 		rc = DB_ECONSTRAINT;
+	}
 	if (!rc)
 		rc = db_run(op->db, "DELETE FROM record_shares WHERE org_unit_id = ?", 1, p);
 	if (!rc) /* an announcement to it reaches nobody more */

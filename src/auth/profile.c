@@ -190,8 +190,10 @@ int profile_apply(struct op *op, int64_t id, const struct profile_change *c)
 		if ((rc = exists(op->db, "users", c->id[PF_SUPERIOR_ID])) ||
 		    (rc = superior_loops(op->db, id, c->id[PF_SUPERIOR_ID], &loops)))
 			return rc;
-		if (loops)
+		if (loops) {
+			problem_add(op->problem, "superior_id", "superior_loop", NULL);
 			return DB_ECONSTRAINT;
+		}
 	}
 	/* The old values for the audit row, then one UPDATE per field that is set. */
 	struct str before = STR_INIT, changes = STR_INIT;

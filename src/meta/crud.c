@@ -653,6 +653,7 @@ static int update_record(struct op *op, int64_t id, const struct value *patch, c
 		record_json(op, &cur, &now);
 		op->problem->extra = arena_strndup(op->arena, now.buf, now.len);
 		str_release(&now);
+		problem_add(op->problem, NULL, "stale_version", NULL);
 		return problem_set(op->problem, 409, "conflict");
 	}
 	bool *changed = ARENA_NEW_ARRAY(op->arena, bool, e->n_fields);
@@ -781,8 +782,10 @@ static int delete_record(struct op *op, int64_t id, int64_t if_match)
 		return problem_set(op->problem, 403, "forbidden");
 	if (rc)
 		return crud_db_error(op, rc, "delete");
-	if (if_match >= 0 && if_match != cur.version)
+	if (if_match >= 0 && if_match != cur.version) {
+		problem_add(op->problem, NULL, "stale_version", NULL);
 		return problem_set(op->problem, 409, "conflict");
+	}
 	char now[TIME_ISO_LEN];
 	time_now_iso(now);
 	struct db_stmt *st;

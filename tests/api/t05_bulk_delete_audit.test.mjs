@@ -275,7 +275,7 @@ test('refused writes leave no audit row', async () => {
 	const rec = await admin.create('customers', { name: `无审计 ${M}` });
 	const audit = await lastAuditId();
 	expectProblem(await admin.patch(`/api/v1/customers/${rec.id}`, { level: 'zz' }), 422, 'validation_failed');
-	expectProblem(await admin.patch(`/api/v1/customers/${rec.id}`, { city: 'x' }, { headers: { 'If-Match': '"5"' } }), 409, 'conflict');
+	expectProblem(await admin.patch(`/api/v1/customers/${rec.id}`, { city: 'x' }, { headers: { 'If-Match': '"5"' } }), 409, 'conflict', [[null, 'stale_version']]);
 	expectProblem(await admin.post('/api/v1/customers', { name: '' }), 422, 'validation_failed');
 	expectProblem(await admin.post('/api/v1/contacts', { name: 'x', customer_id: 987654321 }), 422, 'validation_failed');
 	expectProblem(await admin.del(`/api/v1/customers/${rec.id}`, { headers: { 'If-Match': '"7"' } }), 409, 'conflict');

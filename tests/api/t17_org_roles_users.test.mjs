@@ -37,22 +37,22 @@ test('the organisation tree: add, rename, move a subtree, refuse loops, duplicat
 	assert.equal(moved.path, `${(await unitById(other)).path}${dept}/${team}/`, 'the subtree moves along');
 	assert.equal((await unitById(dept)).name, `部门改名 ${M}`);
 	// Not under itself, not a second root, not a duplicate name among siblings.
-	expectProblem(await admin.patch(`/api/v1/org-units/${dept}`, { parent_id: team }), 409, 'conflict', ['parent_id']);
-	expectProblem(await admin.post('/api/v1/org-units', { name: `第二个根 ${M}`, kind: 'company' }), 409, 'conflict', ['parent_id']);
-	expectProblem(await admin.post('/api/v1/org-units', { name: `部门改名 ${M}`, kind: 'team', parent_id: other }), 409, 'conflict', ['name']);
+	expectProblem(await admin.patch(`/api/v1/org-units/${dept}`, { parent_id: team }), 409, 'conflict', [['parent_id', 'unit_under_itself']]);
+	expectProblem(await admin.post('/api/v1/org-units', { name: `第二个根 ${M}`, kind: 'company' }), 409, 'conflict', [['parent_id', 'second_root']]);
+	expectProblem(await admin.post('/api/v1/org-units', { name: `部门改名 ${M}`, kind: 'team', parent_id: other }), 409, 'conflict', [['name', 'duplicate']]);
 	expectProblem(await admin.post('/api/v1/org-units', { name: 'x', kind: 'galaxy', parent_id: root }), 422, 'validation_failed', [['kind', 'invalid_option']]);
 	expectProblem(await admin.post('/api/v1/org-units', { kind: 'team', parent_id: root, colour: 'red' }), 422, 'validation_failed', [['name', 'required'], ['colour', 'unknown_field']]);
 	expectProblem(await admin.post('/api/v1/org-units', { name: 'y', kind: 'team', parent_id: 999999 }), 422, 'reference_not_found', ['parent_id']);
 	// A unit with units below, or people in it, stays.
-	expectProblem(await admin.del(`/api/v1/org-units/${dept}`), 409, 'conflict');
+	expectProblem(await admin.del(`/api/v1/org-units/${dept}`), 409, 'conflict', [['id', 'unit_not_empty']]);
 	const member = await admin.post('/api/v1/users', { must_change_password: false, username: `member_${M}`, password, roles: ['user'], org_unit_id: team });
 	expectStatus(member, 201);
-	expectProblem(await admin.del(`/api/v1/org-units/${team}`), 409, 'conflict');
+	expectProblem(await admin.del(`/api/v1/org-units/${team}`), 409, 'conflict', [['id', 'unit_not_empty']]);
 	// Records of the unit keep it too (they would fall out of every scope but their owner's).
 	const kept = await admin.create('customers', { name: `留在小组 ${M}`, owner_id: member.json.id });
 	assert.equal(kept.org_unit_id, team);
 	expectStatus(await admin.patch(`/api/v1/users/${member.json.id}`, { org_unit_id: null }), 200);
-	expectProblem(await admin.del(`/api/v1/org-units/${team}`), 409, 'conflict');
+	expectProblem(await admin.del(`/api/v1/org-units/${team}`), 409, 'conflict', [['id', 'unit_not_empty']]);
 	expectStatus(await admin.patch(`/api/v1/customers/${kept.id}`, { owner_id: admin.user.id }), 200);
 	expectStatus(await admin.del(`/api/v1/org-units/${team}`), 204);
 	expectProblem(await admin.del(`/api/v1/org-units/${team}`), 404, 'not_found');
@@ -91,13 +91,13 @@ test('users: an administrator adds one with roles, unit, position and superior; 
 	expectProblem(await admin.post('/api/v1/users', { must_change_password: false, username: `bad_${M}`, password: 'short', roles: ['user'] }), 422, 'validation_failed', [['password', 'too_short']]);
 	expectProblem(await admin.post('/api/v1/users', { must_change_password: false, username: `bad_${M}`, password, roles: [] }), 422, 'validation_failed', [['roles', 'required']]);
 	expectProblem(await admin.post('/api/v1/users', { must_change_password: false, username: `bad_${M}`, password, roles: ['emperor'] }), 422, 'reference_not_found');
-	expectProblem(await admin.post('/api/v1/users', { must_change_password: false, username: `staff_${M}`, password, roles: ['user'] }), 409, 'conflict', ['username']);
+	expectProblem(await admin.post('/api/v1/users', { must_change_password: false, username: `staff_${M}`, password, roles: ['user'] }), 409, 'conflict', [['username', 'duplicate']]);
 	expectProblem(await admin.post('/api/v1/users', { must_change_password: false, username: `bad_${M}`, password, roles: ['user'], locale: 'fr' }), 422, 'validation_failed', [['locale', 'invalid_option']]);
 	expectProblem(await admin.get(`/api/v1/users/${id + 1000000}`), 404, 'not_found');
 	assert.ok(!(await admin.getJson(`/api/v1/users?q=bad_${M}`)).data.length, 'no half-made user');
 	// A superior may not be oneself or someone below.
-	expectProblem(await admin.patch(`/api/v1/users/${boss.json.id}`, { superior_id: id }), 409, 'conflict');
-	expectProblem(await admin.patch(`/api/v1/users/${id}`, { superior_id: id }), 409, 'conflict');
+	expectProblem(await admin.patch(`/api/v1/users/${boss.json.id}`, { superior_id: id }), 409, 'conflict', [['superior_id', 'superior_loop']]);
+	expectProblem(await admin.patch(`/api/v1/users/${id}`, { superior_id: id }), 409, 'conflict', [['superior_id', 'superior_loop']]);
 	// Roles changed: in force at the next request, and audited with before and after.
 	const changed = await admin.patch(`/api/v1/users/${id}`, { roles: ['knowledge_editor'], position: '编辑' });
 	expectStatus(changed, 200);
