@@ -115,6 +115,8 @@ void meta_entity_json(struct str *out, const struct entity *e, const struct acto
 		str_adds(out, "null");
 	str_adds(out, ",\"default_sort\":");
 	str_add_jsons(out, e->default_sort);
+	str_adds(out, ",\"area\":");
+	str_add_jsons(out, e->area);
 	flag(out, "searchable", e->searchable);
 	flag(out, "owned", e->owned);
 	str_adds(out, ",\"sections\":[");

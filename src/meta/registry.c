@@ -358,7 +358,10 @@ static int parse_entity(struct arena *a, const json_t *j, struct entity_build *b
 	struct entity *e = b->e;
 	static const char *const keys[] = {"entity",  "label",        "label_plural", "title_field",
 	                                   "owned",   "default_sort", "sections",     "fields",
-	                                   "indexes", "$comment"};
+	                                   "indexes", "area",         "$comment"};
+	/* The sidebar's areas (web/src/views/AppLayout.vue): where the entity's list is found. */
+	static const char *const areas[] = {"workbench", "customers", "sales",   "orders",
+	                                    "marketing", "knowledge", "service", "analytics"};
 	const char *k;
 	json_t *v;
 	json_object_foreach((json_t *)j, k, v)
@@ -384,6 +387,13 @@ static int parse_entity(struct arena *a, const json_t *j, struct entity_build *b
 	e->default_sort = jstr(a, j, "default_sort");
 	if (!e->default_sort)
 		e->default_sort = "-updated_at";
+	e->area = jstr(a, j, "area");
+	bool area_known = false;
+	for (size_t i = 0; e->area && i < ARRAY_SIZE(areas); i++)
+		area_known |= strcmp(e->area, areas[i]) == 0;
+	if (!area_known)
+		return fail(err, errlen,
+		            "entity '%s' needs an area (workbench, customers, sales …)", e->name);
 
 	json_t *secs = json_object_get(j, "sections");
 	e->n_sections = json_array_size(secs);

@@ -109,6 +109,7 @@ struct entity {
 	bool owned; /* has owner_id and org_unit_id */
 	bool searchable;
 	const char *default_sort; /* "-updated_at" */
+	const char *area;         /* the sidebar area that lists it: "customers", "sales" … */
 	struct field *fields;
 	size_t n_fields;
 	const struct field **by_name; /* sorted by name, for lookup */

@@ -239,6 +239,8 @@ test('the OpenAPI document describes what the server really answers', async () =
 	conforms(custSchema('/api/v1/customers'), await admin.getJson(`/api/v1/customers?superior_authority=${M}`), 'a customer list');
 	const ct = await admin.create('contacts', { name: '文档联系人', customer_id: cust.id, gender: 'female', birthday: '1990-01-01' });
 	conforms(custSchema('/api/v1/contacts/{id}'), ct, 'a contact');
+	const task = await admin.create('tasks', { subject: '文档任务', customer_id: cust.id, due_at: '2026-12-01T02:00:00Z' });
+	conforms(custSchema('/api/v1/tasks/{id}'), task, 'a task');
 	conforms(custSchema(`/api/v1/customers/{id}/contacts`), await admin.getJson(`/api/v1/customers/${cust.id}/contacts`), 'a related list');
 	expectStatus(await admin.post(`/api/v1/customers/${cust.id}/shares`, { user_id: admin.user.id, access: 'read' }), 201);
 	conforms(custSchema('/api/v1/customers/{id}/shares'), await admin.getJson(`/api/v1/customers/${cust.id}/shares`), 'the shares of a record');
@@ -261,7 +263,8 @@ test('the OpenAPI document describes what the server really answers', async () =
 	// Every documented GET of a record or list answers 200 for real.
 	for (const [p, item] of Object.entries(doc.paths)) {
 		if (!item.get || /\{(?!id\})/.test(p)) continue; // ids of other kinds are tested in their own files
-		const url = p.replace('{id}', String(p.startsWith('/api/v1/contacts/') ? ct.id : cust.id));
+		const of = { contacts: ct.id, tasks: task.id };
+		const url = p.replace('{id}', String(of[p.split('/')[3]] ?? cust.id));
 		const res = await admin.get(url);
 		assert.equal(res.status, 200, `documented GET ${p} → ${res.status}`);
 	}

@@ -61,6 +61,7 @@ export interface Entity {
   scopes?: Record<string, string>;
   owned?: boolean;
   default_sort?: string;
+  area: string;
 }
 
 interface Me {
