@@ -13,7 +13,8 @@
 
 /*
  * Load the demo set once (marked in sys_meta): the demo organisation and people (demo_people)
- * and customers with their contacts, owned by the demo salespeople. verbose prints what it did.
+ * and customers with their contacts, owned by the demo salespeople, and follow-up tasks for
+ * them. verbose prints what it did.
  */
 int demo_load(struct db *db, const char *data_dir, bool verbose);
 /* The demo organisation and a user for every shipped role, if there is no organisation yet;
@@ -21,6 +22,11 @@ int demo_load(struct db *db, const char *data_dir, bool verbose);
 int demo_people(struct db *db, const char *data_dir, bool verbose);
 /* Give the customers to the demo salespeople in turn; their contacts follow. */
 int demo_assign_owners(struct db *db, const int64_t *customer_ids, size_t n);
+/* Follow-up tasks on the first customers for their owners, due from a few days ago to two
+ * weeks ahead, each with a reminder the day before: the demo workbench has work on it. */
+int demo_tasks(struct db *db, const int64_t *customer_ids, size_t n);
+/* Import the CSV in fd into entity through the ordinary import path (checks, audit, counts). */
+int demo_import_fd(struct db *db, const char *entity, int fd);
 /* Write n rows of an entity as CSV (field names as headers). Contacts refer to customer ids
  * 1..customers (for a database whose customers were generated the same way). */
 int demo_generate_csv(FILE *out, const char *entity, long n, uint64_t seed);

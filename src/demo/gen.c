@@ -273,6 +273,20 @@ int demo_generate_csv(FILE *out, const char *entity, long n, uint64_t seed)
 	return demo_generate_csv_ids(out, entity, n, seed, NULL, 0);
 }
 
+int demo_import_fd(struct db *db, const char *entity, int fd)
+{
+	lseek(fd, 0, SEEK_SET);
+	struct registry *reg = registry_acquire();
+	struct import_options o = {.max_bytes = SIZE_MAX};
+	struct str out = STR_INIT;
+	int status = import_run(db, reg, entity, fd, &o, 1, "demo", &out);
+	if (status != 200)
+		log_error("demo %s did not load: %s", entity, out.buf);
+	str_release(&out);
+	registry_release(reg);
+	return status == 200 ? 0 : -1;
+}
+
 /* Import generated CSV through the ordinary import path (validation, audit, counts). */
 static int import_generated(struct db *db, const char *entity, long n, const int64_t *ids,
                             size_t n_ids, int64_t *created)
@@ -287,18 +301,10 @@ static int import_generated(struct db *db, const char *entity, long n, const int
 	}
 	demo_generate_csv_ids(f, entity, n, 7, ids, n_ids);
 	fclose(f);
-	lseek(fd, 0, SEEK_SET);
-	struct registry *reg = registry_acquire();
-	struct import_options o = {.max_bytes = SIZE_MAX};
-	struct str out = STR_INIT;
-	int status = import_run(db, reg, entity, fd, &o, 1, "demo", &out);
-	if (status != 200)
-		log_error("demo %s did not load: %s", entity, out.buf);
+	int rc = demo_import_fd(db, entity, fd);
 	*created = n;
-	str_release(&out);
-	registry_release(reg);
 	close(fd);
-	return status == 200 ? 0 : -1;
+	return rc;
 }
 
 int demo_load(struct db *db, const char *data_dir, bool verbose)
@@ -328,13 +334,17 @@ int demo_load(struct db *db, const char *data_dir, bool verbose)
 	int rc = n_ids ? import_generated(db, "contacts", n_contacts, ids, n_ids, &made) : -1;
 	if (!rc)
 		rc = demo_assign_owners(db, ids, n_ids);
+	if (!rc)
+		rc = demo_tasks(db, ids, n_ids);
 	free(ids);
 	if (rc)
 		return -1;
 	if (db_run(db, "INSERT INTO sys_meta (key, value) VALUES ('demo_loaded', 1)", 0, NULL))
 		return -1;
-	log_info("demo data loaded: %ld customers, %ld contacts", n_customers, n_contacts);
+	log_info("demo data loaded: %ld customers, %ld contacts and their owners' tasks",
+	         n_customers, n_contacts);
 	if (verbose)
-		printf("demo data loaded: %ld customers, %ld contacts\n", n_customers, n_contacts);
+		printf("demo data loaded: %ld customers, %ld contacts and their owners' tasks\n",
+		       n_customers, n_contacts);
 	return 0;
 }

@@ -65,6 +65,12 @@ test('the demo customers belong to the demo sales force, and each demo role sees
 	const mine = await seller.listAll('customers');
 	assert.ok(mine.length > 0);
 	assert.ok(mine.every((c) => c.owner_id === seller.user.id), 'a salesperson sees their own customers only');
+	// Their workbench has follow-ups on their own customers, each with a reminder the day before.
+	const tasks = await seller.listAll('tasks', { status: 'open' });
+	assert.ok(tasks.length > 0, 'the demo salesperson has tasks');
+	const ownCustomers = new Set(mine.map((c) => c.id));
+	assert.ok(tasks.every((t) => t.owner_id === seller.user.id && ownCustomers.has(t.customer_id)));
+	assert.ok(tasks.every((t) => Date.parse(t.due_at) - Date.parse(t.remind_at) === 864e5));
 	const manager = await login('south.manager', password);
 	const region = await manager.listAll('customers');
 	assert.ok(region.length > mine.length && region.length < all, 'a regional manager sees the subsidiary, not more');
