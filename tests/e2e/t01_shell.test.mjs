@@ -221,3 +221,42 @@ test('a record shows its sections and related lists; sensitive fields stay maske
 	await page.getByText('采购经理').first().waitFor();
 	await page.close();
 });
+
+test('a role that requires a second factor brings its user to set one up first; the account page keeps the profile', async () => {
+	await api('PUT', '/api/v1/security-policy', { totp_roles: ['finance'] });
+	const pw = `Aa1-${randomBytes(9).toString('base64url')}`;
+	await api('POST', '/api/v1/users', { username: 'must.enrol', password: pw, roles: ['finance'], display_name: '财务小王', must_change_password: false });
+	try {
+		const page = await browser.newPage({ locale: 'zh-CN' });
+		await logIn(page, 'must.enrol', pw);
+		await page.waitForURL(/\/account$/);
+		await page.getByText('您的角色要求启用双重验证').waitFor();
+		await page.goto(`${base}/e/customers`);
+		await page.waitForURL(/\/account$/); // nothing else until it is set up
+		await page.fill('#acc-password', pw);
+		await page.getByRole('button', { name: '开始设置' }).click();
+		await page.locator('img.qr').waitFor();
+		assert.ok(await page.locator('img.qr').evaluate((img) => img.complete && img.naturalWidth > 0), 'the QR code is drawn');
+		const secret = (await page.locator('.secret code').innerText()).trim();
+		await shot(page, 'account-totp-setup');
+		await page.fill('#acc-code', totp(secret, Date.now()));
+		await page.getByRole('button', { name: '确认启用' }).click();
+		await page.locator('.codes li').nth(9).waitFor();
+		await shot(page, 'account-recovery-codes');
+		await page.getByRole('button', { name: '完成' }).click();
+		await page.waitForURL(`${base}/`);
+		await page.getByText('我的任务').waitFor();
+		// The profile: a mobile number, normalised by the server and kept in the directory.
+		await page.goto(`${base}/account`);
+		await page.getByText('已启用：登录时需输入验证器应用中的动态码。').waitFor();
+		await page.fill('#acc-mobile', '+86 139 0000 1234');
+		await page.getByRole('button', { name: '保存' }).click();
+		await page.locator('.el-message--success').waitFor();
+		const me = (await api('GET', '/api/v1/users')).data.find((u) => u.username === 'must.enrol');
+		assert.equal(me.mobile, '13900001234');
+		await page.close();
+	} finally {
+		await api('PUT', '/api/v1/security-policy', {});
+	}
+});
+

@@ -2,6 +2,7 @@
 // and fields come from the server's metadata in both languages.
 import { createI18n } from 'vue-i18n';
 import { setApiLanguage } from './api';
+import account from './i18n/account';
 import admin from './i18n/admin';
 import records from './i18n/records';
 import transfer from './i18n/transfer';
@@ -53,7 +54,7 @@ const core = {
 };
 
 // Each area's words live beside the core's, in src/i18n/, one module per area.
-const modules = [admin, records, transfer];
+const modules = [account, admin, records, transfer];
 type Tree = { [key: string]: string | Tree };
 function merge(into: Tree, from: Tree): Tree {
   for (const [k, v] of Object.entries(from))

@@ -12,6 +12,7 @@ export const router = createRouter({
       component: () => import('./views/AppLayout.vue'),
       children: [
         { path: '', name: 'workbench', component: () => import('./views/WorkbenchView.vue') },
+        { path: 'account', name: 'account', component: () => import('./views/AccountView.vue') },
         { path: 'password', name: 'password', component: () => import('./views/PasswordView.vue') },
         { path: 'e/:entity', name: 'list', component: () => import('./views/EntityListView.vue'), props: true },
         { path: 'e/:entity/new', name: 'create', component: () => import('./views/RecordFormView.vue'), props: true },
@@ -39,6 +40,8 @@ router.beforeEach(async (to) => {
   }
   // An administrator-set or expired password: nothing else until it is changed.
   if (session.user?.restriction === 'password_change_required') return to.name === 'password' ? true : { name: 'password' };
+  // A role that requires a second factor: set it up first (the account page needs no model).
+  if (session.user?.restriction === 'totp_enrolment_required') return to.name === 'account' ? true : { name: 'account' };
   if (to.meta.admin && !session.user?.admin) return { name: 'workbench' };
   if (!session.entities.length) await session.loadModel();
   return true;
