@@ -1,4 +1,5 @@
 #include "body.h"
+#include "core/util.h"
 #include "api.h"
 #include "core/text.h"
 
@@ -9,15 +10,8 @@ void body_allow(struct req *r, json_t *body, const char *const *allowed)
 {
 	const char *key;
 	json_t *v;
-	json_object_foreach(body, key, v)
-	{
-		bool ok = false;
-		for (const char *const *a = allowed; *a && !ok; a++)
-			ok = strcmp(*a, key) == 0;
-		if (!ok)
-			problem_add(&r->problem, arena_strdup(&r->arena, key), "unknown_field",
-			            NULL);
-	}
+	json_object_foreach(body, key, v) if (!str_in_list(key, allowed))
+	    problem_add(&r->problem, arena_strdup(&r->arena, key), "unknown_field", NULL);
 }
 
 enum body_member body_text(struct req *r, json_t *body, const char *name, size_t max, bool required,

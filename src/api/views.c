@@ -7,6 +7,7 @@
 #include "api.h"
 #include "body.h"
 #include "core/timeutil.h"
+#include "core/util.h"
 #include "db/dbjson.h"
 #include "meta/access.h"
 #include "meta/query.h"
@@ -100,14 +101,6 @@ static int view_entity(struct req *r, const char *name, struct op *op)
 	return rc || !may ? -1 : 1;
 }
 
-static bool in_list(const char *k, const char *const *list)
-{
-	for (; *list; list++)
-		if (strcmp(k, *list) == 0)
-			return true;
-	return false;
-}
-
 /*
  * "query": an object of list parameters given as strings (q, sort, filters), checked by the
  * list's own parser as a request would be, its problems named "query.<parameter>"; *out its
@@ -130,7 +123,7 @@ static void read_query(struct req *r, struct op *op, json_t *q, const char **out
 		if (!json_is_string(v))
 			problem_add(&r->problem, field, "invalid_type",
 			            (const char *[]){"expected", "string", NULL});
-		else if (in_list(key, unsaved_params))
+		else if (str_in_list(key, unsaved_params))
 			problem_add(&r->problem, field, "unknown_parameter", NULL);
 		else
 			params[n++] =

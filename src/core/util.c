@@ -111,3 +111,11 @@ int mkdir_p(const char *dir)
 	}
 	return mkdir(buf, 0700) && errno != EEXIST ? -1 : 0;
 }
+
+bool str_in_list(const char *s, const char *const *list)
+{
+	for (; list && *list; list++)
+		if (strcmp(s, *list) == 0)
+			return true;
+	return false;
+}

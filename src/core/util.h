@@ -27,6 +27,8 @@ bool secret_equal(const void *a, const void *b, size_t n);
 int mkdir_p(const char *dir);
 /* Parse a whole decimal integer; false on anything else (sign allowed, no spaces). */
 bool parse_int64(const char *s, size_t n, int64_t *out);
+/* Whether s is one of the NULL-terminated list (a NULL list holds nothing). */
+bool str_in_list(const char *s, const char *const *list);
 
 static inline bool str_eq(const char *a, const char *b)
 {

@@ -885,14 +885,8 @@ static void bulk_body(struct op *op, const json_t *body, const char *const *allo
 {
 	const char *k;
 	json_t *x;
-	json_object_foreach((json_t *)body, k, x)
-	{
-		size_t i = 0;
-		while (allowed[i] && strcmp(allowed[i], k))
-			i++;
-		if (!allowed[i])
-			problem_add(op->problem, arena_strdup(op->arena, k), "unknown_field", NULL);
-	}
+	json_object_foreach((json_t *)body, k, x) if (!str_in_list(k, allowed))
+	    problem_add(op->problem, arena_strdup(op->arena, k), "unknown_field", NULL);
 	const json_t *ids = json_object_get(body, "ids");
 	size_t n = json_array_size(ids);
 	if (!json_is_array(ids) || n == 0)

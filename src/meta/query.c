@@ -278,14 +278,6 @@ void list_projection_all(struct arena *a, struct list_query *q)
 			q->proj[q->n_proj++] = &e->fields[i];
 }
 
-static bool in_list(const char *k, const char *const *list)
-{
-	for (; list && *list; list++)
-		if (strcmp(k, *list) == 0)
-			return true;
-	return false;
-}
-
 int list_parse(struct op *op, const struct kv *params, size_t n, const char *const *skip,
                struct list_query *q)
 {
@@ -301,7 +293,7 @@ int list_parse(struct op *op, const struct kv *params, size_t n, const char *con
 				problem_add(op->problem, k, "duplicate_parameter", NULL);
 				goto next;
 			}
-		if (in_list(k, skip))
+		if (str_in_list(k, skip))
 			continue;
 		if (strcmp(k, "q") == 0) {
 			search = v;
@@ -341,7 +333,7 @@ int list_parse(struct op *op, const struct kv *params, size_t n, const char *con
 			} else if (strcmp(v, "false") != 0) {
 				problem_add(op->problem, "deleted", "invalid_bool", NULL);
 			}
-		} else if (!in_list(k, reserved)) {
+		} else if (!str_in_list(k, reserved)) {
 			parse_filter(op, q, k, v);
 		}
 	next:;
