@@ -3,7 +3,7 @@
 # UndefinedBehaviorSanitizer (`make asan`), which the unit and API tests run against.
 
 CC      ?= gcc
-PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium libutf8proc xlsxwriter libcrypto libqrencode libmagic
+PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium libutf8proc xlsxwriter libcrypto libqrencode libmagic libcurl libical
 VARIANT ?= release
 V       ?= 0
 Q       := $(if $(filter 1,$(V)),,@)

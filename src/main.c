@@ -19,6 +19,9 @@
 #include "meta/registry.h"
 #include "meta/transfer.h"
 #include "services/files.h"
+#include "services/workers.h"
+
+#include <curl/curl.h>
 
 #include <fcntl.h>
 #include <pthread.h>
@@ -35,32 +38,18 @@ struct command {
 	const char *usage;
 };
 
-/* The background thread: picks up model changes made on other nodes, purges stale rows. */
+/* The background thread: picks up model changes made on other nodes. */
 static atomic_bool background_stop;
 
 static void *background(void *arg)
 {
 	const struct config *cfg = arg;
 	struct db *db = NULL;
-	int64_t last_purge = 0;
 	while (!atomic_load(&background_stop)) {
 		if (!db && app_open_db(cfg, &db))
 			db = NULL;
-		if (db) {
+		if (db)
 			registry_refresh(db);
-			int64_t now = time_now_ms();
-			if (now - last_purge > 3600 * 1000) {
-				char cut[TIME_ISO_LEN];
-				time_format_iso(now - 24 * 3600 * 1000LL, cut);
-				const char *p[] = {cut};
-				db_run(db, "DELETE FROM sys_idempotency WHERE created_at < ?", 1,
-				       p);
-				time_format_iso(now, cut);
-				db_run(db, "DELETE FROM sessions WHERE expires_at < ?", 1, p);
-				login_throttle_purge(db, cfg->login_window_s);
-				last_purge = now;
-			}
-		}
 		for (int i = 0; i < 20 && !atomic_load(&background_stop); i++)
 			usleep(100000);
 	}
@@ -91,7 +80,12 @@ static int cmd_serve(struct config *cfg, int argc, char **argv)
 		return 1;
 	pthread_t bg;
 	pthread_create(&bg, NULL, background, cfg);
+	if (workers_start(cfg)) {
+		log_error("cannot start the job and outbox workers");
+		return 1;
+	}
 	int rc = http_serve(cfg, api_routes, api_routes_count);
+	workers_stop();
 	atomic_store(&background_stop, true);
 	pthread_join(bg, NULL);
 	files_shutdown();
@@ -380,6 +374,9 @@ int main(int argc, char **argv)
 	log_threshold = (enum log_level)level;
 	if (sodium_init() < 0)
 		die("libsodium cannot start");
+	/* Before any thread: libcurl's global set-up is not thread-safe. */
+	if (curl_global_init(CURL_GLOBAL_DEFAULT))
+		die("libcurl cannot start");
 	const char *name = argc > 0 ? argv[0] : "serve";
 	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0)
 		name = "help"; /* what people type first */
@@ -396,6 +393,7 @@ int main(int argc, char **argv)
 			actor_cache_release();
 			policy_cache_invalidate();
 			config_release(&cfg);
+			curl_global_cleanup();
 			return rc;
 		}
 	fprintf(stderr, "sextant: unknown command '%s' (try 'sextant help')\n", name);

@@ -6,8 +6,10 @@ set -euo pipefail
 what=${1:-build}
 
 build=(gcc make pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev
-	libutf8proc-dev libopencc-dev libopencc-data libxlsxwriter-dev libssl-dev libqrencode-dev libmagic-dev)
-test=(libcmocka-dev postgresql nginx wrk curl python3 sqlite3 clang-format chromium fonts-wqy-zenhei)
+	libutf8proc-dev libopencc-dev libopencc-data libxlsxwriter-dev libssl-dev libqrencode-dev libmagic-dev
+	libcurl4-openssl-dev libical-dev)
+test=(libcmocka-dev postgresql nginx wrk curl python3 sqlite3 clang-format chromium fonts-wqy-zenhei
+	python3-aiosmtpd)
 
 want=("${build[@]}")
 [ "$what" = test ] && want+=("${test[@]}")

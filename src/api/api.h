@@ -50,10 +50,73 @@ int api_audit_read(struct req *r, struct op *op, const char *action, int64_t rec
 struct profile_change;
 void api_read_profile(struct req *r, json_t *body, struct profile_change *c);
 
+/* The values of a yes/no query parameter. */
+extern const char *const api_bool_options[];
+/* A filter a list takes as a query parameter: its name, and the values it may have (NULL:
+ * any). */
+struct page_filter {
+	const char *name;
+	const char *const *options;
+};
+/*
+ * The paging parameters of a list (limit 1..200, default 50; cursor: the last id of the page
+ * before) and its filters (ending with a zeroed one; each value into values[i], NULL if
+ * absent). Another parameter, or a value not among a filter's options, is a 400. False after
+ * answering.
+ */
+bool api_page_params(struct req *r, const struct page_filter *filters, const char **values,
+                     int64_t *limit, int64_t *cursor);
+/*
+ * Answer a page of a list: the rows of st (prepared and bound by the caller, NULL if rc says it
+ * failed; column 0 the id, newest first) appended to out, which holds `{"data":[` or more, each
+ * row written as json_add_row's spec, or by row when it is given; then next_cursor.
+ */
+typedef void (*api_row_fn)(struct req *r, struct db_stmt *st, struct str *out);
+void api_answer_list(struct req *r, int rc, struct db_stmt *st, const char *spec, api_row_fn row,
+                     int64_t limit, struct str *out, const char *what);
+/* Answer the one row of sql (its one parameter id) with status, written as api_answer_list
+ * does; 404 if there is none. */
+void api_answer_row(struct req *r, int status, const char *sql, int64_t id, const char *spec,
+                    api_row_fn row, const char *what);
+
 /* Overwrite the request body once read (it held a password). */
 void api_forget_body(struct req *r);
 /* Set the session cookie, after the response is made (NULL: clear it). */
 void api_set_session_cookie(struct req *r, const char *token);
+
+/* Handlers of the base services (api/outbox.c, settings.c, jobs.c, templates.c,
+ * webhooks.c, notifications.c, reminders.c, calendar.c). */
+void api_outbox_list(struct req *r);
+void api_outbox_get(struct req *r);
+void api_outbox_resend(struct req *r);
+void api_outbox_cancel(struct req *r);
+void api_channel_settings_get(struct req *r);
+void api_channel_settings_put(struct req *r);
+void api_channel_settings_test(struct req *r);
+void api_jobs_list(struct req *r);
+void api_job_update(struct req *r);
+void api_job_run(struct req *r);
+void api_job_runs(struct req *r);
+void api_templates_list(struct req *r);
+void api_template_put(struct req *r);
+void api_template_reset(struct req *r);
+void api_webhooks_list(struct req *r);
+void api_webhook_create(struct req *r);
+void api_webhook_update(struct req *r);
+void api_webhook_delete(struct req *r);
+void api_webhook_test(struct req *r);
+void api_notifications_list(struct req *r);
+void api_notifications_read_all(struct req *r);
+void api_notification_prefs_get(struct req *r);
+void api_notification_prefs_put(struct req *r);
+void api_notification_read(struct req *r);
+void api_reminders_list(struct req *r);
+void api_reminder_create(struct req *r);
+void api_reminder_delete(struct req *r);
+void api_calendar_status(struct req *r);
+void api_calendar_rotate(struct req *r);
+void api_calendar_disable(struct req *r);
+void api_calendar_feed(struct req *r);
 
 /* Handlers. */
 void api_entity_list(struct req *r);

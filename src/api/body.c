@@ -1,4 +1,5 @@
 #include "body.h"
+#include "core/timeutil.h"
 #include "core/util.h"
 #include "api.h"
 #include "core/text.h"
@@ -69,6 +70,24 @@ enum body_member body_bool(struct req *r, json_t *body, const char *name, bool *
 		return BM_BAD;
 	}
 	*out = json_is_true(v);
+	return BM_VALUE;
+}
+
+enum body_member body_time(struct req *r, json_t *body, const char *name, bool required,
+                           const char **iso, int64_t *ms)
+{
+	const char *s = NULL;
+	*iso = NULL;
+	enum body_member got = body_text(r, body, name, 40, required, &s);
+	if (got != BM_VALUE)
+		return got;
+	if (!time_parse_datetime(s, strlen(s), ms)) {
+		problem_add(&r->problem, name, "invalid_datetime", NULL);
+		return BM_BAD;
+	}
+	char *out = arena_alloc(&r->arena, TIME_ISO_LEN);
+	time_format_iso(*ms, out);
+	*iso = out;
 	return BM_VALUE;
 }
 

@@ -25,6 +25,9 @@ enum body_member body_text(struct req *r, json_t *body, const char *name, size_t
 /* A positive integer id. */
 enum body_member body_id(struct req *r, json_t *body, const char *name, bool required,
                          int64_t *out);
+/* A date-time (RFC 3339): *iso its stored form (in the request's arena), *ms the time. */
+enum body_member body_time(struct req *r, json_t *body, const char *name, bool required,
+                           const char **iso, int64_t *ms);
 /* A boolean. */
 enum body_member body_bool(struct req *r, json_t *body, const char *name, bool *out);
 

@@ -3,6 +3,7 @@
 #include "meta/crud.h"
 #include "core/text.h"
 #include "core/util.h"
+#include "db/dbjson.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -165,4 +166,102 @@ void api_answer_data(struct req *r, int rc, struct str *out, const char *what)
 	}
 	str_addc(out, '}');
 	resp_json(r, 200, out);
+}
+
+const char *const api_bool_options[] = {"true", "false", NULL};
+
+bool api_page_params(struct req *r, const struct page_filter *filters, const char **values,
+                     int64_t *limit, int64_t *cursor)
+{
+	*limit = 50;
+	*cursor = 0;
+	for (size_t k = 0; filters && filters[k].name; k++)
+		values[k] = NULL;
+	for (size_t i = 0; i < r->n_query; i++) {
+		const char *key = r->query[i].key, *v = r->query[i].value;
+		if (str_eq(key, "limit")) {
+			if (!parse_int64(v, strlen(v), limit) || *limit < 1 || *limit > 200)
+				problem_add(&r->problem, "limit", "out_of_range",
+				            (const char *[]){"min", "1", "max", "200", NULL});
+			continue;
+		}
+		if (str_eq(key, "cursor")) {
+			if (!parse_int64(v, strlen(v), cursor) || *cursor < 1)
+				problem_add(&r->problem, "cursor", "invalid_cursor", NULL);
+			continue;
+		}
+		size_t k = 0;
+		while (filters && filters[k].name && !str_eq(filters[k].name, key))
+			k++;
+		if (!filters || !filters[k].name)
+			problem_add(&r->problem, key, "unknown_parameter", NULL);
+		else if (filters[k].options && !str_in_list(v, filters[k].options))
+			problem_add(&r->problem, key, "invalid_option",
+			            (const char *[]){"value", v, NULL});
+		else
+			values[k] = v;
+	}
+	if (r->problem.n_errors) {
+		resp_error(r, 400, "bad_request");
+		return false;
+	}
+	return true;
+}
+
+void api_answer_list(struct req *r, int rc, struct db_stmt *st, const char *spec, api_row_fn row,
+                     int64_t limit, struct str *out, const char *what)
+{
+	int64_t n = 0, last = 0;
+	if (!rc) {
+		while ((rc = db_step(st)) == DB_ROW) {
+			if (n++)
+				str_addc(out, ',');
+			if (row)
+				row(r, st, out);
+			else
+				json_add_row(out, st, spec);
+			last = db_column_int(st, 0);
+		}
+		db_reset(st);
+		rc = rc == DB_DONE ? DB_OK : rc;
+	}
+	if (rc) {
+		str_release(out);
+		api_db_failure(r, rc, what);
+		return;
+	}
+	str_adds(out, "],\"next_cursor\":");
+	if (n == limit && last > 0)
+		str_addf(out, "\"%lld\"", (long long)last);
+	else
+		str_adds(out, "null");
+	str_addc(out, '}');
+	resp_json(r, 200, out);
+}
+
+void api_answer_row(struct req *r, int status, const char *sql, int64_t id, const char *spec,
+                    api_row_fn row, const char *what)
+{
+	struct db_stmt *st;
+	struct str out = STR_INIT;
+	int rc = db_prepare(r->db, sql, &st);
+	if (!rc) {
+		db_bind_int(st, 1, id);
+		if ((rc = db_step(st)) == DB_ROW) {
+			if (row)
+				row(r, st, &out);
+			else
+				json_add_row(&out, st, spec);
+			rc = DB_OK;
+		}
+		db_reset(st);
+	}
+	if (rc == DB_DONE) {
+		resp_error(r, 404, "not_found");
+	} else if (rc) {
+		str_release(&out);
+		api_db_failure(r, rc, what);
+	} else {
+		resp_json(r, status, &out);
+	}
 }

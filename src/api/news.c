@@ -89,23 +89,6 @@ void api_news_receipts(struct req *r)
 		answer(r, news_receipts_json(&op, id, &out), &out, 200, "reading receipts");
 }
 
-/* A time member in ISO 8601; *out the normalised form (NULL when absent or null). */
-static void time_member(struct req *r, json_t *body, const char *name, const char **out,
-                        int64_t *ms)
-{
-	const char *s = NULL;
-	*out = NULL;
-	if (body_text(r, body, name, 40, false, &s) != BM_VALUE)
-		return;
-	char iso[TIME_ISO_LEN];
-	if (!time_parse_datetime(s, strlen(s), ms)) {
-		problem_add(&r->problem, name, "invalid_datetime", NULL);
-		return;
-	}
-	time_format_iso(*ms, iso);
-	*out = arena_strdup(&r->arena, iso);
-}
-
 /* The body of a create or a replace; false after answering 422. */
 static bool read_item(struct req *r, struct news_item *n)
 {
@@ -153,8 +136,8 @@ static bool read_item(struct req *r, struct news_item *n)
 		}
 	}
 	int64_t from = 0, until = 0;
-	time_member(r, body, "published_at", &n->published_at, &from);
-	time_member(r, body, "expires_at", &n->expires_at, &until);
+	body_time(r, body, "published_at", false, &n->published_at, &from);
+	body_time(r, body, "expires_at", false, &n->expires_at, &until);
 	if (n->expires_at && until <= (n->published_at ? from : time_now_ms()))
 		problem_add(&r->problem, "expires_at", "out_of_range", NULL);
 	return body_checked(r, body);

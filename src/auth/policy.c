@@ -1,4 +1,5 @@
 #include "policy.h"
+#include "services/settings.h"
 #include "actor.h"
 #include "core/text.h"
 #include "core/timeutil.h"
@@ -532,16 +533,7 @@ int policy_store(struct db *db, const struct security_policy *p, int64_t by_user
 {
 	struct str doc = STR_INIT;
 	policy_json(p, &doc);
-	char now[TIME_ISO_LEN], by[24];
-	time_now_iso(now);
-	snprintf(by, sizeof by, "%lld", (long long)by_user);
-	const char *params[] = {POLICY_KEY, doc.buf, now, by_user ? by : NULL};
-	int rc = db_run(db, "DELETE FROM sys_settings WHERE key = ?", 1, params);
-	if (!rc)
-		rc = db_run(db,
-		            "INSERT INTO sys_settings (key, value, updated_at, updated_by) "
-		            "VALUES (?, ?, ?, ?)",
-		            4, params);
+	int rc = settings_put(db, POLICY_KEY, doc.buf, by_user);
 	str_release(&doc);
 	return rc;
 }

@@ -63,6 +63,17 @@ static const struct opt opts[] = {
       "(default: http:// and the listen address)"),
     O("sqlite-sync", "SEXTANT_SQLITE_SYNC", OPT_STRING, sqlite_sync,
       "SQLite synchronous mode: FULL (default) or NORMAL"),
+    O("outbox-attempts", "SEXTANT_OUTBOX_ATTEMPTS", OPT_LONG, outbox_attempts,
+      "deliveries of a mail, SMS or webhook call tried before it is parked (default 8)"),
+    O("outbox-backoff", "SEXTANT_OUTBOX_BACKOFF", OPT_LONG, outbox_backoff_s,
+      "seconds before the second try; doubled after each failure, at most an hour (default 30)"),
+    O("outbox-timeout", "SEXTANT_OUTBOX_TIMEOUT", OPT_LONG, outbox_timeout_s,
+      "seconds one delivery may take (default 30)"),
+    O("worker-poll", "SEXTANT_WORKER_POLL", OPT_LONG, worker_poll_ms,
+      "milliseconds between looks for due jobs and messages (default 1000)"),
+    O("outbound-hosts", "SEXTANT_OUTBOUND_HOSTS", OPT_STRING, outbound_hosts,
+      "hosts webhooks and SMS gateways may be at, comma-separated, *.domain for all under it "
+      "(default: qyapi.weixin.qq.com,oapi.dingtalk.com)"),
 };
 #undef O
 
@@ -120,6 +131,10 @@ void config_defaults(struct config *c)
 	    .login_ip_failures = 50,
 	    .login_window_s = 900,
 	    .sqlite_sync = xstrdup("FULL"),
+	    .outbox_attempts = 8,
+	    .outbox_backoff_s = 30,
+	    .outbox_timeout_s = 30,
+	    .worker_poll_ms = 1000,
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(opts); i++) {
 		const char *v = getenv(opts[i].env);

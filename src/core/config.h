@@ -27,8 +27,13 @@ struct config {
 	long login_ip_failures; /* --login-ip-failures: per client address within the window */
 	long login_window_s;    /* --login-window: seconds failures count and a lock lasts */
 	bool cookie_secure;     /* --cookie-secure: mark cookies Secure (behind HTTPS) */
-	char *public_url;  /* --public-url: where people and systems reach us (OpenID issuer) */
-	char *sqlite_sync; /* --sqlite-sync FULL|NORMAL */
+	char *public_url;      /* --public-url: where people and systems reach us (OpenID issuer) */
+	char *sqlite_sync;     /* --sqlite-sync FULL|NORMAL */
+	long outbox_attempts;  /* --outbox-attempts: deliveries tried before a message is parked */
+	long outbox_backoff_s; /* --outbox-backoff: seconds after the first failure (doubling) */
+	long outbox_timeout_s; /* --outbox-timeout: seconds one delivery may take */
+	long worker_poll_ms;   /* --worker-poll: how often the workers look for due work */
+	char *outbound_hosts;  /* --outbound-hosts: where webhooks and SMS gateways may be */
 };
 
 /* Defaults, then environment. */

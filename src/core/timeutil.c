@@ -30,7 +30,7 @@ int64_t time_days_from_civil(int y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
+void time_civil_from_days(int64_t z, int *y, int *m, int *d)
 {
 	z += 719468;
 	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -50,7 +50,7 @@ void time_format_iso(int64_t ms, char out[TIME_ISO_LEN])
 	int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
 	int sod = (int)(secs - days * 86400);
 	int y, m, d;
-	civil_from_days(days, &y, &m, &d);
+	time_civil_from_days(days, &y, &m, &d);
 	char buf[64]; /* roomier than needed so the compiler can see nothing is cut */
 	snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
 	         (y % 10000 + 10000) % 10000, m, d, sod / 3600, sod / 60 % 60, sod % 60, msec);

@@ -34,5 +34,7 @@ bool time_parse_datetime_local(const char *s, size_t n, int offset_min, int64_t 
 /* Minutes east of UTC of the default time zone, Asia/Shanghai (no daylight saving). */
 #define TIME_DEFAULT_OFFSET_MIN 480
 int64_t time_days_from_civil(int y, int m, int d);
+/* The inverse: the date of a day number (days since 1970-01-01). */
+void time_civil_from_days(int64_t z, int *y, int *m, int *d);
 
 #endif

@@ -17,4 +17,14 @@ void json_add_int_column(struct str *out, struct db_stmt *st, int col);
 /* Run a prepared statement and write the text of column 0 of every row as a JSON array. */
 int json_add_text_rows(struct db_stmt *st, struct str *out);
 
+/*
+ * The current row as a JSON object, its members described by spec: comma-separated
+ * "<kind><name>" for each column in order, kind i (integer), t (text), T (timestamp), b
+ * (boolean) or j (text holding JSON, written as is; null if NULL or empty). E.g.
+ * "iid,tname,Tcreated_at,bactive".
+ */
+void json_add_row(struct str *out, struct db_stmt *st, const char *spec);
+/* Every row of a prepared statement as json_add_row objects, in a JSON array; resets st. */
+int json_add_rows(struct db_stmt *st, const char *spec, struct str *out);
+
 #endif

@@ -8,6 +8,7 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "core/util.h"
+#include "services/webhook_events.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -554,6 +555,9 @@ int crud_create(struct op *op, const json_t *body, const struct idempotency *ide
 	if (changes.len)
 		str_addc(&changes, '}');
 	rc = audit_write(op, "create", e->name, res->id, changes.len ? changes.buf : NULL);
+	if (!rc)
+		rc =
+		    webhook_events_record(op, "created", res->id, changes.len ? changes.buf : NULL);
 	str_release(&changes);
 	if (!rc)
 		rc = crud_bump_count(op, 1);
@@ -734,6 +738,8 @@ static int update_record(struct op *op, int64_t id, const struct value *patch, c
 	str_release(&tokens);
 	if (!rc)
 		rc = audit_write(op, "update", e->name, id, changes.buf);
+	if (!rc)
+		rc = webhook_events_record(op, "updated", id, changes.buf);
 	str_release(&changes);
 	if (rc) {
 		str_truncate(out, start);
@@ -810,7 +816,8 @@ static int delete_record(struct op *op, int64_t id, int64_t if_match)
 	const struct value *tok = &cur.vals[entity_field(e, "search_tokens")->position];
 	if ((rc =
 	         search_index_remove(op->db, e, id, tok->kind == V_TEXT ? tok->s : NULL, tok->n)) ||
-	    (rc = audit_write(op, "delete", e->name, id, NULL)) || (rc = crud_bump_count(op, -1)))
+	    (rc = audit_write(op, "delete", e->name, id, NULL)) ||
+	    (rc = webhook_events_record(op, "deleted", id, NULL)) || (rc = crud_bump_count(op, -1)))
 		return crud_db_error(op, rc, "delete");
 	return 204;
 }
@@ -872,8 +879,9 @@ int crud_restore(struct op *op, int64_t id, struct str *out, struct crud_result 
 	const struct value *tok = &cur.vals[entity_field(e, "search_tokens")->position];
 	char *tokens = (char *)(tok->kind == V_TEXT ? tok->s : "");
 	if ((rc = search_index_add(op->db, e, &id, &tokens, 1)) ||
-	    (rc = audit_write(op, "restore", e->name, id, NULL)) || (rc = crud_bump_count(op, 1)) ||
-	    (rc = db_commit(op->db))) {
+	    (rc = audit_write(op, "restore", e->name, id, NULL)) ||
+	    (rc = webhook_events_record(op, "restored", id, NULL)) ||
+	    (rc = crud_bump_count(op, 1)) || (rc = db_commit(op->db))) {
 		str_truncate(out, start);
 		return fail_tx(op, rc, "restore");
 	}

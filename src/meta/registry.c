@@ -38,8 +38,11 @@ int field_type_parse(const char *name)
 
 /* Names that are routes of their own under /api/v1 and so cannot be entities. */
 static const char *const reserved_entities[] = {
-    "auth",  "meta",   "audit",     "openapi.json", "imports", "files",  "users",
-    "roles", "shares", "org_units", "sessions",     "views",   "recent", "history"};
+    "auth",     "meta",          "audit",     "openapi.json", "imports",       "files",
+    "users",    "roles",         "shares",    "org_units",    "sessions",      "views",
+    "recent",   "history",       "outbox",    "settings",     "jobs",          "message_templates",
+    "webhooks", "notifications", "reminders", "calendar",     "announcements", "security_policy",
+    "oidc"};
 
 /* Columns every table has; a schema may not declare fields with these names. */
 static const char *const system_names[] = {

@@ -418,3 +418,50 @@ struct MHD_Response *files_response(struct db *db, const struct file_ref *f, uin
 		chunk_free(cs);
 	return r;
 }
+
+int files_read_all(struct db *db, const struct file_ref *f, size_t max, struct str *out)
+{
+	if (f->size > max)
+		return -1;
+	size_t start = out->len;
+	str_grow(out, (size_t)f->size);
+	if (str_eq(f->storage, "dir")) {
+		char path[PATH_ROOM];
+		blob_path(f->sha256, path, sizeof path);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			log_error("cannot open stored file %lld: %s", (long long)f->id,
+			          strerror(errno));
+			return -1;
+		}
+		ssize_t n = read_at(fd, out->buf + out->len, (size_t)f->size, 0);
+		close(fd);
+		if (n != (ssize_t)f->size) {
+			log_error("stored file %lld is shorter than recorded", (long long)f->id);
+			return -1;
+		}
+		out->len += (size_t)n;
+		out->buf[out->len] = '\0';
+		return 0;
+	}
+	struct db_stmt *st;
+	int rc = db_prepare(db, "SELECT data FROM file_chunks WHERE file_id = ? ORDER BY seq", &st);
+	if (rc)
+		return -1;
+	db_bind_int(st, 1, f->id);
+	while ((rc = db_step(st)) == DB_ROW) {
+		size_t n = 0;
+		const void *p = db_column_blob(st, 0, &n);
+		if (!p && n) {
+			rc = DB_ERROR;
+			break;
+		}
+		str_add(out, p, n);
+	}
+	db_reset(st);
+	if (rc != DB_DONE || out->len - start != f->size) {
+		log_error("stored file %lld cannot be read whole", (long long)f->id);
+		return -1;
+	}
+	return 0;
+}

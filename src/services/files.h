@@ -10,6 +10,7 @@
 
 #include "filetype.h"
 #include "core/config.h"
+#include "core/str.h"
 #include "db/db.h"
 
 #include <microhttpd.h>
@@ -59,5 +60,11 @@ struct file_ref {
  */
 struct MHD_Response *files_response(struct db *db, const struct file_ref *f, uint64_t from,
                                     uint64_t len);
+
+/*
+ * The whole of a stored version into out (a mail attachment), up to max bytes: -1 if it is
+ * larger or cannot be read (logged), else 0.
+ */
+int files_read_all(struct db *db, const struct file_ref *f, size_t max, struct str *out);
 
 #endif

@@ -414,53 +414,8 @@ export function xlsxRows(buf) {
  * stop() sends SIGTERM and resolves to the exit code.
  */
 export async function startServer(extraArgs, name) {
-	const logPath = path.join(env.tmp, `${name}.log`);
-	const log = fs.createWriteStream(logPath);
-	const args = ['serve', '--data', env.data, '--listen', '127.0.0.1:0', '--no-demo', ...extraArgs];
-	if (env.dbUrl) args.push('--db', env.dbUrl);
 	const childEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SEXTANT_')));
-	const child = spawn(env.bin, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-	let text = '';
-	const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-	const onData = (d) => {
-		text += d.toString('utf8');
-		log.write(d);
-	};
-	child.stdout.on('data', onData);
-	child.stderr.on('data', onData);
-	const deadline = Date.now() + 60000;
-	let port = null;
-	while (!port) {
-		const m = /serving on http:\/\/127\.0\.0\.1:(\d+)/.exec(text);
-		if (m) port = m[1];
-		else if (child.exitCode !== null || Date.now() > deadline) {
-			child.kill('SIGKILL');
-			throw new Error(`the ${name} server did not start:\n${text.slice(-3000)}`);
-		} else await new Promise((r) => setTimeout(r, 50));
-	}
-	const base = `http://127.0.0.1:${port}`;
-	for (;;) {
-		try {
-			const r = await fetch(base + '/healthz');
-			if (r.status === 200) break;
-		} catch {
-			/* not yet */
-		}
-		if (Date.now() > deadline) throw new Error(`the ${name} server never answered /healthz`);
-		await new Promise((r) => setTimeout(r, 50));
-	}
-	return {
-		base,
-		log: () => text,
-		async stop() {
-			child.kill('SIGTERM');
-			const timer = setTimeout(() => child.kill('SIGKILL'), 30000);
-			const r = await exited;
-			clearTimeout(timer);
-			await new Promise((res) => log.end(res));
-			return r;
-		},
-	};
+	return startNode(env.data, env.dbUrl ? ['--db', env.dbUrl] : [], extraArgs, name, childEnv);
 }
 
 /* Sanitizer reports in a server log. */
@@ -500,4 +455,186 @@ export async function untilRefused(client, ms = 4000) {
 		if (Date.now() > until) assert.fail(`the session was still accepted after ${ms} ms`);
 		await sleep(100);
 	}
+}
+
+/* ---- the outside world of the base services: a mail server, an HTTP receiver, a cluster ---- */
+
+const here = path.dirname(new URL(import.meta.url).pathname);
+
+/*
+ * A real SMTP server (tests/api/smtp_server.py, Debian's aiosmtpd) on 127.0.0.1. opts: port (0:
+ * any), stallRcpt (seconds), rejectRcpt (address), auth ("user:pass"). Returns {port, dir,
+ * messages() (decoded by eml_json.py), stop()}. The same dir and port can be started again.
+ */
+export async function startSmtp(opts = {}) {
+	const dir = opts.dir || fs.mkdtempSync(path.join(env.tmp, 'mail-'));
+	const args = [path.join(here, 'smtp_server.py'), '--dir', dir, '--port', String(opts.port || 0)];
+	if (opts.stallRcpt) args.push('--stall-rcpt', String(opts.stallRcpt));
+	if (opts.rejectRcpt) args.push('--reject-rcpt', opts.rejectRcpt);
+	if (opts.auth) args.push('--auth', opts.auth);
+	const child = spawn('python3', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+	const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+	let out = '';
+	let errText = '';
+	child.stdout.on('data', (d) => (out += d));
+	child.stderr.on('data', (d) => (errText += d));
+	const deadline = Date.now() + 15000;
+	let port = null;
+	while (!port) {
+		const m = /listening on (\d+)/.exec(out);
+		if (m) port = Number(m[1]);
+		else if (child.exitCode !== null || Date.now() > deadline) {
+			child.kill('SIGKILL');
+			throw new Error(`smtp_server.py did not start: ${errText}`);
+		} else await sleep(30);
+	}
+	return {
+		port,
+		dir,
+		messages() {
+			const r = spawnSync('python3', [path.join(here, 'eml_json.py'), dir], { encoding: 'utf8' });
+			if (r.status !== 0) throw new Error(`eml_json.py: ${r.stderr}`);
+			return JSON.parse(r.stdout);
+		},
+		async stop() {
+			child.kill('SIGTERM');
+			const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+			await exited;
+			clearTimeout(timer);
+		},
+	};
+}
+
+/*
+ * An HTTP receiver on 127.0.0.1 (an SMS gateway, a webhook endpoint): records every request
+ * {method, url, headers, body} and answers with answer(req) → {status, json} (default 200 {}).
+ * Returns {url, port, requests, setAnswer(fn), stop()}; port 0 lets the kernel choose.
+ */
+export async function startReceiver(answer = () => ({ status: 200, json: {} }), port = 0) {
+	const requests = [];
+	let respond = answer;
+	const server = http.createServer((req, res) => {
+		const chunks = [];
+		req.on('data', (c) => chunks.push(c));
+		req.on('end', () => {
+			const rec = { method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+			requests.push(rec);
+			const a = respond(rec) || {};
+			res.writeHead(a.status || 200, { 'Content-Type': 'application/json' });
+			res.end(JSON.stringify(a.json ?? {}));
+		});
+	});
+	await new Promise((r) => server.listen(port, '127.0.0.1', r));
+	return {
+		url: `http://127.0.0.1:${server.address().port}`,
+		port: server.address().port,
+		requests,
+		setAnswer(fn) {
+			respond = fn;
+		},
+		stop: () =>
+			new Promise((r) => {
+				server.close(r);
+				server.closeAllConnections();
+			}),
+	};
+}
+
+/* Poll fn (async, returns a value or a falsy one) until it gives a truthy value. */
+export async function until(fn, ms = 15000, what = 'the condition') {
+	const end = Date.now() + ms;
+	for (;;) {
+		const v = await fn();
+		if (v) return v;
+		if (Date.now() > end) assert.fail(`${what} did not come within ${ms} ms`);
+		await sleep(100);
+	}
+}
+
+/*
+ * Nodes of a cluster of their own: a fresh database (SQLite: a data folder; PostgreSQL: a new
+ * database on the test server), an administrator, and n servers on it with flags. So the
+ * cluster's workers are the only ones. Returns {nodes: [{base, child, log(), stop(), kill()}],
+ * adminPassword, dbArgs, stopAll()}.
+ */
+export async function startCluster(n, flags, name) {
+	const data = fs.mkdtempSync(path.join(env.tmp, `${name}-`));
+	let dbArgs = [];
+	if (env.dbUrl) {
+		const db = `${name.replace(/[^a-z0-9]/g, '_')}_${randomBytes(3).toString('hex')}`;
+		const r = spawnSync('psql', [env.dbUrl, '-qc', `CREATE DATABASE ${db}`], { encoding: 'utf8' });
+		if (r.status !== 0) throw new Error(`CREATE DATABASE: ${r.stderr}`);
+		dbArgs = ['--db', env.dbUrl.replace(/\/[^/?]+(\?|$)/, `/${db}$1`)];
+	}
+	const childEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SEXTANT_')));
+	const adminPassword = randomBytes(12).toString('base64url');
+	const add = spawnSync(env.bin, ['user', 'add', 'admin', '--role', 'admin', '--password-stdin', '--data', data, ...dbArgs], {
+		input: `${adminPassword}\n`,
+		encoding: 'utf8',
+		env: childEnv,
+	});
+	if (add.status !== 0) throw new Error(`user add: ${add.stderr}`);
+	const nodes = [];
+	for (let i = 0; i < n; i++) nodes.push(await startNode(data, dbArgs, flags, `${name}-${i}`, childEnv));
+	return {
+		nodes,
+		adminPassword,
+		async stopAll() {
+			for (const node of nodes) await node.stop();
+		},
+	};
+}
+
+async function startNode(data, dbArgs, flags, name, childEnv) {
+	const logPath = path.join(env.tmp, `${name}.log`);
+	const logFile = fs.createWriteStream(logPath);
+	const args = ['serve', '--data', data, '--listen', '127.0.0.1:0', '--no-demo', ...dbArgs, ...flags];
+	const child = spawn(env.bin, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+	let text = '';
+	const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+	const onData = (d) => {
+		text += d.toString('utf8');
+		logFile.write(d);
+	};
+	child.stdout.on('data', onData);
+	child.stderr.on('data', onData);
+	const deadline = Date.now() + 60000;
+	let port = null;
+	while (!port) {
+		const m = /serving on http:\/\/127\.0\.0\.1:(\d+)/.exec(text);
+		if (m) port = m[1];
+		else if (child.exitCode !== null || Date.now() > deadline) {
+			child.kill('SIGKILL');
+			throw new Error(`node ${name} did not start:\n${text.slice(-3000)}`);
+		} else await sleep(50);
+	}
+	const base = `http://127.0.0.1:${port}`;
+	for (;;) {
+		try {
+			const r = await fetch(base + '/healthz');
+			if (r.status === 200) break;
+		} catch {
+			/* not yet */
+		}
+		if (Date.now() > deadline) throw new Error(`node ${name} never answered /healthz`);
+		await sleep(50);
+	}
+	let done = false;
+	const finish = async (signal) => {
+		if (done) return exited;
+		done = true;
+		if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+		const timer = setTimeout(() => child.kill('SIGKILL'), 30000);
+		const r = await exited;
+		clearTimeout(timer);
+		await new Promise((res) => logFile.end(res));
+		return r;
+	};
+	return {
+		base,
+		pid: child.pid,
+		log: () => text,
+		stop: () => finish('SIGTERM'),
+		kill: () => finish('SIGKILL'),
+	};
 }

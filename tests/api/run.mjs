@@ -124,7 +124,10 @@ async function startServer(dbArgs) {
 	const log = fs.createWriteStream(serverLog);
 	// Every test logs in from 127.0.0.1: the per-address lock of failed logins is raised above
 	// what the suite's deliberate failures add up to (t11 tests it on a node of its own).
-	const args = ['serve', '--data', dataDir, ...dbArgs, '--listen', '127.0.0.1:0', '--no-demo', '--login-ip-failures', '1000'];
+	// The workers look often and retry soon, and may call receivers on this host, so that the
+	// outbox and job tests (t23–t27) run in seconds.
+	const args = ['serve', '--data', dataDir, ...dbArgs, '--listen', '127.0.0.1:0', '--no-demo', '--login-ip-failures', '1000',
+		...['--worker-poll', '200', '--outbox-backoff', '1', '--outbox-attempts', '3', '--outbox-timeout', '5', '--outbound-hosts', '127.0.0.1']];
 	const child = spawn(bin, args, { env: serverEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
 	const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
 	server = { child, exited, log };

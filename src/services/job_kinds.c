@@ -1,0 +1,17 @@
+/*
+ * Every kind of job the system runs. Modules add their rows here: a recurring kind gets its
+ * row in table jobs at start-up (jobs_sync) and administrators may change its schedule; a
+ * one-off kind is queued with job_enqueue.
+ */
+#include "jobs.h"
+#include "reminders.h"
+#include "workers.h"
+
+const struct job_kind job_kinds[] = {
+    {"maintenance.purge", workers_purge, "17 * * * *", 600, 0, "清理过期数据",
+     "Purge expired data"},
+    {"tasks.remind", reminders_tasks_due, "@every 1m", 300, 0, "发送任务提醒",
+     "Send task reminders"},
+    {"reminders.fire", reminders_fire, NULL, 120, 5, "发送个人提醒", "Send a personal reminder"},
+    {NULL, NULL, NULL, 0, 0, NULL, NULL},
+};

@@ -1,0 +1,47 @@
+#include "settings.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+
+#include <stdio.h>
+
+int settings_get(struct db *db, const char *key, json_t **out)
+{
+	struct db_stmt *st;
+	*out = NULL;
+	int rc = db_prepare(db, "SELECT value FROM sys_settings WHERE key = ?", &st);
+	if (rc)
+		return rc;
+	db_bind_texts(st, 1, key);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		json_error_t err;
+		*out = json_loads(db_column_text(st, 0, NULL), 0, &err);
+		if (*out && !json_is_object(*out)) {
+			json_decref(*out);
+			*out = NULL;
+		}
+		if (!*out)
+			log_error("setting '%s' is not a JSON object; read as empty", key);
+	}
+	db_reset(st);
+	if (rc != DB_ROW && rc != DB_DONE)
+		return rc;
+	if (!*out)
+		*out = json_object();
+	return DB_OK;
+}
+
+int settings_put(struct db *db, const char *key, const char *doc, int64_t by_user)
+{
+	char now[TIME_ISO_LEN], by[24];
+	time_now_iso(now);
+	snprintf(by, sizeof by, "%lld", (long long)by_user);
+	const char *params[] = {key, doc, now, by_user ? by : NULL};
+	int rc = db_run(db, "DELETE FROM sys_settings WHERE key = ?", 1, params);
+	if (!rc)
+		rc = db_run(db,
+		            "INSERT INTO sys_settings (key, value, updated_at, updated_by) "
+		            "VALUES (?, ?, ?, ?)",
+		            4, params);
+	return rc;
+}

@@ -1,0 +1,129 @@
+#include "templates.h"
+#include "core/util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Common variables of every template: user (the addressee's name), link (the record). */
+const struct template_def template_defs[] = {
+    {"task.reminder",
+     "任务提醒",
+     "Task reminder",
+     "user,subject,due,link",
+     {"任务提醒：{{subject}}",
+      "{{user}}，您好：\n您的任务「{{subject}}」将于 {{due}} 到期。\n{{link}}", NULL},
+     {"Task reminder: {{subject}}",
+      "Hello {{user}},\nyour task \"{{subject}}\" is due {{due}}.\n{{link}}", NULL}},
+    {"reminder",
+     "提醒",
+     "Reminder",
+     "user,note,link",
+     {"提醒：{{note}}", "{{user}}，您好：\n{{note}}\n{{link}}", NULL},
+     {"Reminder: {{note}}", "Hello {{user}},\n{{note}}\n{{link}}", NULL}},
+    {"test",
+     "测试消息",
+     "Test message",
+     "user,channel",
+     {"Sextant 测试消息", "{{user}}，您好：\n这是一条测试消息（{{channel}}），说明发送设置可用。",
+      NULL},
+     {"Sextant test message",
+      "Hello {{user}},\nthis is a test message ({{channel}}): the sending settings work.", NULL}},
+    {NULL, NULL, NULL, NULL, {NULL, NULL, NULL}, {NULL, NULL, NULL}},
+};
+
+const struct template_def *template_find(const char *key)
+{
+	for (const struct template_def *t = template_defs; t->key; t++)
+		if (str_eq(t->key, key))
+			return t;
+	return NULL;
+}
+
+int template_load(struct db *db, struct arena *a, const char *key, const char *locale,
+                  struct template_text *out)
+{
+	const struct template_def *def = template_find(key);
+	if (!def)
+		return DB_DONE;
+	bool en = locale && str_eq(locale, "en");
+	*out = en ? def->en : def->zh;
+	struct db_stmt *st;
+	int rc = db_prepare(db,
+	                    "SELECT subject, text, html FROM message_templates WHERE key = ? AND "
+	                    "locale = ?",
+	                    &st);
+	if (rc)
+		return rc;
+	db_bind_texts(st, 1, key);
+	db_bind_texts(st, 2, en ? "en" : "zh-CN");
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		out->subject = arena_strdup(a, db_column_text(st, 0, NULL));
+		out->text = arena_strdup(a, db_column_text(st, 1, NULL));
+		out->html =
+		    db_column_null(st, 2) ? NULL : arena_strdup(a, db_column_text(st, 2, NULL));
+	}
+	db_reset(st);
+	return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
+static void add_escaped(struct str *out, const char *s, size_t n, bool html)
+{
+	if (!html) {
+		str_add(out, s, n);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		switch (s[i]) {
+		case '&':
+			str_adds(out, "&amp;");
+			break;
+		case '<':
+			str_adds(out, "&lt;");
+			break;
+		case '>':
+			str_adds(out, "&gt;");
+			break;
+		case '"':
+			str_adds(out, "&quot;");
+			break;
+		case '\'':
+			str_adds(out, "&#39;");
+			break;
+		default:
+			str_addc(out, s[i]);
+		}
+	}
+}
+
+void template_render(const char *tpl, json_t *vars, bool html, struct str *out)
+{
+	const char *p = tpl;
+	for (;;) {
+		const char *open = strstr(p, "{{");
+		const char *close = open ? strstr(open + 2, "}}") : NULL;
+		if (!close) {
+			str_adds(out, p);
+			return;
+		}
+		str_add(out, p, (size_t)(open - p));
+		char name[64];
+		size_t k = (size_t)(close - open - 2);
+		while (k && open[2] == ' ')
+			open++, k--;
+		while (k && open[2 + k - 1] == ' ')
+			k--;
+		snprintf(name, sizeof name, "%.*s", (int)(k < sizeof name ? k : 0), open + 2);
+		json_t *v = json_object_get(vars, name);
+		char num[32];
+		const char *s = json_string_value(v);
+		if (json_is_integer(v))
+			snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v)),
+			    s = num;
+		else if (json_is_real(v))
+			snprintf(num, sizeof num, "%g", json_real_value(v)), s = num;
+		if (s)
+			add_escaped(out, s, strlen(s), html);
+		p = close + 2;
+	}
+}
