@@ -117,6 +117,7 @@ void api_calendar_status(struct req *r);
 void api_calendar_rotate(struct req *r);
 void api_calendar_disable(struct req *r);
 void api_calendar_feed(struct req *r);
+void api_record_mail(struct req *r);
 
 /* Handlers. */
 void api_entity_list(struct req *r);

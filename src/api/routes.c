@@ -162,6 +162,7 @@ const struct route api_routes[] = {
     {M_POST, "/api/v1/{entity}/{id}/shares", api_share_create, JSON, "entity.shares.create"},
     {M_DELETE, "/api/v1/{entity}/{id}/shares/{share}", api_share_delete, 0, "entity.shares.delete"},
     {M_GET, "/api/v1/{entity}/{id}/history", api_entity_history, 0, "entity.history"},
+    {M_POST, "/api/v1/{entity}/{id}/mail", api_record_mail, JSON, "entity.mail"},
     {M_GET, "/api/v1/{entity}/{id}/{relation}", api_entity_related, 0, "entity.related"},
 
     {M_GET, "/*", static_serve, RF_PUBLIC | RF_NO_DB, "static"},

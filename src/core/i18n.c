@@ -55,6 +55,8 @@ struct message {
 
 /* Sorted by code for bsearch. */
 static const struct message messages[] = {
+    {"attachments_too_large",
+     {"附件合计超过 {limit}", "The attachments come to more than {limit}"}},
     {"bad_request", {"请求无效", "The request is not valid"}},
     {"body_not_allowed", {"该请求不接受请求体", "This request takes no body"}},
     {"body_too_large",

@@ -181,3 +181,39 @@ test('the outbox list filters by state and channel and pages by cursor', async (
 	expectProblem(await admin.get('/api/v1/outbox?colour=red'), 400, 'bad_request', ['colour']);
 	expectProblem(await admin.get('/api/v1/outbox?limit=0'), 400, 'bad_request', ['limit']);
 });
+
+test('a user mails a record\'s files to a customer: attachments with Chinese names arrive intact', async () => {
+	const { createHash } = await import('node:crypto');
+	const sha256 = (b) => createHash('sha256').update(b).digest('hex');
+	const task = await admin.create('tasks', { subject: `寄送资料 ${M}`, status: 'open' });
+	const pdf = Buffer.from(`%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\n% ${M}\ntrailer<</Root 1 0 R>>\n%%EOF\n`);
+	const name = `星盘 48 英尺游艇 产品手册 ${M}.pdf`;
+	const up = await admin.req('POST', `/api/v1/tasks/${task.id}/files?name=${encodeURIComponent(name)}`, { body: pdf, headers: { 'Content-Type': 'application/pdf' } });
+	expectStatus(up, 201);
+	const to = `buyer-${M}@example.com`;
+	const res = await admin.post(`/api/v1/tasks/${task.id}/mail`, { to, to_name: '王先生', subject: `产品手册 ${M}`, text: '王先生您好，附件是产品手册。', file_ids: [up.json.id] });
+	expectStatus(res, 202);
+	const sent = await stateOf(res.json.outbox_id, 'sent');
+	assert.equal(sent.event, 'record.mail');
+	const mail = smtp.messages().find((m) => m.envelope_to.includes(to));
+	assert.equal(mail.subject, `产品手册 ${M}`);
+	assert.equal(mail.to, `王先生 <${to}>`);
+	assert.equal(mail.attachments.length, 1);
+	assert.equal(mail.attachments[0].name, name);
+	assert.equal(mail.attachments[0].type, 'application/pdf');
+	assert.equal(mail.attachments[0].sha256, sha256(pdf));
+	assert.deepEqual(mail.defects, []);
+	// The record's history says who mailed what to whom.
+	const hist = (await admin.getJson(`/api/v1/tasks/${task.id}/history`)).data;
+	const entry = hist.find((h) => h.action === 'mail');
+	assert.ok(entry, JSON.stringify(hist));
+
+	// Another record's file, a bad address, a line break in the subject: named; no access: 404.
+	const other = await admin.create('tasks', { subject: `other ${M}`, status: 'open' });
+	const bad = await admin.post(`/api/v1/tasks/${other.id}/mail`, { to: 'nobody', subject: 'a\nb', text: 'x', file_ids: [up.json.id, 'x'] });
+	expectProblem(bad, 422, 'validation_failed', [['to', 'invalid_email'], ['subject', 'invalid_text'], ['file_ids[0]', 'id_not_found'], ['file_ids[1]', 'id_not_found']]);
+	const seller = await admin.post('/api/v1/users', { must_change_password: false, username: `seller_${M}`, password: `Aa1-${M}-pw-Long`, roles: ['salesperson'] });
+	expectStatus(seller, 201);
+	const s = await login(`seller_${M}`, `Aa1-${M}-pw-Long`);
+	expectStatus(await s.post(`/api/v1/tasks/${task.id}/mail`, { to, subject: 'x', text: 'y' }), 404);
+});

@@ -5,6 +5,7 @@
 
 /* Every code of the catalogue in src/core/i18n.c, plus codes the sources pass to problems. */
 static const char *const known_codes[] = {
+    "attachments_too_large",
     "bad_request",
     "body_not_allowed",
     "body_too_large",
