@@ -1,6 +1,7 @@
 /* Uploads (docs/internals/FILES.md): the raw body or a multipart form, the name from the query
  * or the Content-Disposition, the content checked against the declared type, stored, audited. */
 #include "files_internal.h"
+#include "core/log.h"
 #include "core/text.h"
 #include "core/timeutil.h"
 #include "core/util.h"
@@ -9,6 +10,7 @@
 #include "meta/audit.h"
 #include "meta/crud.h"
 #include "services/files.h"
+#include "services/filescan.h"
 
 #include <errno.h>
 #include <sodium.h>
@@ -397,6 +399,29 @@ static void answer_file(struct req *r, int64_t id)
 	resp_header(r, "Location", loc);
 }
 
+/* The virus scanner's word on an upload, when one is set up: false after answering 422 (found
+ * something) or 503 (could not scan: the file is not kept unscanned). */
+static bool scanned_clean(struct req *r, int fd, const char *name)
+{
+	const char *command = http_config->file_scan;
+	if (!command || !*command)
+		return true;
+	char finding[256];
+	enum scan_verdict v = files_scan(command, fd, finding, sizeof finding);
+	if (v == SCAN_CLEAN)
+		return true;
+	if (v == SCAN_INFECTED) {
+		log_warn("upload '%s' by user %lld refused by the virus scanner: %s", name,
+		         (long long)r->session.user_id, finding);
+		problem_add(&r->problem, "file", "file_infected",
+		            (const char *[]){"finding", arena_strdup(&r->arena, finding), NULL});
+		resp_error(r, 422, "validation_failed");
+	} else {
+		resp_error(r, 503, "scan_failed");
+	}
+	return false;
+}
+
 /* An upload to record_id of op->e, checked (name, size, type) and kept; doc: the document it is
  * a new version of, or NULL. */
 static void upload(struct req *r, struct op *op, int64_t record_id, const struct file_row *doc)
@@ -451,6 +476,8 @@ static void upload(struct req *r, struct op *op, int64_t record_id, const struct
 		refuse(r, v, declared, facts.type, name);
 		goto out;
 	}
+	if (!scanned_clean(r, u.fd, name))
+		goto out;
 	struct new_file n = {.group_id = doc ? doc->group_id : 0,
 	                     .version = 1,
 	                     .record_id = record_id,

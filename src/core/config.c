@@ -44,6 +44,9 @@ static const struct opt opts[] = {
       "largest file attached to a record in bytes (default 52428800)"),
     O("file-dir", "SEXTANT_FILE_DIR", OPT_STRING, file_dir,
       "keep attached files in this folder (by SHA-256) instead of the database"),
+    O("file-scan", "SEXTANT_FILE_SCAN", OPT_STRING, file_scan,
+      "a virus scanner each uploaded file is given to on standard input, e.g. "
+      "\"clamdscan --no-summary --fdpass -\"; exit 0 clean, 1 infected"),
     O("count-cap", "SEXTANT_COUNT_CAP", OPT_LONG, count_cap,
       "list totals are exact up to this many rows (default 2000)"),
     O("db-timeout", "SEXTANT_DB_TIMEOUT", OPT_LONG, db_timeout_ms,
