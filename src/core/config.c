@@ -77,6 +77,9 @@ static const struct opt opts[] = {
     O("outbound-hosts", "SEXTANT_OUTBOUND_HOSTS", OPT_STRING, outbound_hosts,
       "hosts webhooks and SMS gateways may be at, comma-separated, *.domain for all under it "
       "(default: qyapi.weixin.qq.com,oapi.dingtalk.com)"),
+    O("tls-ca-file", "SEXTANT_TLS_CA_FILE", OPT_STRING, tls_ca_file,
+      "a PEM file of the certificate authorities the mail server, webhooks and SMS gateways are "
+      "checked against (default: the system's)"),
 };
 #undef O
 

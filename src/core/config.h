@@ -35,6 +35,7 @@ struct config {
 	long outbox_timeout_s; /* --outbox-timeout: seconds one delivery may take */
 	long worker_poll_ms;   /* --worker-poll: how often the workers look for due work */
 	char *outbound_hosts;  /* --outbound-hosts: where webhooks and SMS gateways may be */
+	char *tls_ca_file; /* --tls-ca-file: the CAs outbound TLS trusts (default: the system's) */
 };
 
 /* Defaults, then environment. */

@@ -1,4 +1,5 @@
 #include "mail.h"
+#include "outbound_hosts.h"
 
 #include "core/text.h"
 
@@ -643,6 +644,8 @@ static void set_options(CURL *c, const struct mail_settings *s, long use_ssl,
 	/* Else libcurl times name look-ups out with SIGALRM, which a threaded server cannot take.
 	 */
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	if (outbound_tls_ca_file())
+		curl_easy_setopt(c, CURLOPT_CAINFO, outbound_tls_ca_file());
 	if (!is_empty(s->username)) {
 		curl_easy_setopt(c, CURLOPT_USERNAME, s->username);
 		curl_easy_setopt(c, CURLOPT_PASSWORD, s->password ? s->password : "");

@@ -97,6 +97,8 @@ static void set_options(CURL *h, const struct outbound_request *q, struct curl_s
 	/* An alarm signal would hit whichever thread; Debian's curl resolves names in a thread
 	 * of its own, so the deadline still covers them. */
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	if (outbound_tls_ca_file())
+		curl_easy_setopt(h, CURLOPT_CAINFO, outbound_tls_ca_file());
 	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
 	                 timeout < CONNECT_TIMEOUT_MAX_MS ? timeout : CONNECT_TIMEOUT_MAX_MS);

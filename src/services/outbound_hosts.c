@@ -60,3 +60,15 @@ bool outbound_url_allowed(const char *url)
 	}
 	return false;
 }
+
+static char ca_file[1024];
+
+void outbound_tls_configure(const char *file)
+{
+	snprintf(ca_file, sizeof ca_file, "%s", file ? file : "");
+}
+
+const char *outbound_tls_ca_file(void)
+{
+	return ca_file[0] ? ca_file : NULL;
+}

@@ -114,6 +114,7 @@ int workers_start(const struct config *cfg)
 	};
 	outbox_configure(&o);
 	outbound_hosts_configure(cfg->outbound_hosts);
+	outbound_tls_configure(cfg->tls_ca_file);
 	atomic_store(&stopping, false);
 	if (pthread_create(&jobs_thread, NULL, jobs_loop, NULL))
 		return -1;

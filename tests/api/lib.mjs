@@ -463,7 +463,8 @@ const here = path.dirname(new URL(import.meta.url).pathname);
 
 /*
  * A real SMTP server (tests/api/smtp_server.py, Debian's aiosmtpd) on 127.0.0.1. opts: port (0:
- * any), stallRcpt (seconds), rejectRcpt (address), auth ("user:pass"). Returns {port, dir,
+ * any), stallRcpt (seconds), rejectRcpt (address), auth ("user:pass"), tls ("starttls" or
+ * "implicit", with cert and key: PEM files). Returns {port, dir,
  * messages() (decoded by eml_json.py), stop()}. The same dir and port can be started again.
  */
 export async function startSmtp(opts = {}) {
@@ -472,6 +473,7 @@ export async function startSmtp(opts = {}) {
 	if (opts.stallRcpt) args.push('--stall-rcpt', String(opts.stallRcpt));
 	if (opts.rejectRcpt) args.push('--reject-rcpt', opts.rejectRcpt);
 	if (opts.auth) args.push('--auth', opts.auth);
+	if (opts.tls) args.push('--tls', opts.tls, '--cert', opts.cert, '--key', opts.key);
 	const child = spawn('python3', args, { stdio: ['ignore', 'pipe', 'pipe'] });
 	const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
 	let out = '';

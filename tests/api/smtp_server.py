@@ -3,7 +3,7 @@
 
     python3 tests/api/smtp_server.py --dir DIR [--port N] [--host 127.0.0.1]
         [--stall-rcpt SECONDS] [--reject-rcpt ADDRESS]... [--auth USER:PASS]
-        [--max-size BYTES]
+        [--max-size BYTES] [--tls starttls|implicit --cert PEM --key PEM]
 
 Prints one line, "listening on <port>", once it accepts connections (--port 0, the default,
 lets the kernel pick the port). Every message it accepts becomes DIR/<n>.eml, n growing with
@@ -14,7 +14,9 @@ X-Envelope-To headers, then the message exactly as received.
 --stall-rcpt waits that long before answering each RCPT TO (a client killed meanwhile leaves
 nothing behind); --reject-rcpt answers 550 for that address; --auth requires AUTH PLAIN or
 LOGIN with those credentials, over plain text since this is loopback only; --max-size answers
-552 to a larger message. Stops cleanly on SIGTERM or SIGINT.
+552 to a larger message. --tls starttls offers STARTTLS and requires it before MAIL;
+--tls implicit speaks TLS from the first byte (smtps); both with the certificate and key
+given. Stops cleanly on SIGTERM or SIGINT.
 """
 
 import argparse
@@ -23,6 +25,7 @@ import hmac
 import logging
 import os
 import signal
+import ssl
 import sys
 import time
 import warnings
@@ -96,7 +99,12 @@ def parse_args():
     p.add_argument("--reject-rcpt", action="append", default=[], metavar="ADDRESS")
     p.add_argument("--auth", metavar="USER:PASS")
     p.add_argument("--max-size", type=int, default=0, metavar="BYTES", help="0: no limit")
+    p.add_argument("--tls", choices=["starttls", "implicit"])
+    p.add_argument("--cert", metavar="PEM")
+    p.add_argument("--key", metavar="PEM")
     args = p.parse_args()
+    if args.tls and not (args.cert and args.key):
+        p.error("--tls wants --cert and --key")
     if args.auth is not None and ":" not in args.auth:
         p.error("--auth wants USER:PASS")
     return args
@@ -106,6 +114,11 @@ async def serve(args):
     loop = asyncio.get_running_loop()
     handler = Handler(args)
     check = authenticator(*args.auth.split(":", 1)) if args.auth else None
+    ctx = None
+    if args.tls:
+        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ctx.load_cert_chain(args.cert, args.key)
+    starttls = ctx if args.tls == "starttls" else None
 
     def factory():
         return SMTP(
@@ -118,10 +131,17 @@ async def serve(args):
             # Plain-text AUTH on loopback, offered only with --auth.
             auth_require_tls=check is None,
             authenticator=check,
+            tls_context=starttls,
+            require_starttls=starttls is not None,
         )
 
     try:
-        server = await loop.create_server(factory, host=args.host, port=args.port)
+        server = await loop.create_server(
+            factory,
+            host=args.host,
+            port=args.port,
+            ssl=ctx if args.tls == "implicit" else None,
+        )
     except OSError as e:
         sys.exit(f"smtp_server.py: cannot listen on {args.host}:{args.port}: {e.strerror}")
     port = server.sockets[0].getsockname()[1]
