@@ -109,8 +109,16 @@ static int claim_one(struct db *db, const char *node, struct claim *c)
 	int64_t now_ms = time_now_ms();
 	char now[TIME_ISO_LEN];
 	time_format_iso(now_ms, now);
-	int rc = db_begin(db);
-	if (rc)
+	/* Most looks find nothing: asked without a transaction, which on SQLite would take the
+	 * write lock from the requests for nothing. */
+	int64_t due = 0;
+	int rc = db_query_int(db,
+	                      "SELECT count(*) FROM (SELECT 1 FROM jobs WHERE state = 'scheduled' "
+	                      "AND next_run_at <= ? LIMIT 1) d",
+	                      1, (const char *[]){now}, &due);
+	if (rc || !due)
+		return rc;
+	if ((rc = db_begin(db)))
 		return rc;
 	struct db_stmt *st;
 	rc =
@@ -139,9 +147,9 @@ static int claim_one(struct db *db, const char *node, struct claim *c)
 			         db_column_text(st, 2, NULL));
 			c->payload =
 			    db_column_null(st, 3) ? NULL : xstrdup(db_column_text(st, 3, NULL));
-			int64_t due = now_ms;
-			db_column_time(st, 4, &due);
-			time_format_iso(due, c->scheduled_for);
+			int64_t due_ms = now_ms;
+			db_column_time(st, 4, &due_ms);
+			time_format_iso(due_ms, c->scheduled_for);
 			c->attempts = (int)db_column_int(st, 5) + 1;
 			rc = DB_OK;
 		} else {

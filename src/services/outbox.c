@@ -102,8 +102,17 @@ static int claim(struct db *db, const char *node, struct claimed *out, int max)
 	char now[TIME_ISO_LEN], until[TIME_ISO_LEN];
 	time_format_iso(now_ms, now);
 	time_format_iso(now_ms + lease_ms(), until);
+	/* An UPDATE that finds nothing still takes SQLite's write lock: look first. */
+	int64_t due = 0;
+	int rc =
+	    db_query_int(db,
+	                 "SELECT count(*) FROM (SELECT 1 FROM outbox WHERE state = 'pending' AND "
+	                 "next_attempt_at <= ? LIMIT 1) d",
+	                 1, (const char *[]){now}, &due);
+	if (rc || !due)
+		return rc;
 	struct db_stmt *st;
-	int rc = db_prepare(
+	rc = db_prepare(
 	    db,
 	    db_kind(db) == DB_PG
 	        ? "UPDATE outbox SET lease_owner = ?, lease_until = ?, attempts = attempts + 1, "

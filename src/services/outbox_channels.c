@@ -21,7 +21,9 @@ static void url_host(const char *url, char *out, size_t n)
 	const char *p = strstr(url ? url : "", "://");
 	p = p ? p + 3 : "sextant.invalid";
 	size_t k = strcspn(p, ":/");
-	snprintf(out, n, "%.*s", (int)(k && k < n ? k : 15), k ? p : "sextant.invalid");
+	if (!k)
+		p = "sextant.invalid", k = strlen(p);
+	snprintf(out, n, "%.*s", (int)(k < n ? k : n - 1), p);
 }
 
 struct attachments {
