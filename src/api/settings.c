@@ -113,9 +113,7 @@ static void check_mail(struct req *r, json_t *doc)
 	if (url && strncmp(url, "smtp://", 7) && strncmp(url, "smtps://", 8))
 		problem_add(&r->problem, "url", "invalid_smtp_url", NULL);
 	if (url && tls && str_eq(tls, "tls") != !strncmp(url, "smtps://", 8))
-		problem_add(
-		    &r->problem, "tls", "invalid_option",
-		    (const char *[]){"expected", "tls with smtps://, else none or starttls", NULL});
+		problem_add(&r->problem, "tls", "tls_mismatch", NULL);
 	if (url && !from)
 		problem_add(&r->problem, "from_address", "required", NULL);
 	if (from && !mail_address_valid(from))

@@ -26,6 +26,11 @@ static void add_text(struct str *out, const struct template_text *t, bool overri
 		str_add_jsons(out, t->html);
 	else
 		str_adds(out, "null");
+	str_adds(out, ",\"brief\":");
+	if (t->brief)
+		str_add_jsons(out, t->brief);
+	else
+		str_adds(out, "null");
 	str_addf(out, ",\"overridden\":%s}", overridden ? "true" : "false");
 }
 
@@ -103,7 +108,7 @@ void api_template_put(struct req *r)
 		return;
 	body_allow(r, body, locales);
 	struct {
-		const char *subject, *text, *html;
+		const char *subject, *text, *html, *brief;
 		bool given;
 	} in[2] = {{0}};
 	for (size_t i = 0; locales[i]; i++) {
@@ -116,26 +121,30 @@ void api_template_put(struct req *r)
 			continue;
 		}
 		in[i].given = true;
-		char f[3][32];
+		char f[4][32];
 		snprintf(f[0], sizeof f[0], "%s.subject", locales[i]);
 		snprintf(f[1], sizeof f[1], "%s.text", locales[i]);
 		snprintf(f[2], sizeof f[2], "%s.html", locales[i]);
+		snprintf(f[3], sizeof f[3], "%s.brief", locales[i]);
 		const char *key;
 		json_t *v;
 		json_object_foreach(o, key, v)
 		{
-			if (!str_in_list(key, (const char *[]){"subject", "text", "html", NULL}))
+			if (!str_in_list(
+			        key, (const char *[]){"subject", "text", "html", "brief", NULL}))
 				problem_add(&r->problem,
 				            arena_printf(&r->arena, "%s.%s", locales[i], key),
 				            "unknown_field", NULL);
 		}
 		/* Checked as members of their own, named with the language in front. */
 		json_t *flat =
-		    json_pack("{s:O?, s:O?, s:O?}", f[0], json_object_get(o, "subject"), f[1],
-		              json_object_get(o, "text"), f[2], json_object_get(o, "html"));
+		    json_pack("{s:O?, s:O?, s:O?, s:O?}", f[0], json_object_get(o, "subject"), f[1],
+		              json_object_get(o, "text"), f[2], json_object_get(o, "html"), f[3],
+		              json_object_get(o, "brief"));
 		body_text(r, flat, arena_strdup(&r->arena, f[0]), 200, true, &in[i].subject);
 		body_text(r, flat, arena_strdup(&r->arena, f[1]), 10000, true, &in[i].text);
 		body_text(r, flat, arena_strdup(&r->arena, f[2]), 50000, false, &in[i].html);
+		body_text(r, flat, arena_strdup(&r->arena, f[3]), 1000, false, &in[i].brief);
 		if (in[i].subject && strpbrk(in[i].subject, "\r\n"))
 			problem_add(&r->problem, arena_strdup(&r->arena, f[0]), "invalid_text",
 			            NULL);
@@ -152,16 +161,16 @@ void api_template_put(struct req *r)
 	for (size_t i = 0; locales[i] && !rc; i++) {
 		if (!in[i].given)
 			continue;
-		const char *p[] = {d->key, locales[i], in[i].subject, in[i].text, in[i].html,
-		                   now,    by};
+		const char *p[] = {d->key,     locales[i],  in[i].subject, in[i].text,
+		                   in[i].html, in[i].brief, now,           by};
 		rc = db_run(r->db, "DELETE FROM message_templates WHERE key = ? AND locale = ?", 2,
 		            p);
 		if (!rc)
 			rc = db_run(
 			    r->db,
 			    "INSERT INTO message_templates (key, locale, subject, text, html, "
-			    "updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			    7, p);
+			    "brief, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			    8, p);
 	}
 	if (!rc)
 		rc = audit(r, "update", d->key);

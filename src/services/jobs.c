@@ -216,14 +216,24 @@ static int finish(struct db *db, const struct claim *c, bool ok, const char *mes
 	else if (!c->recurring)
 		time_format_iso(now_ms + backoff_ms(c->attempts), next);
 	int rc = db_begin(db);
-	const char *pj[] = {state, now, status, ok ? NULL : message, now, next[0] ? next : NULL,
+	/* A finished one-off job has no next time; a recurring one keeps the one its claim set. */
+	bool finished = str_eq(state, "done") || str_eq(state, "failed");
+	const char *pj[] = {state,
+	                    now,
+	                    status,
+	                    ok ? NULL : message,
+	                    now,
+	                    finished ? "1" : "0",
+	                    next[0] ? next : NULL,
 	                    id};
 	if (!rc)
-		rc = db_run(db,
-		            "UPDATE jobs SET lease_owner = NULL, lease_until = NULL, state = ?, "
-		            "last_run_at = ?, last_status = ?, last_error = ?, updated_at = ?, "
-		            "next_run_at = COALESCE(?, next_run_at) WHERE id = ?",
-		            7, pj);
+		rc = db_run(
+		    db,
+		    "UPDATE jobs SET lease_owner = NULL, lease_until = NULL, state = ?, "
+		    "last_run_at = ?, last_status = ?, last_error = ?, updated_at = ?, "
+		    "next_run_at = CASE WHEN ? = '1' THEN NULL ELSE COALESCE(?, next_run_at) "
+		    "END WHERE id = ?",
+		    8, pj);
 	const char *pr[] = {now, status, message, run};
 	if (!rc)
 		rc = db_run(

@@ -138,8 +138,12 @@ int notify(struct db *db, const struct notice *n)
 	                       .record_id = n->record_id,
 	                       .user_id = n->user_id,
 	                       .created_by = n->actor};
-	if (to.in_app)
-		rc = put_in_app(db, n, subject.buf, text.buf);
+	if (to.in_app) {
+		struct str brief = STR_INIT;
+		template_render(t.brief ? t.brief : t.text, vars, false, &brief);
+		rc = put_in_app(db, n, subject.buf, brief.buf);
+		str_release(&brief);
+	}
 	if (!rc && to.mail && mail_address_valid(to.email)) {
 		json_t *b = json_pack("{s:s, s:s, s:s}", "to_name", to.name, "subject", subject.buf,
 		                      "text", text.buf);

@@ -11,24 +11,26 @@ const struct template_def template_defs[] = {
      "Task reminder",
      "user,subject,due,link",
      {"任务提醒：{{subject}}",
-      "{{user}}，您好：\n您的任务「{{subject}}」将于 {{due}} 到期。\n{{link}}", NULL},
+      "{{user}}，您好：\n您的任务「{{subject}}」将于 {{due}} 到期。\n{{link}}", NULL,
+      "{{due}} 到期"},
      {"Task reminder: {{subject}}",
-      "Hello {{user}},\nyour task \"{{subject}}\" is due {{due}}.\n{{link}}", NULL}},
+      "Hello {{user}},\nyour task \"{{subject}}\" is due {{due}}.\n{{link}}", NULL, "Due {{due}}"}},
     {"reminder",
      "提醒",
      "Reminder",
      "user,note,link",
-     {"提醒：{{note}}", "{{user}}，您好：\n{{note}}\n{{link}}", NULL},
-     {"Reminder: {{note}}", "Hello {{user}},\n{{note}}\n{{link}}", NULL}},
+     {"提醒：{{note}}", "{{user}}，您好：\n{{note}}\n{{link}}", NULL, "{{note}}"},
+     {"Reminder: {{note}}", "Hello {{user}},\n{{note}}\n{{link}}", NULL, "{{note}}"}},
     {"test",
      "测试消息",
      "Test message",
      "user,channel",
      {"Sextant 测试消息", "{{user}}，您好：\n这是一条测试消息（{{channel}}），说明发送设置可用。",
-      NULL},
+      NULL, NULL},
      {"Sextant test message",
-      "Hello {{user}},\nthis is a test message ({{channel}}): the sending settings work.", NULL}},
-    {NULL, NULL, NULL, NULL, {NULL, NULL, NULL}, {NULL, NULL, NULL}},
+      "Hello {{user}},\nthis is a test message ({{channel}}): the sending settings work.", NULL,
+      NULL}},
+    {NULL, NULL, NULL, NULL, {NULL, NULL, NULL, NULL}, {NULL, NULL, NULL, NULL}},
 };
 
 const struct template_def *template_find(const char *key)
@@ -48,10 +50,11 @@ int template_load(struct db *db, struct arena *a, const char *key, const char *l
 	bool en = locale && str_eq(locale, "en");
 	*out = en ? def->en : def->zh;
 	struct db_stmt *st;
-	int rc = db_prepare(db,
-	                    "SELECT subject, text, html FROM message_templates WHERE key = ? AND "
-	                    "locale = ?",
-	                    &st);
+	int rc =
+	    db_prepare(db,
+	               "SELECT subject, text, html, brief FROM message_templates WHERE key = ? AND "
+	               "locale = ?",
+	               &st);
 	if (rc)
 		return rc;
 	db_bind_texts(st, 1, key);
@@ -62,6 +65,10 @@ int template_load(struct db *db, struct arena *a, const char *key, const char *l
 		out->text = arena_strdup(a, db_column_text(st, 1, NULL));
 		out->html =
 		    db_column_null(st, 2) ? NULL : arena_strdup(a, db_column_text(st, 2, NULL));
+		/* An override without its own brief line shows its own text, not the built-in one.
+		 */
+		out->brief =
+		    db_column_null(st, 3) ? NULL : arena_strdup(a, db_column_text(st, 3, NULL));
 	}
 	db_reset(st);
 	return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;

@@ -1,6 +1,7 @@
 /*
  * Message templates: for each kind of message (a notification event, a test message) a
- * subject, a plain text and an HTML text in each language, with {{variables}}. The built-in
+ * subject, a plain text, an HTML text and a brief line for the notification centre in each
+ * language, with {{variables}}. The built-in
  * ones are in services/templates.c; administrators override any of them (table
  * message_templates), and an override can be removed to return to the built-in one.
  */
@@ -16,8 +17,9 @@
 
 struct template_text {
 	const char *subject;
-	const char *text;
-	const char *html; /* NULL: the text, escaped, with line breaks */
+	const char *text;  /* the mail's plain text (and the SMS, after the subject) */
+	const char *html;  /* the mail's HTML part; NULL: none */
+	const char *brief; /* under the title in the notification centre; NULL: the text */
 };
 
 struct template_def {

@@ -41,7 +41,7 @@ test('mail settings are checked member by member, and the password is never show
 	assert.equal(bad.json.errors.find((e) => e.field === 'url').code, 'invalid_smtp_url');
 	assert.equal(bad.json.errors.find((e) => e.field === 'colour').code, 'unknown_field');
 	const tlsMismatch = await admin.put('/api/v1/settings/mail', { url: `smtps://127.0.0.1:${smtp.port}`, tls: 'none', from_address: 'a@b.example' });
-	expectProblem(tlsMismatch, 422, 'validation_failed', ['tls']);
+	expectProblem(tlsMismatch, 422, 'validation_failed', [['tls', 'tls_mismatch']]);
 	const noFrom = await admin.put('/api/v1/settings/mail', { url: `smtp://127.0.0.1:${smtp.port}` });
 	expectProblem(noFrom, 422, 'validation_failed', ['from_address']);
 

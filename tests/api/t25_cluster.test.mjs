@@ -115,6 +115,7 @@ test('three nodes racing: each job runs once, recurring runs never overlap, nobo
 	const nodes = new Set();
 	for (const j of fires) {
 		assert.equal(j.state, 'done', `job ${j.id}`);
+		assert.equal(j.next_run_at, null, 'a finished one-off job has no next time');
 		const runs = await admin.getJson(`/api/v1/jobs/${j.id}/runs`);
 		assert.equal(runs.data.length, 1, `job ${j.id} ran once`);
 		assert.equal(runs.data[0].status, 'ok');

@@ -74,7 +74,7 @@ test('reminders: of a readable record with a link, deleted ones never fire, bad 
 	const n = await until(async () => (await bob.getJson('/api/v1/notifications')).data.find((x) => x.title.includes(`检查 ${M}`)), 15000, 'the notification');
 	assert.equal(n.entity, 'tasks');
 	assert.equal(n.record_id, task.id);
-	assert.match(n.body, new RegExp(`/e/tasks/${task.id}$`));
+	assert.equal(n.body, `检查 ${M}`, 'the brief line under the title: no greeting, no link');
 
 	// A record carol cannot read: as if it did not exist.
 	expectStatus(await carol.post('/api/v1/reminders', { note: 'x', remind_at: soon(), entity: 'tasks', id: task.id }), 404);
@@ -149,7 +149,11 @@ test('templates: an override in both languages is used, then reset to the built-
 	expectStatus(await bob.post('/api/v1/reminders', { note: `tpl ${M}`, remind_at: soon() }), 201);
 	const n = await until(async () => (await bob.getJson('/api/v1/notifications')).data.find((x) => x.title.includes(`tpl ${M}`)), 15000, 'the notification');
 	assert.equal(n.title, `【星盘】tpl ${M}`);
-	assert.equal(n.body, `Bob ${M}：tpl ${M}`);
+	assert.equal(n.body, `Bob ${M}：tpl ${M}`, 'an override without a brief line shows its text');
+	const withBrief = await admin.put('/api/v1/message-templates/reminder', { en: { subject: '[S] {{note}}', text: 'x', brief: '⏰ {{note}}' } });
+	expectStatus(withBrief, 200);
+	assert.equal(withBrief.json.en.brief, '⏰ {{note}}');
+	assert.equal(withBrief.json['zh-CN'].overridden, true, 'the other language kept');
 	expectStatus(await admin.del('/api/v1/message-templates/reminder'), 204);
 	const back = (await admin.getJson('/api/v1/message-templates')).data.find((x) => x.key === 'reminder');
 	assert.equal(back['zh-CN'].overridden, false);

@@ -31,7 +31,8 @@ const add = spawnSync(bin, ['user', 'add', 'admin', '--role', 'admin', '--displa
 if (add.status !== 0) throw new Error(`e2e: user add failed: ${add.stderr}`);
 
 const log = fs.createWriteStream(path.join(tmp, 'server.log'));
-const server = spawn(bin, ['serve', '--data', data, '--listen', '127.0.0.1:0', '--no-demo', '--web', web], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+// Jobs and the outbox look every 200 ms, and webhooks may call this machine, so tests see them act.
+const server = spawn(bin, ['serve', '--data', data, '--listen', '127.0.0.1:0', '--no-demo', '--web', web, '--worker-poll', '200', '--outbound-hosts', '127.0.0.1'], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
 let text = '';
 for (const s of [server.stdout, server.stderr]) s.on('data', (d) => { text += d; log.write(d); });
 let port = null;

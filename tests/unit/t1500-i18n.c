@@ -74,6 +74,7 @@ static const char *const known_codes[] = {
     "stale_version",
     "superior_loop",
     "timeout",
+    "tls_mismatch",
     "too_few_classes",
     "too_long",
     "too_many",

@@ -19,3 +19,16 @@ export function formatValue(f: Field, v: unknown, locale: string): string {
   if (f.type === 'int' && typeof v === 'number' && !f.system) return v.toLocaleString(locale);
   return String(v);
 }
+
+/* "3 minutes ago", "昨天": how long ago (or until) a time is, in the user's language. */
+export function relativeTime(iso: string, locale: string, now = Date.now()): string {
+  const seconds = Math.round((Date.parse(iso) - now) / 1000);
+  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  const steps: [Intl.RelativeTimeFormatUnit, number][] = [['second', 60], ['minute', 60], ['hour', 24], ['day', 7], ['week', 4.35], ['month', 12]];
+  let v = seconds;
+  for (const [unit, size] of steps) {
+    if (Math.abs(v) < size) return unit === 'second' && Math.abs(v) < 45 ? rtf.format(0, 'second') : rtf.format(Math.round(v), unit);
+    v /= size;
+  }
+  return rtf.format(Math.round(v), 'year');
+}

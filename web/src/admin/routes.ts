@@ -9,6 +9,10 @@ export const adminPages = [
   { key: 'fields', path: 'admin/fields', component: () => import('../views/admin/FieldsView.vue') },
   { key: 'security', path: 'admin/security', component: () => import('../views/admin/SecurityView.vue') },
   { key: 'oidc', path: 'admin/oidc', component: () => import('../views/admin/OidcClientsView.vue') },
+  { key: 'messaging', path: 'admin/messaging', component: () => import('../views/admin/MessagingView.vue') },
+  { key: 'outbox', path: 'admin/outbox', component: () => import('../views/admin/OutboxView.vue') },
+  { key: 'jobs', path: 'admin/jobs', component: () => import('../views/admin/JobsView.vue') },
+  { key: 'webhooks', path: 'admin/webhooks', component: () => import('../views/admin/WebhooksView.vue') },
 ];
 
 export const adminRoutes: RouteRecordRaw[] = adminPages.map((p) => ({

@@ -1,6 +1,35 @@
-// What the administration pages share: copying a secret, the organisation tree, option rows.
+// What the administration pages share: copying a secret, the organisation tree, option rows,
+// sending a test message.
+import { reactive, ref } from 'vue';
 import { ElMessage } from 'element-plus';
+import { api } from '../../api';
 import { i18n } from '../../i18n';
+import { clearErrors, showProblem } from '../../problems';
+
+/* A test message of a channel (mail to an address, SMS to a mobile) queued in the outbox: the
+ * recipient typed, its error, and the outbox id once queued. */
+export function useTestSend(channel: 'mail' | 'sms', field: 'to' | 'mobile') {
+  const recipient = ref('');
+  const errors = reactive<Record<string, string>>({});
+  const testing = ref(false);
+  const queued = ref(0);
+  async function send() {
+    clearErrors(errors);
+    if (!recipient.value.trim()) {
+      errors[field] = i18n.global.t('admin.common.required');
+      return;
+    }
+    testing.value = true;
+    try {
+      queued.value = (await api<{ outbox_id: number }>('POST', `/api/v1/settings/${channel}/test`, { [field]: recipient.value.trim() })).outbox_id;
+    } catch (e) {
+      showProblem(e, errors, [field]);
+    } finally {
+      testing.value = false;
+    }
+  }
+  return { recipient, errors, testing, queued, send };
+}
 
 /* Copy text; without the clipboard API (plain http on the office network) fall back to a
  * hidden text area and the old copy command. */
