@@ -47,7 +47,6 @@ int app_open_db(const struct config *cfg, struct db **out)
 
 int app_prepare(const struct config *cfg, struct db *db, bool *fresh)
 {
-	UNUSED(cfg);
 	int64_t users = -1;
 	/* Before migrations: is there a users table with anyone in it? */
 	*fresh = db_query_int(db, "SELECT count(*) FROM users", 0, NULL, &users) != DB_OK;
@@ -56,6 +55,15 @@ int app_prepare(const struct config *cfg, struct db *db, bool *fresh)
 	if (migrate_core(db) || roles_seed(db))
 		return -1;
 	char *err = NULL;
+	static bool schema_dir_read;
+	if (cfg->schema_dir && *cfg->schema_dir && !schema_dir_read) {
+		if (registry_add_schema_dir(cfg->schema_dir, &err)) {
+			log_error("cannot read --schema-dir '%s': %s", cfg->schema_dir, err);
+			free(err);
+			return -1;
+		}
+		schema_dir_read = true;
+	}
 	struct registry *r = registry_build(db, &err);
 	if (!r) {
 		log_error("the model does not load: %s", err);

@@ -389,6 +389,7 @@ int main(int argc, char **argv)
 		if (strcmp(name, commands[i].name) == 0) {
 			int rc = commands[i].fn(&cfg, argc, argv);
 			registry_install(NULL);
+			registry_drop_schema_dir();
 			session_cache_release();
 			actor_cache_release();
 			policy_cache_invalidate();

@@ -118,6 +118,12 @@ void api_calendar_rotate(struct req *r);
 void api_calendar_disable(struct req *r);
 void api_calendar_feed(struct req *r);
 void api_record_mail(struct req *r);
+void api_processes_list(struct req *r);
+void api_process_get(struct req *r);
+void api_process_put(struct req *r);
+void api_process_delete(struct req *r);
+void api_record_process(struct req *r);
+void api_record_transition(struct req *r);
 
 /* Handlers. */
 void api_entity_list(struct req *r);

@@ -135,6 +135,13 @@ const struct route api_routes[] = {
     {M_DELETE, "/api/v1/auth/me/calendar", api_calendar_disable, 0, "calendar.disable"},
     {M_GET, "/api/v1/calendar/{token}", api_calendar_feed, RF_PUBLIC, "calendar.feed"},
 
+    /* Processes declared as data (docs/internals/PROCESSES.md). A definition is a change to
+     * the model: LONG, like a custom field. */
+    {M_GET, "/api/v1/processes", api_processes_list, RF_ADMIN, "processes.list"},
+    {M_GET, "/api/v1/processes/{key}", api_process_get, RF_ADMIN, "processes.get"},
+    {M_PUT, "/api/v1/processes/{key}", api_process_put, RF_ADMIN | JSON | LONG, "processes.put"},
+    {M_DELETE, "/api/v1/processes/{key}", api_process_delete, RF_ADMIN | LONG, "processes.delete"},
+
     /* Files attached to records (docs/internals/FILES.md); before the entity routes they
      * would match. A download streams from the worker's connection: never LONG. */
     {M_GET, "/api/v1/files/{id}", api_file_download, 0, "files.download"},
@@ -162,6 +169,9 @@ const struct route api_routes[] = {
     {M_POST, "/api/v1/{entity}/{id}/shares", api_share_create, JSON, "entity.shares.create"},
     {M_DELETE, "/api/v1/{entity}/{id}/shares/{share}", api_share_delete, 0, "entity.shares.delete"},
     {M_GET, "/api/v1/{entity}/{id}/history", api_entity_history, 0, "entity.history"},
+    {M_GET, "/api/v1/{entity}/{id}/process", api_record_process, 0, "entity.process"},
+    {M_POST, "/api/v1/{entity}/{id}/transitions/{transition}", api_record_transition, JSON,
+     "entity.transition"},
     {M_POST, "/api/v1/{entity}/{id}/mail", api_record_mail, JSON, "entity.mail"},
     {M_GET, "/api/v1/{entity}/{id}/{relation}", api_entity_related, 0, "entity.related"},
 

@@ -47,6 +47,8 @@ static const struct opt opts[] = {
     O("file-scan", "SEXTANT_FILE_SCAN", OPT_STRING, file_scan,
       "a virus scanner each uploaded file is given to on standard input, e.g. "
       "\"clamdscan --no-summary --fdpass -\"; exit 0 clean, 1 infected"),
+    O("schema-dir", "SEXTANT_SCHEMA_DIR", OPT_STRING, schema_dir,
+      "a folder of entity declarations (*.json, as in schema/) loaded besides the built-in ones"),
     O("count-cap", "SEXTANT_COUNT_CAP", OPT_LONG, count_cap,
       "list totals are exact up to this many rows (default 2000)"),
     O("db-timeout", "SEXTANT_DB_TIMEOUT", OPT_LONG, db_timeout_ms,

@@ -21,6 +21,7 @@ struct config {
 	long file_limit;        /* --file-limit: bytes of a file attached to a record */
 	char *file_dir;         /* --file-dir: attached files in this folder, not the database */
 	char *file_scan;        /* --file-scan: a virus scanner each upload is given to */
+	char *schema_dir;       /* --schema-dir: entity declarations besides the built-in ones */
 	long count_cap;         /* --count-cap: list totals are exact up to this many rows */
 	long db_timeout_ms;     /* --db-timeout: deadline of one database statement */
 	long shutdown_ms;       /* --shutdown-timeout: how long SIGTERM waits for requests */

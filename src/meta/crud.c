@@ -1,6 +1,7 @@
 #include "crud.h"
 #include "access.h"
 #include "audit.h"
+#include "process.h"
 #include "query.h"
 #include "search.h"
 #include "sqlq.h"
@@ -424,6 +425,19 @@ int crud_create(struct op *op, const json_t *body, const struct idempotency *ide
 		if (!present[i] && field_writable(f))
 			value_default(op->arena, f, &vals[i]);
 	}
+	/* A record that follows a process starts in its initial state, whatever was sent. */
+	if (e->process) {
+		const struct field *sf = e->process->state_field;
+		struct value *v = &vals[sf->position];
+		if (present[sf->position] &&
+		    !(v->kind == V_TEXT && v->n == strlen(e->process->initial) &&
+		      !memcmp(v->s, e->process->initial, v->n)))
+			problem_add(op->problem, sf->name, "state_by_transition",
+			            (const char *[]){"initial", e->process->initial, NULL});
+		v->kind = V_TEXT;
+		v->s = e->process->initial;
+		v->n = strlen(e->process->initial);
+	}
 	if (forbidden_unless(op, ACT_CREATE))
 		return -1;
 	const struct field *owner = entity_field(e, "owner_id");
@@ -650,6 +664,12 @@ static int update_record(struct op *op, int64_t id, const struct value *patch, c
 		return problem_set(op->problem, 403, "forbidden");
 	if (rc)
 		return crud_db_error(op, rc, "update");
+	/* A state moves only by its process's transitions. */
+	if (e->process && !op->in_transition && present[e->process->state_field->position]) {
+		problem_add(op->problem, e->process->state_field->name, "state_by_transition",
+		            (const char *[]){"initial", e->process->initial, NULL});
+		return problem_set(op->problem, 409, "conflict");
+	}
 	if (if_match >= 0 && if_match != cur.version) {
 		/* The caller edited an older version: show what is there now. */
 		struct str now = STR_INIT;
@@ -746,6 +766,18 @@ static int update_record(struct op *op, int64_t id, const struct value *patch, c
 		return crud_db_error(op, rc, "update");
 	}
 	return 200;
+}
+
+int crud_update_in_tx(struct op *op, int64_t id, const json_t *body, int64_t if_match,
+                      struct str *out, struct crud_result *res)
+{
+	const struct entity *e = op->e;
+	struct value *patch = ARENA_NEW_ARRAY(op->arena, struct value, e->n_fields);
+	bool *present = ARENA_NEW_ARRAY(op->arena, bool, e->n_fields);
+	parse_body(op, body, patch, present);
+	if (op->problem->n_errors)
+		return body_problem(op);
+	return update_record(op, id, patch, present, if_match, out, res);
 }
 
 int crud_update(struct op *op, int64_t id, const json_t *body, int64_t if_match, struct str *out,

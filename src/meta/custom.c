@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int bump_version(struct db *db)
+int model_bump_version(struct db *db)
 {
 	return db_run(db, "UPDATE sys_meta SET value = value + 1 WHERE key = 'meta_version'", 0,
 	              NULL);
@@ -20,7 +20,7 @@ static int bump_version(struct db *db)
  * Inside the open transaction: build the registry as the database now describes it. On
  * success *reg is the new registry (not yet installed).
  */
-static int rebuild(struct op *op, struct registry **reg)
+int model_rebuild(struct op *op, struct registry **reg)
 {
 	char *err = NULL;
 	*reg = registry_build(op->db, &err);
@@ -125,10 +125,10 @@ int custom_field_create(struct op *op, const json_t *def, struct str *out)
 		problem_add(op->problem, "name", "duplicate", NULL);
 		return problem_set(op->problem, 409, "duplicate");
 	}
-	if (rc || (rc = bump_version(op->db)))
+	if (rc || (rc = model_bump_version(op->db)))
 		return fail(op, rc, "adding a field");
 	struct registry *reg;
-	if ((rc = rebuild(op, &reg)))
+	if ((rc = model_rebuild(op, &reg)))
 		return fail(op, rc, "adding a field");
 	const struct entity *ne = registry_entity(reg, e->name);
 	const struct field *nf = entity_field(ne, f.name);
@@ -223,10 +223,10 @@ int custom_field_update(struct op *op, const char *name, const json_t *patch, st
 	            "WHERE entity = ? AND name = ?",
 	            4, p);
 	free(text);
-	if (rc || (rc = bump_version(op->db)))
+	if (rc || (rc = model_bump_version(op->db)))
 		return fail(op, rc, "changing a field");
 	struct registry *reg;
-	if ((rc = rebuild(op, &reg)))
+	if ((rc = model_rebuild(op, &reg)))
 		return fail(op, rc, "changing a field");
 	/* Indexes follow the new definition (indexed may have changed). */
 	const struct entity *ne = registry_entity(reg, op->e->name);
@@ -253,10 +253,10 @@ int custom_field_delete(struct op *op, const char *name)
 	            "UPDATE meta_custom_fields SET deleted_at = ?, updated_at = ? "
 	            "WHERE entity = ? AND name = ? AND deleted_at IS NULL",
 	            4, p);
-	if (rc || (rc = bump_version(op->db)))
+	if (rc || (rc = model_bump_version(op->db)))
 		return fail(op, rc, "removing a field");
 	struct registry *reg;
-	if ((rc = rebuild(op, &reg)))
+	if ((rc = model_rebuild(op, &reg)))
 		return fail(op, rc, "removing a field");
 	const struct entity *ne = registry_entity(reg, op->e->name);
 	/* A removed searchable field's words must stop finding records: re-tokenise. */
@@ -351,10 +351,10 @@ int custom_field_options(struct op *op, const char *name, const json_t *options,
 		    "VALUES (?, ?, ?, ?, ?)",
 		    5, ins);
 	free(text);
-	if (rc || (rc = bump_version(op->db)))
+	if (rc || (rc = model_bump_version(op->db)))
 		return fail(op, rc, "changing options");
 	struct registry *reg;
-	if ((rc = rebuild(op, &reg)))
+	if ((rc = model_rebuild(op, &reg)))
 		return fail(op, rc, "changing options");
 	return finish(op, reg, op->e->name, name, out, 200);
 }

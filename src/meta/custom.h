@@ -17,6 +17,12 @@
 /* Custom field names start with this, so later built-in fields can never collide. */
 #define CUSTOM_PREFIX "c_"
 
+/* For every change to the model (custom.c, process_store.c), inside its transaction: bump
+ * meta_version, and build the registry as the database now describes it (a 422 in op->problem
+ * when it does not load). */
+int model_bump_version(struct db *db);
+int model_rebuild(struct op *op, struct registry **reg);
+
 int custom_field_create(struct op *op, const json_t *def, struct str *out);
 int custom_field_update(struct op *op, const char *name, const json_t *patch, struct str *out);
 int custom_field_delete(struct op *op, const char *name);

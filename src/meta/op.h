@@ -21,7 +21,8 @@ struct op {
 	const char *ip;         /* the client's address, for the audit trail; NULL off HTTP */
 	const char *user_agent; /* likewise, cut to AUDIT_USER_AGENT_MAX bytes */
 	struct problem *problem;
-	long count_cap; /* totals are exact up to this many rows */
+	long count_cap;     /* totals are exact up to this many rows */
+	bool in_transition; /* the process engine moves the state field (meta/transition.c) */
 };
 
 #define AUDIT_USER_AGENT_MAX 200

@@ -1,5 +1,6 @@
 #include "registry.h"
 #include "embedded.h"
+#include "process.h"
 #include "core/log.h"
 #include "core/str.h"
 #include "core/util.h"
@@ -7,6 +8,8 @@
 #include <jansson.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +45,7 @@ static const char *const reserved_entities[] = {
     "users",    "roles",         "shares",    "org_units",    "sessions",      "views",
     "recent",   "history",       "outbox",    "settings",     "jobs",          "message_templates",
     "webhooks", "notifications", "reminders", "calendar",     "announcements", "security_policy",
-    "oidc"};
+    "oidc",     "processes"};
 
 /* Columns every table has; a schema may not declare fields with these names. */
 static const char *const system_names[] = {
@@ -616,6 +619,100 @@ static void derive_relations(struct registry *r)
 	}
 }
 
+/*
+ * The processes of table processes onto their entities. A definition that no longer fits the
+ * model (a field it names was removed) is left out with an error in the log, not a model that
+ * fails to load.
+ */
+static int load_processes(struct db *db, struct registry *r, char *err, size_t errlen)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(db, "SELECT key, entity, definition, version FROM processes", &st);
+	if (rc) {
+		snprintf(err, errlen, "cannot read the processes: %s", db_errmsg(db));
+		return -1;
+	}
+	while ((rc = db_step(st)) == DB_ROW) {
+		const char *key = db_column_text(st, 0, NULL);
+		struct entity *e = (struct entity *)registry_entity(r, db_column_text(st, 1, NULL));
+		json_error_t je;
+		json_t *def = json_loads(db_column_text(st, 2, NULL), 0, &je);
+		struct process *p = ARENA_NEW(&r->arena, struct process);
+		char why[300];
+		if (!e || !def || process_parse(&r->arena, e, key, def, p, why, sizeof why))
+			log_error("process '%s' is left out: %s", key,
+			          !e     ? "its entity is gone"
+			          : !def ? "not JSON"
+			                 : why);
+		else {
+			p->version = db_column_int(st, 3);
+			e->process = p;
+		}
+		json_decref(def);
+	}
+	db_reset(st);
+	if (rc != DB_DONE) {
+		snprintf(err, errlen, "cannot read the processes: %s", db_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
+
+/* Entity declarations read from --schema-dir at start-up, after the embedded ones. */
+static struct embedded_file *extra_schema;
+static size_t extra_count;
+
+int registry_add_schema_dir(const char *dir, char **errp)
+{
+	DIR *d = opendir(dir);
+	if (!d) {
+		*errp = xstrdup(strerror(errno));
+		return -1;
+	}
+	struct dirent *de;
+	int rc = 0;
+	while (!rc && (de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+		if (n < 6 || strcmp(de->d_name + n - 5, ".json") != 0 || de->d_name[0] == '.')
+			continue;
+		char path[4096];
+		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+		FILE *f = fopen(path, "rb");
+		struct str data = STR_INIT;
+		char buf[8192];
+		size_t k;
+		while (f && (k = fread(buf, 1, sizeof buf, f)) > 0)
+			str_add(&data, buf, k);
+		if (!f || ferror(f)) {
+			*errp = xstrdup(path);
+			rc = -1;
+		} else {
+			extra_schema =
+			    xrealloc(extra_schema, (extra_count + 1) * sizeof *extra_schema);
+			extra_schema[extra_count].name = xstrdup(path);
+			extra_schema[extra_count].len = data.len;
+			extra_schema[extra_count].data = str_detach(&data, NULL);
+			extra_count++;
+		}
+		if (f)
+			fclose(f);
+		str_release(&data);
+	}
+	closedir(d);
+	return rc;
+}
+
+void registry_drop_schema_dir(void)
+{
+	for (size_t i = 0; i < extra_count; i++) {
+		free((char *)extra_schema[i].name);
+		free((char *)extra_schema[i].data);
+	}
+	free(extra_schema);
+	extra_schema = NULL;
+	extra_count = 0;
+}
+
 struct registry *registry_build(struct db *db, char **errp)
 {
 	char err[512] = "";
@@ -623,12 +720,14 @@ struct registry *registry_build(struct db *db, char **errp)
 	arena_init(&r->arena, 64 * 1024);
 	atomic_init(&r->refs, 1);
 	struct arena *a = &r->arena;
-	r->n_entities = embedded_schema_count;
+	r->n_entities = embedded_schema_count + extra_count;
 	r->entities = ARENA_NEW_ARRAY(a, struct entity, r->n_entities);
 	struct entity_build *builds = xcalloc(r->n_entities ? r->n_entities : 1, sizeof *builds);
 
-	for (size_t i = 0; i < embedded_schema_count; i++) {
-		const struct embedded_file *ef = &embedded_schema[i];
+	for (size_t i = 0; i < r->n_entities; i++) {
+		const struct embedded_file *ef = i < embedded_schema_count
+		                                     ? &embedded_schema[i]
+		                                     : &extra_schema[i - embedded_schema_count];
 		json_error_t je;
 		json_t *j = json_loadb(ef->data, ef->len, JSON_REJECT_DUPLICATES, &je);
 		builds[i].e = &r->entities[i];
@@ -675,6 +774,8 @@ struct registry *registry_build(struct db *db, char **errp)
 		}
 	}
 	derive_relations(r);
+	if (db && load_processes(db, r, err, sizeof err))
+		goto fail;
 	free(builds);
 	return r;
 fail:

@@ -121,6 +121,8 @@ struct entity {
 	size_t n_relations;
 	/* Every column in field order, as t."id", t."name", … (record loads use it as is). */
 	const char *columns_all;
+	/* The process its records follow (meta/process.h), or NULL. */
+	const struct process *process;
 };
 
 struct registry {
@@ -134,10 +136,15 @@ struct registry {
 /* Names of the system columns, in table order. */
 #define SYS_ID "id"
 
+/* Read every *.json of dir as entity declarations too, in every registry built from now on
+ * (--schema-dir: a company's own entities, the tests' entities). -1 with *errp on failure. */
+int registry_add_schema_dir(const char *dir, char **errp);
+void registry_drop_schema_dir(void);
+
 /*
- * Build a registry from the embedded schema files plus the overlays in the database (custom
- * fields and option lists), or, with db NULL, from the schema files alone. On failure returns
- * NULL and writes what is wrong to *err (malloc'd).
+ * Build a registry from the embedded schema files (and --schema-dir's) plus the overlays in the
+ * database (custom fields and option lists), or, with db NULL, from the schema files alone. On
+ * failure returns NULL and writes what is wrong to *err (malloc'd).
  */
 struct registry *registry_build(struct db *db, char **err);
 void registry_free(struct registry *r);

@@ -13,6 +13,7 @@
 const struct notify_event notify_events[] = {
     {"task.reminder", true, true, false},
     {"reminder", true, false, false},
+    {"process.transition", true, true, false},
     {NULL, false, false, false},
 };
 

@@ -21,6 +21,18 @@ const struct template_def template_defs[] = {
      "user,note,link",
      {"提醒：{{note}}", "{{user}}，您好：\n{{note}}\n{{link}}", NULL, "{{note}}"},
      {"Reminder: {{note}}", "Hello {{user}},\n{{note}}\n{{link}}", NULL, "{{note}}"}},
+    {"process.transition",
+     "流程变更",
+     "Process step",
+     "user,process,transition,record,from,to,actor,comment,link",
+     {"{{process}}：{{record}} {{transition}}",
+      "{{user}}，您好：\n{{actor}} 将「{{record}}」从「{{from}}」推进到「{{to}}」（{{transition}}）。\n"
+      "{{comment}}\n{{link}}",
+      NULL, "{{actor}}：{{from}} → {{to}} {{comment}}"},
+     {"{{process}}: {{record}} {{transition}}",
+      "Hello {{user}},\n{{actor}} moved \"{{record}}\" from \"{{from}}\" to \"{{to}}\" "
+      "({{transition}}).\n{{comment}}\n{{link}}",
+      NULL, "{{actor}}: {{from}} → {{to}} {{comment}}"}},
     {"test",
      "测试消息",
      "Test message",

@@ -1,0 +1,328 @@
+#include "process.h"
+#include "registry.h"
+#include "core/util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static int fail(char *err, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char *err, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static bool is_state(const struct field *sf, const char *s)
+{
+	for (size_t i = 0; s && i < sf->n_options; i++)
+		if (str_eq(sf->options[i].key, s))
+			return true;
+	return false;
+}
+
+static int label(struct arena *a, const json_t *j, struct label *out, char *err, size_t n,
+                 const char *what)
+{
+	memset(out, 0, sizeof *out);
+	const char *k;
+	json_t *v;
+	if (!json_is_object(j))
+		return fail(err, n, "%s.label: an object of languages", what);
+	json_object_foreach((json_t *)j, k, v)
+	{
+		int l = lang_parse(k);
+		if (l < 0 || !json_is_string(v) || !*json_string_value(v))
+			return fail(err, n, "%s.label.%s: zh-CN or en, with text", what, k);
+		out->text[l] = arena_strdup(a, json_string_value(v));
+	}
+	if (!out->text[LANG_ZH] || !out->text[LANG_EN])
+		return fail(err, n, "%s.label: needs zh-CN and en", what);
+	return 0;
+}
+
+/* The user field named by s, for who and notify rules. */
+static const struct field *user_field(const struct entity *e, const char *s)
+{
+	const struct field *f = s ? entity_field(e, s) : NULL;
+	return f && f->type == FT_USER ? f : NULL;
+}
+
+static int who_rule(const struct entity *e, const json_t *j, struct who_rule *w, char *err,
+                    size_t n, const char *what)
+{
+	if (!json_is_object(j) || json_object_size(j) != 1)
+		return fail(err, n,
+		            "%s: one of {\"role\"}, {\"owner\":true}, {\"superior\":true}, "
+		            "{\"field\"}, {\"user\"}",
+		            what);
+	json_t *v;
+	if ((v = json_object_get(j, "role")) && json_is_string(v)) {
+		w->kind = WHO_ROLE;
+		w->value = json_string_value(v);
+	} else if (json_is_true(json_object_get(j, "owner"))) {
+		w->kind = WHO_OWNER;
+	} else if (json_is_true(json_object_get(j, "superior"))) {
+		w->kind = WHO_SUPERIOR;
+	} else if ((v = json_object_get(j, "field")) && json_is_string(v)) {
+		w->kind = WHO_FIELD;
+		if (!(w->field = user_field(e, json_string_value(v))))
+			return fail(err, n, "%s.field: '%s' is not a user field of %s", what,
+			            json_string_value(v), e->name);
+	} else if ((v = json_object_get(j, "user")) && json_is_integer(v) &&
+	           json_integer_value(v) > 0) {
+		w->kind = WHO_USER;
+		w->user = json_integer_value(v);
+	} else {
+		return fail(err, n,
+		            "%s: one of {\"role\"}, {\"owner\":true}, {\"superior\":true}, "
+		            "{\"field\"}, {\"user\"}",
+		            what);
+	}
+	return 0;
+}
+
+static const char *const guard_ops[] = {"eq",  "ne", "lt",   "lte",      "gt",
+                                        "gte", "in", "null", "not_null", NULL};
+
+static int guard(struct arena *a, const struct entity *e, const json_t *j, struct guard *g,
+                 char *err, size_t n, const char *what)
+{
+	const char *field = json_string_value(json_object_get(j, "field"));
+	const char *op = json_string_value(json_object_get(j, "op"));
+	json_t *value = json_object_get(j, "value");
+	if (!field || !(g->field = entity_field(e, field)))
+		return fail(err, n, "%s.field: not a field of %s", what, e->name);
+	size_t k = 0;
+	while (op && guard_ops[k] && !str_eq(guard_ops[k], op))
+		k++;
+	if (!op || !guard_ops[k])
+		return fail(err, n, "%s.op: one of eq ne lt lte gt gte in null not_null", what);
+	g->op = (enum guard_op)k;
+	bool needs = g->op != G_NULL && g->op != G_NOT_NULL;
+	if (needs != (value != NULL))
+		return fail(err, n, "%s.value: %s", what, needs ? "required" : "not for this op");
+	if (g->op == G_IN && !json_is_array(value))
+		return fail(err, n, "%s.value: a list for op in", what);
+	if (needs && g->op != G_IN && !json_is_string(value) && !json_is_number(value) &&
+	    !json_is_boolean(value))
+		return fail(err, n, "%s.value: a string, number or boolean", what);
+	if (needs) {
+		char *text = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
+		g->value = arena_strdup(a, text);
+		free(text);
+	}
+	return 0;
+}
+
+static int notify_target(const struct entity *e, const json_t *j, struct notify_target *t,
+                         char *err, size_t n, const char *what)
+{
+	static const char *const names[] = {"owner", "superior", "actor", NULL};
+	const char *s = json_string_value(j);
+	json_t *v;
+	if (s && str_in_list(s, names)) {
+		t->kind = str_eq(s, "owner")      ? TO_OWNER
+		          : str_eq(s, "superior") ? TO_SUPERIOR
+		                                  : TO_ACTOR;
+	} else if (json_is_object(j) && (v = json_object_get(j, "role")) && json_is_string(v)) {
+		t->kind = TO_ROLE;
+		t->value = json_string_value(v);
+	} else if (json_is_object(j) && (v = json_object_get(j, "field")) && json_is_string(v)) {
+		t->kind = TO_FIELD;
+		if (!(t->field = user_field(e, json_string_value(v))))
+			return fail(err, n, "%s.field: '%s' is not a user field of %s", what,
+			            json_string_value(v), e->name);
+	} else if (json_is_object(j) && (v = json_object_get(j, "user")) && json_is_integer(v)) {
+		t->kind = TO_USER;
+		t->user = json_integer_value(v);
+	} else {
+		return fail(err, n,
+		            "%s: \"owner\", \"superior\", \"actor\", {\"role\"}, {\"field\"} "
+		            "or {\"user\"}",
+		            what);
+	}
+	return 0;
+}
+
+/* The members of an object must be among names. */
+static int only(const json_t *o, const char *const *names, char *err, size_t n, const char *what)
+{
+	const char *k;
+	json_t *v;
+	json_object_foreach((json_t *)o, k, v)
+	{
+		if (!str_in_list(k, names))
+			return fail(err, n, "%s.%s: unknown member", what, k);
+	}
+	return 0;
+}
+
+static int transition(struct arena *a, const struct entity *e, const struct field *sf,
+                      const json_t *j, struct transition *t, char *err, size_t n, const char *what)
+{
+	static const char *const members[] = {"key",     "label", "from",   "to",    "who", "guard",
+	                                      "require", "set",   "notify", "share", NULL};
+	if (!json_is_object(j))
+		return fail(err, n, "%s: an object", what);
+	if (only(j, members, err, n, what))
+		return -1;
+	const char *key = json_string_value(json_object_get(j, "key"));
+	if (!key || !*key || strspn(key, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(key))
+		return fail(err, n, "%s.key: lower-case letters, digits and _", what);
+	t->key = arena_strdup(a, key);
+	if (label(a, json_object_get(j, "label"), &t->label, err, n, what))
+		return -1;
+	const char *to = json_string_value(json_object_get(j, "to"));
+	if (!is_state(sf, to))
+		return fail(err, n, "%s.to: '%s' is not a state of %s", what, to ? to : "",
+		            sf->name);
+	t->to = arena_strdup(a, to);
+	json_t *from = json_object_get(j, "from");
+	if (from && !json_is_array(from))
+		return fail(err, n, "%s.from: a list of states", what);
+	t->n_from = json_array_size(from);
+	t->from = ARENA_NEW_ARRAY(a, const char *, t->n_from ? t->n_from : 1);
+	for (size_t i = 0; i < t->n_from; i++) {
+		const char *s = json_string_value(json_array_get(from, i));
+		if (!is_state(sf, s))
+			return fail(err, n, "%s.from[%zu]: not a state of %s", what, i, sf->name);
+		t->from[i] = arena_strdup(a, s);
+	}
+	json_t *who = json_object_get(j, "who"), *guards = json_object_get(j, "guard"),
+	       *req = json_object_get(j, "require"), *set = json_object_get(j, "set"),
+	       *tell = json_object_get(j, "notify");
+	if ((who && !json_is_array(who)) || (guards && !json_is_array(guards)) ||
+	    (req && !json_is_array(req)) || (tell && !json_is_array(tell)) ||
+	    (set && !json_is_object(set)))
+		return fail(err, n, "%s: who, guard, require and notify are lists; set an object",
+		            what);
+	char sub[96];
+	t->n_who = json_array_size(who);
+	t->who = ARENA_NEW_ARRAY(a, struct who_rule, t->n_who ? t->n_who : 1);
+	for (size_t i = 0; i < t->n_who; i++) {
+		snprintf(sub, sizeof sub, "%s.who[%zu]", what, i);
+		if (who_rule(e, json_array_get(who, i), &t->who[i], err, n, sub))
+			return -1;
+		if (t->who[i].value)
+			t->who[i].value = arena_strdup(a, t->who[i].value);
+	}
+	t->n_guards = json_array_size(guards);
+	t->guards = ARENA_NEW_ARRAY(a, struct guard, t->n_guards ? t->n_guards : 1);
+	for (size_t i = 0; i < t->n_guards; i++) {
+		snprintf(sub, sizeof sub, "%s.guard[%zu]", what, i);
+		if (guard(a, e, json_array_get(guards, i), &t->guards[i], err, n, sub))
+			return -1;
+	}
+	t->n_require = json_array_size(req);
+	t->require = ARENA_NEW_ARRAY(a, const struct field *, t->n_require ? t->n_require : 1);
+	for (size_t i = 0; i < t->n_require; i++) {
+		const char *f = json_string_value(json_array_get(req, i));
+		if (!f || !(t->require[i] = entity_field(e, f)))
+			return fail(err, n, "%s.require[%zu]: not a field of %s", what, i, e->name);
+	}
+	if (set) {
+		const char *k;
+		json_t *v;
+		json_object_foreach(set, k, v)
+		{
+			if (!entity_field(e, k) || str_eq(k, sf->name))
+				return fail(err, n, "%s.set.%s: not a field the transition may set",
+				            what, k);
+		}
+		char *text = json_dumps(set, JSON_COMPACT);
+		t->set = arena_strdup(a, text);
+		free(text);
+	}
+	json_t *share = json_object_get(j, "share");
+	if (share && !json_is_array(share))
+		return fail(err, n, "%s.share: a list of {\"field\", \"access\"}", what);
+	t->n_share = json_array_size(share);
+	t->share = ARENA_NEW_ARRAY(a, struct share_target, t->n_share ? t->n_share : 1);
+	for (size_t i = 0; i < t->n_share; i++) {
+		json_t *o = json_array_get(share, i);
+		const char *access = json_string_value(json_object_get(o, "access"));
+		static const char *const levels[] = {"read", "edit", NULL};
+		if (!(t->share[i].field =
+		          user_field(e, json_string_value(json_object_get(o, "field")))))
+			return fail(err, n, "%s.share[%zu].field: not a user field of %s", what, i,
+			            e->name);
+		if (!access || !str_in_list(access, levels))
+			return fail(err, n, "%s.share[%zu].access: read or edit", what, i);
+		t->share[i].access = arena_strdup(a, access);
+	}
+	t->n_notify = json_array_size(tell);
+	t->notify = ARENA_NEW_ARRAY(a, struct notify_target, t->n_notify ? t->n_notify : 1);
+	for (size_t i = 0; i < t->n_notify; i++) {
+		snprintf(sub, sizeof sub, "%s.notify[%zu]", what, i);
+		if (notify_target(e, json_array_get(tell, i), &t->notify[i], err, n, sub))
+			return -1;
+		if (t->notify[i].value)
+			t->notify[i].value = arena_strdup(a, t->notify[i].value);
+	}
+	return 0;
+}
+
+int process_parse(struct arena *a, const struct entity *e, const char *key, const json_t *def,
+                  struct process *out, char *err, size_t errlen)
+{
+	static const char *const members[] = {"entity",  "label",       "state_field",
+	                                      "initial", "transitions", NULL};
+	memset(out, 0, sizeof *out);
+	if (!json_is_object(def))
+		return fail(err, errlen, "the definition is an object");
+	if (only(def, members, err, errlen, "definition"))
+		return -1;
+	out->key = arena_strdup(a, key);
+	if (label(a, json_object_get(def, "label"), &out->label, err, errlen, "definition"))
+		return -1;
+	const char *sf = json_string_value(json_object_get(def, "state_field"));
+	const struct field *f = sf ? entity_field(e, sf) : NULL;
+	if (!f || f->type != FT_ENUM)
+		return fail(err, errlen, "state_field: '%s' is not an option-list field of %s",
+		            sf ? sf : "", e->name);
+	out->state_field = f;
+	const char *initial = json_string_value(json_object_get(def, "initial"));
+	if (!is_state(f, initial))
+		return fail(err, errlen, "initial: '%s' is not a state of %s",
+		            initial ? initial : "", f->name);
+	out->initial = arena_strdup(a, initial);
+	json_t *list = json_object_get(def, "transitions");
+	if (!json_is_array(list) || !json_array_size(list))
+		return fail(err, errlen, "transitions: a non-empty list");
+	out->n_transitions = json_array_size(list);
+	out->transitions = ARENA_NEW_ARRAY(a, struct transition, out->n_transitions);
+	for (size_t i = 0; i < out->n_transitions; i++) {
+		char what[48];
+		snprintf(what, sizeof what, "transitions[%zu]", i);
+		if (transition(a, e, f, json_array_get(list, i), &out->transitions[i], err, errlen,
+		               what))
+			return -1;
+		for (size_t k = 0; k < i; k++)
+			if (str_eq(out->transitions[k].key, out->transitions[i].key))
+				return fail(err, errlen, "%s.key: '%s' twice", what,
+				            out->transitions[i].key);
+	}
+	return 0;
+}
+
+const struct transition *process_transition(const struct process *p, const char *key)
+{
+	for (size_t i = 0; p && i < p->n_transitions; i++)
+		if (str_eq(p->transitions[i].key, key))
+			return &p->transitions[i];
+	return NULL;
+}
+
+bool transition_from(const struct transition *t, const char *state)
+{
+	if (!t->n_from)
+		return true;
+	for (size_t i = 0; i < t->n_from; i++)
+		if (state && str_eq(t->from[i], state))
+			return true;
+	return false;
+}

@@ -1,0 +1,104 @@
+/*
+ * Processes declared as data (docs/internals/PROCESSES.md): a state machine over one enum field
+ * of an entity (its options are the states), with transitions that say from which states they
+ * go to which, who may fire them, the guards on the record's fields, the fields they require,
+ * and their effects. Definitions are JSON documents in table processes, one per entity, made
+ * part of the model: the registry carries each entity's parsed process, and every node picks up
+ * a change as it picks up a custom field.
+ */
+#ifndef SEXTANT_PROCESS_H
+#define SEXTANT_PROCESS_H
+
+#include "core/arena.h"
+#include "core/i18n.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct entity;
+struct field;
+
+/* Who may fire a transition: any of its rules. */
+enum who_kind {
+	WHO_ROLE,     /* the actor has role `value` */
+	WHO_OWNER,    /* the actor owns the record */
+	WHO_SUPERIOR, /* the actor is the superior of the record's owner */
+	WHO_FIELD, /* the actor is the user in the record's user field `field` (e.g. 督办人) */
+	WHO_USER,  /* the actor is user `user` */
+};
+
+struct who_rule {
+	enum who_kind kind;
+	const char *value;         /* WHO_ROLE */
+	const struct field *field; /* WHO_FIELD */
+	int64_t user;              /* WHO_USER */
+};
+
+enum guard_op { G_EQ, G_NE, G_LT, G_LTE, G_GT, G_GTE, G_IN, G_NULL, G_NOT_NULL };
+
+/* A condition on one field of the record as it would be after the transition. */
+struct guard {
+	const struct field *field;
+	enum guard_op op;
+	const char *value; /* the comparison value's JSON text (an array for G_IN) */
+};
+
+/* Whom a notify effect tells: a kind of relation to the record, or a role, or a user. */
+enum notify_kind { TO_OWNER, TO_SUPERIOR, TO_ACTOR, TO_ROLE, TO_FIELD, TO_USER };
+struct notify_target {
+	enum notify_kind kind;
+	const char *value;
+	const struct field *field;
+	int64_t user;
+};
+
+/* A record shared by a transition with the user a user field names afterwards (the project
+ * manager it was assigned to), with read or edit access. */
+struct share_target {
+	const struct field *field;
+	const char *access; /* "read" or "edit" */
+};
+
+struct transition {
+	const char *key;
+	struct label label;
+	const char **from; /* states it may start from; n_from 0: any */
+	size_t n_from;
+	const char *to;
+	struct who_rule *who; /* none: whoever may change the record */
+	size_t n_who;
+	struct guard *guards;
+	size_t n_guards;
+	const struct field **require; /* fields that must hold a value afterwards */
+	size_t n_require;
+	const char *set;              /* a JSON object of fields the transition sets, or NULL */
+	struct notify_target *notify; /* told of the transition (event process.transition) */
+	size_t n_notify;
+	struct share_target *share; /* the users in these fields get the record shared */
+	size_t n_share;
+};
+
+struct process {
+	const char *key;
+	struct label label;
+	const struct field *state_field;
+	const char *initial;
+	struct transition *transitions;
+	size_t n_transitions;
+	int64_t version;
+};
+
+/*
+ * Parse and check a definition for entity e into out (strings in a). 0, or -1 with a message in
+ * err naming the member that is wrong ("transitions[2].to: 'won' is not a state of stage").
+ */
+int process_parse(struct arena *a, const struct entity *e, const char *key, const json_t *def,
+                  struct process *out, char *err, size_t errlen);
+
+const struct transition *process_transition(const struct process *p, const char *key);
+/* Whether t may start from state. */
+bool transition_from(const struct transition *t, const char *state);
+
+#endif

@@ -1,0 +1,471 @@
+#include "transition.h"
+#include "access.h"
+#include "process.h"
+#include "core/timeutil.h"
+#include "core/util.h"
+#include "db/dbjson.h"
+#include "services/notify.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* The record as the API shows it, parsed: the guards and the rules read it. */
+static int load_record(struct op *op, int64_t id, json_t **rec, int64_t *version)
+{
+	int rc = access_find_record(op, ACT_READ, id);
+	if (rc == DB_DONE)
+		return problem_set(op->problem, 404, "not_found");
+	if (rc)
+		return crud_db_error(op, rc, "reading a record");
+	struct str out = STR_INIT;
+	struct crud_result res = {0};
+	int status = crud_get(op, id, false, &out, &res);
+	if (status < 0) {
+		str_release(&out);
+		return status;
+	}
+	json_error_t je;
+	*rec = json_loadb(out.buf, out.len, 0, &je);
+	str_release(&out);
+	*version = res.version;
+	return *rec ? 0 : crud_db_error(op, DB_ERROR, "reading a record");
+}
+
+static int64_t user_of(json_t *rec, const char *field)
+{
+	json_t *v = json_object_get(rec, field);
+	if (json_is_object(v)) /* a user shown as {"id","name"} */
+		v = json_object_get(v, "id");
+	return json_is_integer(v) ? json_integer_value(v) : 0;
+}
+
+static int64_t superior_of(struct op *op, int64_t user)
+{
+	char u[24];
+	snprintf(u, sizeof u, "%lld", (long long)user);
+	int64_t sup = 0;
+	if (user)
+		db_query_int(op->db, "SELECT superior_id FROM users WHERE id = ?", 1,
+		             (const char *[]){u}, &sup);
+	return sup;
+}
+
+static bool has_role(const struct op *op, const char *role)
+{
+	for (size_t i = 0; op->actor && i < op->actor->n_roles; i++)
+		if (str_eq(op->actor->roles[i], role))
+			return true;
+	return false;
+}
+
+/* Whether the caller may fire t on rec: any rule; no rules, anyone who may change it. */
+static bool may_fire(struct op *op, const struct transition *t, json_t *rec)
+{
+	if (!t->n_who || !op->actor)
+		return true;
+	for (size_t i = 0; i < t->n_who; i++) {
+		const struct who_rule *w = &t->who[i];
+		switch (w->kind) {
+		case WHO_ROLE:
+			if (has_role(op, w->value))
+				return true;
+			break;
+		case WHO_OWNER:
+			if (user_of(rec, "owner_id") == op->user_id)
+				return true;
+			break;
+		case WHO_SUPERIOR:
+			if (superior_of(op, user_of(rec, "owner_id")) == op->user_id)
+				return true;
+			break;
+		case WHO_FIELD:
+			if (user_of(rec, w->field->name) == op->user_id)
+				return true;
+			break;
+		case WHO_USER:
+			if (w->user == op->user_id)
+				return true;
+			break;
+		}
+	}
+	return false;
+}
+
+/* A record's value for comparison: money by its amount, a user or reference by its id. */
+static json_t *comparable(json_t *v)
+{
+	if (json_is_object(v) && json_object_get(v, "amount"))
+		return json_object_get(v, "amount");
+	if (json_is_object(v) && json_object_get(v, "id"))
+		return json_object_get(v, "id");
+	return v;
+}
+
+/* -1, 0, 1 as a compares to b (numbers as numbers, else as text); 2 if they cannot be. */
+static int compare(json_t *a, json_t *b)
+{
+	if (json_is_number(a) && json_is_number(b)) {
+		double x = json_number_value(a), y = json_number_value(b);
+		return x < y ? -1 : x > y;
+	}
+	if (json_is_string(a) && json_is_string(b)) {
+		int c = strcmp(json_string_value(a), json_string_value(b));
+		return c < 0 ? -1 : c > 0;
+	}
+	if (json_is_boolean(a) && json_is_boolean(b))
+		return json_is_true(a) == json_is_true(b) ? 0 : 2;
+	return 2;
+}
+
+static bool guard_holds(const struct guard *g, json_t *rec)
+{
+	json_t *v = comparable(json_object_get(rec, g->field->name));
+	bool null = !v || json_is_null(v);
+	if (g->op == G_NULL || g->op == G_NOT_NULL)
+		return null == (g->op == G_NULL);
+	if (null)
+		return false;
+	json_error_t je;
+	json_t *want = json_loads(g->value, JSON_DECODE_ANY, &je);
+	bool ok = false;
+	if (g->op == G_IN) {
+		size_t i;
+		json_t *x;
+		json_array_foreach(want, i, x) ok |= compare(v, x) == 0;
+	} else {
+		int c = compare(v, want);
+		ok = c != 2 && ((g->op == G_EQ && c == 0) || (g->op == G_NE && c != 0) ||
+		                (g->op == G_LT && c < 0) || (g->op == G_LTE && c <= 0) ||
+		                (g->op == G_GT && c > 0) || (g->op == G_GTE && c >= 0));
+	}
+	json_decref(want);
+	return ok;
+}
+
+/* The keys of the transitions the caller may fire from the record's state, as extra
+ * "allowed":[…] of the problem. */
+static void allowed_extra(struct op *op, const struct process *p, json_t *rec)
+{
+	const char *state = json_string_value(json_object_get(rec, p->state_field->name));
+	struct str x = STR_INIT;
+	str_adds(&x, "\"allowed\":[");
+	size_t n = 0;
+	for (size_t i = 0; i < p->n_transitions; i++) {
+		const struct transition *t = &p->transitions[i];
+		if (!transition_from(t, state) || !may_fire(op, t, rec))
+			continue;
+		str_adds(&x, n++ ? "," : "");
+		str_add_jsons(&x, t->key);
+	}
+	str_addc(&x, ']');
+	op->problem->extra = arena_strndup(op->arena, x.buf, x.len);
+	str_release(&x);
+}
+
+/* The users a transition tells, each once, into out (*n of them). A DB_ code. */
+static int recipients(struct op *op, const struct transition *t, json_t *rec, int64_t *out,
+                      size_t max, size_t *count)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < t->n_notify; i++) {
+		const struct notify_target *to = &t->notify[i];
+		int64_t ids[64];
+		size_t k = 0;
+		switch (to->kind) {
+		case TO_OWNER:
+			ids[k++] = user_of(rec, "owner_id");
+			break;
+		case TO_SUPERIOR:
+			ids[k++] = superior_of(op, user_of(rec, "owner_id"));
+			break;
+		case TO_ACTOR:
+			ids[k++] = op->user_id;
+			break;
+		case TO_FIELD:
+			ids[k++] = user_of(rec, to->field->name);
+			break;
+		case TO_USER:
+			ids[k++] = to->user;
+			break;
+		case TO_ROLE: {
+			struct db_stmt *st;
+			int rc = db_prepare(
+			    op->db,
+			    "SELECT u.id FROM user_roles r JOIN users u ON u.id = "
+			    "r.user_id WHERE r.role = ? AND u.disabled = ? ORDER BY u.id "
+			    "LIMIT 64",
+			    &st);
+			if (rc)
+				return rc;
+			db_bind_texts(st, 1, to->value);
+			db_bind_int(st, 2, 0);
+			while (k < 64 && (rc = db_step(st)) == DB_ROW)
+				ids[k++] = db_column_int(st, 0);
+			db_reset(st);
+			if (rc != DB_DONE && rc != DB_ROW)
+				return rc;
+			break;
+		}
+		}
+		for (size_t j = 0; j < k; j++) {
+			bool seen = !ids[j];
+			for (size_t m = 0; m < n && !seen; m++)
+				seen = out[m] == ids[j];
+			if (!seen && n < max)
+				out[n++] = ids[j];
+		}
+	}
+	*count = n;
+	return DB_OK;
+}
+
+/* Share the record with the users the transition names, unless they have it already. */
+static int share(struct op *op, int64_t id, const struct transition *t, json_t *next)
+{
+	char now[TIME_ISO_LEN], rid[24], by[24];
+	time_now_iso(now);
+	snprintf(rid, sizeof rid, "%lld", (long long)id);
+	snprintf(by, sizeof by, "%lld", (long long)op->user_id);
+	int rc = DB_OK;
+	for (size_t i = 0; i < t->n_share && !rc; i++) {
+		int64_t user = user_of(next, t->share[i].field->name);
+		if (!user)
+			continue;
+		char uid[24];
+		snprintf(uid, sizeof uid, "%lld", (long long)user);
+		int64_t have = 0;
+		const char *p[] = {
+		    op->e->name, rid, uid, t->share[i].access, op->user_id ? by : NULL, now};
+		rc = db_query_int(
+		    op->db,
+		    "SELECT count(*) FROM record_shares WHERE entity = ? AND record_id = ? "
+		    "AND user_id = ? AND access = ?",
+		    4, p, &have);
+		if (!rc && !have)
+			rc =
+			    db_run(op->db,
+			           "INSERT INTO record_shares (entity, record_id, user_id, access, "
+			           "created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+			           6, p);
+	}
+	return rc;
+}
+
+static int record_history(struct op *op, int64_t id, const struct process *p,
+                          const struct transition *t, const char *from, const char *comment)
+{
+	char now[TIME_ISO_LEN];
+	time_now_iso(now);
+	struct db_stmt *st;
+	int rc =
+	    db_prepare(op->db,
+	               "INSERT INTO process_history (entity, record_id, process, transition, "
+	               "from_state, to_state, user_id, comment, at) VALUES (?, ?, ?, ?, ?, ?, ?, "
+	               "?, ?)",
+	               &st);
+	if (rc)
+		return rc;
+	db_bind_texts(st, 1, op->e->name);
+	db_bind_int(st, 2, id);
+	db_bind_texts(st, 3, p->key);
+	db_bind_texts(st, 4, t->key);
+	db_bind_texts(st, 5, from);
+	db_bind_texts(st, 6, t->to);
+	if (op->user_id)
+		db_bind_int(st, 7, op->user_id);
+	else
+		db_bind_null(st, 7);
+	db_bind_texts(st, 8, comment);
+	db_bind_texts(st, 9, now);
+	rc = db_step(st);
+	db_reset(st);
+	return rc == DB_DONE ? DB_OK : rc;
+}
+
+static const char *state_label(const struct field *sf, const char *key, enum lang lang)
+{
+	for (size_t i = 0; key && i < sf->n_options; i++)
+		if (str_eq(sf->options[i].key, key))
+			return label_get(&sf->options[i].label, lang);
+	return key ? key : "";
+}
+
+static int tell(struct op *op, int64_t id, const struct process *p, const struct transition *t,
+                json_t *rec, const char *from, const char *comment)
+{
+	int64_t to[128];
+	size_t n = 0;
+	int rc = recipients(op, t, rec, to, 128, &n);
+	if (rc)
+		return rc;
+	char actor[128] = "";
+	struct db_stmt *st;
+	if (op->user_id &&
+	    !db_prepare(op->db, "SELECT COALESCE(display_name, username) FROM users WHERE id = ?",
+	                &st)) {
+		db_bind_int(st, 1, op->user_id);
+		if (db_step(st) == DB_ROW)
+			snprintf(actor, sizeof actor, "%s", db_column_text(st, 0, NULL));
+		db_reset(st);
+	}
+	const char *title_field = op->e->title_field;
+	json_t *title = title_field ? json_object_get(rec, title_field) : NULL;
+	for (size_t i = 0; i < n && !rc; i++) {
+		/* Chinese labels: the template is rendered in each addressee's language, but the
+		 * process's words are data; zh-CN is the company's. */
+		json_t *vars = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "process",
+		                         label_get(&p->label, LANG_ZH), "transition",
+		                         label_get(&t->label, LANG_ZH), "record",
+		                         json_is_string(title) ? json_string_value(title) : "",
+		                         "from", state_label(p->state_field, from, LANG_ZH), "to",
+		                         state_label(p->state_field, t->to, LANG_ZH), "comment",
+		                         comment ? comment : "", "actor", actor);
+		struct notice notice = {.event = "process.transition",
+		                        .user_id = to[i],
+		                        .entity = op->e->name,
+		                        .record_id = id,
+		                        .vars = vars,
+		                        .actor = op->user_id};
+		rc = notify(op->db, &notice);
+		json_decref(vars);
+	}
+	return rc;
+}
+
+int process_fire(struct op *op, int64_t id, const char *key, const json_t *fields,
+                 const char *comment, int64_t if_match, struct str *out, struct crud_result *res)
+{
+	const struct process *p = op->e->process;
+	const struct transition *t = process_transition(p, key);
+	if (!t)
+		return problem_set(op->problem, 404, "not_found");
+	json_t *rec = NULL;
+	int64_t version = 0;
+	int status = load_record(op, id, &rec, &version);
+	if (status < 0)
+		return status;
+	const char *sf = p->state_field->name;
+	char from[64];
+	const char *was = json_string_value(json_object_get(rec, sf));
+	snprintf(from, sizeof from, "%s", was ? was : "");
+	status = 0;
+	if (!transition_from(t, from)) {
+		problem_add(op->problem, sf, "illegal_transition",
+		            (const char *[]){"state", arena_strdup(op->arena, from), NULL});
+		status = problem_set(op->problem, 409, "conflict");
+	} else if (!may_fire(op, t, rec)) {
+		problem_add(op->problem, NULL, "transition_forbidden", NULL);
+		status = problem_set(op->problem, 403, "forbidden");
+	} else if (fields && json_object_get(fields, sf)) {
+		problem_add(op->problem, sf, "state_by_transition", NULL);
+		status = problem_set(op->problem, 422, "validation_failed");
+	}
+	/* The record as it would be: what the caller sends, then what the transition sets. */
+	json_t *body = fields ? json_deep_copy(fields) : json_object();
+	json_error_t je;
+	json_t *set = t->set ? json_loads(t->set, 0, &je) : NULL;
+	json_object_update(body, set);
+	json_decref(set);
+	json_t *next = json_deep_copy(rec);
+	json_object_update(next, body);
+	for (size_t i = 0; !status && i < t->n_require; i++) {
+		json_t *v = json_object_get(next, t->require[i]->name);
+		if (!v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v)))
+			problem_add(op->problem, t->require[i]->name, "required", NULL);
+	}
+	if (!status && op->problem->n_errors)
+		status = problem_set(op->problem, 422, "validation_failed");
+	for (size_t i = 0; !status && i < t->n_guards; i++)
+		if (!guard_holds(&t->guards[i], next))
+			problem_add(op->problem, t->guards[i].field->name, "guard_failed", NULL);
+	if (!status && op->problem->n_errors)
+		status = problem_set(op->problem, 409, "conflict");
+	if (status) {
+		allowed_extra(op, p, rec);
+		goto out;
+	}
+	json_object_set_new(body, sf, json_string(t->to));
+	int rc = db_begin(op->db);
+	if (rc) {
+		status = crud_db_error(op, rc, "a transition");
+		goto out;
+	}
+	op->in_transition = true;
+	status = crud_update_in_tx(op, id, body, if_match >= 0 ? if_match : version, out, res);
+	op->in_transition = false;
+	if (status >= 0 &&
+	    ((rc = record_history(op, id, p, t, from, comment)) || (rc = share(op, id, t, next)) ||
+	     (rc = tell(op, id, p, t, next, from, comment))))
+		status = crud_db_error(op, rc, "a transition");
+	if (status >= 0 && (rc = db_commit(op->db)))
+		status = crud_db_error(op, rc, "a transition");
+	if (status < 0)
+		db_rollback(op->db);
+out:
+	json_decref(body);
+	json_decref(next);
+	json_decref(rec);
+	return status;
+}
+
+int process_state_json(struct op *op, int64_t id, struct str *out)
+{
+	const struct process *p = op->e->process;
+	if (!p)
+		return problem_set(op->problem, 404, "not_found");
+	json_t *rec = NULL;
+	int64_t version = 0;
+	int status = load_record(op, id, &rec, &version);
+	if (status < 0)
+		return status;
+	const char *state = json_string_value(json_object_get(rec, p->state_field->name));
+	str_adds(out, "{\"process\":{\"key\":");
+	str_add_jsons(out, p->key);
+	str_adds(out, ",\"label\":");
+	str_add_jsons(out, label_get(&p->label, op->lang));
+	str_adds(out, "},\"state\":");
+	if (state)
+		str_add_jsons(out, state);
+	else
+		str_adds(out, "null");
+	str_adds(out, ",\"transitions\":[");
+	size_t n = 0;
+	for (size_t i = 0; i < p->n_transitions; i++) {
+		const struct transition *t = &p->transitions[i];
+		if (!transition_from(t, state))
+			continue;
+		str_adds(out, n++ ? ",{\"key\":" : "{\"key\":");
+		str_add_jsons(out, t->key);
+		str_adds(out, ",\"label\":");
+		str_add_jsons(out, label_get(&t->label, op->lang));
+		str_adds(out, ",\"to\":");
+		str_add_jsons(out, t->to);
+		str_adds(out, ",\"require\":[");
+		for (size_t k = 0; k < t->n_require; k++) {
+			str_adds(out, k ? "," : "");
+			str_add_jsons(out, t->require[k]->name);
+		}
+		str_addf(out, "],\"allowed\":%s}", may_fire(op, t, rec) ? "true" : "false");
+	}
+	str_adds(out, "],\"history\":");
+	json_decref(rec);
+	struct db_stmt *st;
+	int rc =
+	    db_prepare(op->db,
+	               "SELECT h.id, h.transition, h.from_state, h.to_state, h.user_id, "
+	               "COALESCE(u.display_name, u.username), h.comment, h.at FROM "
+	               "process_history h LEFT JOIN users u ON u.id = h.user_id WHERE h.entity = "
+	               "? AND h.record_id = ? ORDER BY h.id",
+	               &st);
+	if (!rc) {
+		db_bind_texts(st, 1, op->e->name);
+		db_bind_int(st, 2, id);
+		rc = json_add_rows(st, "iid,ttransition,tfrom,tto,iuser_id,tuser_name,tcomment,Tat",
+		                   out);
+	}
+	if (rc)
+		return crud_db_error(op, rc, "reading a process");
+	str_addc(out, '}');
+	return 200;
+}
