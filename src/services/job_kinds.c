@@ -12,6 +12,8 @@ const struct job_kind job_kinds[] = {
      "Purge expired data"},
     {"tasks.remind", reminders_tasks_due, "@every 1m", 300, 0, "发送任务提醒",
      "Send task reminders"},
+    {"tasks.escalate", reminders_tasks_overdue, "@every 5m", 300, 0, "逾期任务上报",
+     "Escalate overdue tasks"},
     {"reminders.fire", reminders_fire, NULL, 120, 5, "发送个人提醒", "Send a personal reminder"},
     {NULL, NULL, NULL, 0, 0, NULL, NULL},
 };

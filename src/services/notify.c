@@ -11,9 +11,8 @@
 #include <stdio.h>
 
 const struct notify_event notify_events[] = {
-    {"task.reminder", true, true, false},
-    {"reminder", true, false, false},
-    {"process.transition", true, true, false},
+    {"task.reminder", true, true, false}, {"reminder", true, false, false},
+    {"task.overdue", true, true, false},  {"process.transition", true, true, false},
     {NULL, false, false, false},
 };
 

@@ -18,5 +18,8 @@ int reminder_add(struct db *db, int64_t user_id, const char *entity, int64_t rec
 
 int reminders_fire(struct job_ctx *ctx);
 int reminders_tasks_due(struct job_ctx *ctx);
+/* Open tasks past their due time: the owner's superior (or else the head of the owner's unit)
+ * is told, once per task and due time. */
+int reminders_tasks_overdue(struct job_ctx *ctx);
 
 #endif

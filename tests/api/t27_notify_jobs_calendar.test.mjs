@@ -206,3 +206,40 @@ test('calendar feed: a secret URL with tasks and reminders, made again, turned o
 	expectStatus(await request('GET', '/api/v1/calendar/not-a-token.ics'), 404);
 	assert.equal((await bob.getJson('/api/v1/auth/me/calendar')).enabled, false);
 });
+
+test('overdue tasks are escalated once to the owner\'s superior, again only for a new due time', async () => {
+	const mk = async (name, extra = {}) => {
+		const res = await admin.post('/api/v1/users', { must_change_password: false, username: `${name}_${M}`, password, roles: ['salesperson'], display_name: `${name} ${M}`, ...extra });
+		expectStatus(res, 201);
+		return { id: res.json.id, client: await login(`${name}_${M}`, password) };
+	};
+	const boss = await mk('boss');
+	const worker = await mk('worker', { superior_id: boss.id });
+	const late = await worker.client.create('tasks', { subject: `回访逾期 ${M}`, status: 'open', due_at: new Date(Date.now() - 3600000).toISOString() });
+	const done = await worker.client.create('tasks', { subject: `已完成 ${M}`, status: 'done', due_at: new Date(Date.now() - 3600000).toISOString() });
+	const job = (await admin.getJson('/api/v1/jobs?kind=recurring')).data.find((j) => j.handler === 'tasks.escalate');
+	assert.ok(job, 'the escalation job exists');
+	const runAndWait = async () => {
+		const before = (await admin.getJson(`/api/v1/jobs/${job.id}/runs`)).data.length;
+		expectStatus(await admin.post(`/api/v1/jobs/${job.id}/run`), 200);
+		await until(async () => {
+			const r = (await admin.getJson(`/api/v1/jobs/${job.id}/runs`)).data;
+			return r.length > before && r[0].status !== 'running';
+		}, 15000, 'the escalation run');
+	};
+	const told = async (task) => (await boss.client.getJson('/api/v1/notifications')).data.filter((n) => n.event === 'task.overdue' && n.record_id === task.id);
+	await runAndWait();
+	const first = await told(late);
+	assert.equal(first.length, 1);
+	assert.match(first[0].title, new RegExp(`worker ${M}`));
+	assert.equal((await told(done)).length, 0, 'a done task is not escalated');
+	await runAndWait();
+	assert.equal((await told(late)).length, 1, 'escalated once');
+	// A new due time, missed again: escalated again.
+	const moved = await worker.client.patch(`/api/v1/tasks/${late.id}`, { due_at: new Date(Date.now() - 1800000).toISOString() }, { headers: { 'If-Match': String(late.version) } });
+	expectStatus(moved, 200);
+	await runAndWait();
+	assert.equal((await told(late)).length, 2);
+	// The worker is not told of their own task's escalation.
+	assert.equal((await worker.client.getJson('/api/v1/notifications')).data.filter((n) => n.event === 'task.overdue').length, 0);
+});
