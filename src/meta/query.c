@@ -87,6 +87,91 @@ static const char *like_pattern(struct arena *a, const char *s, size_t n)
 	return r;
 }
 
+/*
+ * The caller's team: the caller and everyone whose chain of superiors leads to them, as ids
+ * into out (at most max). Level by level, at most 8 deep.
+ */
+static int team_of(struct op *op, int64_t *out, size_t max, size_t *n)
+{
+	*n = 0;
+	if (!op->user_id)
+		return DB_OK;
+	out[(*n)++] = op->user_id;
+	size_t from = 0;
+	for (int depth = 0; depth < 8 && from < *n && *n < max; depth++) {
+		size_t to = *n;
+		struct sqlq s;
+		sqlq_init(&s);
+		sqlq_add(&s, "SELECT id FROM users WHERE disabled = ");
+		sqlq_int(&s, 0);
+		sqlq_add(&s, " AND superior_id IN (");
+		for (size_t i = from; i < to; i++) {
+			sqlq_add(&s, i > from ? ", " : "");
+			sqlq_int(&s, out[i]);
+		}
+		sqlq_add(&s, ") ORDER BY id");
+		struct db_stmt *st;
+		int rc = sqlq_prepare(op->db, &s, &st);
+		sqlq_release(&s);
+		if (rc)
+			return rc;
+		while ((rc = db_step(st)) == DB_ROW && *n < max) {
+			int64_t id = db_column_int(st, 0);
+			bool seen = false;
+			for (size_t i = 0; i < *n && !seen; i++)
+				seen = out[i] == id;
+			if (!seen)
+				out[(*n)++] = id;
+		}
+		db_reset(st);
+		if (rc != DB_DONE && rc != DB_ROW)
+			return rc;
+		from = to;
+	}
+	return DB_OK;
+}
+
+/*
+ * A user filter's "@me" (the caller) and "@team" (the caller and the people under them, for a
+ * manager's team view) as ids, in a comma list with the others; NULL for another "@word" or
+ * when nobody is logged in.
+ */
+static const char *people(struct op *op, const char *val, bool *team)
+{
+	struct str out = STR_INIT;
+	const char *r = NULL;
+	for (const char *p = val;;) {
+		size_t len = strcspn(p, ",");
+		if (out.len)
+			str_addc(&out, ',');
+		if (len == 3 && !memcmp(p, "@me", 3) && op->user_id) {
+			str_add_int(&out, op->user_id);
+		} else if (len == 5 && !memcmp(p, "@team", 5) && op->user_id) {
+			int64_t ids[LIST_MAX_IN];
+			size_t n = 0;
+			if (team_of(op, ids, LIST_MAX_IN, &n))
+				goto out;
+			for (size_t i = 0; i < n; i++) {
+				if (i)
+					str_addc(&out, ',');
+				str_add_int(&out, ids[i]);
+			}
+			*team = true;
+		} else if (len && p[0] == '@') {
+			goto out;
+		} else {
+			str_add(&out, p, len);
+		}
+		if (!p[len])
+			break;
+		p += len + 1;
+	}
+	r = arena_strndup(op->arena, out.buf, out.len);
+out:
+	str_release(&out);
+	return r;
+}
+
 static int parse_filter(struct op *op, struct list_query *q, const char *key, const char *val)
 {
 	const struct entity *e = q->e;
@@ -121,6 +206,21 @@ static int parse_filter(struct op *op, struct list_query *q, const char *key, co
 		const char *p[] = {"max", "32", NULL};
 		problem_add(op->problem, key, "too_many", p);
 		return -1;
+	}
+	if (f->type == FT_USER && (fop == OP_EQ || fop == OP_NE || fop == OP_IN) &&
+	    strchr(val, '@')) {
+		bool team = false;
+		if (!(val = people(op, val, &team))) {
+			problem_add(op->problem, key, "invalid_value", NULL);
+			return -1;
+		}
+		if (team && fop == OP_EQ)
+			fop = OP_IN; /* "=@team": anyone of the team */
+		else if (team && fop == OP_NE) {
+			problem_add(op->problem, key, "unknown_operator",
+			            (const char *[]){"op", "ne", NULL});
+			return -1;
+		}
 	}
 	struct filter *flt = &q->filters[q->n_filters++];
 	memset(flt, 0, sizeof *flt);

@@ -243,3 +243,25 @@ test('overdue tasks are escalated once to the owner\'s superior, again only for 
 	// The worker is not told of their own task's escalation.
 	assert.equal((await worker.client.getJson('/api/v1/notifications')).data.filter((n) => n.event === 'task.overdue').length, 0);
 });
+
+test('a manager\'s team view: @me and @team in user filters, through the chain of superiors', async () => {
+	const mk = async (name, extra = {}) => {
+		const res = await admin.post('/api/v1/users', { must_change_password: false, username: `${name}_${M}`, password, roles: ['salesperson'], display_name: `${name} ${M}`, ...extra });
+		expectStatus(res, 201);
+		return { id: res.json.id, client: await login(`${name}_${M}`, password) };
+	};
+	const lead = await mk('teamlead', { superior_id: admin.user.id });
+	const member = await mk('member', { superior_id: lead.id });
+	const outsider = await mk('outsider');
+	const tag = `team ${M}`;
+	for (const who of [lead, member, outsider]) await who.client.create('tasks', { subject: `${tag} ${who.id}`, status: 'open' });
+	await admin.create('tasks', { subject: `${tag} admin`, status: 'open' });
+	const owners = async (client, q) => (await client.getJson(`/api/v1/tasks?subject__like=${encodeURIComponent(tag)}&${q}`)).data.map((t) => t.owner_id).sort((a, b) => a - b);
+	assert.deepEqual(await owners(admin, 'owner_id=@team'), [admin.user.id, lead.id, member.id].sort((a, b) => a - b));
+	assert.deepEqual(await owners(admin, 'owner_id=@me'), [admin.user.id]);
+	assert.deepEqual(await owners(admin, `owner_id__in=@me,${outsider.id}`), [admin.user.id, outsider.id].sort((a, b) => a - b));
+	// The team view narrows what the caller may read; it grants nothing.
+	assert.deepEqual(await owners(lead.client, 'owner_id=@team'), [lead.id]);
+	expectProblem(await admin.get('/api/v1/tasks?owner_id=@boss'), 400, 'bad_request', ['owner_id']);
+	expectProblem(await admin.get('/api/v1/tasks?owner_id__ne=@team'), 400, 'bad_request', ['owner_id__ne']);
+});
