@@ -124,6 +124,11 @@ void api_process_put(struct req *r);
 void api_process_delete(struct req *r);
 void api_record_process(struct req *r);
 void api_record_transition(struct req *r);
+void api_record_approvals(struct req *r);
+void api_approval_tasks(struct req *r);
+void api_approval_task_approve(struct req *r);
+void api_approval_task_reject(struct req *r);
+void api_approval_withdraw(struct req *r);
 
 /* Handlers. */
 void api_entity_list(struct req *r);

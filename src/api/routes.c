@@ -137,6 +137,12 @@ const struct route api_routes[] = {
 
     /* Processes declared as data (docs/internals/PROCESSES.md). A definition is a change to
      * the model: LONG, like a custom field. */
+    {M_GET, "/api/v1/approval-tasks", api_approval_tasks, 0, "approvals.tasks"},
+    {M_POST, "/api/v1/approval-tasks/{id}/approve", api_approval_task_approve, JSON,
+     "approvals.approve"},
+    {M_POST, "/api/v1/approval-tasks/{id}/reject", api_approval_task_reject, JSON,
+     "approvals.reject"},
+    {M_POST, "/api/v1/approvals/{id}/withdraw", api_approval_withdraw, JSON, "approvals.withdraw"},
     {M_GET, "/api/v1/processes", api_processes_list, RF_ADMIN, "processes.list"},
     {M_GET, "/api/v1/processes/{key}", api_process_get, RF_ADMIN, "processes.get"},
     {M_PUT, "/api/v1/processes/{key}", api_process_put, RF_ADMIN | JSON | LONG, "processes.put"},
@@ -170,6 +176,7 @@ const struct route api_routes[] = {
     {M_DELETE, "/api/v1/{entity}/{id}/shares/{share}", api_share_delete, 0, "entity.shares.delete"},
     {M_GET, "/api/v1/{entity}/{id}/history", api_entity_history, 0, "entity.history"},
     {M_GET, "/api/v1/{entity}/{id}/process", api_record_process, 0, "entity.process"},
+    {M_GET, "/api/v1/{entity}/{id}/approvals", api_record_approvals, 0, "entity.approvals"},
     {M_POST, "/api/v1/{entity}/{id}/transitions/{transition}", api_record_transition, JSON,
      "entity.transition"},
     {M_POST, "/api/v1/{entity}/{id}/mail", api_record_mail, JSON, "entity.mail"},

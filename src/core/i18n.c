@@ -55,6 +55,9 @@ struct message {
 
 /* Sorted by code for bsearch. */
 static const struct message messages[] = {
+    {"already_decided", {"该审批已处理（{state}）", "This approval was decided already ({state})"}},
+    {"approval_pending",
+     {"该记录已有进行中的审批", "This record has an approval under way already"}},
     {"attachments_too_large",
      {"附件合计超过 {limit}", "The attachments come to more than {limit}"}},
     {"bad_request", {"请求无效", "The request is not valid"}},
@@ -76,6 +79,7 @@ static const struct message messages[] = {
      {"病毒扫描发现问题：{finding}", "The virus scanner found something: {finding}"}},
     {"file_type_refused",
      {"不接受此类文件（{detected}）", "Files of this kind are not accepted ({detected})"}},
+    {"flow_gone", {"该审批流程已不存在", "This approval flow no longer exists"}},
     {"forbidden", {"没有权限执行此操作", "You are not allowed to do this"}},
     {"forbidden_field", {"没有权限查看或修改该字段", "You may not see or change this field"}},
     {"guard_failed", {"不满足此转换的条件", "Does not meet this step's condition"}},
@@ -142,6 +146,7 @@ static const struct message messages[] = {
     {"locks_you_out",
      {"此设置会使您无法从当前地址访问", "This would lock you out from your current address"}},
     {"method_not_allowed", {"不支持该请求方法", "This method is not allowed here"}},
+    {"no_approver", {"审批步骤「{step}」找不到审批人", "Nobody can approve the step \"{step}\""}},
     {"not_acceptable", {"不支持请求的格式", "The requested format is not available"}},
     {"not_found", {"记录不存在", "Not found"}},
     {"not_recurring", {"只有周期任务才有计划", "Only a recurring job has a schedule"}},

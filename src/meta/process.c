@@ -164,8 +164,9 @@ static int only(const json_t *o, const char *const *names, char *err, size_t n, 
 static int transition(struct arena *a, const struct entity *e, const struct field *sf,
                       const json_t *j, struct transition *t, char *err, size_t n, const char *what)
 {
-	static const char *const members[] = {"key",     "label", "from",   "to",    "who", "guard",
-	                                      "require", "set",   "notify", "share", NULL};
+	static const char *const members[] = {"key",    "label", "from",     "to",
+	                                      "who",    "guard", "require",  "set",
+	                                      "notify", "share", "approval", NULL};
 	if (!json_is_object(j))
 		return fail(err, n, "%s: an object", what);
 	if (only(j, members, err, n, what))
@@ -254,6 +255,10 @@ static int transition(struct arena *a, const struct entity *e, const struct fiel
 			return fail(err, n, "%s.share[%zu].access: read or edit", what, i);
 		t->share[i].access = arena_strdup(a, access);
 	}
+	json_t *flow = json_object_get(j, "approval");
+	if (flow && !json_is_string(flow))
+		return fail(err, n, "%s.approval: the key of an approval flow", what);
+	t->approval = flow ? arena_strdup(a, json_string_value(flow)) : NULL;
 	t->n_notify = json_array_size(tell);
 	t->notify = ARENA_NEW_ARRAY(a, struct notify_target, t->n_notify ? t->n_notify : 1);
 	for (size_t i = 0; i < t->n_notify; i++) {
@@ -266,11 +271,171 @@ static int transition(struct arena *a, const struct entity *e, const struct fiel
 	return 0;
 }
 
+static int approver(const struct entity *e, const json_t *j, struct approver *ap, char *err,
+                    size_t n, const char *what)
+{
+	json_t *v;
+	const char *head = json_string_value(json_object_get(j, "head"));
+	if (!json_is_object(j) || json_object_size(j) != 1)
+		goto bad;
+	if ((v = json_object_get(j, "role")) && json_is_string(v)) {
+		ap->kind = AP_ROLE;
+		ap->value = json_string_value(v);
+	} else if (json_is_true(json_object_get(j, "superior"))) {
+		ap->kind = AP_SUPERIOR;
+	} else if (head && (str_eq(head, "department") || str_eq(head, "subsidiary"))) {
+		ap->kind = AP_HEAD;
+		ap->value = head;
+	} else if ((v = json_object_get(j, "field")) && json_is_string(v)) {
+		ap->kind = AP_FIELD;
+		if (!(ap->field = user_field(e, json_string_value(v))))
+			return fail(err, n, "%s.field: '%s' is not a user field of %s", what,
+			            json_string_value(v), e->name);
+	} else if ((v = json_object_get(j, "user")) && json_is_integer(v) &&
+	           json_integer_value(v) > 0) {
+		ap->kind = AP_USER;
+		ap->user = json_integer_value(v);
+	} else {
+		goto bad;
+	}
+	return 0;
+bad:
+	return fail(err, n,
+	            "%s: one of {\"role\"}, {\"superior\":true}, "
+	            "{\"head\":\"department\"|\"subsidiary\"}, {\"field\"}, {\"user\"}",
+	            what);
+}
+
+static int step(struct arena *a, const struct entity *e, const json_t *j, struct approval_step *s,
+                char *err, size_t n, const char *what)
+{
+	static const char *const members[] = {"key", "label", "approvers", "mode", "when", NULL};
+	if (!json_is_object(j))
+		return fail(err, n, "%s: an object", what);
+	if (only(j, members, err, n, what))
+		return -1;
+	const char *key = json_string_value(json_object_get(j, "key"));
+	if (!key || !*key)
+		return fail(err, n, "%s.key: required", what);
+	s->key = arena_strdup(a, key);
+	if (label(a, json_object_get(j, "label"), &s->label, err, n, what))
+		return -1;
+	const char *mode = json_string_value(json_object_get(j, "mode"));
+	if (mode && !str_eq(mode, "any") && !str_eq(mode, "all"))
+		return fail(err, n, "%s.mode: any or all", what);
+	s->all = mode && str_eq(mode, "all");
+	json_t *list = json_object_get(j, "approvers"), *when = json_object_get(j, "when");
+	if (!json_is_array(list) || !json_array_size(list))
+		return fail(err, n, "%s.approvers: a non-empty list", what);
+	if (when && !json_is_array(when))
+		return fail(err, n, "%s.when: a list of conditions", what);
+	char sub[128];
+	s->n_approvers = json_array_size(list);
+	s->approvers = ARENA_NEW_ARRAY(a, struct approver, s->n_approvers);
+	for (size_t i = 0; i < s->n_approvers; i++) {
+		snprintf(sub, sizeof sub, "%s.approvers[%zu]", what, i);
+		if (approver(e, json_array_get(list, i), &s->approvers[i], err, n, sub))
+			return -1;
+		if (s->approvers[i].value)
+			s->approvers[i].value = arena_strdup(a, s->approvers[i].value);
+	}
+	s->n_when = json_array_size(when);
+	s->when = ARENA_NEW_ARRAY(a, struct guard, s->n_when ? s->n_when : 1);
+	for (size_t i = 0; i < s->n_when; i++) {
+		snprintf(sub, sizeof sub, "%s.when[%zu]", what, i);
+		if (guard(a, e, json_array_get(when, i), &s->when[i], err, n, sub))
+			return -1;
+	}
+	return 0;
+}
+
+/* A transition a flow fires must be one of the process's. */
+static int flow_transition(struct arena *a, const struct process *p, const json_t *j,
+                           const char *member, const char **out, bool required, char *err, size_t n,
+                           const char *what)
+{
+	const char *key = json_string_value(json_object_get(j, member));
+	*out = NULL;
+	if (!key && !required)
+		return 0;
+	if (!key || !process_transition(p, key))
+		return fail(err, n, "%s.%s: not a transition of this process", what, member);
+	*out = arena_strdup(a, key);
+	return 0;
+}
+
+static int flow(struct arena *a, const struct entity *e, const struct process *p, const json_t *j,
+                struct approval_flow *f, char *err, size_t n, const char *what)
+{
+	static const char *const members[] = {"key",       "label",       "steps", "on_approve",
+	                                      "on_reject", "on_withdraw", NULL};
+	if (!json_is_object(j))
+		return fail(err, n, "%s: an object", what);
+	if (only(j, members, err, n, what))
+		return -1;
+	const char *key = json_string_value(json_object_get(j, "key"));
+	if (!key || !*key)
+		return fail(err, n, "%s.key: required", what);
+	f->key = arena_strdup(a, key);
+	if (label(a, json_object_get(j, "label"), &f->label, err, n, what) ||
+	    flow_transition(a, p, j, "on_approve", &f->on_approve, true, err, n, what) ||
+	    flow_transition(a, p, j, "on_reject", &f->on_reject, true, err, n, what) ||
+	    flow_transition(a, p, j, "on_withdraw", &f->on_withdraw, false, err, n, what))
+		return -1;
+	json_t *steps = json_object_get(j, "steps");
+	if (!json_is_array(steps) || !json_array_size(steps))
+		return fail(err, n, "%s.steps: a non-empty list", what);
+	f->n_steps = json_array_size(steps);
+	f->steps = ARENA_NEW_ARRAY(a, struct approval_step, f->n_steps);
+	for (size_t i = 0; i < f->n_steps; i++) {
+		char sub[96];
+		snprintf(sub, sizeof sub, "%s.steps[%zu]", what, i);
+		if (step(a, e, json_array_get(steps, i), &f->steps[i], err, n, sub))
+			return -1;
+	}
+	return 0;
+}
+
+/* The approval flows of a parsed process, after its transitions. */
+static int flows(struct arena *a, const struct entity *e, const json_t *def, struct process *out,
+                 char *err, size_t errlen)
+{
+	json_t *list = json_object_get(def, "approvals");
+	if (list && !json_is_array(list))
+		return fail(err, errlen, "approvals: a list of approval flows");
+	out->n_flows = json_array_size(list);
+	out->flows = ARENA_NEW_ARRAY(a, struct approval_flow, out->n_flows ? out->n_flows : 1);
+	for (size_t i = 0; i < out->n_flows; i++) {
+		char what[48];
+		snprintf(what, sizeof what, "approvals[%zu]", i);
+		if (flow(a, e, out, json_array_get(list, i), &out->flows[i], err, errlen, what))
+			return -1;
+		for (size_t k = 0; k < i; k++)
+			if (str_eq(out->flows[k].key, out->flows[i].key))
+				return fail(err, errlen, "%s.key: '%s' twice", what,
+				            out->flows[i].key);
+	}
+	for (size_t i = 0; i < out->n_flows; i++) {
+		const struct approval_flow *f = &out->flows[i];
+		const char *outcomes[] = {f->on_approve, f->on_reject, f->on_withdraw};
+		for (size_t k = 0; k < 3; k++)
+			if (outcomes[k])
+				((struct transition *)process_transition(out, outcomes[k]))
+				    ->by_flow = true;
+	}
+	for (size_t i = 0; i < out->n_transitions; i++)
+		if (out->transitions[i].approval &&
+		    !process_flow(out, out->transitions[i].approval))
+			return fail(err, errlen, "transitions[%zu].approval: no approval flow '%s'",
+			            i, out->transitions[i].approval);
+	return 0;
+}
+
 int process_parse(struct arena *a, const struct entity *e, const char *key, const json_t *def,
                   struct process *out, char *err, size_t errlen)
 {
-	static const char *const members[] = {"entity",  "label",       "state_field",
-	                                      "initial", "transitions", NULL};
+	static const char *const members[] = {"entity",      "label",     "state_field", "initial",
+	                                      "transitions", "approvals", NULL};
 	memset(out, 0, sizeof *out);
 	if (!json_is_object(def))
 		return fail(err, errlen, "the definition is an object");
@@ -306,7 +471,7 @@ int process_parse(struct arena *a, const struct entity *e, const char *key, cons
 				return fail(err, errlen, "%s.key: '%s' twice", what,
 				            out->transitions[i].key);
 	}
-	return 0;
+	return flows(a, e, def, out, err, errlen);
 }
 
 const struct transition *process_transition(const struct process *p, const char *key)
@@ -325,4 +490,12 @@ bool transition_from(const struct transition *t, const char *state)
 		if (state && str_eq(t->from[i], state))
 			return true;
 	return false;
+}
+
+const struct approval_flow *process_flow(const struct process *p, const char *key)
+{
+	for (size_t i = 0; p && key && i < p->n_flows; i++)
+		if (str_eq(p->flows[i].key, key))
+			return &p->flows[i];
+	return NULL;
 }

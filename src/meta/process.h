@@ -78,6 +78,44 @@ struct transition {
 	size_t n_notify;
 	struct share_target *share; /* the users in these fields get the record shared */
 	size_t n_share;
+	const char *approval; /* the approval flow it starts, or NULL */
+	bool by_flow;         /* an approval flow's outcome: fired by the flow, never by a user */
+};
+
+/* Who approves a step: resolved when the step opens, from the submitter and the record. */
+enum approver_kind {
+	AP_ROLE,     /* every active user with role `value` */
+	AP_SUPERIOR, /* the submitter's superior */
+	AP_HEAD,     /* the head of the submitter's department ("department") or subsidiary */
+	AP_FIELD,    /* the user in the record's user field */
+	AP_USER,     /* user `user` */
+};
+
+struct approver {
+	enum approver_kind kind;
+	const char *value;
+	const struct field *field;
+	int64_t user;
+};
+
+struct approval_step {
+	const char *key;
+	struct label label;
+	struct approver *approvers;
+	size_t n_approvers;
+	bool all;           /* every approver must approve ("all"), or one is enough ("any") */
+	struct guard *when; /* the step applies only if these hold (none: always) */
+	size_t n_when;
+};
+
+/* An approval flow: steps one after the other; approved, the on_approve transition is fired;
+ * rejected by anyone, on_reject (the submitter told why); withdrawn, on_withdraw. */
+struct approval_flow {
+	const char *key;
+	struct label label;
+	struct approval_step *steps;
+	size_t n_steps;
+	const char *on_approve, *on_reject, *on_withdraw;
 };
 
 struct process {
@@ -87,6 +125,8 @@ struct process {
 	const char *initial;
 	struct transition *transitions;
 	size_t n_transitions;
+	struct approval_flow *flows;
+	size_t n_flows;
 	int64_t version;
 };
 
@@ -100,5 +140,6 @@ int process_parse(struct arena *a, const struct entity *e, const char *key, cons
 const struct transition *process_transition(const struct process *p, const char *key);
 /* Whether t may start from state. */
 bool transition_from(const struct transition *t, const char *state);
+const struct approval_flow *process_flow(const struct process *p, const char *key);
 
 #endif

@@ -45,7 +45,7 @@ static const char *const reserved_entities[] = {
     "users",    "roles",         "shares",    "org_units",    "sessions",      "views",
     "recent",   "history",       "outbox",    "settings",     "jobs",          "message_templates",
     "webhooks", "notifications", "reminders", "calendar",     "announcements", "security_policy",
-    "oidc",     "processes"};
+    "oidc",     "processes",     "approvals"};
 
 /* Columns every table has; a schema may not declare fields with these names. */
 static const char *const system_names[] = {

@@ -1,4 +1,5 @@
 #include "transition.h"
+#include "approval.h"
 #include "access.h"
 #include "process.h"
 #include "core/timeutil.h"
@@ -32,7 +33,7 @@ static int load_record(struct op *op, int64_t id, json_t **rec, int64_t *version
 	return *rec ? 0 : crud_db_error(op, DB_ERROR, "reading a record");
 }
 
-static int64_t user_of(json_t *rec, const char *field)
+int64_t record_user(json_t *rec, const char *field)
 {
 	json_t *v = json_object_get(rec, field);
 	if (json_is_object(v)) /* a user shown as {"id","name"} */
@@ -40,7 +41,7 @@ static int64_t user_of(json_t *rec, const char *field)
 	return json_is_integer(v) ? json_integer_value(v) : 0;
 }
 
-static int64_t superior_of(struct op *op, int64_t user)
+int64_t superior_of(struct op *op, int64_t user)
 {
 	char u[24];
 	snprintf(u, sizeof u, "%lld", (long long)user);
@@ -62,7 +63,11 @@ static bool has_role(const struct op *op, const char *role)
 /* Whether the caller may fire t on rec: any rule; no rules, anyone who may change it. */
 static bool may_fire(struct op *op, const struct transition *t, json_t *rec)
 {
-	if (!t->n_who || !op->actor)
+	if (!op->actor)
+		return true;
+	if (t->by_flow) /* an approval's outcome is the approval's to fire */
+		return false;
+	if (!t->n_who)
 		return true;
 	for (size_t i = 0; i < t->n_who; i++) {
 		const struct who_rule *w = &t->who[i];
@@ -72,15 +77,15 @@ static bool may_fire(struct op *op, const struct transition *t, json_t *rec)
 				return true;
 			break;
 		case WHO_OWNER:
-			if (user_of(rec, "owner_id") == op->user_id)
+			if (record_user(rec, "owner_id") == op->user_id)
 				return true;
 			break;
 		case WHO_SUPERIOR:
-			if (superior_of(op, user_of(rec, "owner_id")) == op->user_id)
+			if (superior_of(op, record_user(rec, "owner_id")) == op->user_id)
 				return true;
 			break;
 		case WHO_FIELD:
-			if (user_of(rec, w->field->name) == op->user_id)
+			if (record_user(rec, w->field->name) == op->user_id)
 				return true;
 			break;
 		case WHO_USER:
@@ -118,7 +123,7 @@ static int compare(json_t *a, json_t *b)
 	return 2;
 }
 
-static bool guard_holds(const struct guard *g, json_t *rec)
+bool guard_holds(const struct guard *g, json_t *rec)
 {
 	json_t *v = comparable(json_object_get(rec, g->field->name));
 	bool null = !v || json_is_null(v);
@@ -174,16 +179,16 @@ static int recipients(struct op *op, const struct transition *t, json_t *rec, in
 		size_t k = 0;
 		switch (to->kind) {
 		case TO_OWNER:
-			ids[k++] = user_of(rec, "owner_id");
+			ids[k++] = record_user(rec, "owner_id");
 			break;
 		case TO_SUPERIOR:
-			ids[k++] = superior_of(op, user_of(rec, "owner_id"));
+			ids[k++] = superior_of(op, record_user(rec, "owner_id"));
 			break;
 		case TO_ACTOR:
 			ids[k++] = op->user_id;
 			break;
 		case TO_FIELD:
-			ids[k++] = user_of(rec, to->field->name);
+			ids[k++] = record_user(rec, to->field->name);
 			break;
 		case TO_USER:
 			ids[k++] = to->user;
@@ -229,7 +234,7 @@ static int share(struct op *op, int64_t id, const struct transition *t, json_t *
 	snprintf(by, sizeof by, "%lld", (long long)op->user_id);
 	int rc = DB_OK;
 	for (size_t i = 0; i < t->n_share && !rc; i++) {
-		int64_t user = user_of(next, t->share[i].field->name);
+		int64_t user = record_user(next, t->share[i].field->name);
 		if (!user)
 			continue;
 		char uid[24];
@@ -333,8 +338,9 @@ static int tell(struct op *op, int64_t id, const struct process *p, const struct
 	return rc;
 }
 
-int process_fire(struct op *op, int64_t id, const char *key, const json_t *fields,
-                 const char *comment, int64_t if_match, struct str *out, struct crud_result *res)
+int process_fire_in_tx(struct op *op, int64_t id, const char *key, const json_t *fields,
+                       const char *comment, int64_t if_match, struct str *out,
+                       struct crud_result *res)
 {
 	const struct process *p = op->e->process;
 	const struct transition *t = process_transition(p, key);
@@ -386,26 +392,36 @@ int process_fire(struct op *op, int64_t id, const char *key, const json_t *field
 		goto out;
 	}
 	json_object_set_new(body, sf, json_string(t->to));
-	int rc = db_begin(op->db);
-	if (rc) {
-		status = crud_db_error(op, rc, "a transition");
-		goto out;
-	}
 	op->in_transition = true;
 	status = crud_update_in_tx(op, id, body, if_match >= 0 ? if_match : version, out, res);
 	op->in_transition = false;
+	int rc = DB_OK;
 	if (status >= 0 &&
 	    ((rc = record_history(op, id, p, t, from, comment)) || (rc = share(op, id, t, next)) ||
 	     (rc = tell(op, id, p, t, next, from, comment))))
 		status = crud_db_error(op, rc, "a transition");
-	if (status >= 0 && (rc = db_commit(op->db)))
-		status = crud_db_error(op, rc, "a transition");
-	if (status < 0)
-		db_rollback(op->db);
+	/* An approval it starts is part of the step: refused, the step is too. */
+	if (status >= 0 && t->approval &&
+	    approval_start(op, id, p, process_flow(p, t->approval), next) < 0)
+		status = -1;
 out:
 	json_decref(body);
 	json_decref(next);
 	json_decref(rec);
+	return status;
+}
+
+int process_fire(struct op *op, int64_t id, const char *key, const json_t *fields,
+                 const char *comment, int64_t if_match, struct str *out, struct crud_result *res)
+{
+	int rc = db_begin(op->db);
+	if (rc)
+		return crud_db_error(op, rc, "a transition");
+	int status = process_fire_in_tx(op, id, key, fields, comment, if_match, out, res);
+	if (status >= 0 && (rc = db_commit(op->db)))
+		status = crud_db_error(op, rc, "a transition");
+	if (status < 0)
+		db_rollback(op->db);
 	return status;
 }
 

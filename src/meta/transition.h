@@ -21,8 +21,21 @@
 int process_fire(struct op *op, int64_t id, const char *key, const json_t *fields,
                  const char *comment, int64_t if_match, struct str *out, struct crud_result *res);
 
+/* The same inside the caller's transaction, which it never ends (an approval's outcome fires its
+ * transition in the transaction of the decision). */
+int process_fire_in_tx(struct op *op, int64_t id, const char *key, const json_t *fields,
+                       const char *comment, int64_t if_match, struct str *out,
+                       struct crud_result *res);
+
 /* {"process":{"key","label"},"state","transitions":[{"key","label","to","require","allowed"}],
  *  "history":[…]} of record id; 404 if it follows no process or cannot be read. */
 int process_state_json(struct op *op, int64_t id, struct str *out);
+
+/* Shared with meta/approval.c: a user field's id in a record as the API shows it (0 if none);
+ * whether a condition holds on such a record; a user's superior (0 if none). */
+struct guard;
+int64_t record_user(json_t *rec, const char *field);
+bool guard_holds(const struct guard *g, json_t *rec);
+int64_t superior_of(struct op *op, int64_t user);
 
 #endif

@@ -5,6 +5,8 @@
 
 /* Every code of the catalogue in src/core/i18n.c, plus codes the sources pass to problems. */
 static const char *const known_codes[] = {
+    "already_decided",
+    "approval_pending",
     "attachments_too_large",
     "bad_request",
     "body_not_allowed",
@@ -17,6 +19,7 @@ static const char *const known_codes[] = {
     "duplicate_parameter",
     "duplicate_row",
     "file_infected",
+    "flow_gone",
     "forbidden",
     "forbidden_field",
     "guard_failed",
@@ -56,6 +59,7 @@ static const char *const known_codes[] = {
     "ip_not_allowed",
     "locks_you_out",
     "method_not_allowed",
+    "no_approver",
     "not_acceptable",
     "not_found",
     "not_recurring",
