@@ -138,6 +138,9 @@ const struct route api_routes[] = {
     /* Processes declared as data (docs/internals/PROCESSES.md). A definition is a change to
      * the model: LONG, like a custom field. */
     {M_GET, "/api/v1/approval-tasks", api_approval_tasks, 0, "approvals.tasks"},
+    {M_GET, "/api/v1/auth/me/delegation", api_delegation_get, 0, "delegation.get"},
+    {M_PUT, "/api/v1/auth/me/delegation", api_delegation_put, JSON, "delegation.put"},
+    {M_DELETE, "/api/v1/auth/me/delegation", api_delegation_delete, 0, "delegation.delete"},
     {M_POST, "/api/v1/approval-tasks/{id}/approve", api_approval_task_approve, JSON,
      "approvals.approve"},
     {M_POST, "/api/v1/approval-tasks/{id}/reject", api_approval_task_reject, JSON,

@@ -465,7 +465,10 @@ static const struct migration migrations[] = {
      " acting_for INTEGER REFERENCES users(id), decision TEXT, comment TEXT,"
      " created_at TEXT NOT NULL, decided_at TEXT);"
      "CREATE INDEX ix_approval_tasks__approval ON approval_tasks(approval_id, step);"
-     "CREATE INDEX ix_approval_tasks__approver ON approval_tasks(approver_id, decision);",
+     "CREATE INDEX ix_approval_tasks__approver ON approval_tasks(approver_id, decision);"
+     "CREATE TABLE delegations (user_id INTEGER PRIMARY KEY REFERENCES users(id),"
+     " delegate_id INTEGER NOT NULL REFERENCES users(id), starts_at TEXT NOT NULL,"
+     " ends_at TEXT NOT NULL, note TEXT, created_at TEXT NOT NULL);",
 
      "CREATE TABLE processes (key text COLLATE \"C\" PRIMARY KEY,"
      " entity text COLLATE \"C\" NOT NULL, definition text NOT NULL, version bigint NOT NULL,"
@@ -490,7 +493,10 @@ static const struct migration migrations[] = {
      " acting_for bigint REFERENCES users(id), decision text COLLATE \"C\", comment text,"
      " created_at timestamptz NOT NULL, decided_at timestamptz);"
      "CREATE INDEX ix_approval_tasks__approval ON approval_tasks(approval_id, step);"
-     "CREATE INDEX ix_approval_tasks__approver ON approval_tasks(approver_id, decision);"},
+     "CREATE INDEX ix_approval_tasks__approver ON approval_tasks(approver_id, decision);"
+     "CREATE TABLE delegations (user_id bigint PRIMARY KEY REFERENCES users(id),"
+     " delegate_id bigint NOT NULL REFERENCES users(id), starts_at timestamptz NOT NULL,"
+     " ends_at timestamptz NOT NULL, note text, created_at timestamptz NOT NULL);"},
 };
 
 int migrate_latest(void)

@@ -125,6 +125,22 @@ static const char *user_name(struct op *op, int64_t user)
 	return name;
 }
 
+/* Who acts for approver now: their delegate while they are away (one hop, an active user,
+ * never the submitter), else themselves. */
+static int64_t acting(struct op *op, int64_t approver, int64_t submitter)
+{
+	char uid[24], now[TIME_ISO_LEN];
+	snprintf(uid, sizeof uid, "%lld", (long long)approver);
+	time_now_iso(now);
+	int64_t delegate = 0;
+	db_query_int(
+	    op->db,
+	    "SELECT d.delegate_id FROM delegations d JOIN users u ON u.id = d.delegate_id "
+	    "WHERE d.user_id = ? AND d.starts_at <= ? AND d.ends_at > ? AND NOT u.disabled",
+	    3, (const char *[]){uid, now, now}, &delegate);
+	return delegate && delegate != submitter ? delegate : approver;
+}
+
 /* Open the first step from `from` whose conditions hold: its tasks made and its approvers
  * told. *opened false when none is left. */
 static int open_step(struct op *op, int64_t approval, int64_t id, const struct approval_flow *f,
@@ -152,16 +168,22 @@ static int open_step(struct op *op, int64_t approval, int64_t id, const struct a
 		time_now_iso(now);
 		for (size_t k = 0; k < n && !rc; k++) {
 			struct db_stmt *st;
+			int64_t who = acting(op, ids[k], submitter);
 			if (!(rc = db_prepare(
 			          op->db,
 			          "INSERT INTO approval_tasks (approval_id, step, step_key, "
-			          "approver_id, created_at) VALUES (?, ?, ?, ?, ?)",
+			          "approver_id, acting_for, created_at) VALUES (?, ?, ?, ?, ?, "
+			          "?)",
 			          &st))) {
 				db_bind_int(st, 1, approval);
 				db_bind_int(st, 2, (int64_t)i);
 				db_bind_texts(st, 3, s->key);
-				db_bind_int(st, 4, ids[k]);
-				db_bind_texts(st, 5, now);
+				db_bind_int(st, 4, who);
+				if (who != ids[k])
+					db_bind_int(st, 5, ids[k]);
+				else
+					db_bind_null(st, 5);
+				db_bind_texts(st, 6, now);
 				rc = db_step(st);
 				db_reset(st);
 				rc = rc == DB_DONE ? DB_OK : rc;
@@ -171,7 +193,7 @@ static int open_step(struct op *op, int64_t approval, int64_t id, const struct a
 			              "step", label_get(&s->label, LANG_ZH), "record",
 			              record_title(op, rec), "submitter", user_name(op, submitter));
 			if (!rc)
-				rc = tell(op, "approval.request", ids[k], id, vars);
+				rc = tell(op, "approval.request", who, id, vars);
 			json_decref(vars);
 		}
 		char aid[24], step[24];
@@ -309,8 +331,8 @@ static int approval_json(struct op *op, int64_t approval, struct str *out)
 	if ((rc = db_prepare(
 	         op->db,
 	         "SELECT t.id, t.step, t.step_key, t.approver_id, COALESCE(u.display_name, "
-	         "u.username), t.decision, t.comment, t.created_at, t.decided_at FROM "
-	         "approval_tasks t LEFT JOIN users u ON u.id = t.approver_id WHERE "
+	         "u.username), t.decision, t.comment, t.created_at, t.decided_at, t.acting_for "
+	         "FROM approval_tasks t LEFT JOIN users u ON u.id = t.approver_id WHERE "
 	         "t.approval_id = ? ORDER BY t.step, t.id",
 	         &st)))
 		return rc;
@@ -320,7 +342,7 @@ static int approval_json(struct op *op, int64_t approval, struct str *out)
 		str_adds(out, n++ ? "," : "");
 		json_add_row(out, st,
 		             "iid,istep,tstep_key,iapprover_id,tapprover_name,tdecision,tcomment,"
-		             "Tcreated_at,Tdecided_at");
+		             "Tcreated_at,Tdecided_at,iacting_for");
 		int64_t step = db_column_int(st, 1);
 		str_truncate(out, out->len - 1);
 		str_adds(out, ",\"step_label\":");

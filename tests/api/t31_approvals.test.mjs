@@ -173,3 +173,35 @@ test('a task is only its approver\'s; a step nobody can approve refuses the subm
 	expectStatus(await u.manager.client.get('/api/v1/approval-tasks?state=decided'), 200);
 	expectProblem(await u.manager.client.get('/api/v1/approval-tasks?state=maybe'), 400, 'bad_request', ['state']);
 });
+
+test('delegation while away: the delegate gets the task, acting for the approver', async () => {
+	await user('stand_in', ['user']);
+	const me = u.finance.client;
+	expectProblem(await me.put('/api/v1/auth/me/delegation', { delegate_id: u.finance.id, ends_at: new Date(Date.now() + 86400000).toISOString() }), 422, 'validation_failed', ['delegate_id']);
+	expectProblem(await me.put('/api/v1/auth/me/delegation', { delegate_id: u.stand_in.id, starts_at: new Date().toISOString(), ends_at: new Date(Date.now() - 1000).toISOString() }), 422, 'validation_failed', ['ends_at']);
+	expectProblem(await me.put('/api/v1/auth/me/delegation', { delegate_id: u.stand_in.id }), 422, 'validation_failed', ['ends_at']);
+	const set = await me.put('/api/v1/auth/me/delegation', { delegate_id: u.stand_in.id, ends_at: new Date(Date.now() + 86400000).toISOString(), note: '出差' });
+	expectStatus(set, 200);
+	assert.equal(set.json.delegation.delegate_id, u.stand_in.id);
+
+	const c = await contract('seller', '代理审批', 400000);
+	expectStatus(await fire('seller', c.id, 'submit'), 200);
+	expectStatus(await decide('manager', await taskOf('manager', c.id), 'approve'), 200);
+	assert.equal(await taskOf('finance', c.id), undefined, 'away: not the approver\'s');
+	const stand = await taskOf('stand_in', c.id);
+	assert.ok(stand, 'the delegate has it');
+	expectStatus(await decide('stand_in', stand, 'approve', '代为批准'), 200);
+	expectStatus(await decide('legal', await taskOf('legal', c.id), 'approve'), 200);
+	assert.equal(await stage(c.id), 'approved');
+	const trail = (await admin.getJson(`/api/v1/t_contracts/${c.id}/approvals`)).data[0];
+	const acted = trail.tasks.find((t) => t.approver_id === u.stand_in.id);
+	assert.equal(acted.acting_for, u.finance.id);
+
+	// Back: the approver's own again.
+	expectStatus(await me.del('/api/v1/auth/me/delegation'), 204);
+	assert.equal((await me.getJson('/api/v1/auth/me/delegation')).delegation, null);
+	const c2 = await contract('seller', '回来之后', 400000);
+	expectStatus(await fire('seller', c2.id, 'submit'), 200);
+	expectStatus(await decide('manager', await taskOf('manager', c2.id), 'approve'), 200);
+	assert.ok(await taskOf('finance', c2.id));
+});
