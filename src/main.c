@@ -19,6 +19,7 @@
 #include "meta/registry.h"
 #include "meta/transfer.h"
 #include "services/files.h"
+#include "meta/approval.h"
 #include "services/workers.h"
 
 #include <curl/curl.h>
@@ -80,6 +81,7 @@ static int cmd_serve(struct config *cfg, int argc, char **argv)
 		return 1;
 	pthread_t bg;
 	pthread_create(&bg, NULL, background, cfg);
+	approval_link_ttl_ms = cfg->approval_link_hours * 3600 * 1000LL;
 	if (workers_start(cfg)) {
 		log_error("cannot start the job and outbox workers");
 		return 1;

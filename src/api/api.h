@@ -129,6 +129,8 @@ void api_approval_tasks(struct req *r);
 void api_approval_task_approve(struct req *r);
 void api_approval_task_reject(struct req *r);
 void api_approval_withdraw(struct req *r);
+void api_act_page(struct req *r);
+void api_act_decide(struct req *r);
 void api_delegation_get(struct req *r);
 void api_delegation_put(struct req *r);
 void api_delegation_delete(struct req *r);

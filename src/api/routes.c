@@ -138,6 +138,9 @@ const struct route api_routes[] = {
     /* Processes declared as data (docs/internals/PROCESSES.md). A definition is a change to
      * the model: LONG, like a custom field. */
     {M_GET, "/api/v1/approval-tasks", api_approval_tasks, 0, "approvals.tasks"},
+    /* Deciding from a mail or an SMS link, without logging in: the link is the key. */
+    {M_GET, "/act/{token}", api_act_page, RF_PUBLIC, "approvals.act.page"},
+    {M_POST, "/act/{token}", api_act_decide, RF_PUBLIC | RF_BODY_FORM, "approvals.act.decide"},
     {M_GET, "/api/v1/auth/me/delegation", api_delegation_get, 0, "delegation.get"},
     {M_PUT, "/api/v1/auth/me/delegation", api_delegation_put, JSON, "delegation.put"},
     {M_DELETE, "/api/v1/auth/me/delegation", api_delegation_delete, 0, "delegation.delete"},

@@ -79,6 +79,8 @@ static const struct opt opts[] = {
     O("outbound-hosts", "SEXTANT_OUTBOUND_HOSTS", OPT_STRING, outbound_hosts,
       "hosts webhooks and SMS gateways may be at, comma-separated, *.domain for all under it "
       "(default: qyapi.weixin.qq.com,oapi.dingtalk.com)"),
+    O("approval-link-hours", "SEXTANT_APPROVAL_LINK_HOURS", OPT_LONG, approval_link_hours,
+      "hours a link in an approval mail or SMS works (default 168)"),
     O("tls-ca-file", "SEXTANT_TLS_CA_FILE", OPT_STRING, tls_ca_file,
       "a PEM file of the certificate authorities the mail server, webhooks and SMS gateways are "
       "checked against (default: the system's)"),
@@ -143,6 +145,7 @@ void config_defaults(struct config *c)
 	    .outbox_backoff_s = 30,
 	    .outbox_timeout_s = 30,
 	    .worker_poll_ms = 1000,
+	    .approval_link_hours = 168,
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(opts); i++) {
 		const char *v = getenv(opts[i].env);

@@ -37,6 +37,7 @@ struct config {
 	long worker_poll_ms;   /* --worker-poll: how often the workers look for due work */
 	char *outbound_hosts;  /* --outbound-hosts: where webhooks and SMS gateways may be */
 	char *tls_ca_file; /* --tls-ca-file: the CAs outbound TLS trusts (default: the system's) */
+	long approval_link_hours; /* --approval-link-hours: how long a link to decide works */
 };
 
 /* Defaults, then environment. */

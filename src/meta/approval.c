@@ -4,12 +4,16 @@
 #include "core/timeutil.h"
 #include "core/util.h"
 #include "db/dbjson.h"
+#include "auth/session.h"
 #include "services/notify.h"
+#include "services/outbox.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #define APPROVERS_MAX 64
+
+int64_t approval_link_ttl_ms = 7 * 24 * 3600 * 1000LL;
 
 static void add_user(int64_t *ids, size_t *n, int64_t id, int64_t submitter)
 {
@@ -169,11 +173,18 @@ static int open_step(struct op *op, int64_t approval, int64_t id, const struct a
 		for (size_t k = 0; k < n && !rc; k++) {
 			struct db_stmt *st;
 			int64_t who = acting(op, ids[k], submitter);
+			/* A link to decide from the mail or the SMS without logging in: only its
+			 * hash kept, good once, until it expires. */
+			char token[TOKEN_TEXT_LEN], hash[65], expires[TIME_ISO_LEN], act[512];
+			token_random(token);
+			token_hash(token, hash);
+			time_format_iso(time_now_ms() + approval_link_ttl_ms, expires);
+			snprintf(act, sizeof act, "%s/act/%s", outbox_public_url(), token);
 			if (!(rc = db_prepare(
 			          op->db,
 			          "INSERT INTO approval_tasks (approval_id, step, step_key, "
-			          "approver_id, acting_for, created_at) VALUES (?, ?, ?, ?, ?, "
-			          "?)",
+			          "approver_id, acting_for, created_at, link_hash, "
+			          "link_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 			          &st))) {
 				db_bind_int(st, 1, approval);
 				db_bind_int(st, 2, (int64_t)i);
@@ -184,14 +195,16 @@ static int open_step(struct op *op, int64_t approval, int64_t id, const struct a
 				else
 					db_bind_null(st, 5);
 				db_bind_texts(st, 6, now);
+				db_bind_texts(st, 7, hash);
+				db_bind_texts(st, 8, expires);
 				rc = db_step(st);
 				db_reset(st);
 				rc = rc == DB_DONE ? DB_OK : rc;
 			}
-			json_t *vars =
-			    json_pack("{s:s, s:s, s:s, s:s}", "flow", label_get(&f->label, LANG_ZH),
-			              "step", label_get(&s->label, LANG_ZH), "record",
-			              record_title(op, rec), "submitter", user_name(op, submitter));
+			json_t *vars = json_pack(
+			    "{s:s, s:s, s:s, s:s, s:s}", "act_link", act, "flow",
+			    label_get(&f->label, LANG_ZH), "step", label_get(&s->label, LANG_ZH),
+			    "record", record_title(op, rec), "submitter", user_name(op, submitter));
 			if (!rc)
 				rc = tell(op, "approval.request", who, id, vars);
 			json_decref(vars);
@@ -413,6 +426,31 @@ static int hold(struct op *op, int64_t approval, struct held *h)
 	return h->rec ? 0 : status < 0 ? status : crud_db_error(op, DB_ERROR, "an approval");
 }
 
+/* A second decision: 409 naming the approval's state. */
+static int already_decided(struct op *op, const char *state)
+{
+	problem_add(op->problem, NULL, "already_decided",
+	            (const char *[]){"state", arena_strdup(op->arena, state), NULL});
+	return problem_set(op->problem, 409, "conflict");
+}
+
+/* End a decision's transaction: the approval as it is now into out and committed, or rolled
+ * back with the problem. */
+static int conclude(struct op *op, int status, int64_t approval, struct str *out)
+{
+	int rc;
+	if (!status && (rc = approval_json(op, approval, out)))
+		status = crud_db_error(op, rc, "an approval");
+	if (!status && (rc = db_commit(op->db)))
+		status = crud_db_error(op, rc, "an approval");
+	if (status) {
+		db_rollback(op->db);
+		str_reset(out);
+		return status < 0 ? status : -1;
+	}
+	return 200;
+}
+
 int approval_decide(struct op *op, int64_t task_id, bool approve, const char *comment,
                     struct str *out)
 {
@@ -444,9 +482,7 @@ int approval_decide(struct op *op, int64_t task_id, bool approve, const char *co
 		status = problem_set(op->problem, 404, "not_found");
 	else if ((status = hold(op, approval, &h)) == 0 &&
 	         (!open || !str_eq(h.state, "pending") || step != h.step)) {
-		problem_add(op->problem, NULL, "already_decided",
-		            (const char *[]){"state", arena_strdup(op->arena, h.state), NULL});
-		status = problem_set(op->problem, 409, "conflict");
+		status = already_decided(op, h.state);
 	}
 	char now[TIME_ISO_LEN], tid[24], aid[24], sid[24];
 	time_now_iso(now);
@@ -490,16 +526,7 @@ int approval_decide(struct op *op, int64_t task_id, bool approve, const char *co
 		}
 	}
 	json_decref(h.rec);
-	if (!status && (rc = approval_json(op, approval, out)))
-		status = crud_db_error(op, rc, "an approval");
-	if (!status && (rc = db_commit(op->db)))
-		status = crud_db_error(op, rc, "an approval");
-	if (status) {
-		db_rollback(op->db);
-		str_reset(out);
-		return status < 0 ? status : -1;
-	}
-	return 200;
+	return conclude(op, status, approval, out);
 }
 
 int approval_withdraw(struct op *op, int64_t approval, const char *comment, struct str *out)
@@ -512,24 +539,13 @@ int approval_withdraw(struct op *op, int64_t approval, const char *comment, stru
 	if (!status && h.submitter != op->user_id)
 		status = problem_set(op->problem, 404, "not_found");
 	else if (!status && !str_eq(h.state, "pending")) {
-		problem_add(op->problem, NULL, "already_decided",
-		            (const char *[]){"state", arena_strdup(op->arena, h.state), NULL});
-		status = problem_set(op->problem, 409, "conflict");
+		status = already_decided(op, h.state);
 	}
 	if (!status)
 		status =
 		    finish(op, approval, h.record, h.f, "withdrawn", h.submitter, h.rec, comment);
 	json_decref(h.rec);
-	if (!status && (rc = approval_json(op, approval, out)))
-		status = crud_db_error(op, rc, "an approval");
-	if (!status && (rc = db_commit(op->db)))
-		status = crud_db_error(op, rc, "an approval");
-	if (status) {
-		db_rollback(op->db);
-		str_reset(out);
-		return status < 0 ? status : -1;
-	}
-	return 200;
+	return conclude(op, status, approval, out);
 }
 
 int approvals_of_record_json(struct op *op, int64_t id, struct str *out)

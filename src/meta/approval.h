@@ -18,6 +18,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* How long the link to decide a task from a mail or an SMS works (--approval-link-hours). */
+extern int64_t approval_link_ttl_ms;
+
 /* Start flow f on record id (rec: the record after the transition that starts it), submitted by
  * op->user_id, inside the caller's transaction. 0, or -1 with the problem (409
  * approval_pending, 409 no_approver naming the step). */

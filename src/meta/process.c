@@ -118,6 +118,22 @@ static int guard(struct arena *a, const struct entity *e, const json_t *j, struc
 	return 0;
 }
 
+/* A list of conditions (a transition's guard, a step's when) into *out. */
+static int guard_list(struct arena *a, const struct entity *e, const json_t *list,
+                      struct guard **out, size_t *count, char *err, size_t n, const char *what,
+                      const char *member)
+{
+	*count = json_array_size(list);
+	*out = ARENA_NEW_ARRAY(a, struct guard, *count ? *count : 1);
+	for (size_t i = 0; i < *count; i++) {
+		char sub[160];
+		snprintf(sub, sizeof sub, "%s.%s[%zu]", what, member, i);
+		if (guard(a, e, json_array_get(list, i), &(*out)[i], err, n, sub))
+			return -1;
+	}
+	return 0;
+}
+
 static int notify_target(const struct entity *e, const json_t *j, struct notify_target *t,
                          char *err, size_t n, const char *what)
 {
@@ -211,13 +227,8 @@ static int transition(struct arena *a, const struct entity *e, const struct fiel
 		if (t->who[i].value)
 			t->who[i].value = arena_strdup(a, t->who[i].value);
 	}
-	t->n_guards = json_array_size(guards);
-	t->guards = ARENA_NEW_ARRAY(a, struct guard, t->n_guards ? t->n_guards : 1);
-	for (size_t i = 0; i < t->n_guards; i++) {
-		snprintf(sub, sizeof sub, "%s.guard[%zu]", what, i);
-		if (guard(a, e, json_array_get(guards, i), &t->guards[i], err, n, sub))
-			return -1;
-	}
+	if (guard_list(a, e, guards, &t->guards, &t->n_guards, err, n, what, "guard"))
+		return -1;
 	t->n_require = json_array_size(req);
 	t->require = ARENA_NEW_ARRAY(a, const struct field *, t->n_require ? t->n_require : 1);
 	for (size_t i = 0; i < t->n_require; i++) {
@@ -339,14 +350,7 @@ static int step(struct arena *a, const struct entity *e, const json_t *j, struct
 		if (s->approvers[i].value)
 			s->approvers[i].value = arena_strdup(a, s->approvers[i].value);
 	}
-	s->n_when = json_array_size(when);
-	s->when = ARENA_NEW_ARRAY(a, struct guard, s->n_when ? s->n_when : 1);
-	for (size_t i = 0; i < s->n_when; i++) {
-		snprintf(sub, sizeof sub, "%s.when[%zu]", what, i);
-		if (guard(a, e, json_array_get(when, i), &s->when[i], err, n, sub))
-			return -1;
-	}
-	return 0;
+	return guard_list(a, e, when, &s->when, &s->n_when, err, n, what, "when");
 }
 
 /* A transition a flow fires must be one of the process's. */

@@ -440,7 +440,9 @@ int process_state_json(struct op *op, int64_t id, struct str *out)
 	str_add_jsons(out, p->key);
 	str_adds(out, ",\"label\":");
 	str_add_jsons(out, label_get(&p->label, op->lang));
-	str_adds(out, "},\"state\":");
+	str_adds(out, "},\"state_field\":");
+	str_add_jsons(out, p->state_field->name);
+	str_adds(out, ",\"state\":");
 	if (state)
 		str_add_jsons(out, state);
 	else
@@ -464,7 +466,7 @@ int process_state_json(struct op *op, int64_t id, struct str *out)
 		}
 		str_addf(out, "],\"allowed\":%s}", may_fire(op, t, rec) ? "true" : "false");
 	}
-	str_adds(out, "],\"history\":");
+	str_adds(out, "],\"history\":[");
 	json_decref(rec);
 	struct db_stmt *st;
 	int rc =
@@ -477,11 +479,28 @@ int process_state_json(struct op *op, int64_t id, struct str *out)
 	if (!rc) {
 		db_bind_texts(st, 1, op->e->name);
 		db_bind_int(st, 2, id);
-		rc = json_add_rows(st, "iid,ttransition,tfrom,tto,iuser_id,tuser_name,tcomment,Tat",
-		                   out);
+		size_t k = 0;
+		while ((rc = db_step(st)) == DB_ROW) {
+			str_adds(out, k++ ? "," : "");
+			json_add_row(out, st,
+			             "iid,ttransition,tfrom,tto,iuser_id,tuser_name,tcomment,Tat");
+			/* The step's name as the process says it now, for whoever reads the
+			 * history. */
+			const struct transition *t =
+			    process_transition(p, db_column_text(st, 1, NULL));
+			str_truncate(out, out->len - 1);
+			str_adds(out, ",\"label\":");
+			if (t)
+				str_add_jsons(out, label_get(&t->label, op->lang));
+			else
+				str_adds(out, "null");
+			str_addc(out, '}');
+		}
+		db_reset(st);
+		rc = rc == DB_DONE ? DB_OK : rc;
 	}
 	if (rc)
 		return crud_db_error(op, rc, "reading a process");
-	str_addc(out, '}');
+	str_adds(out, "]}");
 	return 200;
 }

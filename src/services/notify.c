@@ -163,7 +163,11 @@ int notify(struct db *db, const struct notice *n)
 	if (!rc && to.sms && sms_normalise(to.mobile, mobile)) {
 		/* An SMS is short: the subject and the link. */
 		str_adds(&body, subject.buf);
-		json_t *link = json_object_get(vars, "link");
+		/* The link to act with, when the notice has one (an approval), else the record's.
+		 */
+		json_t *link = json_object_get(vars, "act_link");
+		if (!json_is_string(link))
+			link = json_object_get(vars, "link");
 		if (json_is_string(link))
 			str_addf(&body, " %s", json_string_value(link));
 		json_t *b = json_pack("{s:s}", "text", body.buf);

@@ -35,13 +35,15 @@ const struct template_def template_defs[] = {
     {"approval.request",
      "待审批",
      "Approval request",
-     "user,flow,step,record,submitter,link",
+     "user,flow,step,record,submitter,link,act_link",
      {"待您审批：{{flow}} · {{record}}",
-      "{{user}}，您好：\n{{submitter}} 提交的「{{record}}」需要您审批（{{flow}} · {{step}}）。\n{{link}}",
+      "{{user}}，您好：\n{{submitter}} 提交的「{{record}}」需要您审批（{{flow}} · {{step}}）。\n"
+      "无需登录，打开此链接即可批准或驳回（仅可使用一次）：\n{{act_link}}\n\n查看记录：{{link}}",
       NULL, "{{submitter}} 提交 · {{step}}"},
      {"Awaiting your approval: {{flow}} · {{record}}",
       "Hello {{user}},\n\"{{record}}\", submitted by {{submitter}}, awaits your approval "
-      "({{flow}} · {{step}}).\n{{link}}",
+      "({{flow}} · {{step}}).\nApprove or reject without logging in (the link works once):\n"
+      "{{act_link}}\n\nThe record: {{link}}",
       NULL, "Submitted by {{submitter}} · {{step}}"}},
     {"approval.approved",
      "审批通过",
@@ -155,6 +157,11 @@ static void add_escaped(struct str *out, const char *s, size_t n, bool html)
 			str_addc(out, s[i]);
 		}
 	}
+}
+
+void template_escape_html(struct str *out, const char *s)
+{
+	add_escaped(out, s, strlen(s), true);
 }
 
 void template_render(const char *tpl, json_t *vars, bool html, struct str *out)

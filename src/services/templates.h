@@ -41,4 +41,7 @@ int template_load(struct db *db, struct arena *a, const char *key, const char *l
  * missing ones empty), HTML-escaped when html. */
 void template_render(const char *tpl, json_t *vars, bool html, struct str *out);
 
+/* s with & < > " ' escaped, for HTML text and attribute values. */
+void template_escape_html(struct str *out, const char *s);
+
 #endif

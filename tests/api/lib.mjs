@@ -556,8 +556,8 @@ export async function until(fn, ms = 15000, what = 'the condition') {
 /*
  * Nodes of a cluster of their own: a fresh database (SQLite: a data folder; PostgreSQL: a new
  * database on the test server), an administrator, and n servers on it with flags. So the
- * cluster's workers are the only ones. Returns {nodes: [{base, child, log(), stop(), kill()}],
- * adminPassword, dbArgs, stopAll()}.
+ * cluster's workers are the only ones. Returns {nodes: [{base, pid, log(), stop(), kill()}],
+ * adminPassword, add(flags, name) (one more node), stopAll()}.
  */
 export async function startCluster(n, flags, name) {
 	const data = fs.mkdtempSync(path.join(env.tmp, `${name}-`));
@@ -581,6 +581,12 @@ export async function startCluster(n, flags, name) {
 	return {
 		nodes,
 		adminPassword,
+		/* Another node on the cluster's database, with flags of its own. */
+		async add(moreFlags, nodeName) {
+			const node = await startNode(data, dbArgs, moreFlags, `${name}-${nodeName}`, childEnv);
+			nodes.push(node);
+			return node;
+		},
 		async stopAll() {
 			for (const node of nodes) await node.stop();
 		},

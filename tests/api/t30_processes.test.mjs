@@ -153,6 +153,8 @@ test('a lead from new to qualified: who, guards, required fields, notices, histo
 		['qualify', 'assigned', 'qualified'],
 	]);
 	assert.equal(s.history[0].comment, '预算约 50 万');
+	assert.equal(s.state_field, 'stage');
+	assert.equal(s.history[0].label, '分级', 'each step named as the process names it');
 	assert.equal(s.history[3].user_id, u.pm.id);
 	// Each step is in the record's audit trail as an update.
 	const hist = (await admin.getJson(`/api/v1/t_leads/${lead.id}/history`)).data;

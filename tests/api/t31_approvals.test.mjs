@@ -205,3 +205,54 @@ test('delegation while away: the delegate gets the task, acting for the approver
 	expectStatus(await decide('manager', await taskOf('manager', c2.id), 'approve'), 200);
 	assert.ok(await taskOf('finance', c2.id));
 });
+
+test('deciding from the mail\'s link without logging in: a form, once, until it expires', async () => {
+	const { startSmtp, request, until } = await import('./lib.mjs');
+	const smtp = await startSmtp();
+	try {
+		expectStatus(await admin.put('/api/v1/settings/mail', { url: `smtp://127.0.0.1:${smtp.port}`, tls: 'none', from_address: 'crm@sextant.example' }), 200);
+		expectStatus(await admin.patch(`/api/v1/users/${u.manager.id}`, { email: `manager-${M}@example.com` }), 200);
+		const c = await contract('seller', '链接审批', 600000);
+		expectStatus(await fire('seller', c.id, 'submit'), 200);
+		const mail = await until(() => smtp.messages().find((m) => m.envelope_to.includes(`manager-${M}@`) && m.text.includes('链接审批')), 20000, 'the approval mail');
+		const link = new URL(/(http:\/\/\S+\/act\/[A-Za-z0-9_-]+)/.exec(mail.text)[1]);
+		const base = cluster.nodes[0].base;
+		// GET shows a form and decides nothing (mail scanners open links).
+		let res = await request('GET', link.pathname, { base });
+		expectStatus(res, 200);
+		assert.match(res.headers.get('content-type'), /text\/html/);
+		assert.match(res.text, new RegExp(`链接审批 ${M}`));
+		assert.match(res.text, /<form method="post">/);
+		assert.equal(res.headers.get('cache-control'), 'no-store');
+		assert.equal(res.headers.get('referrer-policy'), 'no-referrer');
+		assert.ok(await taskOf('manager', c.id), 'still waiting after the GET');
+		const form = (body) => request('POST', link.pathname, { base, body: new URLSearchParams(body).toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+		res = await form({ decision: 'reject' });
+		expectStatus(res, 422);
+		assert.match(res.text, /驳回时请填写意见/);
+		res = await form({ decision: 'approve', comment: '手机上批准' });
+		expectStatus(res, 200);
+		assert.match(res.text, /已批准/);
+		const trail = (await admin.getJson(`/api/v1/t_contracts/${c.id}/approvals`)).data[0];
+		assert.deepEqual([trail.tasks[0].decision, trail.tasks[0].comment, trail.tasks[0].approver_id], ['approved', '手机上批准', u.manager.id]);
+		// Used once: refused after, whether opened or posted.
+		expectStatus(await request('GET', link.pathname, { base }), 409);
+		expectStatus(await form({ decision: 'approve' }), 409);
+		expectStatus(await request('GET', '/act/not-a-real-token', { base }), 404);
+
+		// A link past its time: a node whose links last 0 hours makes the tasks.
+		const quick = await cluster.add(['--schema-dir', path.join(process.env.SEXTANT_TEST_ROOT, 'tests/api/schema'), '--approval-link-hours', '0', '--worker-poll', '100'], 'quick');
+		const seller = new Client(quick.base);
+		await seller.login(`seller_${M}`, password);
+		const c2 = await contract('seller', '过期链接', 600000);
+		expectStatus(await seller.post(`/api/v1/t_contracts/${c2.id}/transitions/submit`, {}), 200);
+		const mail2 = await until(() => smtp.messages().find((m) => m.envelope_to.includes(`manager-${M}@`) && m.text.includes('过期链接')), 20000, 'the second mail');
+		const link2 = new URL(/(http:\/\/\S+\/act\/[A-Za-z0-9_-]+)/.exec(mail2.text)[1]);
+		res = await request('GET', link2.pathname, { base });
+		expectStatus(res, 410);
+		assert.match(res.text, /链接已过期/);
+		assert.ok(await taskOf('manager', c2.id), 'still the approver\'s to decide, logged in');
+	} finally {
+		await smtp.stop();
+	}
+});
