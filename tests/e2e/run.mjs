@@ -32,7 +32,8 @@ if (add.status !== 0) throw new Error(`e2e: user add failed: ${add.stderr}`);
 
 const log = fs.createWriteStream(path.join(tmp, 'server.log'));
 // Jobs and the outbox look every 200 ms, and webhooks may call this machine, so tests see them act.
-const server = spawn(bin, ['serve', '--data', data, '--listen', '127.0.0.1:0', '--no-demo', '--web', web, '--worker-poll', '200', '--outbound-hosts', '127.0.0.1'], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+// The test entities of tests/api/schema (t_leads, with a state field) are there for the processes.
+const server = spawn(bin, ['serve', '--data', data, '--listen', '127.0.0.1:0', '--no-demo', '--web', web, '--worker-poll', '200', '--outbound-hosts', '127.0.0.1', '--schema-dir', path.join(root, 'tests/api/schema')], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
 let text = '';
 for (const s of [server.stdout, server.stderr]) s.on('data', (d) => { text += d; log.write(d); });
 let port = null;

@@ -13,6 +13,7 @@ export const adminPages = [
   { key: 'outbox', path: 'admin/outbox', component: () => import('../views/admin/OutboxView.vue') },
   { key: 'jobs', path: 'admin/jobs', component: () => import('../views/admin/JobsView.vue') },
   { key: 'webhooks', path: 'admin/webhooks', component: () => import('../views/admin/WebhooksView.vue') },
+  { key: 'processes', path: 'admin/processes', component: () => import('../views/admin/ProcessesView.vue') },
 ];
 
 export const adminRoutes: RouteRecordRaw[] = adminPages.map((p) => ({
