@@ -44,6 +44,59 @@ int process_get_json(struct op *op, const char *key, struct str *out)
 
 /* A definition checked against its entity as the registry will parse it: 422 naming what is
  * wrong. */
+/* A role a rule names that does not exist: a typo would make a transition impossible to fire,
+ * or an approval step without approvers, with no word said. 422 naming the member. */
+static int role_missing(struct op *op, const json_t *rule, const char *path)
+{
+	const char *role = json_string_value(json_object_get(rule, "role"));
+	if (!json_is_object(rule) || !role)
+		return 0;
+	int64_t n = 0;
+	int rc = db_query_int(op->db, "SELECT count(*) FROM roles WHERE key = ?", 1,
+	                      (const char *[]){role}, &n);
+	if (rc)
+		return crud_db_error(op, rc, "checking a process");
+	if (n)
+		return 0;
+	problem_add(
+	    op->problem, arena_printf(op->arena, "%s.role", path), "invalid_process",
+	    (const char *[]){"detail", arena_printf(op->arena, "no role '%s'", role), NULL});
+	return problem_set(op->problem, 422, "validation_failed");
+}
+
+/* Every role the definition names: who may fire, whom to tell, who approves. */
+static int check_roles(struct op *op, const json_t *def)
+{
+	size_t i, k, m;
+	json_t *t, *r, *f, *st;
+	json_array_foreach(json_object_get(def, "transitions"), i, t)
+	{
+		static const char *const lists[] = {"who", "notify"};
+		for (size_t l = 0; l < 2; l++)
+			json_array_foreach(json_object_get(t, lists[l]), k, r)
+			{
+				const char *path = arena_printf(
+				    op->arena, "transitions[%zu].%s[%zu]", i, lists[l], k);
+				if (role_missing(op, r, path))
+					return -1;
+			}
+	}
+	json_array_foreach(json_object_get(def, "approvals"), i, f)
+	{
+		json_array_foreach(json_object_get(f, "steps"), k, st)
+		{
+			json_array_foreach(json_object_get(st, "approvers"), m, r)
+			{
+				const char *path = arena_printf(
+				    op->arena, "approvals[%zu].steps[%zu].approvers[%zu]", i, k, m);
+				if (role_missing(op, r, path))
+					return -1;
+			}
+		}
+	}
+	return 0;
+}
+
 static int check(struct op *op, const char *key, const json_t *def, const struct entity **e)
 {
 	const char *name = json_string_value(json_object_get(def, "entity"));
@@ -68,7 +121,7 @@ static int check(struct op *op, const char *key, const json_t *def, const struct
 		                "detail", arena_strdup(op->arena, colon ? colon + 2 : err), NULL});
 		return problem_set(op->problem, 422, "validation_failed");
 	}
-	return 0;
+	return check_roles(op, def);
 }
 
 static int commit(struct op *op, struct registry *reg, const char *key)

@@ -73,6 +73,10 @@ test('a definition is checked member by member, only by administrators', async (
 	await bad({ ...triage, transitions: [{ ...triage.transitions[5], set: { stage: 'new' } }] }, 'transitions[0].set.stage');
 	await bad({ ...triage, transitions: [{ ...triage.transitions[3], share: [{ field: 'project_manager_id', access: 'own' }] }] }, 'transitions[0].share[0].access');
 	expectProblem(await admin.put('/api/v1/processes/lead_triage', { ...triage, entity: 'ships' }), 422, 'validation_failed', [['entity', 'unknown_entity']]);
+	// A role that does not exist (a typo) is named, not taken silently.
+	const typo = await admin.put('/api/v1/processes/lead_triage', { ...triage, transitions: [triage.transitions[0], { ...triage.transitions[1], who: [{ role: 'sales_directer' }] }] });
+	expectProblem(typo, 422, 'validation_failed', [['transitions[1].who[0].role', 'invalid_process']]);
+	assert.match(typo.json.errors[0].message, /sales_directer/);
 	expectStatus(await u.director.client.put('/api/v1/processes/lead_triage', triage), 403);
 
 	const res = await admin.put('/api/v1/processes/lead_triage', triage);

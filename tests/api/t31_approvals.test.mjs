@@ -62,6 +62,7 @@ before(async () => {
 	};
 	expectProblem(await admin.put('/api/v1/processes/contracts', { ...def, approvals: [{ ...def.approvals[0], on_approve: 'celebrate' }] }), 422, 'validation_failed', [['approvals[0].on_approve', 'invalid_process']]);
 	expectProblem(await admin.put('/api/v1/processes/contracts', { ...def, approvals: [{ ...def.approvals[0], steps: [{ ...def.approvals[0].steps[2], mode: 'most' }] }] }), 422, 'validation_failed', [['approvals[0].steps[0].mode', 'invalid_process']]);
+	expectProblem(await admin.put('/api/v1/processes/contracts', { ...def, approvals: [{ ...def.approvals[0], steps: [{ ...def.approvals[0].steps[1], approvers: [{ role: 'cfo' }] }] }] }), 422, 'validation_failed', [['approvals[0].steps[0].approvers[0].role', 'invalid_process']]);
 	expectStatus(await admin.put('/api/v1/processes/contracts', def), 201);
 });
 
