@@ -345,3 +345,20 @@ int user_set_roles(struct op *op, int64_t user_id, const char *const *roles, siz
 	str_release(&after);
 	return rc;
 }
+
+int role_members(struct db *db, const char *role, int64_t *ids, size_t max, size_t *n)
+{
+	struct db_stmt *st;
+	*n = 0;
+	int rc = db_prepare(db,
+	                    "SELECT u.id FROM user_roles r JOIN users u ON u.id = r.user_id WHERE "
+	                    "r.role = ? AND NOT u.disabled ORDER BY u.id",
+	                    &st);
+	if (rc)
+		return rc;
+	db_bind_texts(st, 1, role);
+	while (*n < max && (rc = db_step(st)) == DB_ROW)
+		ids[(*n)++] = db_column_int(st, 0);
+	db_reset(st);
+	return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}

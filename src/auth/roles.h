@@ -48,5 +48,7 @@ int role_set_permissions(struct op *op, const char *key, const struct permission
 int user_set_roles(struct op *op, int64_t user_id, const char *const *roles, size_t n);
 /* A user's roles as a JSON array of keys. */
 int user_roles_json(struct db *db, int64_t user_id, struct str *out);
+/* The active users holding role, by id, at most max of them into ids (*n). A DB_ code. */
+int role_members(struct db *db, const char *role, int64_t *ids, size_t max, size_t *n);
 
 #endif

@@ -1,5 +1,6 @@
 #include "approval.h"
 #include "crud.h"
+#include "auth/roles.h"
 #include "transition.h"
 #include "core/timeutil.h"
 #include "core/util.h"
@@ -52,13 +53,14 @@ static int resolve(struct op *op, const struct approval_step *s, int64_t submitt
 	for (size_t i = 0; i < s->n_approvers && !rc; i++) {
 		const struct approver *a = &s->approvers[i];
 		switch (a->kind) {
-		case AP_ROLE:
-			rc = query_users(
-			    op,
-			    "SELECT u.id FROM user_roles r JOIN users u ON u.id = r.user_id "
-			    "WHERE r.role = ? AND NOT u.disabled ORDER BY u.id",
-			    a->value, ids, n, submitter);
+		case AP_ROLE: {
+			int64_t members[APPROVERS_MAX];
+			size_t m = 0;
+			rc = role_members(op->db, a->value, members, APPROVERS_MAX, &m);
+			for (size_t j = 0; j < m; j++)
+				add_user(ids, n, members[j], submitter);
 			break;
+		}
 		case AP_SUPERIOR:
 			add_user(ids, n, superior_of(op, submitter), submitter);
 			break;

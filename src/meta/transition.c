@@ -1,6 +1,7 @@
 #include "transition.h"
 #include "approval.h"
 #include "access.h"
+#include "auth/roles.h"
 #include "process.h"
 #include "core/timeutil.h"
 #include "core/util.h"
@@ -194,21 +195,8 @@ static int recipients(struct op *op, const struct transition *t, json_t *rec, in
 			ids[k++] = to->user;
 			break;
 		case TO_ROLE: {
-			struct db_stmt *st;
-			int rc = db_prepare(
-			    op->db,
-			    "SELECT u.id FROM user_roles r JOIN users u ON u.id = "
-			    "r.user_id WHERE r.role = ? AND u.disabled = ? ORDER BY u.id "
-			    "LIMIT 64",
-			    &st);
+			int rc = role_members(op->db, to->value, ids, 64, &k);
 			if (rc)
-				return rc;
-			db_bind_texts(st, 1, to->value);
-			db_bind_int(st, 2, 0);
-			while (k < 64 && (rc = db_step(st)) == DB_ROW)
-				ids[k++] = db_column_int(st, 0);
-			db_reset(st);
-			if (rc != DB_DONE && rc != DB_ROW)
 				return rc;
 			break;
 		}
