@@ -143,10 +143,9 @@ static bool find(struct req *r, struct act *a)
 		a->step_label = label_get(&a->f->steps[step].label, r->lang);
 	if (a->e) {
 		/* The record's title, as the system sees it: the link is the approver's key. */
-		struct op op;
-		req_op(r, a->e, &op);
-		op.actor = NULL;
-		op.admin = true;
+		struct op req;
+		req_op(r, a->e, &req);
+		struct op op = op_as_system(&req);
 		struct str out = STR_INIT;
 		struct crud_result res = {0};
 		if (crud_get(&op, a->record, false, &out, &res) == 200 && a->e->title_field) {
@@ -217,11 +216,10 @@ void api_act_decide(struct req *r)
 		return;
 	}
 	/* The approver's decision, made with the link as their key. */
-	struct op op;
-	req_op(r, NULL, &op);
-	op.user_id = a.approver;
-	op.actor = NULL;
-	op.admin = true;
+	struct op req;
+	req_op(r, NULL, &req);
+	req.user_id = a.approver;
+	struct op op = op_as_system(&req);
 	struct str out = STR_INIT;
 	int status = approval_decide(&op, a.task, approve, comment, &out);
 	str_release(&out);

@@ -64,20 +64,6 @@ static bool field(const char *s, size_t n, struct range r, uint64_t *bits, bool 
 	}
 }
 
-static bool every(const char *s, struct cron *c)
-{
-	char *end;
-	long n = strtol(s, &end, 10);
-	if (end == s || n < 1 || n > 1000000)
-		return false;
-	int64_t unit = !strcmp(end, "s")   ? 1000
-	               : !strcmp(end, "m") ? 60000
-	               : !strcmp(end, "h") ? 3600000
-	                                   : 0;
-	c->every_ms = n * unit;
-	return unit != 0;
-}
-
 bool cron_parse(const char *s, struct cron *c, const char **err)
 {
 	static const struct {
@@ -93,9 +79,9 @@ bool cron_parse(const char *s, struct cron *c, const char **err)
 		goto bad;
 	}
 	if (!strncmp(s, "@every ", 7)) {
-		if (every(s + 7, c))
+		if (time_parse_span(s + 7, &c->every_ms))
 			return true;
-		why = "an interval is a number and s, m or h (@every 30s)";
+		why = "an interval is a number and s, m, h or d (@every 30s)";
 		goto bad;
 	}
 	for (size_t i = 0; i < sizeof shortcuts / sizeof shortcuts[0]; i++)

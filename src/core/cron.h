@@ -2,7 +2,7 @@
  * When a recurring job runs: a five-field cron expression (minute hour day-of-month month
  * day-of-week, with * , - and /, and the day fields OR-ed as in Vixie cron when both are
  * restricted), a shortcut (@hourly @daily @weekly @monthly), or an interval (@every 30s, 5m,
- * 2h). Cron fields are read in the company's time zone (minutes east of UTC, no daylight
+ * 2h, 1d). Cron fields are read in the company's time zone (minutes east of UTC, no daylight
  * saving: Asia/Shanghai has none); intervals count from the previous run.
  */
 #ifndef SEXTANT_CRON_H

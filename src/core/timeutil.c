@@ -1,6 +1,8 @@
 #include "timeutil.h"
 
+#include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -181,4 +183,19 @@ bool time_parse_datetime(const char *s, size_t n, int64_t *ms)
 bool time_parse_datetime_local(const char *s, size_t n, int offset_min, int64_t *ms)
 {
 	return parse_datetime(s, n, false, offset_min, ms);
+}
+
+bool time_parse_span(const char *s, int64_t *ms)
+{
+	char *end;
+	long n = s ? strtol(s, &end, 10) : 0;
+	if (!s || end == s || !isdigit((unsigned char)*s) || n < 1 || n > 1000000)
+		return false;
+	int64_t unit = !strcmp(end, "s")   ? 1000
+	               : !strcmp(end, "m") ? 60000
+	               : !strcmp(end, "h") ? 3600000
+	               : !strcmp(end, "d") ? 86400000
+	                                   : 0;
+	*ms = n * unit;
+	return unit != 0;
 }

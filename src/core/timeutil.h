@@ -31,6 +31,9 @@ bool time_parse_datetime(const char *s, size_t n, int64_t *ms);
  * minutes without seconds, and no zone, which then means offset_min minutes east of UTC.
  */
 bool time_parse_datetime_local(const char *s, size_t n, int offset_min, int64_t *ms);
+/* A span written as a whole number and a unit, s, m, h or d ("30s", "5m", "2h", "3d"), from 1
+ * to 1,000,000 units, in milliseconds. */
+bool time_parse_span(const char *s, int64_t *ms);
 /* Minutes east of UTC of the default time zone, Asia/Shanghai (no daylight saving). */
 #define TIME_DEFAULT_OFFSET_MIN 480
 int64_t time_days_from_civil(int y, int m, int d);

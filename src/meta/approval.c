@@ -51,9 +51,9 @@ static int resolve(struct op *op, const struct approval_step *s, int64_t submitt
 	*n = 0;
 	int rc = DB_OK;
 	for (size_t i = 0; i < s->n_approvers && !rc; i++) {
-		const struct approver *a = &s->approvers[i];
+		const struct person_rule *a = &s->approvers[i];
 		switch (a->kind) {
-		case AP_ROLE: {
+		case P_ROLE: {
 			int64_t members[APPROVERS_MAX];
 			size_t m = 0;
 			rc = role_members(op->db, a->value, members, APPROVERS_MAX, &m);
@@ -61,10 +61,10 @@ static int resolve(struct op *op, const struct approval_step *s, int64_t submitt
 				add_user(ids, n, members[j], submitter);
 			break;
 		}
-		case AP_SUPERIOR:
+		case P_SUPERIOR:
 			add_user(ids, n, superior_of(op, submitter), submitter);
 			break;
-		case AP_HEAD:
+		case P_HEAD:
 			rc = query_users(
 			    op,
 			    str_eq(a->value, "department")
@@ -75,11 +75,14 @@ static int resolve(struct op *op, const struct approval_step *s, int64_t submitt
 			          "? AND o.kind = 'subsidiary' ORDER BY length(o.path) DESC LIMIT 1",
 			    sub, ids, n, submitter);
 			break;
-		case AP_FIELD:
+		case P_FIELD:
 			add_user(ids, n, record_user(rec, a->field->name), submitter);
 			break;
-		case AP_USER:
+		case P_USER:
 			add_user(ids, n, a->user, submitter);
+			break;
+		case P_OWNER: /* not approvers (process.c refuses them) */
+		case P_ACTOR:
 			break;
 		}
 	}
@@ -99,12 +102,6 @@ static int resolve(struct op *op, const struct approval_step *s, int64_t submitt
 	return rc;
 }
 
-static const char *record_title(struct op *op, json_t *rec)
-{
-	json_t *t = op->e->title_field ? json_object_get(rec, op->e->title_field) : NULL;
-	return json_is_string(t) ? json_string_value(t) : "";
-}
-
 static int tell(struct op *op, const char *event, int64_t user, int64_t id, json_t *vars)
 {
 	struct notice n = {.event = event,
@@ -114,21 +111,6 @@ static int tell(struct op *op, const char *event, int64_t user, int64_t id, json
 	                   .vars = vars,
 	                   .actor = op->user_id};
 	return notify(op->db, &n);
-}
-
-static const char *user_name(struct op *op, int64_t user)
-{
-	struct db_stmt *st;
-	const char *name = "";
-	if (user &&
-	    !db_prepare(op->db, "SELECT COALESCE(display_name, username) FROM users WHERE id = ?",
-	                &st)) {
-		db_bind_int(st, 1, user);
-		if (db_step(st) == DB_ROW)
-			name = arena_strdup(op->arena, db_column_text(st, 0, NULL));
-		db_reset(st);
-	}
-	return name;
 }
 
 /* Who acts for approver now: their delegate while they are away (one hop, an active user,
@@ -248,9 +230,7 @@ static int finish(struct op *op, int64_t approval, int64_t id, const struct appr
 	if (key) {
 		/* The outcome is the flow's to take, whoever decided last: no who rules, no scope.
 		 */
-		struct op sys = *op;
-		sys.actor = NULL;
-		sys.admin = true;
+		struct op sys = op_as_system(op);
 		struct str out = STR_INIT;
 		struct crud_result res = {0};
 		int status = process_fire_in_tx(&sys, id, key, NULL, comment, -1, &out, &res);
@@ -416,9 +396,7 @@ static int hold(struct op *op, int64_t approval, struct held *h)
 	}
 	op->e = e;
 	/* The record as the system sees it: the approver may not read it otherwise. */
-	struct op sys = *op;
-	sys.actor = NULL;
-	sys.admin = true;
+	struct op sys = op_as_system(op);
 	struct str out = STR_INIT;
 	struct crud_result res = {0};
 	int status = crud_get(&sys, h->record, false, &out, &res);

@@ -55,13 +55,6 @@ static int fail_tx(struct op *op, int rc, const char *what)
 	return crud_db_error(op, rc, what);
 }
 
-/* Roll back the open transaction and report a problem already described in op->problem. */
-static int fail_problem(struct op *op, int status, const char *code)
-{
-	db_rollback(op->db);
-	return problem_set(op->problem, status, code);
-}
-
 static struct list_query *all_fields(struct op *op)
 {
 	struct list_query *q = ARENA_NEW(op->arena, struct list_query);
@@ -183,6 +176,12 @@ static int run_returning(struct op *op, struct sqlq *s, struct str *out, struct 
 	return rc;
 }
 
+/* Whether op may set f: a request its writable fields, the system its read-only ones too. */
+static bool settable(const struct op *op, const struct field *f)
+{
+	return op->actor ? field_writable(f) : field_system_writable(f);
+}
+
 /* Check the request body's fields into vals; marks present[] for the fields it sets. */
 static void parse_body(struct op *op, const json_t *body, struct value *vals, bool *present)
 {
@@ -197,7 +196,7 @@ static void parse_body(struct op *op, const json_t *body, struct value *vals, bo
 			problem_add(op->problem, name, "unknown_field", NULL);
 			continue;
 		}
-		if (!field_writable(f)) {
+		if (!settable(op, f)) {
 			problem_add(op->problem, name, "read_only", NULL);
 			continue;
 		}
@@ -411,18 +410,23 @@ int crud_get(struct op *op, int64_t id, bool deleted, struct str *out, struct cr
 	return 200;
 }
 
-int crud_create(struct op *op, const json_t *body, const struct idempotency *idem, struct str *out,
-                struct crud_result *res)
+/*
+ * A create's values from its body, checked before any transaction is opened: vals, and which
+ * fields were checked (check). 0, or a negative status with op->problem set.
+ */
+static int create_values(struct op *op, const json_t *body, struct value **valsp, bool **checkp)
 {
 	const struct entity *e = op->e;
 	struct value *vals = ARENA_NEW_ARRAY(op->arena, struct value, e->n_fields);
 	bool *present = ARENA_NEW_ARRAY(op->arena, bool, e->n_fields);
 	bool *check = ARENA_NEW_ARRAY(op->arena, bool, e->n_fields);
+	*valsp = vals;
+	*checkp = check;
 	parse_body(op, body, vals, present);
 	for (size_t i = 0; i < e->n_fields; i++) {
 		const struct field *f = &e->fields[i];
-		check[i] = field_writable(f);
-		if (!present[i] && field_writable(f))
+		check[i] = settable(op, f);
+		if (!present[i] && settable(op, f))
 			value_default(op->arena, f, &vals[i]);
 	}
 	/* A record that follows a process starts in its initial state, whatever was sent. */
@@ -445,7 +449,6 @@ int crud_create(struct op *op, const json_t *body, const struct idempotency *ide
 		vals[owner->position].kind = V_INT;
 		vals[owner->position].i = op->user_id;
 	}
-	int rc;
 	/* A field that failed its type check is absent here, not missing: no second error. */
 	for (size_t i = 0; i < op->problem->n_errors; i++) {
 		const struct field *bad = op->problem->errors[i].field
@@ -457,34 +460,35 @@ int crud_create(struct op *op, const json_t *body, const struct idempotency *ide
 	check_required(op, vals, check);
 	if (op->problem->n_errors)
 		return body_problem(op);
+	return 0;
+}
 
+/*
+ * Insert a checked create inside the caller's transaction: its references, its organisation
+ * unit, the row, the search index, the audit row, the webhooks and the count. 201, or a
+ * negative status with op->problem set (the caller rolls back).
+ */
+static int insert_record(struct op *op, struct value *vals, bool *check, struct str *out,
+                         struct crud_result *res)
+{
+	const struct entity *e = op->e;
+	const struct field *owner = entity_field(e, "owner_id");
 	char now[TIME_ISO_LEN];
 	time_now_iso(now);
-	if ((rc = db_begin(op->db)))
-		return crud_db_error(op, rc, "create");
-	if (idem && idem->key) {
-		bool same = false;
-		int status;
-		if ((rc = idempotency_lookup(op, idem, out, res, &same, &status)))
-			return fail_tx(op, rc, "create");
-		if (status) {
-			db_rollback(op->db);
-			return answer_replay(op, status, same);
-		}
-	}
+	int rc;
 	if ((rc = check_references(op, vals, check)))
-		return fail_tx(op, rc, "create");
+		return crud_db_error(op, rc, "create");
 	if (op->problem->n_errors)
-		return fail_problem(op, 422, "validation_failed");
+		return problem_set(op->problem, 422, "validation_failed");
 	/* The record's organisation unit is its owner's (and who owns it, the caller may say). */
 	int64_t unit = 0;
 	if (owner && vals[owner->position].kind == V_INT) {
 		bool may;
 		if ((rc = access_check_owner(op, vals[owner->position].i, &may, &unit)))
-			return fail_tx(op, rc, "create");
+			return crud_db_error(op, rc, "create");
 		if (!may) {
 			problem_add(op->problem, "owner_id", "forbidden_field", NULL);
-			return fail_problem(op, 403, "forbidden");
+			return problem_set(op->problem, 403, "forbidden");
 		}
 	}
 
@@ -497,7 +501,7 @@ int crud_create(struct op *op, const json_t *body, const struct idempotency *ide
 	bool first = true;
 	for (size_t i = 0; i < e->n_fields; i++) {
 		const struct field *f = &e->fields[i];
-		if (!field_writable(f) || vals[i].kind == V_NULL)
+		if (!settable(op, f) || vals[i].kind == V_NULL)
 			continue;
 		if (!first)
 			sqlq_add(&s, ", ");
@@ -515,7 +519,7 @@ int crud_create(struct op *op, const json_t *body, const struct idempotency *ide
 	first = true;
 	for (size_t i = 0; i < e->n_fields; i++) {
 		const struct field *f = &e->fields[i];
-		if (!field_writable(f) || vals[i].kind == V_NULL)
+		if (!settable(op, f) || vals[i].kind == V_NULL)
 			continue;
 		if (!first)
 			sqlq_add(&s, ", ");
@@ -547,7 +551,6 @@ int crud_create(struct op *op, const json_t *body, const struct idempotency *ide
 	}
 	sqlq_add(&s, ")");
 	bool found;
-	size_t out_start = out->len;
 	rc = run_returning(op, &s, out, res, &found);
 	sqlq_release(&s);
 	if (!rc) {
@@ -556,12 +559,12 @@ int crud_create(struct op *op, const json_t *body, const struct idempotency *ide
 	}
 	str_release(&tokens);
 	if (rc)
-		return fail_tx(op, rc, "create");
+		return crud_db_error(op, rc, "create");
 
 	struct str changes = STR_INIT;
 	for (size_t i = 0; i < e->n_fields; i++) {
 		const struct field *f = &e->fields[i];
-		if (field_visible(f) && field_writable(f) && vals[i].kind != V_NULL) {
+		if (field_visible(f) && settable(op, f) && vals[i].kind != V_NULL) {
 			static const struct value null_value = {.kind = V_NULL};
 			crud_changes_add(&changes, f, &null_value, &vals[i]);
 		}
@@ -575,7 +578,45 @@ int crud_create(struct op *op, const json_t *body, const struct idempotency *ide
 	str_release(&changes);
 	if (!rc)
 		rc = crud_bump_count(op, 1);
-	if (!rc && idem && idem->key)
+	return rc ? crud_db_error(op, rc, "create") : 201;
+}
+
+int crud_create_in_tx(struct op *op, const json_t *body, struct str *out, struct crud_result *res)
+{
+	struct value *vals;
+	bool *check;
+	int status = create_values(op, body, &vals, &check);
+	return status < 0 ? status : insert_record(op, vals, check, out, res);
+}
+
+int crud_create(struct op *op, const json_t *body, const struct idempotency *idem, struct str *out,
+                struct crud_result *res)
+{
+	struct value *vals;
+	bool *check;
+	int status = create_values(op, body, &vals, &check);
+	if (status < 0)
+		return status;
+	int rc = db_begin(op->db);
+	if (rc)
+		return crud_db_error(op, rc, "create");
+	if (idem && idem->key) {
+		bool same = false;
+		if ((rc = idempotency_lookup(op, idem, out, res, &same, &status)))
+			return fail_tx(op, rc, "create");
+		if (status) {
+			db_rollback(op->db);
+			return answer_replay(op, status, same);
+		}
+	}
+	size_t out_start = out->len;
+	status = insert_record(op, vals, check, out, res);
+	if (status < 0) {
+		db_rollback(op->db);
+		str_truncate(out, out_start);
+		return status;
+	}
+	if (idem && idem->key)
 		rc = idempotency_store(op, idem, 201, out->buf + out_start, out->len - out_start,
 		                       res->id);
 	if (rc == DB_ECONSTRAINT && idem && idem->key) {
@@ -583,7 +624,6 @@ int crud_create(struct op *op, const json_t *body, const struct idempotency *ide
 		db_rollback(op->db);
 		str_truncate(out, out_start);
 		bool same = false;
-		int status;
 		if ((rc = idempotency_lookup(op, idem, out, res, &same, &status)))
 			return crud_db_error(op, rc, "create");
 		return status ? answer_replay(op, status, same)

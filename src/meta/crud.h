@@ -34,6 +34,9 @@ struct crud_result {
 int crud_get(struct op *op, int64_t id, bool deleted, struct str *out, struct crud_result *res);
 int crud_create(struct op *op, const json_t *body, const struct idempotency *idem, struct str *out,
                 struct crud_result *res);
+/* crud_create inside the caller's transaction (which it never ends), without idempotency:
+ * the process engine's tasks. */
+int crud_create_in_tx(struct op *op, const json_t *body, struct str *out, struct crud_result *res);
 /* crud_update inside the caller's transaction (which it never ends): the process engine's. */
 int crud_update_in_tx(struct op *op, int64_t id, const json_t *body, int64_t if_match,
                       struct str *out, struct crud_result *res);

@@ -1,5 +1,6 @@
 #include "metajson.h"
 #include "access.h"
+#include "process.h"
 #include "query.h"
 #include "core/util.h"
 
@@ -139,7 +140,18 @@ void meta_entity_json(struct str *out, const struct entity *e, const struct acto
 		first = false;
 		meta_field_json(out, &e->fields[i]);
 	}
-	str_adds(out, "],\"relations\":[");
+	/* A process's state field is moved by transitions only: forms show it read-only. */
+	str_adds(out, "],\"process\":");
+	if (e->process) {
+		str_adds(out, "{\"key\":");
+		str_add_jsons(out, e->process->key);
+		str_adds(out, ",\"state_field\":");
+		str_add_jsons(out, e->process->state_field->name);
+		str_addc(out, '}');
+	} else {
+		str_adds(out, "null");
+	}
+	str_adds(out, ",\"relations\":[");
 	for (size_t i = 0; i < e->n_relations; i++) {
 		const struct relation *rel = &e->relations[i];
 		if (i)

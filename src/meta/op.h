@@ -25,6 +25,20 @@ struct op {
 	bool in_transition; /* the process engine moves the state field (meta/transition.c) */
 };
 
+/*
+ * op as the system: no actor, so no who rules and no scopes apply. The process engine acts so
+ * on a user's behalf (an approval's outcome, the tasks a transition makes, the record an
+ * approver decides on): user_id stays, and the records it writes carry that user's name.
+ */
+static inline struct op op_as_system(const struct op *op)
+{
+	struct op sys = *op;
+	sys.actor = NULL;
+	sys.admin = true;
+	sys.shared = 0;
+	return sys;
+}
+
 #define AUDIT_USER_AGENT_MAX 200
 
 /* One query-string parameter. */

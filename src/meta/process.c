@@ -1,5 +1,7 @@
 #include "process.h"
 #include "registry.h"
+#include "core/text.h"
+#include "core/timeutil.h"
 #include "core/util.h"
 
 #include <stdarg.h>
@@ -51,36 +53,93 @@ static const struct field *user_field(const struct entity *e, const char *s)
 	return f && f->type == FT_USER ? f : NULL;
 }
 
-static int who_rule(const struct entity *e, const json_t *j, struct who_rule *w, char *err,
-                    size_t n, const char *what)
+static const char *const person_names[] = {"role", "owner", "superior", "actor",
+                                           "head", "field", "user",     NULL};
+
+/* "a, b or c" of the kinds in allowed, as the definition writes them. */
+static void person_forms(unsigned allowed, char *out, size_t n)
 {
-	if (!json_is_object(j) || json_object_size(j) != 1)
-		return fail(err, n,
-		            "%s: one of {\"role\"}, {\"owner\":true}, {\"superior\":true}, "
-		            "{\"field\"}, {\"user\"}",
-		            what);
-	json_t *v;
-	if ((v = json_object_get(j, "role")) && json_is_string(v)) {
-		w->kind = WHO_ROLE;
-		w->value = json_string_value(v);
-	} else if (json_is_true(json_object_get(j, "owner"))) {
-		w->kind = WHO_OWNER;
-	} else if (json_is_true(json_object_get(j, "superior"))) {
-		w->kind = WHO_SUPERIOR;
-	} else if ((v = json_object_get(j, "field")) && json_is_string(v)) {
-		w->kind = WHO_FIELD;
-		if (!(w->field = user_field(e, json_string_value(v))))
+	static const char *const forms[] = {"{\"role\"}",
+	                                    "\"owner\"",
+	                                    "\"superior\"",
+	                                    "\"actor\"",
+	                                    "{\"head\":\"department\"|\"subsidiary\"}",
+	                                    "{\"field\"}",
+	                                    "{\"user\"}"};
+	size_t len = 0, count = 0, seen = 0;
+	for (size_t k = 0; k < 7; k++)
+		count += (allowed & PERSON_KIND(k)) != 0;
+	out[0] = '\0';
+	for (size_t k = 0; k < 7 && len < n; k++) {
+		if (!(allowed & PERSON_KIND(k)))
+			continue;
+		seen++;
+		const char *sep = seen == 1 ? "" : seen == count ? " or " : ", ";
+		len += (size_t)snprintf(out + len, n - len, "%s%s", sep, forms[k]);
+	}
+}
+
+/* A person rule of e, of a kind in allowed (PERSON_KIND bits), into r (strings in a). */
+static int person(struct arena *a, const struct entity *e, const json_t *j, unsigned allowed,
+                  struct person_rule *r, char *err, size_t n, const char *what)
+{
+	memset(r, 0, sizeof *r);
+	const char *name = json_string_value(j);
+	const char *k = NULL;
+	json_t *v = NULL;
+	if (json_is_object(j) && json_object_size(j) == 1) {
+		void *it = json_object_iter((json_t *)j);
+		k = json_object_iter_key(it);
+		v = json_object_iter_value(it);
+	}
+	size_t kind = 0;
+	const char *key = name ? name : k;
+	while (key && person_names[kind] && !str_eq(person_names[kind], key))
+		kind++;
+	bool ok = key && person_names[kind] && (allowed & PERSON_KIND(kind));
+	r->kind = (enum person_kind)kind;
+	if (ok && name) /* a bare name: only the relations, which need no value */
+		ok = kind == P_OWNER || kind == P_SUPERIOR || kind == P_ACTOR;
+	else if (ok && (kind == P_OWNER || kind == P_SUPERIOR || kind == P_ACTOR))
+		ok = json_is_true(v);
+	else if (ok && kind == P_ROLE)
+		ok = json_is_string(v) && *json_string_value(v);
+	else if (ok && kind == P_HEAD)
+		ok = json_is_string(v) && (str_eq(json_string_value(v), "department") ||
+		                           str_eq(json_string_value(v), "subsidiary"));
+	else if (ok && kind == P_USER)
+		ok = json_is_integer(v) && json_integer_value(v) > 0;
+	else if (ok && kind == P_FIELD) {
+		if (!json_is_string(v))
+			ok = false;
+		else if (!(r->field = user_field(e, json_string_value(v))))
 			return fail(err, n, "%s.field: '%s' is not a user field of %s", what,
 			            json_string_value(v), e->name);
-	} else if ((v = json_object_get(j, "user")) && json_is_integer(v) &&
-	           json_integer_value(v) > 0) {
-		w->kind = WHO_USER;
-		w->user = json_integer_value(v);
-	} else {
-		return fail(err, n,
-		            "%s: one of {\"role\"}, {\"owner\":true}, {\"superior\":true}, "
-		            "{\"field\"}, {\"user\"}",
-		            what);
+	}
+	if (!ok) {
+		char forms[256];
+		person_forms(allowed, forms, sizeof forms);
+		return fail(err, n, "%s: one of %s", what, forms);
+	}
+	if (kind == P_ROLE || kind == P_HEAD)
+		r->value = arena_strdup(a, json_string_value(v));
+	if (kind == P_USER)
+		r->user = json_integer_value(v);
+	return 0;
+}
+
+/* A list of person rules (member of the object at what) into *out, *count. */
+static int person_list(struct arena *a, const struct entity *e, const json_t *list,
+                       unsigned allowed, struct person_rule **out, size_t *count, char *err,
+                       size_t n, const char *what, const char *member)
+{
+	*count = json_array_size(list);
+	*out = ARENA_NEW_ARRAY(a, struct person_rule, *count ? *count : 1);
+	for (size_t i = 0; i < *count; i++) {
+		char sub[160];
+		snprintf(sub, sizeof sub, "%s.%s[%zu]", what, member, i);
+		if (person(a, e, json_array_get(list, i), allowed, &(*out)[i], err, n, sub))
+			return -1;
 	}
 	return 0;
 }
@@ -134,33 +193,58 @@ static int guard_list(struct arena *a, const struct entity *e, const json_t *lis
 	return 0;
 }
 
-static int notify_target(const struct entity *e, const json_t *j, struct notify_target *t,
-                         char *err, size_t n, const char *what)
+/* The kinds of person each place takes. */
+#define WHO_KINDS                                                               \
+	(PERSON_KIND(P_ROLE) | PERSON_KIND(P_OWNER) | PERSON_KIND(P_SUPERIOR) | \
+	 PERSON_KIND(P_FIELD) | PERSON_KIND(P_USER))
+#define NOTIFY_KINDS   (WHO_KINDS | PERSON_KIND(P_ACTOR))
+#define ASSIGNEE_KINDS (NOTIFY_KINDS & ~PERSON_KIND(P_ROLE))
+#define APPROVER_KINDS                                                         \
+	(PERSON_KIND(P_ROLE) | PERSON_KIND(P_SUPERIOR) | PERSON_KIND(P_HEAD) | \
+	 PERSON_KIND(P_FIELD) | PERSON_KIND(P_USER))
+
+/* The members of an object must be among names. */
+static int only(const json_t *o, const char *const *names, char *err, size_t n, const char *what);
+
+static int task_effect(struct arena *a, const struct entity *e, const json_t *j,
+                       struct task_effect *t, char *err, size_t n, const char *what)
 {
-	static const char *const names[] = {"owner", "superior", "actor", NULL};
-	const char *s = json_string_value(j);
-	json_t *v;
-	if (s && str_in_list(s, names)) {
-		t->kind = str_eq(s, "owner")      ? TO_OWNER
-		          : str_eq(s, "superior") ? TO_SUPERIOR
-		                                  : TO_ACTOR;
-	} else if (json_is_object(j) && (v = json_object_get(j, "role")) && json_is_string(v)) {
-		t->kind = TO_ROLE;
-		t->value = json_string_value(v);
-	} else if (json_is_object(j) && (v = json_object_get(j, "field")) && json_is_string(v)) {
-		t->kind = TO_FIELD;
-		if (!(t->field = user_field(e, json_string_value(v))))
-			return fail(err, n, "%s.field: '%s' is not a user field of %s", what,
-			            json_string_value(v), e->name);
-	} else if (json_is_object(j) && (v = json_object_get(j, "user")) && json_is_integer(v)) {
-		t->kind = TO_USER;
-		t->user = json_integer_value(v);
-	} else {
-		return fail(err, n,
-		            "%s: \"owner\", \"superior\", \"actor\", {\"role\"}, {\"field\"} "
-		            "or {\"user\"}",
-		            what);
+	static const char *const members[] = {"subject",       "description", "assignee", "due_in",
+	                                      "remind_before", "priority",    NULL};
+	static const char *const priorities[] = {"high", "normal", "low", NULL};
+	if (!json_is_object(j))
+		return fail(err, n, "%s: an object", what);
+	if (only(j, members, err, n, what))
+		return -1;
+	const char *subject = json_string_value(json_object_get(j, "subject"));
+	if (!subject || !*subject || utf8_length(subject, strlen(subject)) > 200)
+		return fail(err, n, "%s.subject: required, at most 200 characters", what);
+	t->subject = arena_strdup(a, subject);
+	json_t *v = json_object_get(j, "description");
+	if (v && !json_is_string(v))
+		return fail(err, n, "%s.description: text", what);
+	t->description = v ? arena_strdup(a, json_string_value(v)) : NULL;
+	char sub[160];
+	snprintf(sub, sizeof sub, "%s.assignee", what);
+	json_t *who = json_object_get(j, "assignee");
+	if (!who)
+		return fail(err, n, "%s: required", sub);
+	if (person(a, e, who, ASSIGNEE_KINDS, &t->assignee, err, n, sub))
+		return -1;
+	static const char *const spans[] = {"due_in", "remind_before"};
+	int64_t *span_ms[] = {&t->due_in_ms, &t->remind_before_ms};
+	for (size_t i = 0; i < 2; i++) {
+		json_t *span = json_object_get(j, spans[i]);
+		if (span && !time_parse_span(json_string_value(span), span_ms[i]))
+			return fail(err, n, "%s.%s: a span such as \"30m\", \"4h\" or \"3d\"", what,
+			            spans[i]);
 	}
+	if (t->remind_before_ms && !t->due_in_ms)
+		return fail(err, n, "%s.remind_before: needs due_in", what);
+	const char *priority = json_string_value(json_object_get(j, "priority"));
+	if (json_object_get(j, "priority") && !str_in_list(priority, priorities))
+		return fail(err, n, "%s.priority: high, normal or low", what);
+	t->priority = priority ? arena_strdup(a, priority) : NULL;
 	return 0;
 }
 
@@ -180,9 +264,9 @@ static int only(const json_t *o, const char *const *names, char *err, size_t n, 
 static int transition(struct arena *a, const struct entity *e, const struct field *sf,
                       const json_t *j, struct transition *t, char *err, size_t n, const char *what)
 {
-	static const char *const members[] = {"key",    "label", "from",     "to",
-	                                      "who",    "guard", "require",  "set",
-	                                      "notify", "share", "approval", NULL};
+	static const char *const members[] = {"key",   "label",    "from", "to",     "who",
+	                                      "guard", "require",  "set",  "notify", "share",
+	                                      "tasks", "approval", NULL};
 	if (!json_is_object(j))
 		return fail(err, n, "%s: an object", what);
 	if (only(j, members, err, n, what))
@@ -218,15 +302,8 @@ static int transition(struct arena *a, const struct entity *e, const struct fiel
 		return fail(err, n, "%s: who, guard, require and notify are lists; set an object",
 		            what);
 	char sub[96];
-	t->n_who = json_array_size(who);
-	t->who = ARENA_NEW_ARRAY(a, struct who_rule, t->n_who ? t->n_who : 1);
-	for (size_t i = 0; i < t->n_who; i++) {
-		snprintf(sub, sizeof sub, "%s.who[%zu]", what, i);
-		if (who_rule(e, json_array_get(who, i), &t->who[i], err, n, sub))
-			return -1;
-		if (t->who[i].value)
-			t->who[i].value = arena_strdup(a, t->who[i].value);
-	}
+	if (person_list(a, e, who, WHO_KINDS, &t->who, &t->n_who, err, n, what, "who"))
+		return -1;
 	if (guard_list(a, e, guards, &t->guards, &t->n_guards, err, n, what, "guard"))
 		return -1;
 	t->n_require = json_array_size(req);
@@ -266,55 +343,23 @@ static int transition(struct arena *a, const struct entity *e, const struct fiel
 			return fail(err, n, "%s.share[%zu].access: read or edit", what, i);
 		t->share[i].access = arena_strdup(a, access);
 	}
+	json_t *tasks = json_object_get(j, "tasks");
+	if (tasks && !json_is_array(tasks))
+		return fail(err, n, "%s.tasks: a list of tasks", what);
+	t->n_tasks = json_array_size(tasks);
+	t->tasks = ARENA_NEW_ARRAY(a, struct task_effect, t->n_tasks ? t->n_tasks : 1);
+	for (size_t i = 0; i < t->n_tasks; i++) {
+		snprintf(sub, sizeof sub, "%s.tasks[%zu]", what, i);
+		if (task_effect(a, e, json_array_get(tasks, i), &t->tasks[i], err, n, sub))
+			return -1;
+	}
 	json_t *flow = json_object_get(j, "approval");
 	if (flow && !json_is_string(flow))
 		return fail(err, n, "%s.approval: the key of an approval flow", what);
 	t->approval = flow ? arena_strdup(a, json_string_value(flow)) : NULL;
-	t->n_notify = json_array_size(tell);
-	t->notify = ARENA_NEW_ARRAY(a, struct notify_target, t->n_notify ? t->n_notify : 1);
-	for (size_t i = 0; i < t->n_notify; i++) {
-		snprintf(sub, sizeof sub, "%s.notify[%zu]", what, i);
-		if (notify_target(e, json_array_get(tell, i), &t->notify[i], err, n, sub))
-			return -1;
-		if (t->notify[i].value)
-			t->notify[i].value = arena_strdup(a, t->notify[i].value);
-	}
+	if (person_list(a, e, tell, NOTIFY_KINDS, &t->notify, &t->n_notify, err, n, what, "notify"))
+		return -1;
 	return 0;
-}
-
-static int approver(const struct entity *e, const json_t *j, struct approver *ap, char *err,
-                    size_t n, const char *what)
-{
-	json_t *v;
-	const char *head = json_string_value(json_object_get(j, "head"));
-	if (!json_is_object(j) || json_object_size(j) != 1)
-		goto bad;
-	if ((v = json_object_get(j, "role")) && json_is_string(v)) {
-		ap->kind = AP_ROLE;
-		ap->value = json_string_value(v);
-	} else if (json_is_true(json_object_get(j, "superior"))) {
-		ap->kind = AP_SUPERIOR;
-	} else if (head && (str_eq(head, "department") || str_eq(head, "subsidiary"))) {
-		ap->kind = AP_HEAD;
-		ap->value = head;
-	} else if ((v = json_object_get(j, "field")) && json_is_string(v)) {
-		ap->kind = AP_FIELD;
-		if (!(ap->field = user_field(e, json_string_value(v))))
-			return fail(err, n, "%s.field: '%s' is not a user field of %s", what,
-			            json_string_value(v), e->name);
-	} else if ((v = json_object_get(j, "user")) && json_is_integer(v) &&
-	           json_integer_value(v) > 0) {
-		ap->kind = AP_USER;
-		ap->user = json_integer_value(v);
-	} else {
-		goto bad;
-	}
-	return 0;
-bad:
-	return fail(err, n,
-	            "%s: one of {\"role\"}, {\"superior\":true}, "
-	            "{\"head\":\"department\"|\"subsidiary\"}, {\"field\"}, {\"user\"}",
-	            what);
 }
 
 static int step(struct arena *a, const struct entity *e, const json_t *j, struct approval_step *s,
@@ -340,16 +385,9 @@ static int step(struct arena *a, const struct entity *e, const json_t *j, struct
 		return fail(err, n, "%s.approvers: a non-empty list", what);
 	if (when && !json_is_array(when))
 		return fail(err, n, "%s.when: a list of conditions", what);
-	char sub[128];
-	s->n_approvers = json_array_size(list);
-	s->approvers = ARENA_NEW_ARRAY(a, struct approver, s->n_approvers);
-	for (size_t i = 0; i < s->n_approvers; i++) {
-		snprintf(sub, sizeof sub, "%s.approvers[%zu]", what, i);
-		if (approver(e, json_array_get(list, i), &s->approvers[i], err, n, sub))
-			return -1;
-		if (s->approvers[i].value)
-			s->approvers[i].value = arena_strdup(a, s->approvers[i].value);
-	}
+	if (person_list(a, e, list, APPROVER_KINDS, &s->approvers, &s->n_approvers, err, n, what,
+	                "approvers"))
+		return -1;
 	return guard_list(a, e, when, &s->when, &s->n_when, err, n, what, "when");
 }
 

@@ -20,20 +20,28 @@
 struct entity;
 struct field;
 
-/* Who may fire a transition: any of its rules. */
-enum who_kind {
-	WHO_ROLE,     /* the actor has role `value` */
-	WHO_OWNER,    /* the actor owns the record */
-	WHO_SUPERIOR, /* the actor is the superior of the record's owner */
-	WHO_FIELD, /* the actor is the user in the record's user field `field` (e.g. 督办人) */
-	WHO_USER,  /* the actor is user `user` */
+/*
+ * A person (or people) a definition names, the same way wherever it names one: who may fire a
+ * transition, whom it tells, who takes a task it makes, who approves a step. Written as a string
+ * ("owner") or an object ({"owner": true}, {"role": "finance"}, {"field": "supervisor_id"},
+ * {"user": 7}, {"head": "department"}); each place takes the kinds that make sense there.
+ */
+enum person_kind {
+	P_ROLE,     /* every active user with role `value` */
+	P_OWNER,    /* the record's owner */
+	P_SUPERIOR, /* the superior of the record's owner (of the submitter, in an approval) */
+	P_ACTOR,    /* whoever fires the transition */
+	P_HEAD,     /* the head of the submitter's department or subsidiary (`value`) */
+	P_FIELD,    /* the user in the record's user field `field` (e.g. 督办人) */
+	P_USER,     /* user `user` */
 };
+#define PERSON_KIND(k) (1u << (k))
 
-struct who_rule {
-	enum who_kind kind;
-	const char *value;         /* WHO_ROLE */
-	const struct field *field; /* WHO_FIELD */
-	int64_t user;              /* WHO_USER */
+struct person_rule {
+	enum person_kind kind;
+	const char *value;         /* P_ROLE: the role; P_HEAD: "department" or "subsidiary" */
+	const struct field *field; /* P_FIELD */
+	int64_t user;              /* P_USER */
 };
 
 enum guard_op { G_EQ, G_NE, G_LT, G_LTE, G_GT, G_GTE, G_IN, G_NULL, G_NOT_NULL };
@@ -45,20 +53,21 @@ struct guard {
 	const char *value; /* the comparison value's JSON text (an array for G_IN) */
 };
 
-/* Whom a notify effect tells: a kind of relation to the record, or a role, or a user. */
-enum notify_kind { TO_OWNER, TO_SUPERIOR, TO_ACTOR, TO_ROLE, TO_FIELD, TO_USER };
-struct notify_target {
-	enum notify_kind kind;
-	const char *value;
-	const struct field *field;
-	int64_t user;
-};
-
 /* A record shared by a transition with the user a user field names afterwards (the project
  * manager it was assigned to), with read or edit access. */
 struct share_target {
 	const struct field *field;
 	const char *access; /* "read" or "edit" */
+};
+
+/* A task a transition creates (the effect "create a task"), about the record, for one person. */
+struct task_effect {
+	const char *subject;         /* "{{record}}" in it becomes the record's title */
+	const char *description;     /* or NULL */
+	struct person_rule assignee; /* owner, superior, actor, a user field or a user */
+	int64_t due_in_ms;           /* after the transition; 0: no due time */
+	int64_t remind_before_ms;    /* before the due time; 0: no reminder */
+	const char *priority;        /* high, normal or low; NULL: the task's default */
 };
 
 struct transition {
@@ -67,41 +76,27 @@ struct transition {
 	const char **from; /* states it may start from; n_from 0: any */
 	size_t n_from;
 	const char *to;
-	struct who_rule *who; /* none: whoever may change the record */
+	struct person_rule *who; /* none: whoever may change the record */
 	size_t n_who;
 	struct guard *guards;
 	size_t n_guards;
 	const struct field **require; /* fields that must hold a value afterwards */
 	size_t n_require;
-	const char *set;              /* a JSON object of fields the transition sets, or NULL */
-	struct notify_target *notify; /* told of the transition (event process.transition) */
+	const char *set;            /* a JSON object of fields the transition sets, or NULL */
+	struct person_rule *notify; /* told of the transition (event process.transition) */
 	size_t n_notify;
 	struct share_target *share; /* the users in these fields get the record shared */
 	size_t n_share;
+	struct task_effect *tasks; /* tasks it creates */
+	size_t n_tasks;
 	const char *approval; /* the approval flow it starts, or NULL */
 	bool by_flow;         /* an approval flow's outcome: fired by the flow, never by a user */
-};
-
-/* Who approves a step: resolved when the step opens, from the submitter and the record. */
-enum approver_kind {
-	AP_ROLE,     /* every active user with role `value` */
-	AP_SUPERIOR, /* the submitter's superior */
-	AP_HEAD,     /* the head of the submitter's department ("department") or subsidiary */
-	AP_FIELD,    /* the user in the record's user field */
-	AP_USER,     /* user `user` */
-};
-
-struct approver {
-	enum approver_kind kind;
-	const char *value;
-	const struct field *field;
-	int64_t user;
 };
 
 struct approval_step {
 	const char *key;
 	struct label label;
-	struct approver *approvers;
+	struct person_rule *approvers; /* resolved when the step opens */
 	size_t n_approvers;
 	bool all;           /* every approver must approve ("all"), or one is enough ("any") */
 	struct guard *when; /* the step applies only if these hold (none: always) */

@@ -176,6 +176,13 @@ static inline bool field_writable(const struct field *f)
 	return !(f->flags & (FF_READONLY | FF_INTERNAL | FF_REMOVED));
 }
 
+/* Whether the system (an operation without an actor: the process engine, the demo) may set
+ * the field: the read-only fields it fills in, never the columns every table has. */
+static inline bool field_system_writable(const struct field *f)
+{
+	return field_writable(f) || !(f->flags & (FF_SYSTEM | FF_INTERNAL | FF_REMOVED));
+}
+
 /* Parse one field definition (the schema files' form); used for custom fields too. */
 int registry_parse_field(struct arena *a, const void *json_field, struct field *out, char *err,
                          size_t errlen);

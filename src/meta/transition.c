@@ -1,5 +1,6 @@
 #include "transition.h"
 #include "approval.h"
+#include "process_effects.h"
 #include "access.h"
 #include "auth/roles.h"
 #include "process.h"
@@ -42,6 +43,58 @@ int64_t record_user(json_t *rec, const char *field)
 	return json_is_integer(v) ? json_integer_value(v) : 0;
 }
 
+const char *record_title(struct op *op, json_t *rec)
+{
+	json_t *t = op->e->title_field ? json_object_get(rec, op->e->title_field) : NULL;
+	return json_is_string(t) ? json_string_value(t) : "";
+}
+
+const char *user_name(struct op *op, int64_t user)
+{
+	struct db_stmt *st;
+	const char *name = "";
+	if (user &&
+	    !db_prepare(op->db, "SELECT COALESCE(display_name, username) FROM users WHERE id = ?",
+	                &st)) {
+		db_bind_int(st, 1, user);
+		if (db_step(st) == DB_ROW)
+			name = arena_strdup(op->arena, db_column_text(st, 0, NULL));
+		db_reset(st);
+	}
+	return name;
+}
+
+int person_users(struct op *op, const struct person_rule *r, json_t *rec, int64_t *ids, size_t max,
+                 size_t *count)
+{
+	*count = max ? 1 : 0;
+	if (!max)
+		return DB_OK;
+	switch (r->kind) {
+	case P_OWNER:
+		ids[0] = record_user(rec, "owner_id");
+		break;
+	case P_SUPERIOR:
+		ids[0] = superior_of(op, record_user(rec, "owner_id"));
+		break;
+	case P_ACTOR:
+		ids[0] = op->user_id;
+		break;
+	case P_FIELD:
+		ids[0] = record_user(rec, r->field->name);
+		break;
+	case P_USER:
+		ids[0] = r->user;
+		break;
+	case P_ROLE:
+		return role_members(op->db, r->value, ids, max, count);
+	case P_HEAD: /* an approver only: resolved from the submitter (meta/approval.c) */
+		*count = 0;
+		break;
+	}
+	return DB_OK;
+}
+
 int64_t superior_of(struct op *op, int64_t user)
 {
 	char u[24];
@@ -71,29 +124,13 @@ static bool may_fire(struct op *op, const struct transition *t, json_t *rec)
 	if (!t->n_who)
 		return true;
 	for (size_t i = 0; i < t->n_who; i++) {
-		const struct who_rule *w = &t->who[i];
-		switch (w->kind) {
-		case WHO_ROLE:
-			if (has_role(op, w->value))
-				return true;
-			break;
-		case WHO_OWNER:
-			if (record_user(rec, "owner_id") == op->user_id)
-				return true;
-			break;
-		case WHO_SUPERIOR:
-			if (superior_of(op, record_user(rec, "owner_id")) == op->user_id)
-				return true;
-			break;
-		case WHO_FIELD:
-			if (record_user(rec, w->field->name) == op->user_id)
-				return true;
-			break;
-		case WHO_USER:
-			if (w->user == op->user_id)
-				return true;
-			break;
-		}
+		const struct person_rule *w = &t->who[i];
+		int64_t who = 0;
+		size_t k = 0;
+		if (w->kind == P_ROLE
+		        ? has_role(op, w->value)
+		        : !person_users(op, w, rec, &who, 1, &k) && k && who == op->user_id)
+			return true;
 	}
 	return false;
 }
@@ -169,82 +206,6 @@ static void allowed_extra(struct op *op, const struct process *p, json_t *rec)
 	str_release(&x);
 }
 
-/* The users a transition tells, each once, into out (*n of them). A DB_ code. */
-static int recipients(struct op *op, const struct transition *t, json_t *rec, int64_t *out,
-                      size_t max, size_t *count)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < t->n_notify; i++) {
-		const struct notify_target *to = &t->notify[i];
-		int64_t ids[64];
-		size_t k = 0;
-		switch (to->kind) {
-		case TO_OWNER:
-			ids[k++] = record_user(rec, "owner_id");
-			break;
-		case TO_SUPERIOR:
-			ids[k++] = superior_of(op, record_user(rec, "owner_id"));
-			break;
-		case TO_ACTOR:
-			ids[k++] = op->user_id;
-			break;
-		case TO_FIELD:
-			ids[k++] = record_user(rec, to->field->name);
-			break;
-		case TO_USER:
-			ids[k++] = to->user;
-			break;
-		case TO_ROLE: {
-			int rc = role_members(op->db, to->value, ids, 64, &k);
-			if (rc)
-				return rc;
-			break;
-		}
-		}
-		for (size_t j = 0; j < k; j++) {
-			bool seen = !ids[j];
-			for (size_t m = 0; m < n && !seen; m++)
-				seen = out[m] == ids[j];
-			if (!seen && n < max)
-				out[n++] = ids[j];
-		}
-	}
-	*count = n;
-	return DB_OK;
-}
-
-/* Share the record with the users the transition names, unless they have it already. */
-static int share(struct op *op, int64_t id, const struct transition *t, json_t *next)
-{
-	char now[TIME_ISO_LEN], rid[24], by[24];
-	time_now_iso(now);
-	snprintf(rid, sizeof rid, "%lld", (long long)id);
-	snprintf(by, sizeof by, "%lld", (long long)op->user_id);
-	int rc = DB_OK;
-	for (size_t i = 0; i < t->n_share && !rc; i++) {
-		int64_t user = record_user(next, t->share[i].field->name);
-		if (!user)
-			continue;
-		char uid[24];
-		snprintf(uid, sizeof uid, "%lld", (long long)user);
-		int64_t have = 0;
-		const char *p[] = {
-		    op->e->name, rid, uid, t->share[i].access, op->user_id ? by : NULL, now};
-		rc = db_query_int(
-		    op->db,
-		    "SELECT count(*) FROM record_shares WHERE entity = ? AND record_id = ? "
-		    "AND user_id = ? AND access = ?",
-		    4, p, &have);
-		if (!rc && !have)
-			rc =
-			    db_run(op->db,
-			           "INSERT INTO record_shares (entity, record_id, user_id, access, "
-			           "created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-			           6, p);
-	}
-	return rc;
-}
-
 static int record_history(struct op *op, int64_t id, const struct process *p,
                           const struct transition *t, const char *from, const char *comment)
 {
@@ -274,56 +235,6 @@ static int record_history(struct op *op, int64_t id, const struct process *p,
 	rc = db_step(st);
 	db_reset(st);
 	return rc == DB_DONE ? DB_OK : rc;
-}
-
-static const char *state_label(const struct field *sf, const char *key, enum lang lang)
-{
-	for (size_t i = 0; key && i < sf->n_options; i++)
-		if (str_eq(sf->options[i].key, key))
-			return label_get(&sf->options[i].label, lang);
-	return key ? key : "";
-}
-
-static int tell(struct op *op, int64_t id, const struct process *p, const struct transition *t,
-                json_t *rec, const char *from, const char *comment)
-{
-	int64_t to[128];
-	size_t n = 0;
-	int rc = recipients(op, t, rec, to, 128, &n);
-	if (rc)
-		return rc;
-	char actor[128] = "";
-	struct db_stmt *st;
-	if (op->user_id &&
-	    !db_prepare(op->db, "SELECT COALESCE(display_name, username) FROM users WHERE id = ?",
-	                &st)) {
-		db_bind_int(st, 1, op->user_id);
-		if (db_step(st) == DB_ROW)
-			snprintf(actor, sizeof actor, "%s", db_column_text(st, 0, NULL));
-		db_reset(st);
-	}
-	const char *title_field = op->e->title_field;
-	json_t *title = title_field ? json_object_get(rec, title_field) : NULL;
-	for (size_t i = 0; i < n && !rc; i++) {
-		/* Chinese labels: the template is rendered in each addressee's language, but the
-		 * process's words are data; zh-CN is the company's. */
-		json_t *vars = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "process",
-		                         label_get(&p->label, LANG_ZH), "transition",
-		                         label_get(&t->label, LANG_ZH), "record",
-		                         json_is_string(title) ? json_string_value(title) : "",
-		                         "from", state_label(p->state_field, from, LANG_ZH), "to",
-		                         state_label(p->state_field, t->to, LANG_ZH), "comment",
-		                         comment ? comment : "", "actor", actor);
-		struct notice notice = {.event = "process.transition",
-		                        .user_id = to[i],
-		                        .entity = op->e->name,
-		                        .record_id = id,
-		                        .vars = vars,
-		                        .actor = op->user_id};
-		rc = notify(op->db, &notice);
-		json_decref(vars);
-	}
-	return rc;
 }
 
 int process_fire_in_tx(struct op *op, int64_t id, const char *key, const json_t *fields,
@@ -383,11 +294,13 @@ int process_fire_in_tx(struct op *op, int64_t id, const char *key, const json_t 
 	op->in_transition = true;
 	status = crud_update_in_tx(op, id, body, if_match >= 0 ? if_match : version, out, res);
 	op->in_transition = false;
-	int rc = DB_OK;
-	if (status >= 0 &&
-	    ((rc = record_history(op, id, p, t, from, comment)) || (rc = share(op, id, t, next)) ||
-	     (rc = tell(op, id, p, t, next, from, comment))))
+	int rc;
+	if (status >= 0 && (rc = record_history(op, id, p, t, from, comment)))
 		status = crud_db_error(op, rc, "a transition");
+	if (status >= 0) {
+		int done = process_effects(op, id, p, t, next, from, comment);
+		status = done < 0 ? done : status;
+	}
 	/* An approval it starts is part of the step: refused, the step is too. */
 	if (status >= 0 && t->approval &&
 	    approval_start(op, id, p, process_flow(p, t->approval), next) < 0)

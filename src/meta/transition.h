@@ -32,10 +32,19 @@ int process_fire_in_tx(struct op *op, int64_t id, const char *key, const json_t 
 int process_state_json(struct op *op, int64_t id, struct str *out);
 
 /* Shared with meta/approval.c: a user field's id in a record as the API shows it (0 if none);
- * whether a condition holds on such a record; a user's superior (0 if none). */
+ * whether a condition holds on such a record; a user's superior (0 if none); a record's title
+ * and a user's name as notices show them ("" if none, in op's arena). */
 struct guard;
 int64_t record_user(json_t *rec, const char *field);
 bool guard_holds(const struct guard *g, json_t *rec);
 int64_t superior_of(struct op *op, int64_t user);
+const char *record_title(struct op *op, json_t *rec);
+/* The users rule r names on record rec, into ids (*count, at most max): the owner, the owner's
+ * superior, the actor, a user field's user, a named user, or a role's active members. A DB_
+ * code. */
+struct person_rule;
+int person_users(struct op *op, const struct person_rule *r, json_t *rec, int64_t *ids, size_t max,
+                 size_t *count);
+const char *user_name(struct op *op, int64_t user);
 
 #endif

@@ -11,10 +11,15 @@
 #include <stdio.h>
 
 const struct notify_event notify_events[] = {
-    {"task.reminder", true, true, false},     {"reminder", true, false, false},
-    {"task.overdue", true, true, false},      {"process.transition", true, true, false},
-    {"approval.request", true, true, false},  {"approval.approved", true, true, false},
-    {"approval.rejected", true, true, false}, {NULL, false, false, false},
+    {"task.reminder", true, true, false},
+    {"reminder", true, false, false},
+    {"task.overdue", true, true, false},
+    {"process.transition", true, true, false},
+    {"approval.request", true, true, false},
+    {"approval.approved", true, true, false},
+    {"approval.rejected", true, true, false},
+    {"task.assigned", true, true, false},
+    {NULL, false, false, false},
 };
 
 const struct notify_event *notify_event_find(const char *key)

@@ -26,6 +26,18 @@ const struct template_def template_defs[] = {
       "Hello {{user}},\n{{owner}}'s task \"{{subject}}\" was due {{due}} and is not done.\n"
       "{{link}}",
       NULL, "{{owner}} · due {{due}}"}},
+    {"task.assigned",
+     "新任务",
+     "New task",
+     "user,subject,due,actor,record,link",
+     {"新任务：{{subject}}",
+      "{{user}}，您好：\n{{actor}} 推进「{{record}}」时为您创建了任务「{{subject}}」，截止 {{due}}。\n"
+      "{{link}}",
+      NULL, "{{actor}} · 截止 {{due}}"},
+     {"New task: {{subject}}",
+      "Hello {{user}},\n{{actor}} moved \"{{record}}\" on and made you a task, \"{{subject}}\", due "
+      "{{due}}.\n{{link}}",
+      NULL, "{{actor}} · due {{due}}"}},
     {"reminder",
      "提醒",
      "Reminder",

@@ -203,6 +203,17 @@ export async function login(username, password, base) {
 	return c;
 }
 
+/*
+ * A user for a test, made by admin and logged in at base (the shared server if not given):
+ * username `${name}_${mark}`, display name `${name} ${mark}`, and any other member of extra
+ * (org_unit_id, superior_id …). Returns {id, client}.
+ */
+export async function newUser(admin, { name, mark, password, roles, base, ...extra }) {
+	const res = await admin.post('/api/v1/users', { must_change_password: false, username: `${name}_${mark}`, password, roles, display_name: `${name} ${mark}`, ...extra });
+	expectStatus(res, 201);
+	return { id: res.json.id, client: await login(`${name}_${mark}`, password, base) };
+}
+
 export const loginAdmin = (base) => login('admin', env.adminPassword, base);
 export const loginAlice = (base) => login('alice', env.alicePassword, base);
 

@@ -7,18 +7,14 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
-import { env, loginAdmin, login, marker, rawRequest, request, startServer, expectStatus, expectProblem, Client } from './lib.mjs';
+import { env, loginAdmin, marker, rawRequest, request, startServer, expectStatus, expectProblem, Client, newUser } from './lib.mjs';
 
 const M = marker('t22');
 const password = `Aa1-${randomBytes(12).toString('base64url')}`;
 let admin;
 const u = {}; // name → {id, client}
 
-async function user(name, roles) {
-	const res = await admin.post('/api/v1/users', { must_change_password: false, username: `${name}_${M}`, password, roles, display_name: `${name} ${M}` });
-	expectStatus(res, 201);
-	u[name] = { id: res.json.id, client: await login(`${name}_${M}`, password) };
-}
+const user = async (name, roles) => (u[name] = await newUser(admin, { name, mark: M, password, roles }));
 
 before(async () => {
 	admin = await loginAdmin();

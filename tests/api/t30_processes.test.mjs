@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Client, marker, expectStatus, expectProblem, startCluster, login } from './lib.mjs';
+import { Client, marker, expectStatus, expectProblem, startCluster, newUser } from './lib.mjs';
 
 const M = marker('t30');
 const password = `Aa1-${randomBytes(12).toString('base64url')}`;
@@ -27,17 +27,15 @@ const triage = {
 		{ key: 'review', label: L('审核', 'Review'), from: ['graded'], to: 'reviewed', who: [{ role: 'sales_director' }], guard: [{ field: 'amount', op: 'gte', value: 10000000 }] },
 		{ key: 'fast_assign', label: L('直接分配', 'Assign directly'), from: ['graded'], to: 'assigned', who: [{ role: 'sales_director' }], guard: [{ field: 'amount', op: 'lt', value: 10000000 }], require: ['project_manager_id'], share: [{ field: 'project_manager_id', access: 'edit' }] },
 		// The project manager it is assigned to gets the lead shared to work on it.
-		{ key: 'assign', label: L('分配', 'Assign'), from: ['reviewed'], to: 'assigned', who: [{ role: 'sales_director' }], require: ['project_manager_id'], notify: ['owner', { field: 'project_manager_id' }, { role: 'info_specialist' }], share: [{ field: 'project_manager_id', access: 'edit' }] },
+		// … and a task to follow it up, due in three days, with a reminder the day before.
+		{ key: 'assign', label: L('分配', 'Assign'), from: ['reviewed'], to: 'assigned', who: [{ role: 'sales_director' }], require: ['project_manager_id'], notify: ['owner', { field: 'project_manager_id' }, { role: 'info_specialist' }], share: [{ field: 'project_manager_id', access: 'edit' }],
+			tasks: [{ subject: '跟进需求：{{record}}', assignee: { field: 'project_manager_id' }, due_in: '3d', remind_before: '1d', priority: 'high', description: '三日内联系客户并定性' }] },
 		{ key: 'qualify', label: L('定性', 'Qualify'), from: ['assigned'], to: 'qualified', who: [{ field: 'project_manager_id' }], require: ['qualification'], notify: ['owner', 'superior'] },
 		{ key: 'reject', label: L('退回', 'Reject'), from: ['graded', 'reviewed'], to: 'rejected', who: [{ role: 'sales_director' }], set: { grade: 'c' }, notify: ['owner'] },
 	],
 };
 
-async function user(name, roles, extra = {}) {
-	const res = await admin.post('/api/v1/users', { must_change_password: false, username: `${name}_${M}`, password, roles, display_name: `${name} ${M}`, ...extra });
-	expectStatus(res, 201);
-	u[name] = { id: res.json.id, client: await login(`${name}_${M}`, password, cluster.nodes[0].base) };
-}
+const user = async (name, roles, extra = {}) => (u[name] = await newUser(admin, { name, mark: M, password, roles, base: cluster.nodes[0].base, ...extra }));
 
 before(async () => {
 	const schema = path.join(process.env.SEXTANT_TEST_ROOT, 'tests/api/schema');
@@ -72,6 +70,15 @@ test('a definition is checked member by member, only by administrators', async (
 	await bad({ ...triage, transitions: [triage.transitions[0], triage.transitions[0]] }, 'transitions[1].key');
 	await bad({ ...triage, transitions: [{ ...triage.transitions[5], set: { stage: 'new' } }] }, 'transitions[0].set.stage');
 	await bad({ ...triage, transitions: [{ ...triage.transitions[3], share: [{ field: 'project_manager_id', access: 'own' }] }] }, 'transitions[0].share[0].access');
+	const task = triage.transitions[3].tasks[0];
+	const badTask = (t) => ({ ...triage, transitions: [{ ...triage.transitions[3], tasks: [task, t] }] });
+	await bad(badTask({ ...task, assignee: { role: 'project_manager' } }), 'transitions[0].tasks[1].assignee');
+	await bad(badTask({ ...task, assignee: { field: 'title' } }), 'transitions[0].tasks[1].assignee.field');
+	await bad(badTask({ ...task, due_in: '3w' }), 'transitions[0].tasks[1].due_in');
+	await bad(badTask({ ...task, due_in: undefined }), 'transitions[0].tasks[1].remind_before');
+	await bad(badTask({ ...task, subject: '' }), 'transitions[0].tasks[1].subject');
+	await bad(badTask({ ...task, priority: 'urgent' }), 'transitions[0].tasks[1].priority');
+	await bad(badTask({ ...task, owner: 1 }), 'transitions[0].tasks[1].owner');
 	expectProblem(await admin.put('/api/v1/processes/lead_triage', { ...triage, entity: 'ships' }), 422, 'validation_failed', [['entity', 'unknown_entity']]);
 	// A role that does not exist (a typo) is named, not taken silently.
 	const typo = await admin.put('/api/v1/processes/lead_triage', { ...triage, transitions: [triage.transitions[0], { ...triage.transitions[1], who: [{ role: 'sales_directer' }] }] });
@@ -90,6 +97,9 @@ test('a definition is checked member by member, only by administrators', async (
 	expectProblem(await admin.put('/api/v1/processes/other', triage), 409, 'conflict', [['entity', 'process_exists']]);
 	const list = await admin.getJson('/api/v1/processes');
 	assert.deepEqual(list.data.map((p) => p.key), ['lead_triage']);
+	// Forms learn from the model which field only transitions move.
+	assert.deepEqual((await u.info.client.getJson('/api/v1/meta/entities/t_leads')).process, { key: 'lead_triage', state_field: 'stage' });
+	assert.equal((await u.info.client.getJson('/api/v1/meta/entities/tasks')).process, null);
 });
 
 test('a lead from new to qualified: who, guards, required fields, notices, history', async () => {
@@ -126,6 +136,27 @@ test('a lead from new to qualified: who, guards, required fields, notices, histo
 	res = await fire('director', lead.id, 'assign', { fields: { project_manager_id: u.pm.id } });
 	expectStatus(res, 200);
 	assert.equal(res.json.stage, 'assigned');
+
+	// The project manager has a task about the lead, made by the director's step.
+	const tasks = (await u.pm.client.getJson(`/api/v1/tasks?about_entity=t_leads&about_id=${lead.id}`)).data;
+	assert.equal(tasks.length, 1);
+	const [task] = tasks;
+	assert.equal(task.subject, `跟进需求：三亚游艇会 60 尺采购 ${M}`);
+	assert.equal(task.owner_id, u.pm.id);
+	assert.equal(task.created_by, u.director.id);
+	assert.equal(task.priority, 'high');
+	assert.equal(task.status, 'open');
+	assert.equal(task.description, '三日内联系客户并定性');
+	const due = Date.parse(task.due_at) - Date.now();
+	assert.ok(due > 3 * 86400e3 - 120e3 && due <= 3 * 86400e3, `due in three days (${due} ms)`);
+	assert.equal(Date.parse(task.due_at) - Date.parse(task.remind_at), 86400e3);
+	// Nobody but the engine writes the link to the record.
+	expectProblem(await u.pm.client.patch(`/api/v1/tasks/${task.id}`, { about_id: 1 }), 422, 'validation_failed', [['about_id', 'read_only']]);
+	expectProblem(await u.pm.client.post('/api/v1/tasks', { subject: 'x', about_entity: 't_leads' }), 422, 'validation_failed', [['about_entity', 'read_only']]);
+	const told = (await u.pm.client.getJson('/api/v1/notifications')).data.filter((x) => x.event === 'task.assigned' && x.record_id === task.id);
+	assert.equal(told.length, 1, 'the project manager is told of the new task');
+	assert.match(told[0].title, /新任务：跟进需求/);
+	assert.match(told[0].body, new RegExp(`director ${M}`));
 
 	// Everyone related was told: the owner, the project manager, every info specialist.
 	for (const who of ['info', 'pm', 'info2']) {
@@ -189,6 +220,27 @@ test('a small lead is assigned directly; a rejection sets what the transition sa
 	expectStatus(await u.info.client.get('/api/v1/tasks/1/process'), 404);
 	// Bad bodies.
 	expectProblem(await fire('director', small.id, 'reject', { fields: 'x', colour: 1 }), 422, 'validation_failed', ['fields', 'colour']);
+});
+
+test('a task for nobody refuses the step: nothing changes', async () => {
+	// grade now also makes a task for the owner's superior; info2 has none.
+	const graded = { ...triage, transitions: [{ ...triage.transitions[0], tasks: [{ subject: '复核分级：{{record}}', assignee: 'superior', due_in: '1d' }] }, ...triage.transitions.slice(1)] };
+	expectStatus(await admin.put('/api/v1/processes/lead_triage', graded), 200);
+	const lead = await u.info2.client.create('t_leads', { title: `无上级 ${M}` });
+	const res = await fire('info2', lead.id, 'grade', { fields: { grade: 'b', amount: { amount: 100, currency: 'CNY' } } });
+	const p = expectProblem(res, 409, 'conflict');
+	const why = p.errors.find((e) => e.code === 'no_assignee');
+	assert.match(why?.message ?? '', /复核分级/);
+	const s = await state('info2', lead.id);
+	assert.equal(s.state, 'new');
+	assert.deepEqual(s.history, []);
+	assert.equal((await admin.getJson(`/api/v1/t_leads/${lead.id}`)).amount, null, 'the fields sent were not kept');
+	// With a superior, the task is made and the superior told.
+	const mine = await u.info.client.create('t_leads', { title: `有上级 ${M}` });
+	expectStatus(await fire('info', mine.id, 'grade', { fields: { grade: 'b', amount: { amount: 100, currency: 'CNY' } } }), 200);
+	const made = (await u.manager.client.getJson(`/api/v1/tasks?about_entity=t_leads&about_id=${mine.id}`)).data;
+	assert.deepEqual(made.map((t) => [t.subject, t.owner_id, t.about_entity, t.about_id]), [[`复核分级：有上级 ${M}`, u.manager.id, 't_leads', mine.id]]);
+	expectStatus(await admin.put('/api/v1/processes/lead_triage', triage), 200);
 });
 
 test('the process goes with the model: removed, the state is a field like any other', async () => {

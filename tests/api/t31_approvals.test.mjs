@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Client, marker, expectStatus, expectProblem, startCluster, login } from './lib.mjs';
+import { Client, marker, expectStatus, expectProblem, startCluster, login, newUser } from './lib.mjs';
 
 const M = marker('t31');
 const password = `Aa1-${randomBytes(12).toString('base64url')}`;
@@ -15,11 +15,7 @@ let cluster, admin;
 const u = {};
 const L = (zh, en) => ({ 'zh-CN': zh, en });
 
-async function user(name, roles, extra = {}) {
-	const res = await admin.post('/api/v1/users', { must_change_password: false, username: `${name}_${M}`, password, roles, display_name: `${name} ${M}`, ...extra });
-	expectStatus(res, 201);
-	u[name] = { id: res.json.id, client: await login(`${name}_${M}`, password, cluster.nodes[0].base) };
-}
+const user = async (name, roles, extra = {}) => (u[name] = await newUser(admin, { name, mark: M, password, roles, base: cluster.nodes[0].base, ...extra }));
 
 before(async () => {
 	const schema = path.join(process.env.SEXTANT_TEST_ROOT, 'tests/api/schema');

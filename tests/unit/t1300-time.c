@@ -256,12 +256,42 @@ static void test_days_and_clocks(void **state)
 	assert_true(m2 >= m1);
 }
 
+static void test_span(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text;
+		int64_t ms;
+	} good[] = {{"30s", 30000},
+	            {"5m", 300000},
+	            {"4h", 14400000},
+	            {"3d", 259200000},
+	            {"1000000s", 1000000000}};
+	for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+		int64_t ms = 0;
+		assert_true(time_parse_span(good[i].text, &ms));
+		assert_int_equal(ms, good[i].ms);
+	}
+	static const char *const bad[] = {"",    "3",   "d",  "0d",   "-1d",      "+1d",
+	                                  " 1d", "1d ", "1w", "1.5h", "1000001s", "2dd"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		int64_t ms = 0;
+		assert_false(time_parse_span(bad[i], &ms));
+	}
+	int64_t ms = 0;
+	assert_false(time_parse_span(NULL, &ms));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    UNIT_TEST(test_parse_date),           UNIT_TEST(test_parse_datetime),
-	    UNIT_TEST(test_parse_datetime_local), UNIT_TEST(test_format),
-	    UNIT_TEST(test_canonical_range),      UNIT_TEST(test_days_and_clocks),
+	    UNIT_TEST(test_parse_date),
+	    UNIT_TEST(test_parse_datetime),
+	    UNIT_TEST(test_parse_datetime_local),
+	    UNIT_TEST(test_format),
+	    UNIT_TEST(test_canonical_range),
+	    UNIT_TEST(test_days_and_clocks),
+	    UNIT_TEST(test_span),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,13 +15,14 @@ static void test_parse(void **state)
 {
 	(void)state;
 	static const char *const good[] = {
-	    "* * * * *",  "0 3 * * *", "*/5 * * * *", "0 9-18/3 * * 1-5", "30 8 1,15 * *",
-	    "0 0 * * 7",  "@hourly",   "@daily",      "@weekly",          "@monthly",
-	    "@every 30s", "@every 5m", "@every 2h",   "5/15 * * * *",     "0  0 * * *"};
+	    "* * * * *",     "0 3 * * *", "*/5 * * * *",  "0 9-18/3 * * 1-5",
+	    "30 8 1,15 * *", "0 0 * * 7", "@hourly",      "@daily",
+	    "@weekly",       "@monthly",  "@every 30s",   "@every 5m",
+	    "@every 2h",     "@every 1d", "5/15 * * * *", "0  0 * * *"};
 	static const char *const bad[] = {
 	    "",           "* * * *",   "* * * * * *", "60 * * * *",  "* 24 * * *", "* * 0 * *",
 	    "* * * 13 *", "* * * * 8", "5-1 * * * *", "*/0 * * * *", "a * * * *",  "@every",
-	    "@every 0s",  "@every 5d", "@yearly",     "1,,2 * * * *"};
+	    "@every 0s",  "@every 5w", "@yearly",     "1,,2 * * * *"};
 	struct cron c;
 	for (size_t i = 0; i < sizeof good / sizeof *good; i++)
 		EXPECT(cron_parse(good[i], &c, NULL), "'%s' should parse", good[i]);

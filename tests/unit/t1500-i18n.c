@@ -60,6 +60,7 @@ static const char *const known_codes[] = {
     "locks_you_out",
     "method_not_allowed",
     "no_approver",
+    "no_assignee",
     "not_acceptable",
     "not_found",
     "not_recurring",

@@ -11,6 +11,7 @@
  * execute fails too, and checks properties that must hold whatever the golden files say.
  */
 #include "unit.h"
+#include "unit_registry.h"
 
 #include "core/log.h"
 #include "db/db.h"
@@ -24,14 +25,8 @@ static char golden_dir[512];
 static int setup(void **state)
 {
 	(void)state;
-	log_threshold = LOG_ERROR;
-	char *err = NULL;
-	reg = registry_build(NULL, &err);
-	if (!reg) {
-		print_error("registry_build: %s\n", err ? err : "?");
-		free(err);
+	if (!(reg = unit_registry()))
 		return -1;
-	}
 	const char *d = getenv("GOLDEN_DIR");
 	if (d && *d)
 		snprintf(golden_dir, sizeof golden_dir, "%s", d);
