@@ -5,7 +5,11 @@
 // lead made in the browser is graded from its record page (the dialog asks for the required
 // grade and amount), its state tag and process history follow; a transition not open to a
 // user is disabled with its reason, and one no longer open from the state is refused with a
-// message. Screenshots in Chinese, one in English, one phone.
+// message. The grading gets a task effect in the transition dialog: the task it makes links to
+// the lead, and the lead's edit form shows its stage read-only (left out when creating). An
+// approval flow of two steps, one conditional, is made in the editor for t_contracts, saved,
+// and seen again (form and diagram) after a reload. Screenshots in Chinese, one in English, one
+// phone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -27,6 +31,22 @@ const triage = {
 		{ key: 'reject', label: L('退回', 'Reject'), from: ['graded', 'reviewed'], to: 'rejected', who: [{ role: 'sales_director' }], set: { grade: 'c' }, notify: ['owner'] },
 	],
 };
+
+// The contract approval of tests/api/t31 without its flow, which the editor adds.
+const contracts = {
+	entity: 't_contracts',
+	label: L('合同审批', 'Contract approval'),
+	state_field: 'stage',
+	initial: 'draft',
+	transitions: [
+		{ key: 'submit', label: L('提交审批', 'Submit'), from: ['draft'], to: 'pending', who: [{ owner: true }], require: ['amount'] },
+		{ key: 'approve', label: L('批准', 'Approve'), from: ['pending'], to: 'approved' },
+		{ key: 'send_back', label: L('退回', 'Send back'), from: ['pending'], to: 'draft' },
+		{ key: 'recall', label: L('撤回', 'Recall'), from: ['pending'], to: 'draft' },
+		{ key: 'sign', label: L('签署', 'Sign'), from: ['approved'], to: 'signed', who: [{ owner: true }] },
+	],
+};
+const gradingTask = { subject: '提交分级报告：{{record}}', assignee: 'owner', due_in: '3d', remind_before: '4h', priority: 'high', description: '写明预算与决策人' };
 
 const password = `Aa1-${randomBytes(12).toString('base64url')}`;
 let browser, lead;
@@ -171,6 +191,55 @@ test('an administrator makes the lead triage in the editor; a wrong transition i
 	await page.close();
 });
 
+test('the grading gets a task effect in the transition dialog; saved, it is kept and summarised', async () => {
+	const page = await adminPage('/admin/processes');
+	await page.getByRole('button', { name: '编辑流程 lead_triage' }).click();
+	await page.getByRole('button', { name: '编辑操作 grade' }).click();
+	const dialog = page.locator('.transition-edit-dialog');
+	await dialog.waitFor();
+	await dialog.locator('.add-task').click();
+	await page.fill('#tk-subject-0', gradingTask.subject);
+	// A reminder without a due time is refused at its field.
+	await page.fill('#tk-remind-0', '4');
+	await page.keyboard.press('Tab');
+	await dialog.locator('.save-transition').click();
+	await dialog.locator('.el-form-item.is-error', { hasText: '提前提醒' }).locator('.el-form-item__error', { hasText: '设置提前提醒前需先设置期限' }).waitFor();
+	await page.fill('#tk-due-0', '3');
+	await page.keyboard.press('Tab');
+	assert.equal((await selectNamed(page, '期限 1 单位').innerText()).trim(), '天', 'a due time counts in days by default');
+	await choose(page, selectNamed(page, '优先级 1'), '高');
+	await page.fill('#tk-description-0', gradingTask.description);
+	// The assignee is one person: no roles among the kinds.
+	const assignee = selectNamed(page, '任务负责人 1');
+	await assignee.click();
+	const kinds = page.locator(`[id="${await assignee.locator('input[role=combobox]').getAttribute('aria-controls')}"] .el-select-dropdown__item`);
+	await kinds.first().waitFor();
+	assert.deepEqual((await kinds.allInnerTexts()).map((k) => k.trim()), ['负责人', '负责人的上级', '执行人', '记录中的用户字段', '指定用户']);
+	await choose(page, selectNamed(page, '任务负责人 1'), '负责人');
+	assert.deepEqual(await unlabelled(page), [], 'every control of the task effect is labelled');
+	await shot(page, 'admin-process-task-effect');
+	await dialog.locator('.save-transition').click();
+	await dialog.waitFor({ state: 'hidden' });
+	// The table sums it up among the transition's effects.
+	const row = page.locator('.transitions .el-table__row').first();
+	assert.match(await row.innerText(), /1 条任务/);
+	await page.locator('.save-process').click();
+	await page.locator('.el-message--success').first().waitFor();
+	const stored = (await api('GET', '/api/v1/processes')).data.find((p) => p.key === 'lead_triage');
+	assert.deepEqual(stored.definition.transitions[0], { ...triage.transitions[0], tasks: [gradingTask] }, 'the rest of the transition untouched');
+	assert.deepEqual(stored.definition.transitions.slice(1), triage.transitions.slice(1));
+
+	// Seen again after a reload.
+	await page.reload();
+	await page.getByRole('button', { name: '编辑流程 lead_triage' }).click();
+	await page.getByRole('button', { name: '编辑操作 grade' }).click();
+	await dialog.waitFor();
+	assert.equal(await page.locator('#tk-subject-0').inputValue(), gradingTask.subject);
+	assert.equal(await page.locator('#tk-due-0').inputValue(), '3');
+	assert.equal(await page.locator('#tk-remind-0').inputValue(), '4');
+	await page.close();
+});
+
 test('a lead made in the browser is graded from its record page; its state and history follow', async () => {
 	const page = await adminPage('/e/t_leads/new');
 	await page.fill('#f-title', '三亚游艇会 60 尺采购');
@@ -215,6 +284,51 @@ test('a lead made in the browser is graded from its record page; its state and h
 	await page.close();
 });
 
+test('the task the grading made links to its lead; the stage is read-only on the lead\'s edit form and left out of a new one', async () => {
+	const found = (await api('GET', `/api/v1/tasks?about_entity=t_leads&about_id=${lead}`)).data;
+	assert.equal(found.length, 1, 'one task, made by the grading');
+	const task = found[0];
+	assert.equal(task.subject, '提交分级报告：三亚游艇会 60 尺采购', '{{record}} became the lead\'s title');
+	assert.equal(task.priority, 'high');
+	assert.equal(Date.parse(task.due_at) - Date.parse(task.remind_at), 4 * 3600 * 1000, 'reminded four hours before it is due');
+
+	const page = await adminPage(`/e/tasks/${task.id}`);
+	const link = page.locator('.about-link');
+	await link.waitFor();
+	assert.equal((await page.locator('.el-descriptions__label', { hasText: exact('关联记录') }).count()), 1);
+	await page.locator('.about-link', { hasText: '三亚游艇会 60 尺采购' }).waitFor(); // the title follows the id
+	assert.match(await link.innerText(), new RegExp(`^测试需求 #${lead} · 三亚游艇会 60 尺采购$`));
+	assert.equal(await page.getByText('关联记录类型', { exact: true }).count(), 0, 'not the two raw fields');
+	assert.equal(await page.getByText('关联记录 ID', { exact: true }).count(), 0, 'not the two raw fields');
+	assert.deepEqual(await unlabelled(page), [], 'every control of the task page is labelled');
+	await shot(page, 'record-task-about');
+	await link.click();
+	await page.waitForURL(`${base}/e/t_leads/${lead}`);
+	await page.locator('.record-process .proc-state', { hasText: exact('已分级') }).waitFor();
+
+	// Editing the lead: its stage shown, not editable; the edit saves without it.
+	await page.goto(`${base}/e/t_leads/${lead}/edit`);
+	const stage = page.locator('.state-field');
+	await stage.waitFor();
+	assert.ok(await page.locator('#f-stage').isDisabled(), 'the stage moves by transitions only');
+	assert.match(await stage.innerText(), /已分级/);
+	assert.match(await stage.innerText(), /只能在记录页面上通过流程操作改变/);
+	await page.fill('#f-qualification', '预算已确认');
+	assert.deepEqual(await unlabelled(page), [], 'every control of the edit form is labelled');
+	await shot(page, 'record-edit-state-readonly');
+	await page.getByRole('button', { name: '保存' }).click();
+	await page.waitForURL(`${base}/e/t_leads/${lead}`);
+	const rec = await api('GET', `/api/v1/t_leads/${lead}`);
+	assert.deepEqual([rec.stage, rec.qualification], ['graded', '预算已确认']);
+
+	// A new lead: no stage to choose; the process starts it.
+	await page.goto(`${base}/e/t_leads/new`);
+	await page.locator('#f-title').waitFor();
+	assert.equal(await page.locator('#f-stage').count(), 0);
+	assert.match(await page.locator('.state-alert').innerText(), /“阶段”由业务流程管理/);
+	await page.close();
+});
+
 test('a transition not open to a user is disabled with its reason; one no longer open from the state is refused', async () => {
 	// The information specialist may read the lead, not review it.
 	await api('POST', `/api/v1/t_leads/${lead}/shares`, { user_id: users['proc.info'].id, access: 'read' });
@@ -246,6 +360,109 @@ test('a transition not open to a user is disabled with its reason; one no longer
 	await page.close();
 });
 
+test('an approval flow of two steps, one conditional, is made in the editor, drawn, saved and seen again', async () => {
+	await api('PUT', '/api/v1/processes/contract_approval', contracts);
+	const page = await adminPage('/admin/processes');
+	await page.getByRole('button', { name: '编辑流程 contract_approval' }).click();
+	await page.locator('.add-flow').click();
+	const dialog = page.locator('.approval-edit-dialog');
+	await dialog.waitFor();
+	await page.fill('#ap-key', 'contract_flow');
+	await page.fill('#ap-zh', '合同审批');
+	await page.fill('#ap-en', 'Contract approval');
+	await choose(page, 'ap-on-approve', '批准 → 已批准（approve）');
+	await choose(page, 'ap-on-withdraw', '撤回 → 草稿（recall）');
+	// Step 1: the submitter's superior (the kind a new step starts with).
+	await page.fill('#st-key-0', 'manager');
+	await page.fill('#st-zh-0', '上级审批');
+	await page.fill('#st-en-0', 'Superior');
+	// Step 2: the sales director, only over ¥1,000,000.
+	await dialog.locator('.add-step').click();
+	await page.fill('#st-key-1', 'director');
+	await page.fill('#st-zh-1', '销售总监');
+	await choose(page, selectNamed(page, '步骤 2 审批人类型 1'), '角色中的所有人');
+	await choose(page, selectNamed(page, '步骤 2 角色 1'), '销售总监');
+	await dialog.locator('[data-step="1"] .add-when').click();
+	await choose(page, selectNamed(page, '步骤 2 条件字段 1'), '金额');
+	await choose(page, selectNamed(page, '步骤 2 比较方式 1'), '大于');
+	await page.getByRole('spinbutton', { name: '步骤 2 比较值 1', exact: true }).fill('1000000');
+	await page.keyboard.press('Tab');
+	await dialog.locator('[data-step="1"] legend', { hasText: '有条件' }).waitFor();
+	// A third step, moved up and removed again: the steps keep what was typed in them.
+	await dialog.locator('.add-step').click();
+	await page.fill('#st-key-2', 'extra');
+	await page.getByRole('button', { name: '上移步骤 3' }).click();
+	assert.equal(await page.locator('#st-key-1').inputValue(), 'extra');
+	assert.equal(await page.locator('#st-key-2').inputValue(), 'director');
+	await page.getByRole('button', { name: '删除步骤 2' }).click();
+	assert.deepEqual([await page.locator('#st-key-0').inputValue(), await page.locator('#st-key-1').inputValue()], ['manager', 'director']);
+	assert.equal(await page.locator('#st-key-2').count(), 0);
+	// The outcome on rejection is required.
+	await dialog.locator('.save-flow').click();
+	await dialog.locator('.el-form-item.is-error', { hasText: '驳回时执行' }).waitFor();
+	await choose(page, 'ap-on-reject', '退回 → 草稿（send_back）');
+	// Drawn beside the form as it changes: submitted, the two steps (the second dashed, with its
+	// condition), approved into 已批准; rejected and withdrawn back to 草稿.
+	const graph = dialog.locator('.approval-graph');
+	await graph.waitFor();
+	assert.match(await graph.getAttribute('aria-label'), /审批流程图“合同审批”：2 个步骤，其中 1 个有条件/);
+	assert.equal(await graph.locator('.node.step').count(), 2);
+	const conditionalStep = graph.locator('.node.step.conditional');
+	assert.equal(await conditionalStep.getAttribute('data-node'), 'step1');
+	assert.match(await conditionalStep.locator('title').textContent(), /2\. 销售总监\n任一人通过 · 销售总监\n条件：金额 大于 ¥1,000,000\.00/);
+	assert.equal(await conditionalStep.locator('rect').getAttribute('stroke-dasharray'), '5 3', 'a conditional step is dashed');
+	assert.match(await graph.locator('.link.skip title', { hasText: '跳过' }).textContent(), /不满足“金额 大于 ¥1,000,000\.00”时跳过/);
+	assert.match(await graph.locator('.node.approved').textContent(), /通过 → 已批准/);
+	assert.match(await graph.locator('.node.rejected').textContent(), /驳回 → 草稿/);
+	assert.match(await graph.locator('.node.withdrawn').textContent(), /撤回 → 草稿/);
+	assert.deepEqual(await unlabelled(page), [], 'every control of the approval flow dialog is labelled');
+	await shot(page, 'admin-approval-dialog');
+	await dialog.locator('.save-flow').click();
+	await dialog.waitFor({ state: 'hidden' });
+	const flowRow = page.locator('.flows .el-table__row', { hasText: 'contract_flow' });
+	assert.match(await flowRow.innerText(), /1\. 上级审批[\s\S]*2\. 销售总监/);
+	assert.equal(await flowRow.locator('.step-chip.conditional').count(), 1);
+
+	// Submitting is started by the transition "submit": the flow chosen in its dialog.
+	await page.getByRole('button', { name: '编辑操作 submit' }).click();
+	const trDialog = page.locator('.transition-edit-dialog');
+	await trDialog.waitFor();
+	await choose(page, 'tr-approval', '合同审批（contract_flow）');
+	await trDialog.locator('.save-transition').click();
+	await trDialog.waitFor({ state: 'hidden' });
+	assert.match(await page.locator('.transitions .el-table__row').first().innerText(), /审批：合同审批/);
+	await page.locator('.save-process').click();
+	await page.locator('.el-message--success').first().waitFor();
+	const stored = (await api('GET', '/api/v1/processes')).data.find((p) => p.key === 'contract_approval').definition;
+	assert.deepEqual(stored.approvals, [{
+		key: 'contract_flow', label: L('合同审批', 'Contract approval'), on_approve: 'approve', on_reject: 'send_back', on_withdraw: 'recall',
+		steps: [
+			{ key: 'manager', label: L('上级审批', 'Superior'), approvers: [{ superior: true }] },
+			{ key: 'director', label: L('销售总监', '销售总监'), approvers: [{ role: 'sales_director' }], when: [{ field: 'amount', op: 'gt', value: 100000000 }] },
+		],
+	}]);
+	assert.deepEqual(stored.transitions, [{ ...contracts.transitions[0], approval: 'contract_flow' }, ...contracts.transitions.slice(1)]);
+
+	// After a reload: the flow listed, drawn under the process, and in its dialog again.
+	await page.reload();
+	await page.getByRole('button', { name: '编辑流程 contract_approval' }).click();
+	await page.locator('.flows .el-table__row', { hasText: '合同审批' }).waitFor();
+	const drawn = page.locator('.diagrams .approval-graph[data-flow=contract_flow]');
+	await drawn.waitFor();
+	assert.match(await drawn.getAttribute('aria-label'), /2 个步骤，其中 1 个有条件/);
+	assert.match(await drawn.locator('.node.submit').textContent(), /提交审批/, 'the transition that submits, named');
+	assert.equal(await drawn.locator('.node.step.conditional').count(), 1);
+	assert.deepEqual(await unlabelled(page), [], 'every control of the editor is labelled');
+	await drawn.scrollIntoViewIfNeeded();
+	await shot(page, 'admin-approval-flow');
+	await page.getByRole('button', { name: '编辑审批流程 contract_flow' }).click();
+	await dialog.waitFor();
+	assert.equal(await page.locator('#st-key-1').inputValue(), 'director');
+	assert.equal(await page.getByRole('spinbutton', { name: '步骤 2 比较值 1', exact: true }).inputValue(), '1000000.00');
+	await dialog.locator('[data-step="1"] legend', { hasText: '有条件' }).waitFor();
+	await page.close();
+});
+
 test('the editor in English, and the record page on a phone', async () => {
 	const page = await adminPage('/admin/processes');
 	await page.locator('.processes .el-table__row').first().waitFor();
@@ -258,6 +475,7 @@ test('the editor in English, and the record page on a phone', async () => {
 		await page.getByRole('button', { name: 'Edit process lead_triage' }).click();
 		await page.locator('.process-graph canvas').waitFor();
 		await page.getByText('State field', { exact: true }).waitFor();
+		await page.getByText('Approval flows', { exact: true }).waitFor();
 		await shot(page, 'admin-process-en');
 	} finally {
 		await page.goto(`${base}/admin/processes`);

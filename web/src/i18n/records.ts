@@ -1,4 +1,5 @@
-// Words of the generic record pages: lists, forms, the conflict dialog, history.
+// Words of the generic record pages: lists, forms (a state field a process moves), the record a
+// task is about, the conflict dialog, history.
 export default {
   'zh-CN': {
     history: {
@@ -15,7 +16,10 @@ export default {
     form: {
       new: '新建{what}', save: '保存', cancel: '取消', back: '返回', required: '必填', saved: '已保存',
       region: '省/市/区', currency: '币种', typeToSearch: '输入以搜索',
+      stateByProcess: '“{field}”由业务流程管理：新记录从流程的初始状态开始，之后在记录页面上通过流程操作改变。',
+      stateReadOnly: '由业务流程管理，只能在记录页面上通过流程操作改变。',
     },
+    record: { about: '关联记录', aboutOf: '关联记录：{what}' },
     list: {
       filters: '筛选', filterField: '筛选字段', filterOp: '条件', filterValue: '筛选值', addFilter: '添加条件',
       removeFilter: '删除条件', clearFilters: '清除', applyFilters: '应用', commaSeparated: '多个值用逗号分隔',
@@ -53,7 +57,10 @@ export default {
     form: {
       new: 'New {what}', save: 'Save', cancel: 'Cancel', back: 'Back', required: 'Required', saved: 'Saved',
       region: 'Province / city / district', currency: 'Currency', typeToSearch: 'Type to search',
+      stateByProcess: '“{field}” follows a process: a new record starts in its initial state, which then changes through the process’s actions on the record page.',
+      stateReadOnly: 'Follows a process: it changes only through the process’s actions on the record page.',
     },
+    record: { about: 'About', aboutOf: 'About: {what}' },
     list: {
       filters: 'Filters', filterField: 'Field to filter', filterOp: 'Condition', filterValue: 'Value', addFilter: 'Add a condition',
       removeFilter: 'Remove the condition', clearFilters: 'Clear', applyFilters: 'Apply', commaSeparated: 'Separate values with commas',

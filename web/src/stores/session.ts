@@ -62,6 +62,8 @@ export interface Entity {
   owned?: boolean;
   default_sort?: string;
   area: string;
+  /* The entity's process, if it has one: its state field changes only through transitions. */
+  process?: { key: string; state_field: string } | null;
 }
 
 interface Me {
