@@ -27,7 +27,7 @@ LDLIBS  += $(PKG_LIBS) -lpthread -lm
 
 SRCS    := $(shell find src -name '*.c' | sort)
 OBJS    := $(SRCS:%.c=$(OUT)/obj/%.o) $(OUT)/obj/gen/schema_data.o $(OUT)/obj/gen/policy_data.o \
-           $(OUT)/obj/gen/t2s_table.o
+           $(OUT)/obj/gen/regions_data.o $(OUT)/obj/gen/t2s_table.o
 LIBOBJS := $(filter-out $(OUT)/obj/src/main.o,$(OBJS))
 SCHEMAS := $(sort $(wildcard schema/*.json))
 POLICY  := policy/roles.json
@@ -69,6 +69,12 @@ $(OUT)/gen/schema_data.c: $(SCHEMAS) $(OUT)/tools/embed
 $(OUT)/gen/policy_data.c: $(POLICY) $(OUT)/tools/embed
 	@mkdir -p $(dir $@)
 	$(Q)$(OUT)/tools/embed embedded_policy $(POLICY) > $@.tmp && mv $@.tmp $@
+
+# China's provinces and cities (src/match/regions.txt, made by tools/gen-regions.mjs), which the
+# duplicate check strips from company names.
+$(OUT)/gen/regions_data.c: src/match/regions.txt $(OUT)/tools/embed
+	@mkdir -p $(dir $@)
+	$(Q)$(OUT)/tools/embed embedded_regions src/match/regions.txt > $@.tmp && mv $@.tmp $@
 
 # Traditional → simplified characters for search folding, taken from OpenCC at build time.
 $(OUT)/gen/t2s_table.c: $(OUT)/tools/t2s

@@ -175,6 +175,11 @@ static enum cp_class classify(utf8proc_int32_t cp)
 	}
 }
 
+bool text_is_word_char(int32_t cp)
+{
+	return classify(cp) != CP_SEP;
+}
+
 /* Walks folded text and reports tokens through a callback. */
 typedef void (*token_fn)(void *ctx, const char *tok, size_t n, enum cp_class kind, bool last);
 

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Length of the valid UTF-8 sequence at p (1..4), or 0 if it is not valid UTF-8. */
 size_t utf8_seq_len(const unsigned char *p, size_t n);
@@ -22,6 +23,9 @@ size_t utf8_length(const char *s, size_t n);
  * 海韵. Appends to out.
  */
 void text_fold(struct str *out, const char *s, size_t n);
+/* Whether code point cp is part of a word (a letter, a digit, a CJK character) rather than a
+ * space, punctuation or a symbol: what search tokens and duplicate checks keep. */
+bool text_is_word_char(int32_t cp);
 
 /*
  * Append the search tokens of s to out, separated by single spaces, no duplicates among

@@ -1,5 +1,5 @@
-/* Files compiled into the binary (build/gen/schema_data.c and policy_data.c, made by
- * tools/embed.c): the entity schemas and the default roles. */
+/* Files compiled into the binary (build/gen/schema_data.c, policy_data.c and regions_data.c,
+ * made by tools/embed.c): the entity schemas, the default roles, China's provinces and cities. */
 #ifndef SEXTANT_EMBEDDED_H
 #define SEXTANT_EMBEDDED_H
 
@@ -15,5 +15,7 @@ extern const struct embedded_file embedded_schema[];
 extern const size_t embedded_schema_count;
 extern const struct embedded_file embedded_policy[];
 extern const size_t embedded_policy_count;
+extern const struct embedded_file embedded_regions[];
+extern const size_t embedded_regions_count;
 
 #endif

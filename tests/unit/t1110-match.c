@@ -1,0 +1,158 @@
+/* match/: the forms customers are compared in, with the variants people write, and how alike
+ * two of them are. */
+#include "unit.h"
+
+#include "match/normalize.h"
+#include "match/similarity.h"
+
+typedef bool (*normalizer)(struct str *out, const char *s);
+
+/* Every case of one normaliser: want NULL means "no key". */
+static void check(const char *what, normalizer fn, const char *const (*cases)[2], size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct str out = STR_INIT;
+		bool ok = fn(&out, cases[i][0]);
+		const char *got = ok ? (out.buf ? out.buf : "") : NULL;
+		EXPECT(cases[i][1] ? got && !strcmp(got, cases[i][1]) : !got,
+		       "%s(%s): want %s, got %s", what, cases[i][0],
+		       cases[i][1] ? cases[i][1] : "(none)", got ? got : "(none)");
+		str_release(&out);
+	}
+}
+
+static void test_names(void **state)
+{
+	(void)state;
+	static const char *const cases[][2] = {
+	    {"海韵游艇有限公司", "海韵游艇"},
+	    {"深圳市海韵游艇有限公司", "海韵游艇"},
+	    {"广东省深圳市海韵游艇股份有限公司", "海韵游艇"},
+	    {"广东深圳海韵游艇有限责任公司", "海韵游艇"},
+	    {"海韵游艇（深圳）有限公司", "海韵游艇"},
+	    {"海韵游艇(深圳)有限公司", "海韵游艇"},
+	    {"【深圳】海韵游艇有限公司", "海韵游艇"},
+	    {"海韻遊艇有限公司", "海韵游艇"}, /* traditional */
+	    {"海韵 游艇 有限公司", "海韵游艇"},
+	    {"ＳＨＥＮＺＨＥＮ　ＨＡＩＹＵＮ", "shenzhenhaiyun"}, /* full-width */
+	    {"海韵集团有限公司", "海韵"},
+	    {"海韵集团", "海韵"},
+	    {"上海海韵游艇俱乐部", "海韵游艇俱乐部"},
+	    {"广西壮族自治区北海市蓝湾游艇公司", "蓝湾游艇"},
+	    {"Haiyun Yachts Co., Ltd.", "haiyunyachts"},
+	    {"HAIYUN YACHTS LIMITED", "haiyunyachts"},
+	    {"Costco", "costco"},         /* "co" only as a word */
+	    {"Group", "group"},           /* never the whole name */
+	    {"深圳市有限公司", "深圳市"}, /* a place and a legal form: the place */
+	    {"有限公司", "有限"},         /* nothing but a legal form: a key all the same */
+	    {"", NULL},
+	    {"（）", NULL},
+	    {"-- ", NULL},
+	};
+	check("match_name", match_name, cases, sizeof cases / sizeof *cases);
+	EXPECT_ALL();
+}
+
+static void test_addresses(void **state)
+{
+	(void)state;
+	static const char *const cases[][2] = {
+	    {"广东省深圳市南山区蛇口望海路 1 号", "南山区蛇口望海路1号"},
+	    {"深圳南山区蛇口望海路1号（游艇会内）", "南山区蛇口望海路1号"},
+	    {"南山区蛇口望海路１号", "南山区蛇口望海路1号"},
+	    {"", NULL},
+	};
+	check("match_address", match_address, cases, sizeof cases / sizeof *cases);
+	EXPECT_ALL();
+}
+
+static void test_phones(void **state)
+{
+	(void)state;
+	static const char *const cases[][2] = {
+	    {"13812345678", "+8613812345678"},
+	    {"138 1234 5678", "+8613812345678"},
+	    {"+86 138-1234-5678", "+8613812345678"},
+	    {"0086 13812345678", "+8613812345678"},
+	    {"8613812345678", "+8613812345678"},
+	    {"0755-12345678", "+8675512345678"},
+	    {"(0755) 1234 5678", "+8675512345678"},
+	    {"+86 755 1234 5678", "+8675512345678"},
+	    {"0755-12345678 转 8001", "+8675512345678"},
+	    {"0755-12345678-ext123", "+8675512345678"},
+	    {"12345", NULL},
+	    {"无", NULL},
+	};
+	check("match_phone", match_phone, cases, sizeof cases / sizeof *cases);
+	EXPECT_ALL();
+}
+
+static void test_internet(void **state)
+{
+	(void)state;
+	static const char *const emails[][2] = {
+	    {" Sales@HaiYun.com.cn ", "sales@haiyun.com.cn"},
+	    {"no-at-sign", NULL},
+	    {"@haiyun.com", NULL},
+	};
+	check("match_email", match_email, emails, sizeof emails / sizeof *emails);
+	static const char *const domains[][2] = {
+	    {"https://www.haiyun.com.cn/about", "haiyun.com.cn"},
+	    {"http://shop.haiyun.com.cn:8080", "haiyun.com.cn"},
+	    {"WWW.HAIYUN-YACHTS.COM", "haiyun-yachts.com"},
+	    {"sales@haiyun.com.cn", "haiyun.com.cn"},
+	    {"boss@mail.haiyun.co.uk", "haiyun.co.uk"},
+	    {"zhang@qq.com", NULL}, /* anyone's */
+	    {"li@163.com", NULL},
+	    {"localhost", NULL},
+	    {"https://", NULL},
+	};
+	check("match_domain", match_domain, domains, sizeof domains / sizeof *domains);
+	static const char *const taxes[][2] = {
+	    {"91440300MA5F 1234-5X", "91440300MA5F12345X"},
+	    {"91440300ma5f12345x", "91440300MA5F12345X"},
+	    {"440301123456789", "440301123456789"},
+	    {"12345", NULL},
+	};
+	check("match_tax_id", match_tax_id, taxes, sizeof taxes / sizeof *taxes);
+	EXPECT_ALL();
+}
+
+static double sim(const char *a, const char *b)
+{
+	return match_similarity(a, strlen(a), b, strlen(b));
+}
+
+static void test_similarity(void **state)
+{
+	(void)state;
+	assert_true(sim("海韵游艇", "海韵游艇") == 1.0);
+	/* One typo in four characters: 0.75 by edit distance (one bigram of three in common). */
+	assert_true(sim("海韵游艇", "海运游艇") > 0.74 && sim("海韵游艇", "海运游艇") < 0.76);
+	/* Words moved about: the bigrams forgive it. */
+	assert_true(sim("蓝湾国际游艇", "国际蓝湾游艇") > 0.55);
+	/* Unrelated names sharing the trade: low. */
+	assert_true(sim("海韵游艇", "蓝海游艇") <= 0.5);
+	assert_true(sim("haiyunyachts", "haiyunyacht") > 0.9);
+	assert_true(sim("a", "a") == 1.0);
+	assert_true(sim("a", "b") == 0.0);
+	assert_true(sim("", "海韵") == 0.0);
+	/* Symmetric. */
+	assert_true(sim("蓝湾游艇俱乐部", "蓝湾游艇") == sim("蓝湾游艇", "蓝湾游艇俱乐部"));
+	/* Long text is cut, not overrun. */
+	char long_a[1024], long_b[1024];
+	memset(long_a, 'x', sizeof long_a - 1);
+	long_a[sizeof long_a - 1] = '\0';
+	memcpy(long_b, long_a, sizeof long_b);
+	long_b[0] = 'y';
+	assert_true(sim(long_a, long_b) > 0.98);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    UNIT_TEST(test_names),    UNIT_TEST(test_addresses),  UNIT_TEST(test_phones),
+	    UNIT_TEST(test_internet), UNIT_TEST(test_similarity),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
