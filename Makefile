@@ -27,7 +27,7 @@ LDLIBS  += $(PKG_LIBS) -lpthread -lm
 
 SRCS    := $(shell find src -name '*.c' | sort)
 OBJS    := $(SRCS:%.c=$(OUT)/obj/%.o) $(OUT)/obj/gen/schema_data.o $(OUT)/obj/gen/policy_data.o \
-           $(OUT)/obj/gen/regions_data.o $(OUT)/obj/gen/t2s_table.o
+           $(OUT)/obj/gen/regions_data.o $(OUT)/obj/gen/pinyin_data.o $(OUT)/obj/gen/t2s_table.o
 LIBOBJS := $(filter-out $(OUT)/obj/src/main.o,$(OBJS))
 SCHEMAS := $(sort $(wildcard schema/*.json))
 POLICY  := policy/roles.json
@@ -75,6 +75,12 @@ $(OUT)/gen/policy_data.c: $(POLICY) $(OUT)/tools/embed
 $(OUT)/gen/regions_data.c: src/match/regions.txt $(OUT)/tools/embed
 	@mkdir -p $(dir $@)
 	$(Q)$(OUT)/tools/embed embedded_regions src/match/regions.txt > $@.tmp && mv $@.tmp $@
+
+# The readings of Chinese characters (src/match/pinyin.txt, made by tools/gen-pinyin.mjs): the
+# duplicate check forgives a character typed for another of the same sound.
+$(OUT)/gen/pinyin_data.c: src/match/pinyin.txt $(OUT)/tools/embed
+	@mkdir -p $(dir $@)
+	$(Q)$(OUT)/tools/embed embedded_pinyin src/match/pinyin.txt > $@.tmp && mv $@.tmp $@
 
 # Traditional → simplified characters for search folding, taken from OpenCC at build time.
 $(OUT)/gen/t2s_table.c: $(OUT)/tools/t2s

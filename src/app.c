@@ -6,6 +6,7 @@
 #include "core/util.h"
 #include "db/migrate.h"
 #include "meta/ddl.h"
+#include "match/keys.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -72,6 +73,11 @@ int app_prepare(const struct config *cfg, struct db *db, bool *fresh)
 	}
 	if (ddl_sync(db, r)) {
 		log_error("cannot bring the tables up to date: %s", db_errmsg(db));
+		registry_free(r);
+		return -1;
+	}
+	if (match_keys_sync(db, r)) {
+		log_error("cannot make the duplicate-check keys: %s", db_errmsg(db));
 		registry_free(r);
 		return -1;
 	}

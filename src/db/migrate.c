@@ -500,6 +500,17 @@ static const struct migration migrations[] = {
      "CREATE TABLE delegations (user_id bigint PRIMARY KEY REFERENCES users(id),"
      " delegate_id bigint NOT NULL REFERENCES users(id), starts_at timestamptz NOT NULL,"
      " ends_at timestamptz NOT NULL, note text, created_at timestamptz NOT NULL);"},
+    /* The duplicate check's keys (match/keys.h): each live record's normal forms (tax ID,
+     * phones, e-mail, web domain, name, name bigrams, address), looked up by kind and key. */
+    {13, "match keys",
+     "CREATE TABLE match_keys (entity TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL,"
+     " record_id INTEGER NOT NULL, PRIMARY KEY (entity, kind, key, record_id)) WITHOUT ROWID;"
+     "CREATE INDEX ix_match_keys__record ON match_keys(entity, record_id);",
+
+     "CREATE TABLE match_keys (entity text COLLATE \"C\" NOT NULL, kind text COLLATE \"C\""
+     " NOT NULL, key text COLLATE \"C\" NOT NULL, record_id bigint NOT NULL,"
+     " PRIMARY KEY (entity, kind, key, record_id));"
+     "CREATE INDEX ix_match_keys__record ON match_keys(entity, record_id);"},
 };
 
 int migrate_latest(void)

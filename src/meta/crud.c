@@ -6,6 +6,7 @@
 #include "search.h"
 #include "sqlq.h"
 #include "value.h"
+#include "match/keys.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "core/util.h"
@@ -557,6 +558,8 @@ static int insert_record(struct op *op, struct value *vals, bool *check, struct 
 		char *tok = tokens.buf;
 		rc = search_index_add(op->db, e, &res->id, &tok, 1);
 	}
+	if (!rc)
+		rc = match_keys_put(op->db, e, res->id, vals);
 	str_release(&tokens);
 	if (rc)
 		return crud_db_error(op, rc, "create");
@@ -795,6 +798,8 @@ static int update_record(struct op *op, int64_t id, const struct value *patch, c
 		rc = search_index_change(op->db, e, id, old->kind == V_TEXT ? old->s : NULL, old->n,
 		                         tokens.buf);
 	}
+	if (!rc && match_keys_changed(e, cur.vals, next) && !(rc = match_keys_drop(op->db, e, id)))
+		rc = match_keys_put(op->db, e, id, next);
 	str_release(&tokens);
 	if (!rc)
 		rc = audit_write(op, "update", e->name, id, changes.buf);
@@ -888,6 +893,7 @@ static int delete_record(struct op *op, int64_t id, int64_t if_match)
 	const struct value *tok = &cur.vals[entity_field(e, "search_tokens")->position];
 	if ((rc =
 	         search_index_remove(op->db, e, id, tok->kind == V_TEXT ? tok->s : NULL, tok->n)) ||
+	    (rc = match_keys_drop(op->db, e, id)) ||
 	    (rc = audit_write(op, "delete", e->name, id, NULL)) ||
 	    (rc = webhook_events_record(op, "deleted", id, NULL)) || (rc = crud_bump_count(op, -1)))
 		return crud_db_error(op, rc, "delete");
@@ -951,6 +957,7 @@ int crud_restore(struct op *op, int64_t id, struct str *out, struct crud_result 
 	const struct value *tok = &cur.vals[entity_field(e, "search_tokens")->position];
 	char *tokens = (char *)(tok->kind == V_TEXT ? tok->s : "");
 	if ((rc = search_index_add(op->db, e, &id, &tokens, 1)) ||
+	    (rc = match_keys_put(op->db, e, id, cur.vals)) ||
 	    (rc = audit_write(op, "restore", e->name, id, NULL)) ||
 	    (rc = webhook_events_record(op, "restored", id, NULL)) ||
 	    (rc = crud_bump_count(op, 1)) || (rc = db_commit(op->db))) {

@@ -1,5 +1,5 @@
-/* Files compiled into the binary (build/gen/schema_data.c, policy_data.c and regions_data.c,
- * made by tools/embed.c): the entity schemas, the default roles, China's provinces and cities. */
+/* Files compiled into the binary (build/gen/…_data.c, made by tools/embed.c): the entity
+ * schemas, the default roles, China's provinces and cities, the readings of Chinese characters. */
 #ifndef SEXTANT_EMBEDDED_H
 #define SEXTANT_EMBEDDED_H
 
@@ -17,5 +17,7 @@ extern const struct embedded_file embedded_policy[];
 extern const size_t embedded_policy_count;
 extern const struct embedded_file embedded_regions[];
 extern const size_t embedded_regions_count;
+extern const struct embedded_file embedded_pinyin[];
+extern const size_t embedded_pinyin_count;
 
 #endif

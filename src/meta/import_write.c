@@ -5,6 +5,7 @@
 #include "search.h"
 #include "sqlq.h"
 #include "core/util.h"
+#include "match/keys.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -246,6 +247,8 @@ int import_insert_batch(struct importer *im, struct import_batch *b, int64_t *cr
 		rc = audit_write_many(op, "create", e->name, ids, changes, b->n);
 	if (!rc)
 		rc = search_index_add(op->db, e, ids, tokens, b->n);
+	for (size_t i = 0; i < b->n && !rc; i++)
+		rc = match_keys_put(op->db, e, ids[i], b->rows[i].vals);
 	if (!rc)
 		*created += (int64_t)b->n;
 	return rc;

@@ -127,8 +127,14 @@ static void test_similarity(void **state)
 {
 	(void)state;
 	assert_true(sim("海韵游艇", "海韵游艇") == 1.0);
-	/* One typo in four characters: 0.75 by edit distance (one bigram of three in common). */
-	assert_true(sim("海韵游艇", "海运游艇") > 0.74 && sim("海韵游艇", "海运游艇") < 0.76);
+	/* A character of the same sound typed for another (the pinyin input method's slip): a
+	 * quarter of an edit, 1 - 0.25/4. */
+	assert_true(sim("海韵游艇", "海运游艇") > 0.93 && sim("海韵游艇", "海运游艇") < 0.94);
+	assert_true(sim("东方明珠", "东方明株") > 0.93);
+	/* Another character, another sound: a whole edit, 1 - 1/4. */
+	assert_true(sim("蓝海游艇", "蓝洋游艇") > 0.74 && sim("蓝海游艇", "蓝洋游艇") < 0.76);
+	/* A character with several readings matches on any: 行 (xing, hang) for 航 (hang). */
+	assert_true(sim("远洋行", "远洋航") > 0.9);
 	/* Words moved about: the bigrams forgive it. */
 	assert_true(sim("蓝湾国际游艇", "国际蓝湾游艇") > 0.55);
 	/* Unrelated names sharing the trade: low. */

@@ -1,0 +1,54 @@
+/*
+ * The duplicate check (docs/internals/MATCH.md): the records of an entity that look like a
+ * customer-shaped body, best first, each with why. Candidates come from match_keys by index
+ * (exact tax ID, phone, e-mail, web domain, name, address; name bigrams that are not too
+ * common), then each is scored from its record as it is now:
+ *
+ *   score = 1 − Π (1 − weight_r × similarity_r)
+ *
+ * over the rules that hold: exact ones count 1; the name and the address count their similarity
+ * when it reaches the rule's floor. Weights, floors and the threshold are administrators'
+ * settings (key "match").
+ */
+#ifndef SEXTANT_MATCH_FIND_H
+#define SEXTANT_MATCH_FIND_H
+
+#include "core/str.h"
+#include "meta/op.h"
+
+#include <jansson.h>
+
+enum match_rule {
+	MR_TAX_ID,
+	MR_PHONE,
+	MR_MOBILE,
+	MR_EMAIL,
+	MR_WEBSITE,
+	MR_NAME,
+	MR_ADDRESS,
+	MR__MAX
+};
+extern const char *const match_rule_names[MR__MAX]; /* the body's members and the reasons */
+
+struct match_rules {
+	double weight[MR__MAX];
+	double name_floor, address_floor; /* the least similarity that counts */
+	double threshold;                 /* the least score shown */
+};
+
+void match_rules_default(struct match_rules *r);
+/* The rules as stored (settings key "match") over the defaults. A DB_ code. */
+int match_rules_load(struct db *db, struct match_rules *r);
+/* Check a settings document; 0, or -1 with the problem's errors added (field names). */
+int match_rules_check(const json_t *doc, struct problem *p);
+/* The rules as a JSON document. */
+json_t *match_rules_json(const struct match_rules *r);
+
+#define MATCH_RESULTS_MAX 10
+
+/* {"data":[{"id","name","score","reasons":[…],"similarity":{…},"owner":{"id","name"}}]} for
+ * body against op->e's live records (all of them: the check is about the whole base). A body's
+ * "id" is left out of the results (the record being edited). 200, or -1 with op->problem. */
+int match_find(struct op *op, const json_t *body, struct str *out);
+
+#endif

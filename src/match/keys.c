@@ -1,0 +1,285 @@
+#include "keys.h"
+#include "normalize.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "db/migrate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+static const struct match_fields checked[] = {
+    {.entity = "customers",
+     .name = "name",
+     .address = "address",
+     .phones = {"phone", "legal_rep_phone"},
+     .mobiles = {"mobile"},
+     .emails = {"email"},
+     .websites = {"website"},
+     .tax_ids = {"tax_id"}},
+};
+
+const struct match_fields *match_fields_of(const struct entity *e)
+{
+	for (size_t i = 0; e && i < ARRAY_SIZE(checked); i++)
+		if (str_eq(checked[i].entity, e->name))
+			return &checked[i];
+	return NULL;
+}
+
+static void add(struct match_keyset *ks, const char *kind, const char *key, size_t n)
+{
+	for (size_t i = 0; i < ks->n; i++)
+		if (ks->keys[i].kind == kind && strlen(ks->keys[i].key) == n &&
+		    !memcmp(ks->keys[i].key, key, n))
+			return;
+	if (ks->n == ks->cap) {
+		ks->cap = ks->cap ? ks->cap * 2 : 16;
+		ks->keys = xrealloc(ks->keys, ks->cap * sizeof *ks->keys);
+	}
+	ks->keys[ks->n].kind = kind;
+	ks->keys[ks->n].key = xstrndup(key, n);
+	ks->n++;
+}
+
+void match_keyset_free(struct match_keyset *ks)
+{
+	for (size_t i = 0; i < ks->n; i++)
+		free(ks->keys[i].key);
+	free(ks->keys);
+	*ks = (struct match_keyset){0};
+}
+
+void match_name_grams(const char *core, size_t n, struct match_keyset *out)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)core, *end = p + n;
+	const utf8proc_uint8_t *prev = NULL;
+	while (p < end) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t l = utf8proc_iterate(p, end - p, &cp);
+		if (l <= 0)
+			l = 1;
+		if (prev)
+			add(out, "ng", (const char *)prev, (size_t)(p + l - prev));
+		prev = p;
+		p += l;
+	}
+	if (prev == (const utf8proc_uint8_t *)core && n)
+		add(out, "ng", core, n); /* one character */
+}
+
+/* The text of field name in vals, NUL-terminated in buf (cut to fit), or NULL. */
+static const char *text_of(const struct entity *e, const struct value *vals, const char *name,
+                           char *buf, size_t size)
+{
+	const struct field *f = name ? entity_field(e, name) : NULL;
+	if (!f || vals[f->position].kind != V_TEXT)
+		return NULL;
+	size_t n = vals[f->position].n < size - 1 ? vals[f->position].n : size - 1;
+	memcpy(buf, vals[f->position].s, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+typedef bool (*normalizer)(struct str *out, const char *s);
+
+static void add_normal(struct match_keyset *out, const char *kind, normalizer fn, const char *s)
+{
+	struct str norm = STR_INIT;
+	if (s && fn(&norm, s))
+		add(out, kind, norm.buf, norm.len);
+	str_release(&norm);
+}
+
+void match_keys_of(const struct entity *e, const struct value *vals, struct match_keyset *out)
+{
+	const struct match_fields *mf = match_fields_of(e);
+	if (!mf)
+		return;
+	char buf[1024];
+	for (size_t i = 0; i < ARRAY_SIZE(mf->tax_ids); i++)
+		add_normal(out, "tax", match_tax_id,
+		           text_of(e, vals, mf->tax_ids[i], buf, sizeof buf));
+	for (size_t i = 0; i < ARRAY_SIZE(mf->phones); i++)
+		add_normal(out, "phone", match_phone,
+		           text_of(e, vals, mf->phones[i], buf, sizeof buf));
+	for (size_t i = 0; i < ARRAY_SIZE(mf->mobiles); i++)
+		add_normal(out, "phone", match_phone,
+		           text_of(e, vals, mf->mobiles[i], buf, sizeof buf));
+	for (size_t i = 0; i < ARRAY_SIZE(mf->emails); i++) {
+		const char *mail = text_of(e, vals, mf->emails[i], buf, sizeof buf);
+		add_normal(out, "email", match_email, mail);
+		add_normal(out, "domain", match_domain, mail);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(mf->websites); i++)
+		add_normal(out, "domain", match_domain,
+		           text_of(e, vals, mf->websites[i], buf, sizeof buf));
+	struct str core = STR_INIT;
+	if (match_name(&core, text_of(e, vals, mf->name, buf, sizeof buf))) {
+		add(out, "name", core.buf, core.len);
+		match_name_grams(core.buf, core.len, out);
+	}
+	str_release(&core);
+	add_normal(out, "addr", match_address, text_of(e, vals, mf->address, buf, sizeof buf));
+}
+
+int match_keys_put(struct db *db, const struct entity *e, int64_t id, const struct value *vals)
+{
+	struct match_keyset ks = {0};
+	match_keys_of(e, vals, &ks);
+	if (!ks.n)
+		return DB_OK;
+	struct db_stmt *st;
+	int rc = db_prepare(
+	    db, "INSERT INTO match_keys (entity, kind, key, record_id) VALUES (?, ?, ?, ?)", &st);
+	for (size_t i = 0; i < ks.n && !rc; i++) {
+		db_bind_texts(st, 1, e->name);
+		db_bind_texts(st, 2, ks.keys[i].kind);
+		db_bind_texts(st, 3, ks.keys[i].key);
+		db_bind_int(st, 4, id);
+		rc = db_step(st);
+		db_reset(st);
+		rc = rc == DB_DONE ? DB_OK : rc;
+	}
+	match_keyset_free(&ks);
+	return rc;
+}
+
+int match_keys_drop(struct db *db, const struct entity *e, int64_t id)
+{
+	if (!match_fields_of(e))
+		return DB_OK;
+	char rid[24];
+	snprintf(rid, sizeof rid, "%lld", (long long)id);
+	return db_run(db, "DELETE FROM match_keys WHERE entity = ? AND record_id = ?", 2,
+	              (const char *[]){e->name, rid});
+}
+
+static size_t compared(const struct match_fields *mf, const char **names);
+
+bool match_keys_changed(const struct entity *e, const struct value *old, const struct value *new)
+{
+	const struct match_fields *mf = match_fields_of(e);
+	const char *names[16];
+	size_t n = mf ? compared(mf, names) : 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct field *f = entity_field(e, names[i]);
+		if (f && !value_equal(f, &old[f->position], &new[f->position]))
+			return true;
+	}
+	return false;
+}
+
+/* The names of the fields mf compares, in a fixed order; their count. */
+static size_t compared(const struct match_fields *mf, const char **names)
+{
+	const char *all[] = {mf->name,      mf->address,     mf->phones[0],   mf->phones[1],
+	                     mf->phones[2], mf->mobiles[0],  mf->mobiles[1],  mf->emails[0],
+	                     mf->emails[1], mf->websites[0], mf->websites[1], mf->tax_ids[0],
+	                     mf->tax_ids[1]};
+	size_t n = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(all); i++)
+		if (all[i])
+			names[n++] = all[i];
+	return n;
+}
+
+/* Make the keys of every live record of e again, a thousand records at a time. */
+static int rebuild(struct db *db, const struct entity *e, const struct match_fields *mf)
+{
+	int rc =
+	    db_run(db, "DELETE FROM match_keys WHERE entity = ?", 1, (const char *[]){e->name});
+	const char *names[16];
+	const struct field *fields[16];
+	size_t n = 0, k = compared(mf, names);
+	struct str sql = STR_INIT;
+	str_adds(&sql, "SELECT \"id\"");
+	for (size_t i = 0; i < k; i++)
+		if ((fields[n] = entity_field(e, names[i]))) {
+			str_addf(&sql, ", \"%s\"", fields[n]->name);
+			n++;
+		}
+	str_addf(&sql,
+	         " FROM \"%s\" WHERE \"deleted_at\" IS NULL AND \"id\" > ? ORDER BY \"id\" "
+	         "LIMIT 1000",
+	         e->name);
+	struct value *vals = xcalloc(e->n_fields, sizeof *vals);
+	int64_t ids[1000], after = 0;
+	char **texts = xcalloc(1000 * n, sizeof *texts);
+	for (size_t got = 1000; !rc && got == 1000;) {
+		struct db_stmt *st;
+		got = 0;
+		if ((rc = db_prepare(db, sql.buf, &st)))
+			break;
+		db_bind_int(st, 1, after);
+		while ((rc = db_step(st)) == DB_ROW) {
+			ids[got] = db_column_int(st, 0);
+			for (size_t c = 0; c < n; c++) {
+				const char *t = db_column_text(st, (int)c + 1, NULL);
+				texts[got * n + c] = t ? xstrdup(t) : NULL;
+			}
+			got++;
+		}
+		db_reset(st);
+		rc = rc == DB_DONE ? DB_OK : rc;
+		for (size_t r = 0; r < got; r++) {
+			for (size_t c = 0; c < n; c++) {
+				struct value *v = &vals[fields[c]->position];
+				const char *t = texts[r * n + c];
+				*v = t ? (struct value){.kind = V_TEXT, .s = t, .n = strlen(t)}
+				       : (struct value){.kind = V_NULL};
+			}
+			if (!rc)
+				rc = match_keys_put(db, e, ids[r], vals);
+			for (size_t c = 0; c < n; c++) {
+				free(texts[r * n + c]);
+				texts[r * n + c] = NULL;
+			}
+		}
+		if (got)
+			after = ids[got - 1];
+	}
+	free(texts);
+	free(vals);
+	str_release(&sql);
+	return rc;
+}
+
+int match_keys_sync(struct db *db, const struct registry *r)
+{
+	int rc = db_begin(db);
+	if (rc)
+		return rc;
+	int64_t have = 0;
+	if ((rc = migrate_lock(db)))
+		goto out;
+	rc = db_query_int(db, "SELECT value FROM sys_meta WHERE key = 'match_keys_version'", 0,
+	                  NULL, &have);
+	if (rc != DB_OK && rc != DB_DONE)
+		goto out;
+	rc = DB_OK;
+	if (have == MATCH_KEYS_VERSION)
+		goto out;
+	for (size_t i = 0; i < r->n_entities && !rc; i++) {
+		const struct match_fields *mf = match_fields_of(&r->entities[i]);
+		if (mf)
+			rc = rebuild(db, &r->entities[i], mf);
+	}
+	char v[16];
+	snprintf(v, sizeof v, "%d", MATCH_KEYS_VERSION);
+	if (!rc)
+		rc = db_run(db, "DELETE FROM sys_meta WHERE key = 'match_keys_version'", 0, NULL);
+	if (!rc)
+		rc =
+		    db_run(db, "INSERT INTO sys_meta (key, value) VALUES ('match_keys_version', ?)",
+		           1, (const char *[]){v});
+	if (!rc)
+		log_info("duplicate-check keys made (version %d)", MATCH_KEYS_VERSION);
+out:
+	if (!rc)
+		rc = db_commit(db);
+	if (rc)
+		db_rollback(db);
+	return rc;
+}

@@ -1,0 +1,231 @@
+// The duplicate check (issue 7, OP-CONFLICT): POST /api/v1/customers/match against a corpus of
+// our own — traditional and simplified characters, full-width letters, legal-form suffixes and
+// place prefixes, typos, spacing, phone formats, e-mail and web domains, tax IDs written loosely,
+// and unrelated companies that share only a city and a suffix. Precision and recall are printed
+// and held to a floor. Also: the keys follow creates, edits and deletes; the rules are
+// administrators' settings; bad bodies are named. On a cluster of its own (a clean base).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { Client, marker, expectStatus, expectProblem, startCluster, newUser } from './lib.mjs';
+
+const M = marker('t33');
+const password = `Aa1-${randomBytes(12).toString('base64url')}`;
+let cluster, admin, seller;
+
+/* A valid unified social credit code (GB 32100-2015) from its first 17 characters. */
+function uscc(prefix17) {
+	const chars = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+	const weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+	let sum = 0;
+	for (let i = 0; i < 17; i++) sum += chars.indexOf(prefix17[i]) * weights[i];
+	return prefix17 + chars[(31 - (sum % 31)) % 31];
+}
+
+// The base: the customers already there.
+const base = {
+	haiyun: { name: '深圳市海韵游艇有限公司', address: '广东省深圳市南山区蛇口望海路 1 号', phone: '0755-26881234', tax_id: uscc('91440300MA5F0001X') },
+	lanwan: { name: '三亚蓝湾游艇俱乐部有限公司', address: '海南省三亚市吉阳区鹿回头路 8 号', phone: '0898-88001122', website: 'www.lanwan-yacht.com' },
+	xinghai: { name: '星海国际游艇股份有限公司', address: '上海市浦东新区滨江大道 2727 号', email: 'sales@xinghai-yachts.cn' },
+	bohai: { name: '大连渤海游艇制造集团', address: '辽宁省大连市金州区港湾街 16 号', phone: '0411-87651234' },
+	pearl: { name: '广州珠江游艇会', address: '广州市天河区临江大道 5 号', phone: '020-38881234' },
+	fuxing: { name: '福星海洋俱乐部（厦门）有限公司', address: '福建省厦门市思明区环岛路 9 号', tax_id: uscc('91350200MA2Y0002K') },
+	qingdao: { name: '青岛奥帆游艇服务有限公司', address: '山东省青岛市市南区燕儿岛路 1 号', email: 'info@aofan.com.cn', website: 'https://www.aofan.com.cn' },
+	haikou: { name: '海口湾游艇租赁有限公司', address: '海南省海口市龙华区滨海大道 189 号', phone: '13907551234' },
+	wang: { name: '王建国', address: '浙江省杭州市西湖区曙光路 12 号', phone: '13811112222' },
+	seaview: { name: 'Seaview Marine Co., Ltd.', address: '香港仔海傍道 2 号', email: 'contact@seaview-marine.com' },
+	blueocean: { name: '深圳市蓝洋游艇有限公司', address: '深圳市宝安区西乡大道 300 号', phone: '0755-27771234' },
+	dongfang: { name: '东方明珠帆船俱乐部', address: '上海市徐汇区龙腾大道 2865 号', phone: '021-64001234' },
+	huanan: { name: '华南游艇销售服务中心', address: '广东省珠海市香洲区情侣路 88 号', phone: '0756-2221234' },
+	jinsha: { name: '金沙湾游艇码头管理有限公司', address: '广东省惠州市惠阳区金沙湾', tax_id: uscc('91441300MA4W0003P') },
+	tianjin: { name: '天津东疆游艇产业园有限公司', address: '天津市滨海新区东疆港', phone: '022-25601234' },
+	wuhan: { name: '武汉东湖游艇俱乐部', address: '湖北省武汉市东湖风景区', phone: '027-86781234' },
+	lisa: { name: 'Lisa Chen', address: 'Repulse Bay Road 101', email: 'lisa.chen@gmail.com', phone: '+852 9123 4567' },
+	ningbo: { name: '宁波象山港游艇有限公司', address: '浙江省宁波市象山县石浦镇', website: 'xsg-yacht.com' },
+};
+
+// What people enter later: each with the base customer it is (or null: a different company).
+const probes = [
+	// Traditional characters, full-width, spacing.
+	{ want: 'haiyun', body: { name: '深圳市海韻遊艇有限公司' } },
+	{ want: 'haiyun', body: { name: '海韵 游艇' } },
+	{ want: 'seaview', body: { name: 'ＳＥＡＶＩＥＷ　ＭＡＲＩＮＥ' } },
+	{ want: 'xinghai', body: { name: '星海國際遊艇' } },
+	// Legal forms and places on or off.
+	{ want: 'haiyun', body: { name: '海韵游艇股份有限公司' } },
+	{ want: 'haiyun', body: { name: '广东省深圳市海韵游艇有限责任公司' } },
+	{ want: 'haiyun', body: { name: '海韵游艇（深圳）有限公司' } },
+	{ want: 'lanwan', body: { name: '蓝湾游艇俱乐部' } },
+	{ want: 'lanwan', body: { name: '海南三亚蓝湾游艇俱乐部' } },
+	{ want: 'bohai', body: { name: '渤海游艇制造有限公司' } },
+	{ want: 'bohai', body: { name: '大连渤海游艇制造集团有限公司' } },
+	{ want: 'fuxing', body: { name: '厦门福星海洋俱乐部有限公司' } },
+	{ want: 'fuxing', body: { name: '福星海洋俱乐部' } },
+	{ want: 'seaview', body: { name: 'Seaview Marine Limited' } },
+	{ want: 'jinsha', body: { name: '惠州金沙湾游艇码头管理公司' } },
+	{ want: 'tianjin', body: { name: '东疆游艇产业园' } },
+	// Typos.
+	{ want: 'haiyun', body: { name: '深圳市海运游艇有限公司', address: '深圳市南山区蛇口望海路1号' } },
+	{ want: 'qingdao', body: { name: '青岛奥帆游艇服物有限公司' } },
+	{ want: 'dongfang', body: { name: '东方明株帆船俱乐部' } },
+	{ want: 'wuhan', body: { name: '武汉东湖游艇俱乐步' } },
+	{ want: 'ningbo', body: { name: '宁波象山港游挺有限公司' } },
+	// Phones in every spelling.
+	{ want: 'haiyun', body: { name: '蛇口某公司', phone: '+86 755 2688 1234' } },
+	{ want: 'bohai', body: { phone: '(0411) 8765-1234' } },
+	{ want: 'haikou', body: { mobile: '139 0755 1234' } },
+	{ want: 'haikou', body: { mobile: '+86-139-0755-1234' } },
+	{ want: 'wang', body: { name: '王先生', mobile: '0086 138 1111 2222' } },
+	{ want: 'pearl', body: { phone: '020 3888 1234 转 8001' } },
+	{ want: 'lisa', body: { phone: '+852 9123 4567' } },
+	// E-mail and web domains.
+	{ want: 'xinghai', body: { website: 'http://www.xinghai-yachts.cn/' } },
+	{ want: 'xinghai', body: { email: 'Manager@XingHai-Yachts.cn' } },
+	{ want: 'qingdao', body: { email: 'boss@aofan.com.cn' } },
+	{ want: 'lanwan', body: { email: 'ceo@lanwan-yacht.com' } },
+	{ want: 'ningbo', body: { website: 'https://shop.xsg-yacht.com/cart' } },
+	{ want: 'lisa', body: { email: 'LISA.CHEN@gmail.com' } },
+	// Tax IDs written loosely.
+	{ want: 'haiyun', body: { tax_id: base.haiyun.tax_id.toLowerCase().replace(/(.{6})/, '$1 ') } },
+	{ want: 'fuxing', body: { tax_id: `${base.fuxing.tax_id.slice(0, 8)}-${base.fuxing.tax_id.slice(8)}` } },
+	{ want: 'jinsha', body: { name: '完全不同的名字', tax_id: base.jinsha.tax_id } },
+	// Addresses with the name.
+	{ want: 'pearl', body: { name: '珠江游艇会', address: '广东省广州市天河区临江大道5号' } },
+	// Harder: another city's prefix; a short form of the name (which may be missed: printed).
+	{ want: 'haiyun', body: { name: '三亚市海韵游艇有限公司' } },
+	{ want: 'lanwan', body: { name: '蓝湾游艇会' } },
+	{ want: 'xinghai', body: { name: '星海游艇' } },
+		// Different companies: the same city and suffix, the same trade, a shared free-mail domain.
+	{ want: null, body: { name: '深圳市蓝海游艇有限公司' } },
+	{ want: null, body: { name: '深圳市海洋之星科技有限公司' } },
+	{ want: null, body: { name: '三亚红树林酒店有限公司' } },
+	{ want: null, body: { name: '上海游艇有限公司' } },
+	{ want: null, body: { name: '大连港湾物流集团' } },
+	{ want: null, body: { name: '青岛啤酒股份有限公司' } },
+	{ want: null, body: { name: '厦门航空有限公司' } },
+	{ want: null, body: { name: '海南航空控股股份有限公司' } },
+	{ want: null, body: { name: '广州游艇会所管理有限公司' } },
+	{ want: null, body: { name: '杭州西湖游船有限公司' } },
+	{ want: null, body: { name: 'Sea Marine Supplies Co., Ltd.' } },
+	{ want: null, body: { email: 'someone.else@gmail.com' } },
+	{ want: null, body: { email: 'buyer@qq.com' } },
+	{ want: null, body: { phone: '0755-26881235' } },
+	{ want: null, body: { name: '武汉长江游艇俱乐部' } },
+	{ want: null, body: { name: '东方游艇俱乐部' } },
+	{ want: null, body: { name: '王建军' } },
+	{ want: null, body: { name: '海韵酒店管理有限公司' } },
+	{ want: null, body: { name: '蓝湾地产集团' } },
+];
+
+const ids = {};
+
+before(async () => {
+	cluster = await startCluster(1, [], 't33-match');
+	admin = new Client(cluster.nodes[0].base);
+	await admin.login('admin', cluster.adminPassword);
+	seller = await newUser(admin, { name: 'seller', mark: M, password, roles: ['salesperson'], base: cluster.nodes[0].base });
+	for (const [key, c] of Object.entries(base)) ids[key] = (await admin.create('customers', c)).id;
+});
+
+after(async () => {
+	await cluster?.stopAll();
+});
+
+const match = (body, who = admin) => who.post('/api/v1/customers/match', body);
+
+test('the corpus: precision and recall over a floor', async () => {
+	let tp = 0, fp = 0, fn = 0, tn = 0;
+	const misses = [];
+	for (const p of probes) {
+		const res = await match(p.body);
+		expectStatus(res, 200);
+		const top = res.json.data[0];
+		const want = p.want ? ids[p.want] : null;
+		if (want && top?.id === want) tp++;
+		else if (!want && !top) tn++;
+		else {
+			if (top) fp++;
+			if (want) fn++;
+			misses.push(`${JSON.stringify(p.body)} → want ${p.want}, got ${top ? `${top.name} ${top.score} ${top.reasons}` : 'nothing'}`);
+		}
+	}
+	const precision = tp / (tp + fp), recall = tp / (tp + fn);
+	console.log(`duplicate check corpus: ${probes.length} probes, precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)} (tp ${tp}, fp ${fp}, fn ${fn}, tn ${tn})`);
+	for (const m of misses) console.log(`  miss: ${m}`);
+	assert.ok(precision >= 0.95, `precision ${precision} under 0.95`);
+	assert.ok(recall >= 0.9, `recall ${recall} under 0.9`);
+});
+
+test('an answer says why, best first, and leaves out the record being edited', async () => {
+	const res = await match({ name: '海韵游艇', phone: '0755 2688 1234', tax_id: base.haiyun.tax_id });
+	expectStatus(res, 200);
+	const [hit] = res.json.data;
+	assert.equal(hit.id, ids.haiyun);
+	assert.equal(hit.name, base.haiyun.name);
+	assert.deepEqual(hit.reasons, ['tax_id', 'phone', 'name']);
+	assert.equal(hit.similarity.name, 1);
+	assert.equal(hit.score, 1);
+	assert.equal(hit.owner.id, 1);
+	// Scores are in order.
+	const many = (await match({ name: '游艇俱乐部' })).data ?? [];
+	for (let i = 1; i < many.length; i++) assert.ok(many[i - 1].score >= many[i].score);
+	// Editing the record itself: not its own duplicate.
+	assert.deepEqual((await match({ id: ids.haiyun, name: base.haiyun.name })).json.data, []);
+	// A salesperson who cannot read it is still told it exists (the point of the check).
+	const seen = await match({ name: '海韵游艇' }, seller.client);
+	expectStatus(seen, 200);
+	assert.equal(seen.json.data[0].id, ids.haiyun);
+	expectStatus(await seller.client.get(`/api/v1/customers/${ids.haiyun}`), 404);
+});
+
+test('the keys follow the records: created, edited, deleted, restored', async () => {
+	const probe = { name: '舟山群岛游艇俱乐部' };
+	assert.deepEqual((await match(probe)).json.data, []);
+	const c = await admin.create('customers', { name: '浙江舟山群岛游艇俱乐部有限公司', phone: '0580-2021234' });
+	assert.equal((await match(probe)).json.data[0]?.id, c.id);
+	// Renamed: found by the new name, not the old.
+	expectStatus(await admin.patch(`/api/v1/customers/${c.id}`, { name: '嵊泗列岛帆船中心' }), 200);
+	assert.deepEqual((await match(probe)).json.data, []);
+	assert.equal((await match({ name: '嵊泗列岛帆船中心' })).json.data[0]?.id, c.id);
+	// The phone still finds it; deleted, nothing does; restored, it is back.
+	assert.equal((await match({ phone: '05802021234' })).json.data[0]?.id, c.id);
+	expectStatus(await admin.del(`/api/v1/customers/${c.id}`), 204);
+	assert.deepEqual((await match({ phone: '05802021234' })).json.data, []);
+	expectStatus(await admin.post(`/api/v1/customers/${c.id}/restore`), 200);
+	assert.equal((await match({ phone: '05802021234' })).json.data[0]?.id, c.id);
+	// Imported customers are keyed too.
+	const csv = 'name,phone\n烟台养马岛游艇会,0535-6801234\n';
+	const imp = await admin.req('POST', '/api/v1/customers/import', { body: csv, headers: { 'Content-Type': 'text/csv; charset=utf-8' } });
+	expectStatus(imp, 200);
+	assert.equal((await match({ name: '养马岛游艇会' })).json.data[0]?.name, '烟台养马岛游艇会');
+});
+
+test('the rules are administrators\' settings', async () => {
+	const rules = await admin.getJson('/api/v1/settings/match');
+	assert.equal(rules.threshold, 0.6);
+	assert.equal(rules.weights.tax_id, 1);
+	// A website alone scores its weight (0.7): over the threshold; raised to 0.8, it is not.
+	assert.equal((await match({ website: 'lanwan-yacht.com' })).json.data[0]?.id, ids.lanwan);
+	let res = await admin.put('/api/v1/settings/match', { threshold: 0.8 });
+	expectStatus(res, 200);
+	assert.equal(res.json.threshold, 0.8);
+	assert.equal(res.json.weights.website, 0.7, 'the rest kept');
+	assert.deepEqual((await match({ website: 'lanwan-yacht.com' })).json.data, []);
+	res = await admin.put('/api/v1/settings/match', { weights: { website: 0.95 } });
+	expectStatus(res, 200);
+	assert.equal(res.json.threshold, 0.8);
+	assert.equal((await match({ website: 'lanwan-yacht.com' })).json.data[0]?.id, ids.lanwan);
+	expectProblem(await admin.put('/api/v1/settings/match', { threshold: 2, weights: { fax: 1 }, colour: 'red' }), 422, 'validation_failed', [['threshold', 'out_of_range'], ['weights', 'unknown_field'], ['colour', 'unknown_field']]);
+	expectStatus(await seller.client.put('/api/v1/settings/match', { threshold: 0.1 }), 403);
+	expectStatus(await admin.put('/api/v1/settings/match', { threshold: 0.6, weights: { website: 0.7 } }), 200);
+});
+
+test('bad bodies are named; other entities have no check', async () => {
+	expectProblem(await match({ name: 7, phone: ['x'] }), 422, 'validation_failed', [['name', 'invalid_type'], ['phone', 'invalid_type']]);
+	expectStatus(await match([]), 400);
+	// Nothing to compare: nothing found.
+	assert.deepEqual((await match({})).json.data, []);
+	assert.deepEqual((await match({ name: '' })).json.data, []);
+	expectStatus(await admin.post('/api/v1/tasks/match', { name: 'x' }), 404);
+	expectStatus(await new Client(cluster.nodes[0].base).post('/api/v1/customers/match', { name: 'x' }), 401);
+});
