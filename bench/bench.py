@@ -320,9 +320,12 @@ class Bench:
     # ---------- wrk ----------
 
     def wrk(self, name, port, conns, kind="paths", path=None, paths_file=None, cookie=None,
-            csrf=None, maxid=None, minid=None, duration=None, sample_pid=None, record=True):
+            csrf=None, maxid=None, minid=None, duration=None, sample_pid=None, record=True,
+            bodies_file=None):
         duration = duration or self.cfg["duration"]
         env = {"BENCH_KIND": kind}
+        if bodies_file:
+            env["BENCH_BODIES"] = bodies_file
         if path:
             env["BENCH_PATH"] = path
         if paths_file:
@@ -586,6 +589,48 @@ http {{
                                            "depth_max": deep[-1][0] if deep else 0,
                                            "walk_seconds": secs, "walk_pages": len(cursors) + 1}
         return [c for _, c in deep]
+
+    def match_probes(self, port, cookie, csrf, n, path, count=400):
+        """T8's bodies: variants of existing customers as people type them (another legal form,
+        no city, traditional-looking spacing, the phone in another spelling, the tax ID in lower
+        case), and names that match nobody. Also a look at what they find (not timed)."""
+        bodies = []
+        step = max(1, n // count)
+        for i in range(count):
+            st, _, body = self.http(port, "GET", f"/api/v1/customers/{1 + i * step}",
+                                    headers={"Cookie": cookie})
+            if st != 200:
+                continue
+            c = json.loads(body)
+            name, phone, tax = c.get("name") or "", c.get("phone") or "", c.get("tax_id") or ""
+            kind = i % 5
+            if kind == 0:
+                bodies.append({"name": name.replace("有限公司", "股份有限公司")})
+            elif kind == 1:
+                bodies.append({"name": name[2:] if len(name) > 6 else name, "address": c.get("address")})
+            elif kind == 2:
+                bodies.append({"name": name, "phone": phone.replace("-", " ")})
+            elif kind == 3:
+                bodies.append({"tax_id": tax.lower(), "email": c.get("email")})
+            else:
+                bodies.append({"name": f"测试无此客户{i}号科技有限公司", "phone": f"0999-{i:08d}"})
+        with open(path, "w") as f:
+            for b in bodies:
+                f.write(json.dumps(b, ensure_ascii=False) + "\n")
+        found = 0
+        for b in bodies[:50]:
+            st, _, body = self.http(port, "POST", "/api/v1/customers/match",
+                                    body=json.dumps(b).encode(),
+                                    headers={"Cookie": cookie, "X-CSRF-Token": csrf,
+                                             "Content-Type": "application/json"})
+            if st == 200 and json.loads(body).get("data"):
+                found += 1
+        self.results["metrics"]["match_probes"] = {"bodies": len(bodies), "found_of_first_50": found}
+        self.record("T8: bodies for the duplicate check: 400 customers spread over the table, each "
+                    "typed one of five ways (another legal form; without the first two characters "
+                    "and with the address; with the phone spaced; the tax ID in lower case with the "
+                    "e-mail; a name and phone of no one)", ["(see bench.py match_probes)"])
+        return path
 
     def cold_start(self, data_dir, cookie, runs):
         """T12: from exec of `sextant serve` to the first 200 of /healthz, then of an API read."""
@@ -972,6 +1017,13 @@ http {{
             c, _ = self.login(port, who)
             self.wrk(f"list_{scope}_c8", port, 8, path=SCOPED_BASE + "&total=none", cookie=c, sample_pid=sp)
             self.wrk(f"list_{scope}_total_c8", port, 8, path=SCOPED_BASE, cookie=c, sample_pid=sp)
+        # T8: the duplicate check, with what people type for customers that exist (and for some
+        # that do not).
+        match_file = self.match_probes(port, cookie, csrf, n, os.path.join(w, "match-bodies.txt"))
+        self.wrk("match_c8", port, 8, kind="match", bodies_file=match_file, cookie=cookie, csrf=csrf,
+                 sample_pid=sp)
+        self.wrk("match_c64", port, 64, kind="match", bodies_file=match_file, cookie=cookie, csrf=csrf,
+                 sample_pid=sp)
         # Writes last: they change what the lists above return.
         self.wrk("create_c64", port, 64, kind="create", cookie=cookie, csrf=csrf, sample_pid=sp)
         self.wrk("create_c8", port, 8, kind="create", cookie=cookie, csrf=csrf, sample_pid=sp)

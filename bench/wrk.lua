@@ -1,10 +1,11 @@
 -- wrk script for bench/bench.py. Configured through environment variables:
---   BENCH_KIND   get | paths | create   (default: paths)
+--   BENCH_KIND   get | paths | create | match   (default: paths)
 --   BENCH_COOKIE "sextant_session=..."  (omitted for nginx)
 --   BENCH_CSRF   X-CSRF-Token value for POSTs
 --   BENCH_MINID, BENCH_MAXID  get: ids are drawn uniformly from BENCH_MINID (default 1) to BENCH_MAXID
 --   BENCH_PATHS  paths: a file with one request path per line, drawn at random
 --   BENCH_PATH   paths: a single path (when BENCH_PATHS is not set)
+--   BENCH_BODIES match: a file with one JSON body per line, POSTed to /api/v1/customers/match
 -- The random sequence is deterministic per thread (seeded with the thread number).
 -- done() prints one line "RESULT {json}" with exact percentiles (microseconds).
 
@@ -17,7 +18,7 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
-local kind, cookie, csrf, minid, maxid, paths, npaths, seq
+local kind, cookie, csrf, minid, maxid, paths, npaths, seq, bodies, nbodies
 
 function init(args)
   kind = os.getenv("BENCH_KIND") or "paths"
@@ -37,6 +38,14 @@ function init(args)
     table.insert(paths, os.getenv("BENCH_PATH") or "/")
   end
   npaths = #paths
+  bodies = {}
+  local bfile = os.getenv("BENCH_BODIES")
+  if bfile and bfile ~= "" then
+    for line in io.lines(bfile) do
+      if line ~= "" then table.insert(bodies, line) end
+    end
+  end
+  nbodies = #bodies
 end
 
 local function headers()
@@ -68,6 +77,11 @@ function request()
       pick(cities), pick(brands), pick(trades), tid or 0, seq, pick(levels),
       math.random(1, 999), 20000000 + math.random(0, 79999999))
     return wrk.format("POST", "/api/v1/customers", h, body)
+  elseif kind == "match" then
+    local h = headers()
+    h["Content-Type"] = "application/json"
+    if csrf then h["X-CSRF-Token"] = csrf end
+    return wrk.format("POST", "/api/v1/customers/match", h, bodies[math.random(1, nbodies)])
   else
     local p = paths[npaths == 1 and 1 or math.random(1, npaths)]
     return wrk.format("GET", p, headers())

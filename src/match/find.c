@@ -234,13 +234,6 @@ static int gather(struct op *op, struct probe *pr, struct found *f)
 	return rc;
 }
 
-struct scored {
-	int64_t id, owner_id;
-	char *name, *owner_name;
-	double score, sim[MR__MAX];
-	unsigned reasons; /* bit per match_rule */
-};
-
 /* Whether normalising s gives exactly want. */
 static bool same_normal(bool (*fn)(struct str *, const char *), const char *s,
                         const struct str *want)
@@ -287,7 +280,7 @@ static double similar(bool (*fn)(struct str *, const char *), const char *s, con
 /* Score one candidate row (columns: id, owner, owner's name, then the compared fields as
  * listed in mf) against the probe. */
 static void score(const struct match_rules *rules, const struct probe *pr, const char *const *col,
-                  struct scored *s)
+                  struct match_hit *s)
 {
 	/* col: name, address, phones[3], mobiles[2], emails[2], websites[2], tax_ids[2] */
 	const char *const *phones = col + 2, *const *emails = col + 7, *const *webs = col + 9,
@@ -333,7 +326,7 @@ static void score(const struct match_rules *rules, const struct probe *pr, const
 
 static int by_score(const void *x, const void *y)
 {
-	const struct scored *a = x, *b = y;
+	const struct match_hit *a = x, *b = y;
 	if (a->score != b->score)
 		return a->score > b->score ? -1 : 1;
 	return a->id < b->id ? -1 : a->id > b->id;
@@ -341,8 +334,8 @@ static int by_score(const void *x, const void *y)
 
 /* Load and score the candidates; the ones at or over the threshold into *out (*n). */
 static int rank(struct op *op, const struct match_fields *mf, const struct match_rules *rules,
-                const struct probe *pr, const struct found *f, int64_t except, struct scored *out,
-                size_t *n)
+                const struct probe *pr, const struct found *f, int64_t except,
+                struct match_hit *out, size_t *n)
 {
 	const char *names[] = {mf->name,      mf->address,     mf->phones[0],   mf->phones[1],
 	                       mf->phones[2], mf->mobiles[0],  mf->mobiles[1],  mf->emails[0],
@@ -380,7 +373,7 @@ static int rank(struct op *op, const struct match_fields *mf, const struct match
 			const char *col[ARRAY_SIZE(names)];
 			for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 				col[i] = db_column_text(st, (int)i + 3, NULL);
-			struct scored sc = {.id = id, .owner_id = db_column_int(st, 1)};
+			struct match_hit sc = {.id = id, .owner_id = db_column_int(st, 1)};
 			score(rules, pr, col, &sc);
 			if (sc.score + 1e-9 < rules->threshold || !sc.reasons)
 				continue;
@@ -395,40 +388,6 @@ static int rank(struct op *op, const struct match_fields *mf, const struct match
 	str_release(&sql);
 	*n = k;
 	return rc;
-}
-
-static void write_results(struct str *out, struct scored *s, size_t n)
-{
-	if (n)
-		qsort(s, n, sizeof *s, by_score);
-	str_adds(out, "{\"data\":[");
-	for (size_t i = 0; i < n && i < MATCH_RESULTS_MAX; i++) {
-		str_addf(out, "%s{\"id\":%lld,\"name\":", i ? "," : "", (long long)s[i].id);
-		str_add_jsons(out, s[i].name);
-		str_addf(out, ",\"score\":%.3f,\"reasons\":[", s[i].score);
-		size_t k = 0;
-		for (size_t r = 0; r < MR__MAX; r++)
-			if (s[i].reasons & (1u << r)) {
-				str_adds(out, k++ ? "," : "");
-				str_add_jsons(out, match_rule_names[r]);
-			}
-		str_adds(out, "],\"similarity\":{");
-		k = 0;
-		for (size_t r = 0; r < MR__MAX; r++)
-			if (s[i].reasons & (1u << r))
-				str_addf(out, "%s\"%s\":%.3f", k++ ? "," : "", match_rule_names[r],
-				         s[i].sim[r]);
-		str_adds(out, "},\"owner\":");
-		if (s[i].owner_id) {
-			str_addf(out, "{\"id\":%lld,\"name\":", (long long)s[i].owner_id);
-			str_add_jsons(out, s[i].owner_name ? s[i].owner_name : "");
-			str_addc(out, '}');
-		} else {
-			str_adds(out, "null");
-		}
-		str_addc(out, '}');
-	}
-	str_adds(out, "]}");
 }
 
 /* The body's members into the probe; errors (a member that is not text) into op->problem. */
@@ -454,8 +413,10 @@ static void probe_of(struct op *op, const json_t *body, struct probe *pr, int64_
 	*except = json_is_integer(id) ? json_integer_value(id) : 0;
 }
 
-int match_find(struct op *op, const json_t *body, struct str *out)
+int match_best(struct op *op, const struct match_rules *rules, const json_t *body,
+               struct match_hit *hits, size_t max, size_t *n)
 {
+	*n = 0;
 	const struct match_fields *mf = match_fields_of(op->e);
 	if (!mf)
 		return problem_set(op->problem, 404, "not_found");
@@ -472,26 +433,72 @@ int match_find(struct op *op, const json_t *body, struct str *out)
 		any |= pr.has[r];
 	if (op->problem->n_errors)
 		status = problem_set(op->problem, 422, "validation_failed");
-	struct match_rules rules;
 	struct found *f = xcalloc(1, sizeof *f);
-	struct scored *s = NULL;
-	size_t n = 0;
 	int rc = DB_OK;
-	if (!status && any && !(rc = match_rules_load(op->db, &rules)) &&
-	    !(rc = gather(op, &pr, f)) && f->n) {
-		s = xcalloc(f->n, sizeof *s);
-		rc = rank(op, mf, &rules, &pr, f, except, s, &n);
+	if (!status && any && !(rc = gather(op, &pr, f)) && f->n) {
+		struct match_hit *all = xcalloc(f->n, sizeof *all);
+		size_t k = 0;
+		rc = rank(op, mf, rules, &pr, f, except, all, &k);
+		if (k)
+			qsort(all, k, sizeof *all, by_score);
+		*n = k < max ? k : max;
+		memcpy(hits, all, *n * sizeof *all);
+		free(all);
 	}
 	if (rc)
 		status = crud_db_error(op, rc, "a duplicate check");
-	if (!status) {
-		write_results(out, s, n);
-		status = 200;
-	}
-	free(s);
 	free(f);
 	for (size_t r = 0; r < MR__MAX; r++)
 		str_release(&pr.key[r]);
 	str_release(&pr.mail_domain);
 	return status;
+}
+
+void match_hits_json(struct str *out, const struct match_hit *h, size_t n)
+{
+	str_addc(out, '[');
+	for (size_t i = 0; i < n; i++) {
+		str_addf(out, "%s{\"id\":%lld,\"name\":", i ? "," : "", (long long)h[i].id);
+		str_add_jsons(out, h[i].name);
+		str_addf(out, ",\"score\":%.3f,\"reasons\":[", h[i].score);
+		size_t k = 0;
+		for (size_t r = 0; r < MR__MAX; r++)
+			if (h[i].reasons & (1u << r)) {
+				str_adds(out, k++ ? "," : "");
+				str_add_jsons(out, match_rule_names[r]);
+			}
+		str_adds(out, "],\"similarity\":{");
+		k = 0;
+		for (size_t r = 0; r < MR__MAX; r++)
+			if (h[i].reasons & (1u << r))
+				str_addf(out, "%s\"%s\":%.3f", k++ ? "," : "", match_rule_names[r],
+				         h[i].sim[r]);
+		str_adds(out, "},\"owner\":");
+		if (h[i].owner_id) {
+			str_addf(out, "{\"id\":%lld,\"name\":", (long long)h[i].owner_id);
+			str_add_jsons(out, h[i].owner_name ? h[i].owner_name : "");
+			str_addc(out, '}');
+		} else {
+			str_adds(out, "null");
+		}
+		str_addc(out, '}');
+	}
+	str_addc(out, ']');
+}
+
+int match_find(struct op *op, const json_t *body, struct str *out)
+{
+	struct match_rules rules;
+	struct match_hit hits[MATCH_RESULTS_MAX];
+	size_t n = 0;
+	int rc = match_rules_load(op->db, &rules);
+	if (rc)
+		return crud_db_error(op, rc, "a duplicate check");
+	int status = match_best(op, &rules, body, hits, MATCH_RESULTS_MAX, &n);
+	if (status < 0)
+		return status;
+	str_adds(out, "{\"data\":");
+	match_hits_json(out, hits, n);
+	str_addc(out, '}');
+	return 200;
 }

@@ -46,6 +46,22 @@ json_t *match_rules_json(const struct match_rules *r);
 
 #define MATCH_RESULTS_MAX 10
 
+/* One look-alike: the record, its owner, its score and the rules that hold (bit per rule). */
+struct match_hit {
+	int64_t id, owner_id;
+	const char *name, *owner_name; /* in op's arena */
+	double score, sim[MR__MAX];
+	unsigned reasons;
+};
+
+/* The look-alikes of body (as match_find takes it) into hits, best first, at most max (*n).
+ * 0, or a negative status with op->problem set. The caller loads the rules (an import checks
+ * many rows with one load). */
+int match_best(struct op *op, const struct match_rules *rules, const json_t *body,
+               struct match_hit *hits, size_t max, size_t *n);
+/* [{"id","name","score","reasons","similarity","owner"}…] of n hits. */
+void match_hits_json(struct str *out, const struct match_hit *h, size_t n);
+
 /* {"data":[{"id","name","score","reasons":[…],"similarity":{…},"owner":{"id","name"}}]} for
  * body against op->e's live records (all of them: the check is about the whole base). A body's
  * "id" is left out of the results (the record being edited). 200, or -1 with op->problem. */

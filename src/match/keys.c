@@ -124,15 +124,78 @@ void match_keys_of(const struct entity *e, const struct value *vals, struct matc
 	add_normal(out, "addr", match_address, text_of(e, vals, mf->address, buf, sizeof buf));
 }
 
+/* One key of a record, for writing many in index order. */
+struct keyed {
+	const char *kind, *key;
+	int64_t id;
+};
+
+static int by_key(const void *x, const void *y)
+{
+	const struct keyed *a = x, *b = y;
+	int c = strcmp(a->kind, b->kind);
+	if (!c)
+		c = strcmp(a->key, b->key);
+	return c ? c : (a->id < b->id ? -1 : a->id > b->id);
+}
+
+int match_keys_put_many(struct db *db, const struct entity *e, const int64_t *ids,
+                        const struct value *const *vals, size_t n)
+{
+	if (!match_fields_of(e) || !n)
+		return DB_OK;
+	struct match_keyset *sets = xcalloc(n, sizeof *sets);
+	size_t total = 0;
+	for (size_t r = 0; r < n; r++) {
+		match_keys_of(e, vals[r], &sets[r]);
+		total += sets[r].n;
+	}
+	/* In index order: a batch's inserts then walk the index once instead of hopping about. */
+	struct keyed *all = xcalloc(total ? total : 1, sizeof *all);
+	size_t k = 0;
+	for (size_t r = 0; r < n; r++)
+		for (size_t i = 0; i < sets[r].n; i++)
+			all[k++] =
+			    (struct keyed){sets[r].keys[i].kind, sets[r].keys[i].key, ids[r]};
+	qsort(all, total, sizeof *all, by_key);
+	struct db_stmt *st;
+	int rc = total ? db_prepare(db,
+	                            "INSERT INTO match_keys (entity, kind, key, record_id) VALUES "
+	                            "(?, ?, ?, ?)",
+	                            &st)
+	               : DB_OK;
+	for (size_t i = 0; i < total && !rc; i++) {
+		db_bind_texts(st, 1, e->name);
+		db_bind_texts(st, 2, all[i].kind);
+		db_bind_texts(st, 3, all[i].key);
+		db_bind_int(st, 4, all[i].id);
+		rc = db_step(st);
+		db_reset(st);
+		rc = rc == DB_DONE ? DB_OK : rc;
+	}
+	free(all);
+	for (size_t r = 0; r < n; r++)
+		match_keyset_free(&sets[r]);
+	free(sets);
+	return rc;
+}
+
 int match_keys_put(struct db *db, const struct entity *e, int64_t id, const struct value *vals)
+{
+	return match_keys_put_many(db, e, &id, &vals, 1);
+}
+
+int match_keys_drop(struct db *db, const struct entity *e, int64_t id, const struct value *vals)
 {
 	struct match_keyset ks = {0};
 	match_keys_of(e, vals, &ks);
 	if (!ks.n)
 		return DB_OK;
 	struct db_stmt *st;
-	int rc = db_prepare(
-	    db, "INSERT INTO match_keys (entity, kind, key, record_id) VALUES (?, ?, ?, ?)", &st);
+	int rc = db_prepare(db,
+	                    "DELETE FROM match_keys WHERE entity = ? AND kind = ? AND key = ? AND "
+	                    "record_id = ?",
+	                    &st);
 	for (size_t i = 0; i < ks.n && !rc; i++) {
 		db_bind_texts(st, 1, e->name);
 		db_bind_texts(st, 2, ks.keys[i].kind);
@@ -144,16 +207,6 @@ int match_keys_put(struct db *db, const struct entity *e, int64_t id, const stru
 	}
 	match_keyset_free(&ks);
 	return rc;
-}
-
-int match_keys_drop(struct db *db, const struct entity *e, int64_t id)
-{
-	if (!match_fields_of(e))
-		return DB_OK;
-	char rid[24];
-	snprintf(rid, sizeof rid, "%lld", (long long)id);
-	return db_run(db, "DELETE FROM match_keys WHERE entity = ? AND record_id = ?", 2,
-	              (const char *[]){e->name, rid});
 }
 
 static size_t compared(const struct match_fields *mf, const char **names);
@@ -204,7 +257,8 @@ static int rebuild(struct db *db, const struct entity *e, const struct match_fie
 	         " FROM \"%s\" WHERE \"deleted_at\" IS NULL AND \"id\" > ? ORDER BY \"id\" "
 	         "LIMIT 1000",
 	         e->name);
-	struct value *vals = xcalloc(e->n_fields, sizeof *vals);
+	struct value *vals = xcalloc(1000 * e->n_fields, sizeof *vals);
+	const struct value *rows[1000];
 	int64_t ids[1000], after = 0;
 	char **texts = xcalloc(1000 * n, sizeof *texts);
 	for (size_t got = 1000; !rc && got == 1000;) {
@@ -215,27 +269,26 @@ static int rebuild(struct db *db, const struct entity *e, const struct match_fie
 		db_bind_int(st, 1, after);
 		while ((rc = db_step(st)) == DB_ROW) {
 			ids[got] = db_column_int(st, 0);
+			struct value *v = &vals[got * e->n_fields];
 			for (size_t c = 0; c < n; c++) {
 				const char *t = db_column_text(st, (int)c + 1, NULL);
-				texts[got * n + c] = t ? xstrdup(t) : NULL;
+				char *copy = t ? xstrdup(t) : NULL;
+				texts[got * n + c] = copy;
+				v[fields[c]->position] = copy ? (struct value){.kind = V_TEXT,
+				                                               .s = copy,
+				                                               .n = strlen(copy)}
+				                              : (struct value){.kind = V_NULL};
 			}
+			rows[got] = v;
 			got++;
 		}
 		db_reset(st);
 		rc = rc == DB_DONE ? DB_OK : rc;
-		for (size_t r = 0; r < got; r++) {
-			for (size_t c = 0; c < n; c++) {
-				struct value *v = &vals[fields[c]->position];
-				const char *t = texts[r * n + c];
-				*v = t ? (struct value){.kind = V_TEXT, .s = t, .n = strlen(t)}
-				       : (struct value){.kind = V_NULL};
-			}
-			if (!rc)
-				rc = match_keys_put(db, e, ids[r], vals);
-			for (size_t c = 0; c < n; c++) {
-				free(texts[r * n + c]);
-				texts[r * n + c] = NULL;
-			}
+		if (!rc)
+			rc = match_keys_put_many(db, e, ids, rows, got);
+		for (size_t i = 0; i < got * n; i++) {
+			free(texts[i]);
+			texts[i] = NULL;
 		}
 		if (got)
 			after = ids[got - 1];

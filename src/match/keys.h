@@ -54,8 +54,11 @@ void match_name_grams(const char *core, size_t n, struct match_keyset *out);
 
 /* Add record id's keys (vals: its values). Nothing for entities not checked. A DB_ code. */
 int match_keys_put(struct db *db, const struct entity *e, int64_t id, const struct value *vals);
-/* Remove record id's keys. A DB_ code. */
-int match_keys_drop(struct db *db, const struct entity *e, int64_t id);
+/* The same for n records at once (an import's batch), written in index order. */
+int match_keys_put_many(struct db *db, const struct entity *e, const int64_t *ids,
+                        const struct value *const *vals, size_t n);
+/* Remove record id's keys, made again from vals (its values as they were). A DB_ code. */
+int match_keys_drop(struct db *db, const struct entity *e, int64_t id, const struct value *vals);
 /*
  * Bring the keys up to what this build makes (MATCH_KEYS_VERSION, raised whenever a normal form
  * changes): if the stored version differs, every checked entity's keys are made again from its

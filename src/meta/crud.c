@@ -798,7 +798,8 @@ static int update_record(struct op *op, int64_t id, const struct value *patch, c
 		rc = search_index_change(op->db, e, id, old->kind == V_TEXT ? old->s : NULL, old->n,
 		                         tokens.buf);
 	}
-	if (!rc && match_keys_changed(e, cur.vals, next) && !(rc = match_keys_drop(op->db, e, id)))
+	if (!rc && match_keys_changed(e, cur.vals, next) &&
+	    !(rc = match_keys_drop(op->db, e, id, cur.vals)))
 		rc = match_keys_put(op->db, e, id, next);
 	str_release(&tokens);
 	if (!rc)
@@ -893,7 +894,7 @@ static int delete_record(struct op *op, int64_t id, int64_t if_match)
 	const struct value *tok = &cur.vals[entity_field(e, "search_tokens")->position];
 	if ((rc =
 	         search_index_remove(op->db, e, id, tok->kind == V_TEXT ? tok->s : NULL, tok->n)) ||
-	    (rc = match_keys_drop(op->db, e, id)) ||
+	    (rc = match_keys_drop(op->db, e, id, cur.vals)) ||
 	    (rc = audit_write(op, "delete", e->name, id, NULL)) ||
 	    (rc = webhook_events_record(op, "deleted", id, NULL)) || (rc = crud_bump_count(op, -1)))
 		return crud_db_error(op, rc, "delete");

@@ -136,7 +136,8 @@ static int run(struct importer *im, bool insert, int64_t *created)
 					im->write.invalid++;
 					atomic_store(&im->inserting, false);
 				}
-			if (atomic_load(&im->inserting))
+			rc = import_match_batch(im, b);
+			if (!rc && atomic_load(&im->inserting))
 				rc = import_insert_batch(im, b, created);
 		}
 		if (rc)
@@ -213,6 +214,7 @@ static void report(struct importer *im, const struct import_options *o, int64_t 
 	str_adds(out, im->unmapped_json.buf);
 	str_addf(out, ",\"errors_truncated\":%s",
 	         im->read.dropped + im->write.dropped ? "true" : "false");
+	import_match_report(im, out);
 }
 
 /*
@@ -246,6 +248,7 @@ int import_csv(struct op *op, int fd, const struct import_options *o, struct str
 	findings_init(&im.read);
 	findings_init(&im.write);
 	time_now_iso(im.now);
+	import_match_init(&im, o->dry_run);
 	im.unique_seen = ARENA_NEW_ARRAY(op->arena, struct strset, op->e->n_fields);
 	if (csv_open(&im.csv, fd, o->max_bytes)) {
 		problem_add(op->problem, "body", "invalid_csv",
@@ -304,6 +307,7 @@ out:
 	arena_release(&im.write.arena);
 	str_release(&im.header_json);
 	str_release(&im.unmapped_json);
+	import_match_release(&im);
 	csv_close(&im.csv);
 	return status;
 }

@@ -12,6 +12,7 @@
 #include "core/csv.h"
 #include "core/strset.h"
 #include "core/timeutil.h"
+#include "match/find.h"
 
 #include <stdatomic.h>
 
@@ -63,6 +64,14 @@ struct importer {
 	int64_t unit_owner;    /* the last owner whose organisation unit was looked up … */
 	int64_t unit;          /* … and that unit (0: none) */
 	struct import_findings write;
+	struct {         /* the duplicate report of a dry run (import_match.c) */
+		bool on; /* a dry run of an entity with a duplicate check */
+		bool rules_loaded;
+		struct match_rules rules;
+		struct strset keys; /* "kind\tkey" of the rows so far → the first row's line */
+		struct str json;    /* the report's entries */
+		size_t count, listed;
+	} dup;
 	/* Shared. */
 	atomic_bool inserting; /* every row so far is good and this is no dry run */
 	atomic_bool stop;      /* the writer failed: the reader stops */
@@ -70,6 +79,14 @@ struct importer {
 
 void import_add_error(struct import_findings *f, int64_t row, const char *field, const char *code,
                       const char *const *params);
+
+/* import_match.c: the duplicate report of a dry run. */
+void import_match_init(struct importer *im, bool dry_run);
+void import_match_release(struct importer *im);
+/* Compare the good rows of b with the base and with the file's earlier rows. A DB_ code. */
+int import_match_batch(struct importer *im, struct import_batch *b);
+/* ,"duplicate_rows":n,"duplicates_truncated":…,"duplicates":[{"row","matches","rows"}] */
+void import_match_report(const struct importer *im, struct str *out);
 
 /* import_read.c */
 /* Map the header's columns to fields; a problem in op->problem on failure (< 0). */

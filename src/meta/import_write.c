@@ -247,8 +247,12 @@ int import_insert_batch(struct importer *im, struct import_batch *b, int64_t *cr
 		rc = audit_write_many(op, "create", e->name, ids, changes, b->n);
 	if (!rc)
 		rc = search_index_add(op->db, e, ids, tokens, b->n);
-	for (size_t i = 0; i < b->n && !rc; i++)
-		rc = match_keys_put(op->db, e, ids[i], b->rows[i].vals);
+	if (!rc) {
+		const struct value **vals = ARENA_NEW_ARRAY(&b->arena, const struct value *, b->n);
+		for (size_t i = 0; i < b->n; i++)
+			vals[i] = b->rows[i].vals;
+		rc = match_keys_put_many(op->db, e, ids, vals, b->n);
+	}
 	if (!rc)
 		*created += (int64_t)b->n;
 	return rc;

@@ -3,6 +3,7 @@
 #include "process.h"
 #include "query.h"
 #include "core/util.h"
+#include "match/keys.h"
 
 void meta_label_json(struct str *out, const struct label *l)
 {
@@ -140,8 +141,10 @@ void meta_entity_json(struct str *out, const struct entity *e, const struct acto
 		first = false;
 		meta_field_json(out, &e->fields[i]);
 	}
+	/* Whether POST /api/v1/{entity}/match checks for look-alikes (docs/internals/MATCH.md). */
+	str_addf(out,
+	         "],\"duplicate_check\":%s,\"process\":", match_fields_of(e) ? "true" : "false");
 	/* A process's state field is moved by transitions only: forms show it read-only. */
-	str_adds(out, "],\"process\":");
 	if (e->process) {
 		str_adds(out, "{\"key\":");
 		str_add_jsons(out, e->process->key);

@@ -816,6 +816,13 @@ void registry_install(struct registry *r)
 {
 	pthread_mutex_lock(&current_lock);
 	struct registry *old = current;
+	/* Never back in time: the background refresh may finish a build of version v after a
+	 * request installed v + 1, and would otherwise put the older model back for a while. */
+	if (old && r && old->version > r->version) {
+		pthread_mutex_unlock(&current_lock);
+		registry_release(r);
+		return;
+	}
 	current = r;
 	pthread_mutex_unlock(&current_lock);
 	registry_release(old);

@@ -152,7 +152,9 @@ void registry_free(struct registry *r);
 /* The current registry, with a reference the caller releases. */
 struct registry *registry_acquire(void);
 void registry_release(struct registry *r);
-/* Make r current (takes the caller's reference). */
+/* Make r current (takes the caller's reference). An r older than the current registry (a
+ * lower meta_version) is dropped instead: models only move forward (a database put back from a
+ * backup needs the nodes restarted). */
 void registry_install(struct registry *r);
 /* Rebuild from the database if the stored meta_version differs; 0 if nothing to do. */
 int registry_refresh(struct db *db);

@@ -200,6 +200,37 @@ test('the keys follow the records: created, edited, deleted, restored', async ()
 	assert.equal((await match({ name: '养马岛游艇会' })).json.data[0]?.name, '烟台养马岛游艇会');
 });
 
+test('an import\'s dry run reports the rows that look like customers there and rows before them', async () => {
+	const csv = [
+		'name,phone,tax_id',
+		'海韵游艇股份有限公司,0755 2688 1234,', //         line 2: the base's (tax IDs are unique: refused)
+		'舟山海星游艇有限公司,0580-3331234,', //          line 3: new
+		'海星游艇（舟山）有限公司,+86 580 333 1234,', //  line 4: line 3 again (name and phone)
+		'温州瓯江帆船俱乐部,0577-8881234,', //             line 5: new
+	].join('\n');
+	const importCsv = (q) => admin.req('POST', `/api/v1/customers/import${q}`, { body: csv, headers: { 'Content-Type': 'text/csv; charset=utf-8' } });
+	const before = await admin.total('customers');
+	const res = await importCsv('?dry_run=true');
+	expectStatus(res, 200);
+	const r = res.json;
+	assert.equal(r.dry_run, true);
+	assert.equal(r.valid, 4, JSON.stringify(r.errors));
+	assert.equal(r.duplicate_rows, 2);
+	assert.equal(r.duplicates_truncated, false);
+	assert.deepEqual(r.duplicates.map((d) => d.row), [2, 4]);
+	assert.equal(r.duplicates[0].matches[0].id, ids.haiyun);
+	assert.deepEqual(r.duplicates[0].matches[0].reasons, ['phone', 'name']);
+	assert.deepEqual(r.duplicates[0].rows, []);
+	assert.deepEqual(r.duplicates[1].matches, []);
+	assert.deepEqual(r.duplicates[1].rows, [{ row: 3, reasons: ['phone', 'name'] }]);
+	assert.equal(await admin.total('customers'), before, 'a dry run creates nothing');
+	// The real import has no report (the person has seen it) and creates every row.
+	const done = await importCsv('');
+	expectStatus(done, 200);
+	assert.equal(done.json.created, 4);
+	assert.equal(done.json.duplicates, undefined);
+});
+
 test('the rules are administrators\' settings', async () => {
 	const rules = await admin.getJson('/api/v1/settings/match');
 	assert.equal(rules.threshold, 0.6);

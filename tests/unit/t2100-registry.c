@@ -630,13 +630,18 @@ static void test_overlays(void **state)
 	struct registry *cur = registry_acquire();
 	assert_ptr_equal(cur, r);
 	registry_release(cur);
-	struct registry *r2 = registry_build(NULL, &err);
+	struct registry *r2 = registry_build(db, &err);
 	assert_non_null(r2);
 	registry_install(r2); /* frees r: nobody holds it */
 	cur = registry_acquire();
 	assert_ptr_equal(cur, r2);
+	/* Never back in time: an older model (version 0, the schemas alone) is dropped. */
+	registry_install(registry_build(NULL, &err));
+	struct registry *still = registry_acquire();
+	assert_ptr_equal(still, r2);
+	registry_release(still);
 	/* A holder keeps its registry alive across a swap. */
-	struct registry *r3 = registry_build(NULL, &err);
+	struct registry *r3 = registry_build(db, &err);
 	registry_install(r3);
 	assert_non_null(registry_entity(cur, "customers")); /* still valid (ASan would see) */
 	registry_release(cur);                              /* last reference: freed now */

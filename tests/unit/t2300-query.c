@@ -1,12 +1,14 @@
 /*
  * meta/query on SQLite: list parameters (and the problems they cause) and list pages over
- * records created through meta/crud, on a temporary database migrated as app_prepare() does.
+ * records created through meta/crud, on a temporary database migrated as app_prepare() does;
+ * and the duplicate-check keys those records carry, made again when they are out of date.
  */
 #include "unit.h"
 
 #include "core/log.h"
 #include "db/db.h"
 #include "db/migrate.h"
+#include "match/keys.h"
 #include "meta/crud.h"
 #include "meta/ddl.h"
 #include "meta/query.h"
@@ -738,6 +740,48 @@ static void test_delete_and_totals(void **state)
 	EXPECT_ALL();
 }
 
+static int64_t count_keys(void)
+{
+	int64_t n = -1;
+	assert_int_equal(db_query_int(db,
+	                              "SELECT count(*) FROM match_keys WHERE entity = "
+	                              "'customers'",
+	                              0, NULL, &n),
+	                 DB_OK);
+	return n;
+}
+
+static void test_match_keys_sync(void **state)
+{
+	(void)state;
+	/* Every customer made through crud has its keys. */
+	assert_int_equal(match_keys_sync(db, reg), DB_OK);
+	int64_t keys = count_keys();
+	assert_true(keys > 0);
+	int64_t name_keys = -1;
+	assert_int_equal(db_query_int(db,
+	                              "SELECT count(*) FROM match_keys WHERE entity = 'customers' "
+	                              "AND kind = 'name'",
+	                              0, NULL, &name_keys),
+	                 DB_OK);
+	int64_t live = -1;
+	assert_int_equal(db_query_int(db, "SELECT count(*) FROM customers WHERE deleted_at IS NULL",
+	                              0, NULL, &live),
+	                 DB_OK);
+	assert_int_equal(name_keys, live);
+	/* Up to date: nothing is made again (a key removed by hand stays removed). */
+	assert_int_equal(db_exec(db, "DELETE FROM match_keys WHERE kind = 'name'"), DB_OK);
+	assert_int_equal(match_keys_sync(db, reg), DB_OK);
+	assert_int_equal(count_keys(), keys - name_keys);
+	/* Out of date (a database from before the check, or new normal forms): all made again. */
+	assert_int_equal(db_exec(db, "DELETE FROM match_keys"), DB_OK);
+	assert_int_equal(db_exec(db, "UPDATE sys_meta SET value = 0 WHERE key = "
+	                             "'match_keys_version'"),
+	                 DB_OK);
+	assert_int_equal(match_keys_sync(db, reg), DB_OK);
+	assert_int_equal(count_keys(), keys);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -748,6 +792,7 @@ int main(void)
 	    UNIT_TEST(test_cursor_pagination),
 	    UNIT_TEST(test_writes),
 	    UNIT_TEST(test_delete_and_totals),
+	    UNIT_TEST(test_match_keys_sync),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
