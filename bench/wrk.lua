@@ -20,6 +20,17 @@ end
 
 local kind, cookie, csrf, minid, maxid, paths, npaths, seq, bodies, nbodies
 
+-- The non-empty lines of a file (none if the name is unset).
+local function lines_of(file)
+  local t = {}
+  if file and file ~= "" then
+    for line in io.lines(file) do
+      if line ~= "" then table.insert(t, line) end
+    end
+  end
+  return t
+end
+
 function init(args)
   kind = os.getenv("BENCH_KIND") or "paths"
   cookie = os.getenv("BENCH_COOKIE")
@@ -28,23 +39,10 @@ function init(args)
   minid = tonumber(os.getenv("BENCH_MINID") or "1")
   math.randomseed(1000 + (tid or 0) * 7919)
   seq = 0
-  paths = {}
-  local file = os.getenv("BENCH_PATHS")
-  if file and file ~= "" then
-    for line in io.lines(file) do
-      if line ~= "" then table.insert(paths, line) end
-    end
-  else
-    table.insert(paths, os.getenv("BENCH_PATH") or "/")
-  end
+  paths = lines_of(os.getenv("BENCH_PATHS"))
+  if #paths == 0 then table.insert(paths, os.getenv("BENCH_PATH") or "/") end
   npaths = #paths
-  bodies = {}
-  local bfile = os.getenv("BENCH_BODIES")
-  if bfile and bfile ~= "" then
-    for line in io.lines(bfile) do
-      if line ~= "" then table.insert(bodies, line) end
-    end
-  end
+  bodies = lines_of(os.getenv("BENCH_BODIES"))
   nbodies = #bodies
 end
 

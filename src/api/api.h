@@ -92,6 +92,7 @@ void api_outbox_resend(struct req *r);
 void api_outbox_cancel(struct req *r);
 /* The duplicate check (api/match.c). */
 void api_entity_match(struct req *r);
+void api_entity_merge(struct req *r);
 void api_match_settings_get(struct req *r);
 void api_match_settings_put(struct req *r);
 void api_channel_settings_get(struct req *r);

@@ -5,6 +5,7 @@
 #include "meta/crud.h"
 #include "meta/query.h"
 #include "core/util.h"
+#include "meta/merge.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -183,6 +184,19 @@ void api_entity_update(struct req *r)
 	api_answer(r, status, &out);
 	if (status == 200)
 		api_etag(r, res.version);
+}
+
+void api_entity_merge(struct req *r)
+{
+	struct op op;
+	int64_t id;
+	json_t *body;
+	if (!api_begin(r, &op, &id, &body))
+		return;
+	struct str out = STR_INIT;
+	int status = record_merge(&op, id, body, &out);
+	json_decref(body);
+	api_answer(r, status, &out);
 }
 
 void api_entity_delete(struct req *r)

@@ -190,6 +190,7 @@ const struct route api_routes[] = {
     {M_POST, "/api/v1/{entity}/{id}/transitions/{transition}", api_record_transition, JSON,
      "entity.transition"},
     {M_POST, "/api/v1/{entity}/{id}/mail", api_record_mail, JSON, "entity.mail"},
+    {M_POST, "/api/v1/{entity}/{id}/merge", api_entity_merge, JSON | LONG, "entity.merge"},
     {M_GET, "/api/v1/{entity}/{id}/{relation}", api_entity_related, 0, "entity.related"},
 
     {M_GET, "/*", static_serve, RF_PUBLIC | RF_NO_DB, "static"},

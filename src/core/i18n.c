@@ -173,6 +173,7 @@ static const struct message messages[] = {
     {"role_in_use",
      {"该角色为系统内置或仍有用户使用，不能删除",
       "A shipped role, or one still given to users, cannot be deleted"}},
+    {"same_record", {"不能与自身合并", "A record cannot be merged with itself"}},
     {"scan_failed",
      {"无法完成病毒扫描，文件未保存，请稍后重试",
       "The file could not be scanned for viruses and was not kept; try again later"}},

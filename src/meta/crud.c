@@ -901,6 +901,11 @@ static int delete_record(struct op *op, int64_t id, int64_t if_match)
 	return 204;
 }
 
+int crud_delete_in_tx(struct op *op, int64_t id, int64_t if_match)
+{
+	return delete_record(op, id, if_match);
+}
+
 int crud_delete(struct op *op, int64_t id, int64_t if_match)
 {
 	int rc;

@@ -44,6 +44,8 @@ int crud_update_in_tx(struct op *op, int64_t id, const json_t *body, int64_t if_
 int crud_update(struct op *op, int64_t id, const json_t *body, int64_t if_match, struct str *out,
                 struct crud_result *res);
 int crud_delete(struct op *op, int64_t id, int64_t if_match);
+/* crud_delete inside the caller's transaction (which it never ends): a merge's. */
+int crud_delete_in_tx(struct op *op, int64_t id, int64_t if_match);
 int crud_restore(struct op *op, int64_t id, struct str *out, struct crud_result *res);
 /* {"ids": [...], "field": "...", "value": ...}: all or nothing. */
 int crud_bulk_update(struct op *op, const json_t *body, struct str *out);

@@ -231,6 +231,46 @@ test('an import\'s dry run reports the rows that look like customers there and r
 	assert.equal(done.json.duplicates, undefined);
 });
 
+test('merging a duplicate: chosen fields taken, related records moved, the other deleted, all audited', async () => {
+	const keep = await admin.create('customers', { name: '北海银滩游艇会有限公司', phone: '0779-3001234' });
+	const dupe = await admin.create('customers', { name: '北海银滩游艇会', phone: '0779-3009999', email: 'club@yintan-yacht.cn', address: '广西北海市银海区银滩大道' });
+	const contact = await admin.create('contacts', { name: '黄经理', customer_id: dupe.id });
+	const task = await admin.create('tasks', { subject: '回访银滩游艇会', customer_id: dupe.id });
+	const r = await admin.post('/api/v1/reminders', { note: '银滩', remind_at: new Date(Date.now() + 86400e3).toISOString(), entity: 'customers', id: dupe.id });
+	expectStatus(r, 201);
+	// Refusals first: nothing changes.
+	expectProblem(await admin.post(`/api/v1/customers/${keep.id}/merge`, { from: keep.id }), 422, 'validation_failed', [['from', 'same_record']]);
+	expectProblem(await admin.post(`/api/v1/customers/${keep.id}/merge`, { from: dupe.id, take: ['phone', 'colour', 'id'] }), 422, 'validation_failed', [['take[1]', 'unknown_field'], ['take[2]', 'unknown_field']]);
+	expectProblem(await admin.post(`/api/v1/customers/${keep.id}/merge`, { take: [] }), 422, 'validation_failed', [['from', 'required']]);
+	expectStatus(await admin.post(`/api/v1/customers/${keep.id}/merge`, { from: 99999999 }), 404);
+	// A salesperson who may not change these customers may not merge them.
+	expectStatus(await seller.client.post(`/api/v1/customers/${keep.id}/merge`, { from: dupe.id }), 404);
+	assert.equal((await admin.getJson(`/api/v1/contacts/${contact.id}`)).customer_id, dupe.id);
+
+	const res = await admin.post(`/api/v1/customers/${keep.id}/merge`, { from: dupe.id, take: ['email', 'address'] });
+	expectStatus(res, 200);
+	assert.equal(res.json.id, keep.id);
+	assert.equal(res.json.email, 'club@yintan-yacht.cn', 'taken from the other');
+	assert.equal(res.json.address, '广西北海市银海区银滩大道');
+	assert.equal(res.json.phone, '0779-3001234', 'kept');
+	assert.deepEqual(res.json.moved, { contacts: 1, tasks: 1, reminders: 1 });
+	assert.equal((await admin.getJson(`/api/v1/contacts/${contact.id}`)).customer_id, keep.id);
+	assert.equal((await admin.getJson(`/api/v1/tasks/${task.id}`)).customer_id, keep.id);
+	expectStatus(await admin.get(`/api/v1/customers/${dupe.id}`), 404);
+	// The other's keys went with it; the kept one is found by what it took.
+	assert.deepEqual((await match({ phone: '0779-3009999' })).json.data, []);
+	assert.equal((await match({ email: 'club@yintan-yacht.cn' })).json.data[0]?.id, keep.id);
+	// The audit trail tells the story on both.
+	const trail = (await admin.getJson(`/api/v1/audit?entity=customers&record_id=${keep.id}`)).data;
+	const merged = trail.find((a) => a.action === 'merge');
+	assert.ok(merged, 'the merge is in the kept record\'s trail');
+	assert.equal(merged.changes.merged, dupe.id);
+	const gone = (await admin.getJson(`/api/v1/audit?entity=customers&record_id=${dupe.id}`)).data.map((a) => a.action);
+	assert.ok(gone.includes('merge') && gone.includes('delete'));
+	const moved = (await admin.getJson(`/api/v1/audit?entity=contacts&record_id=${contact.id}`)).data.find((a) => a.action === 'update');
+	assert.deepEqual(moved.changes.customer_id, [dupe.id, keep.id]);
+});
+
 test('the rules are administrators\' settings', async () => {
 	const rules = await admin.getJson('/api/v1/settings/match');
 	assert.equal(rules.threshold, 0.6);
