@@ -76,6 +76,7 @@ static const char *const known_codes[] = {
     "request_in_progress",
     "required",
     "role_in_use",
+    "same_record",
     "scan_failed",
     "second_root",
     "server_busy",
