@@ -35,7 +35,8 @@ void api_match_settings_get(struct req *r)
 		return;
 	}
 	json_t *doc = match_rules_json(&rules);
-	char *text = json_dumps(doc, JSON_COMPACT);
+	/* Four digits: 0.85, not 0.84999999999999998. */
+	char *text = json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(4));
 	struct str out = STR_INIT;
 	str_adds(&out, text);
 	free(text);

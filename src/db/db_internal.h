@@ -32,8 +32,12 @@ struct db_driver {
 extern const struct db_driver db_sqlite_driver;
 extern const struct db_driver db_pg_driver;
 
-#define DB_CACHE_BUCKETS 512
-#define DB_CACHE_MAX     384
+/* SQLite's page cache per connection (KiB, negative as PRAGMA cache_size takes it), and while a
+ * bulk write runs. T10 counts neither: it is the database's cache. */
+#define DB_PAGE_CACHE      "-16384"
+#define DB_BULK_PAGE_CACHE "-262144"
+#define DB_CACHE_BUCKETS   512
+#define DB_CACHE_MAX       384
 
 struct db {
 	const struct db_driver *drv;

@@ -93,7 +93,8 @@ static int lite_open(struct db *db, const struct db_options *o, char **err)
 	 * docs/DECISIONS.md); the page cache (16 MiB a connection) holds the hot pages. */
 	snprintf(pragmas, sizeof pragmas,
 	         "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA foreign_keys=ON;"
-	         "PRAGMA temp_store=MEMORY; PRAGMA mmap_size=0; PRAGMA cache_size=-16384;",
+	         "PRAGMA temp_store=MEMORY; PRAGMA mmap_size=0; PRAGMA cache_size=" DB_PAGE_CACHE
+	         ";",
 	         sync);
 	char *msg = NULL;
 	if (sqlite3_exec(l->h, pragmas, NULL, NULL, &msg) != SQLITE_OK) {

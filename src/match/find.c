@@ -56,10 +56,11 @@ int match_rules_check(const json_t *doc, struct problem *p)
 		size_t r = 0;
 		while (r < MR__MAX && !str_eq(match_rule_names[r], k))
 			r++;
+		const char *at = arena_printf(p->arena, "weights.%s", k);
 		if (r == MR__MAX)
-			problem_add(p, "weights", "unknown_field", NULL);
+			problem_add(p, at, "unknown_field", NULL);
 		else if (!unit_number(v))
-			problem_add(p, "weights", "out_of_range",
+			problem_add(p, at, "out_of_range",
 			            (const char *[]){"min", "0", "max", "1", NULL});
 	}
 	return p->n_errors > before ? -1 : 0;

@@ -4,6 +4,7 @@
 #include "core/util.h"
 #include "db/migrate.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,8 +32,8 @@ const struct match_fields *match_fields_of(const struct entity *e)
 static void add(struct match_keyset *ks, const char *kind, const char *key, size_t n)
 {
 	for (size_t i = 0; i < ks->n; i++)
-		if (ks->keys[i].kind == kind && strlen(ks->keys[i].key) == n &&
-		    !memcmp(ks->keys[i].key, key, n))
+		if (ks->keys[i].kind == kind && !strncmp(ks->keys[i].key, key, n) &&
+		    !ks->keys[i].key[n])
 			return;
 	if (ks->n == ks->cap) {
 		ks->cap = ks->cap ? ks->cap * 2 : 16;
@@ -139,6 +140,27 @@ static int by_key(const void *x, const void *y)
 	return c ? c : (a->id < b->id ? -1 : a->id > b->id);
 }
 
+#define KEYS_PER_INSERT 100
+static char many_sql_text[64 + KEYS_PER_INSERT * 16];
+
+static void make_many_sql(void)
+{
+	size_t n =
+	    (size_t)snprintf(many_sql_text, sizeof many_sql_text,
+	                     "INSERT INTO match_keys (entity, kind, key, record_id) VALUES ");
+	for (size_t k = 0; k < KEYS_PER_INSERT; k++)
+		n += (size_t)snprintf(many_sql_text + n, sizeof many_sql_text - n, "%s(?, ?, ?, ?)",
+		                      k ? ", " : "");
+}
+
+static void bind_key(struct db_stmt *st, int at, const struct entity *e, const struct keyed *k)
+{
+	db_bind_texts(st, at, e->name);
+	db_bind_texts(st, at + 1, k->kind);
+	db_bind_texts(st, at + 2, k->key);
+	db_bind_int(st, at + 3, k->id);
+}
+
 int match_keys_put_many(struct db *db, const struct entity *e, const int64_t *ids,
                         const struct value *const *vals, size_t n)
 {
@@ -158,21 +180,35 @@ int match_keys_put_many(struct db *db, const struct entity *e, const int64_t *id
 			all[k++] =
 			    (struct keyed){sets[r].keys[i].kind, sets[r].keys[i].key, ids[r]};
 	qsort(all, total, sizeof *all, by_key);
-	struct db_stmt *st;
-	int rc = total ? db_prepare(db,
-	                            "INSERT INTO match_keys (entity, kind, key, record_id) VALUES "
-	                            "(?, ?, ?, ?)",
-	                            &st)
-	               : DB_OK;
-	for (size_t i = 0; i < total && !rc; i++) {
-		db_bind_texts(st, 1, e->name);
-		db_bind_texts(st, 2, all[i].kind);
-		db_bind_texts(st, 3, all[i].key);
-		db_bind_int(st, 4, all[i].id);
+	/* KEYS_PER_INSERT keys a statement while there are that many (one statement, prepared once,
+	 * instead of as many executions), then one at a time. */
+	static pthread_once_t many_once = PTHREAD_ONCE_INIT;
+	pthread_once(&many_once, make_many_sql);
+	int rc = DB_OK;
+	size_t i = 0;
+	for (; i + KEYS_PER_INSERT <= total && !rc; i += KEYS_PER_INSERT) {
+		struct db_stmt *st;
+		if ((rc = db_prepare(db, many_sql_text, &st)))
+			break;
+		for (size_t j = 0; j < KEYS_PER_INSERT; j++)
+			bind_key(st, (int)j * 4 + 1, e, &all[i + j]);
 		rc = db_step(st);
 		db_reset(st);
 		rc = rc == DB_DONE ? DB_OK : rc;
 	}
+	for (; i < total && !rc; i++) {
+		struct db_stmt *st;
+		if ((rc = db_prepare(db,
+		                     "INSERT INTO match_keys (entity, kind, key, record_id) VALUES "
+		                     "(?, ?, ?, ?)",
+		                     &st)))
+			break;
+		bind_key(st, 1, e, &all[i]);
+		rc = db_step(st);
+		db_reset(st);
+		rc = rc == DB_DONE ? DB_OK : rc;
+	}
+
 	free(all);
 	for (size_t r = 0; r < n; r++)
 		match_keyset_free(&sets[r]);

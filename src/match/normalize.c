@@ -4,6 +4,7 @@
 #include "meta/embedded.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,9 +40,22 @@ static bool ends_with(const char *s, size_t len, const char *suffix, size_t *cut
 	return true;
 }
 
-static int longest_first(const void *x, const void *y)
+/* The first three bytes of s (a CJK character's UTF-8), as one number: places are grouped by it. */
+static uint32_t lead(const char *s, size_t len)
+{
+	uint32_t k = 0;
+	for (size_t i = 0; i < 3; i++)
+		k = k << 8 | (i < len ? (unsigned char)s[i] : 0);
+	return k;
+}
+
+/* By first character, then longest first, so 广东省 is tried before 广东. */
+static int by_lead_longest_first(const void *x, const void *y)
 {
 	const struct place *a = x, *b = y;
+	uint32_t ka = lead(a->name, a->len), kb = lead(b->name, b->len);
+	if (ka != kb)
+		return ka < kb ? -1 : 1;
 	return a->len != b->len ? (a->len < b->len ? 1 : -1) : strcmp(a->name, b->name);
 }
 
@@ -72,14 +86,24 @@ static void load_places(void)
 			p = line_end + 1;
 		}
 	}
-	qsort(places, n_places, sizeof *places, longest_first);
+	qsort(places, n_places, sizeof *places, by_lead_longest_first);
 }
 
-/* The length of the place s starts with, or 0. */
+/* The length of the place s starts with, or 0: a binary search for its first character, then
+ * the few places that start with it, longest first. */
 static size_t place_prefix(const char *s, size_t len)
 {
 	pthread_once(&places_once, load_places);
-	for (size_t i = 0; i < n_places; i++)
+	uint32_t k = lead(s, len);
+	size_t lo = 0, hi = n_places;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (lead(places[mid].name, places[mid].len) < k)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < n_places && lead(places[i].name, places[i].len) == k; i++)
 		if (places[i].len < len && memcmp(s, places[i].name, places[i].len) == 0)
 			return places[i].len;
 	return 0;

@@ -286,7 +286,9 @@ test('the rules are administrators\' settings', async () => {
 	expectStatus(res, 200);
 	assert.equal(res.json.threshold, 0.8);
 	assert.equal((await match({ website: 'lanwan-yacht.com' })).json.data[0]?.id, ids.lanwan);
-	expectProblem(await admin.put('/api/v1/settings/match', { threshold: 2, weights: { fax: 1 }, colour: 'red' }), 422, 'validation_failed', [['threshold', 'out_of_range'], ['weights', 'unknown_field'], ['colour', 'unknown_field']]);
+	expectProblem(await admin.put('/api/v1/settings/match', { threshold: 2, weights: { fax: 1 }, colour: 'red' }), 422, 'validation_failed', [['threshold', 'out_of_range'], ['weights.fax', 'unknown_field'], ['colour', 'unknown_field']]);
+	expectProblem(await admin.put('/api/v1/settings/match', { weights: { name: -0.5 } }), 422, 'validation_failed', [['weights.name', 'out_of_range']]);
+	assert.equal((await admin.req('GET', '/api/v1/settings/match')).text.includes('0.85,'), true, 'numbers as written, not 0.8499999…');
 	expectStatus(await seller.client.put('/api/v1/settings/match', { threshold: 0.1 }), 403);
 	expectStatus(await admin.put('/api/v1/settings/match', { threshold: 0.6, weights: { website: 0.7 } }), 200);
 });

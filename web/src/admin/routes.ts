@@ -14,6 +14,7 @@ export const adminPages = [
   { key: 'jobs', path: 'admin/jobs', component: () => import('../views/admin/JobsView.vue') },
   { key: 'webhooks', path: 'admin/webhooks', component: () => import('../views/admin/WebhooksView.vue') },
   { key: 'processes', path: 'admin/processes', component: () => import('../views/admin/ProcessesView.vue') },
+  { key: 'match', path: 'admin/match', component: () => import('../views/admin/MatchRulesView.vue') },
 ];
 
 export const adminRoutes: RouteRecordRaw[] = adminPages.map((p) => ({

@@ -64,6 +64,8 @@ export interface Entity {
   area: string;
   /* The entity's process, if it has one: its state field changes only through transitions. */
   process?: { key: string; state_field: string } | null;
+  /* Whether new and edited records are checked for duplicates (POST /api/v1/{name}/match). */
+  duplicate_check?: boolean;
 }
 
 interface Me {
