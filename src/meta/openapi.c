@@ -5,6 +5,8 @@
 #include "query.h"
 #include "core/version.h"
 #include "core/util.h"
+#include "match/find.h"
+#include "match/keys.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -364,6 +366,56 @@ static void entity_paths(json_t *paths, const struct entity *e)
 	json_object_set_new(bulk_del, "post", op);
 	snprintf(p, sizeof p, "/api/v1/%s/bulk-delete", e->name);
 	json_object_set_new(paths, p, bulk_del);
+
+	/* Merging a duplicate into a record (meta/merge.h). */
+	json_t *merge = json_object();
+	json_object_set_new(merge, "parameters", params((const char *const[]){"id", NULL}));
+	op = oa_operation(opid(id, e->name, ".merge"),
+	                  "Merge another record into this one (fields taken, related records "
+	                  "moved, the other deleted)",
+	                  tag);
+	json_object_set_new(op, "requestBody",
+	                    json_pack("{s:b,s:{s:{s:{s:s,s:[s],s:{s:{s:s},s:{s:s,s:{s:s}}}}}}}",
+	                              "required", 1, "content", "application/json", "schema",
+	                              "type", "object", "required", "from", "properties", "from",
+	                              "type", "integer", "take", "type", "array", "items", "type",
+	                              "string"));
+	oa_add_responses(op, "200", oa_json_response("The kept record, with what moved", ref(sref)),
+	                 e_update);
+	json_object_set_new(merge, "post", op);
+	snprintf(p, sizeof p, "/api/v1/%s/{id}/merge", e->name);
+	json_object_set_new(paths, p, merge);
+
+	/* The duplicate check (match/find.h), for the entities that have one. */
+	if (match_fields_of(e)) {
+		json_t *match = json_object(), *body = json_object();
+		json_t *props = json_object();
+		for (size_t r = 0; r < MR__MAX; r++)
+			json_object_set_new(props, match_rule_names[r],
+			                    json_pack("{s:s}", "type", "string"));
+		json_object_set_new(props, "id", json_pack("{s:s}", "type", "integer"));
+		json_object_set_new(body, "type", json_string("object"));
+		json_object_set_new(body, "properties", props);
+		op = oa_operation(opid(id, e->name, ".match"),
+		                  "The records that look like this one, best first, with why", tag);
+		json_object_set_new(op, "requestBody",
+		                    json_pack("{s:b,s:{s:{s:o}}}", "required", 1, "content",
+		                              "application/json", "schema", body));
+		json_t *hit = json_pack(
+		    "{s:s,s:{s:{s:s},s:{s:s},s:{s:s},s:{s:s,s:{s:s}},s:{s:s},s:{s:[s,s]}}}", "type",
+		    "object", "properties", "id", "type", "integer", "name", "type", "string",
+		    "score", "type", "number", "reasons", "type", "array", "items", "type",
+		    "string", "similarity", "type", "object", "owner", "type", "object", "null");
+		oa_add_responses(
+		    op, "200",
+		    oa_json_response("The look-alikes", json_pack("{s:s,s:{s:{s:s,s:o}}}", "type",
+		                                                  "object", "properties", "data",
+		                                                  "type", "array", "items", hit)),
+		    e_create);
+		json_object_set_new(match, "post", op);
+		snprintf(p, sizeof p, "/api/v1/%s/match", e->name);
+		json_object_set_new(paths, p, match);
+	}
 	free(rec);
 	free(in);
 	free(list);
