@@ -118,7 +118,9 @@ test('the gateway down for a while: the message waits and goes once it is back',
 	const id = await testSms('13800138003');
 	await until(async () => {
 		const m = await message(id);
-		return m.attempts >= 1 && m.state === 'pending' ? m : null;
+		// A failed attempt recorded, not one still on its way (which could reach the gateway
+		// once it is back and make this test's retry never happen).
+		return m.state === 'pending' && m.last_error && (m.attempts_log || []).some((x) => x.result === 'retry') ? m : null;
 	}, 15000, 'a failed attempt');
 	gateway = await startReceiver(() => ({ status: 200, json: { result: { code: 0 } } }), port);
 	const sent = await stateOf(id, 'sent');
