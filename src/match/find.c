@@ -117,7 +117,7 @@ struct probe {
 };
 
 #define CANDIDATES_MAX 256
-#define SCORED_MAX     48  /* candidates by name bigrams alone that are scored */
+#define SCORED_MAX     20  /* candidates by name bigrams alone that are scored */
 #define GRAM_POSTINGS  300 /* a bigram in more names than this says too little */
 #define EXACT_POSTINGS 50
 #define RANK_BATCH     16 /* candidates loaded a query */
