@@ -459,17 +459,8 @@ int db_begin(struct db *db)
 int db_begin_bulk(struct db *db)
 {
 	int rc = begin(db, true);
-	if (rc)
+	if (rc || db->kind != DB_PG)
 		return rc;
-	if (db->kind == DB_SQLITE) {
-		/* A bulk write touches indexes all over (the duplicate check's keys): pages kept in
-		 * SQLite's cache instead of read and written again through the kernel. Given back
-		 * by db_release_memory(). */
-		rc = db_exec(db, "PRAGMA cache_size=" DB_BULK_PAGE_CACHE);
-		if (rc)
-			db_rollback(db);
-		return rc;
-	}
 	rc = db_exec(db, "SET LOCAL plan_cache_mode = force_custom_plan");
 	if (rc)
 		db_rollback(db);
@@ -478,10 +469,8 @@ int db_begin_bulk(struct db *db)
 
 void db_release_memory(struct db *db)
 {
-	if (db->kind == DB_SQLITE) {
-		db_exec(db, "PRAGMA cache_size=" DB_PAGE_CACHE);
+	if (db->kind == DB_SQLITE)
 		db_exec(db, "PRAGMA shrink_memory");
-	}
 }
 
 int db_commit(struct db *db)
