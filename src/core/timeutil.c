@@ -199,3 +199,10 @@ bool time_parse_span(const char *s, int64_t *ms)
 	*ms = n * unit;
 	return unit != 0;
 }
+
+void time_format_minute_local(int64_t ms, char out[TIME_MINUTE_LEN])
+{
+	char iso[TIME_ISO_LEN];
+	time_format_iso(ms + TIME_DEFAULT_OFFSET_MIN * 60000LL, iso);
+	snprintf(out, TIME_MINUTE_LEN, "%.10s %.5s", iso, iso + 11);
+}

@@ -31,6 +31,9 @@ bool time_parse_datetime(const char *s, size_t n, int64_t *ms);
  * minutes without seconds, and no zone, which then means offset_min minutes east of UTC.
  */
 bool time_parse_datetime_local(const char *s, size_t n, int offset_min, int64_t *ms);
+/* ms as people read it in notices: "2026-11-27 09:05", in the default time zone. */
+#define TIME_MINUTE_LEN 17
+void time_format_minute_local(int64_t ms, char out[TIME_MINUTE_LEN]);
 /* A span written as a whole number and a unit, s, m, h or d ("30s", "5m", "2h", "3d"), from 1
  * to 1,000,000 units, in milliseconds. */
 bool time_parse_span(const char *s, int64_t *ms);

@@ -283,7 +283,7 @@ static double similar(bool (*fn)(struct str *, const char *), const char *s, con
 static void score(const struct match_rules *rules, const struct probe *pr, const char *const *col,
                   struct match_hit *s)
 {
-	/* col: name, address, phones[3], mobiles[2], emails[2], websites[2], tax_ids[2] */
+	/* col: in match_columns' order */
 	const char *const *phones = col + 2, *const *emails = col + 7, *const *webs = col + 9,
 	                  *const *taxes = col + 11;
 	for (size_t i = 0; i < 2; i++)
@@ -338,10 +338,8 @@ static int rank(struct op *op, const struct match_fields *mf, const struct match
                 const struct probe *pr, const struct found *f, int64_t except,
                 struct match_hit *out, size_t *n)
 {
-	const char *names[] = {mf->name,      mf->address,     mf->phones[0],   mf->phones[1],
-	                       mf->phones[2], mf->mobiles[0],  mf->mobiles[1],  mf->emails[0],
-	                       mf->emails[1], mf->websites[0], mf->websites[1], mf->tax_ids[0],
-	                       mf->tax_ids[1]};
+	const char *names[MATCH_COLUMNS];
+	match_columns(mf, names);
 	struct str sql = STR_INIT;
 	str_adds(&sql, "SELECT t.\"id\", t.\"owner_id\", COALESCE(u.display_name, u.username)");
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {

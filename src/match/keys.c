@@ -260,15 +260,22 @@ bool match_keys_changed(const struct entity *e, const struct value *old, const s
 	return false;
 }
 
-/* The names of the fields mf compares, in a fixed order; their count. */
+void match_columns(const struct match_fields *mf, const char *out[MATCH_COLUMNS])
+{
+	const char *all[MATCH_COLUMNS] = {
+	    mf->name,        mf->address,    mf->phones[0], mf->phones[1], mf->phones[2],
+	    mf->mobiles[0],  mf->mobiles[1], mf->emails[0], mf->emails[1], mf->websites[0],
+	    mf->websites[1], mf->tax_ids[0], mf->tax_ids[1]};
+	memcpy(out, all, sizeof all);
+}
+
+/* The names of the fields mf compares (match_columns without the gaps); their count. */
 static size_t compared(const struct match_fields *mf, const char **names)
 {
-	const char *all[] = {mf->name,      mf->address,     mf->phones[0],   mf->phones[1],
-	                     mf->phones[2], mf->mobiles[0],  mf->mobiles[1],  mf->emails[0],
-	                     mf->emails[1], mf->websites[0], mf->websites[1], mf->tax_ids[0],
-	                     mf->tax_ids[1]};
+	const char *all[MATCH_COLUMNS];
+	match_columns(mf, all);
 	size_t n = 0;
-	for (size_t i = 0; i < ARRAY_SIZE(all); i++)
+	for (size_t i = 0; i < MATCH_COLUMNS; i++)
 		if (all[i])
 			names[n++] = all[i];
 	return n;

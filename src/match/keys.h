@@ -32,6 +32,11 @@ struct match_fields {
 	const char *tax_ids[2];
 };
 
+/* The fields the check compares, in one fixed order, NULL where the entity has none: name,
+ * address, phones[3], mobiles[2], emails[2], websites[2], tax_ids[2]. */
+#define MATCH_COLUMNS 13
+void match_columns(const struct match_fields *mf, const char *out[MATCH_COLUMNS]);
+
 /* The entity's fields for the check, or NULL if it is not checked for duplicates. */
 const struct match_fields *match_fields_of(const struct entity *e);
 

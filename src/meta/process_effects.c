@@ -123,14 +123,6 @@ static const char *task_subject(struct op *op, const char *subject, const char *
 	return s;
 }
 
-/* A time shown to people: the company's time zone, to the minute. */
-static void local_minute(int64_t ms, char out[32])
-{
-	char iso[TIME_ISO_LEN];
-	time_format_iso(ms + TIME_DEFAULT_OFFSET_MIN * 60000LL, iso);
-	snprintf(out, 32, "%.10s %.5s", iso, iso + 11);
-}
-
 /*
  * The tasks t creates, each about the record, for its one person, who is told unless they fired
  * the transition. A rule that names nobody (an owner without a superior, an empty field) refuses
@@ -162,11 +154,11 @@ static int create_tasks(struct op *op, int64_t id, const struct transition *t, j
 		json_t *body = json_pack("{s:s, s:I, s:s, s:I}", "subject", subject, "owner_id",
 		                         (json_int_t)who, "about_entity", op->e->name, "about_id",
 		                         (json_int_t)id);
-		char due[TIME_ISO_LEN], remind[TIME_ISO_LEN], shown[32] = "";
+		char due[TIME_ISO_LEN], remind[TIME_ISO_LEN], shown[TIME_MINUTE_LEN] = "";
 		if (te->due_in_ms) {
 			time_format_iso(now + te->due_in_ms, due);
 			json_object_set_new(body, "due_at", json_string(due));
-			local_minute(now + te->due_in_ms, shown);
+			time_format_minute_local(now + te->due_in_ms, shown);
 		}
 		if (te->remind_before_ms) {
 			int64_t at = now + te->due_in_ms - te->remind_before_ms;

@@ -136,7 +136,7 @@ static int notify_once(struct db *db, const char *what, int64_t id, const char *
 /* A task to tell someone about: whom, its time (the mark), and the template's words. */
 struct due_task {
 	int64_t id, to;
-	char at[TIME_ISO_LEN], due[32];
+	char at[TIME_ISO_LEN], due[TIME_MINUTE_LEN];
 	char *subject, *owner;
 };
 
@@ -157,12 +157,8 @@ static int tell_tasks(struct db *db, struct db_stmt *st, const char *what, const
 		int64_t ms = 0;
 		db_column_time(st, 2, &ms);
 		time_format_iso(ms, d->at);
-		if (db_column_time(st, 3, &ms)) {
-			/* Shown in the company's time zone. */
-			char iso[TIME_ISO_LEN];
-			time_format_iso(ms + TIME_DEFAULT_OFFSET_MIN * 60000LL, iso);
-			snprintf(d->due, sizeof d->due, "%.10s %.5s", iso, iso + 11);
-		}
+		if (db_column_time(st, 3, &ms)) /* shown in the company's time zone */
+			time_format_minute_local(ms, d->due);
 		d->subject = xstrdup(db_column_text(st, 4, NULL));
 		d->owner = xstrdup(db_column_text(st, 5, NULL));
 		n++;
