@@ -90,6 +90,26 @@ void api_outbox_list(struct req *r);
 void api_outbox_get(struct req *r);
 void api_outbox_resend(struct req *r);
 void api_outbox_cancel(struct req *r);
+/* Store body over the settings document of key (objects merged a level deep), audited, in
+ * one transaction (api/settings.c). A DB_ code. */
+int api_settings_merge(struct req *r, const char *key, const json_t *body);
+
+/* Birthday reminders (api/birthdays.c). */
+void api_birthday_settings_get(struct req *r);
+void api_birthday_settings_put(struct req *r);
+void api_contacts_birthdays(struct req *r);
+
+/* The shared pool, handovers and a customer's moves (api/pool.c). */
+void api_entity_pool(struct req *r);
+void api_pool_claim(struct req *r);
+void api_pool_release(struct req *r);
+void api_pool_handover(struct req *r);
+void api_customer_moves(struct req *r);
+void api_customer_summary(struct req *r);
+void api_customer_timeline(struct req *r);
+void api_pool_settings_get(struct req *r);
+void api_pool_settings_put(struct req *r);
+
 /* The duplicate check (api/match.c). */
 void api_entity_match(struct req *r);
 void api_entity_merge(struct req *r);

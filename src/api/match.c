@@ -54,32 +54,8 @@ void api_match_settings_put(struct req *r)
 		resp_error(r, 422, "validation_failed");
 		return;
 	}
-	/* What is sent over what is stored: a partial document changes only its members. */
-	json_t *doc = NULL;
-	int rc = settings_get(r->db, "match", &doc);
-	if (!rc) {
-		json_t *w = json_object_get(doc, "weights");
-		json_t *nw = json_object_get(body, "weights");
-		if (w && nw)
-			json_object_update(w, nw);
-		else if (nw)
-			json_object_set(doc, "weights", nw);
-		json_object_del(body, "weights");
-		json_object_update(doc, body);
-	}
+	int rc = api_settings_merge(r, "match", body);
 	json_decref(body);
-	char *text = rc ? NULL : json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(doc);
-	struct op op;
-	req_op(r, NULL, &op);
-	if (!rc && !(rc = db_begin(r->db))) {
-		if (!(rc = settings_put(r->db, "match", text, r->session.user_id)) &&
-		    !(rc = audit_write(&op, "update", "settings", 0, "{\"settings\":\"match\"}")))
-			rc = db_commit(r->db);
-		if (rc)
-			db_rollback(r->db);
-	}
-	free(text);
 	if (rc) {
 		api_db_failure(r, rc, "saving settings");
 		return;

@@ -277,3 +277,38 @@ void api_channel_settings_test(struct req *r)
 	str_addf(&out, "{\"outbox_id\":%lld}", (long long)id);
 	resp_json(r, 202, &out);
 }
+
+int api_settings_merge(struct req *r, const char *key, const json_t *body)
+{
+	/* What is sent over what is stored: a partial document changes only its members, and an
+	 * object member only the members it has ({"weights": {"phone": 0.9}}). */
+	json_t *doc = NULL;
+	int rc = settings_get(r->db, key, &doc);
+	if (rc)
+		return rc;
+	const char *k;
+	json_t *v;
+	json_object_foreach((json_t *)body, k, v)
+	{
+		json_t *have = json_object_get(doc, k);
+		if (json_is_object(have) && json_is_object(v))
+			json_object_update(have, v);
+		else
+			json_object_set(doc, k, v);
+	}
+	char *text = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(doc);
+	struct op op;
+	req_op(r, NULL, &op);
+	char changes[96];
+	snprintf(changes, sizeof changes, "{\"settings\":\"%s\"}", key);
+	if (!(rc = db_begin(r->db))) {
+		if (!(rc = settings_put(r->db, key, text, r->session.user_id)) &&
+		    !(rc = audit_write(&op, "update", "settings", 0, changes)))
+			rc = db_commit(r->db);
+		if (rc)
+			db_rollback(r->db);
+	}
+	free(text);
+	return rc;
+}

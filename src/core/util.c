@@ -112,6 +112,15 @@ int mkdir_p(const char *dir)
 	return mkdir(buf, 0700) && errno != EEXIST ? -1 : 0;
 }
 
+int fail_with(char *err, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
 bool str_in_list(const char *s, const char *const *list)
 {
 	for (; list && *list; list++)

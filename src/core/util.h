@@ -27,6 +27,9 @@ bool secret_equal(const void *a, const void *b, size_t n);
 int mkdir_p(const char *dir);
 /* Parse a whole decimal integer; false on anything else (sign allowed, no spaces). */
 bool parse_int64(const char *s, size_t n, int64_t *out);
+/* Format a reason into err (n bytes) and return -1: the checks of definitions (schemas,
+ * processes) say what is wrong this way. */
+int fail_with(char *err, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Whether s is one of the NULL-terminated list (a NULL list holds nothing). */
 bool str_in_list(const char *s, const char *const *list);
 

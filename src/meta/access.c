@@ -232,10 +232,33 @@ static void cond_as_set(struct op *op, enum action act, enum scope scope, bool s
 	sqlq_add(s, ")");
 }
 
-/* The condition, in the form that serves its use best. */
+static int cond_scoped(struct op *op, enum action act, enum scope scope, struct sqlq *s,
+                       enum list_use use);
+
+/*
+ * The condition, in the form that serves its use best. The shared pool (records of a pooled
+ * entity without an owner) is its own list (pool_view), and a record of it can be read by
+ * whoever may read the entity at all, so that they can look before they claim.
+ */
 static int cond(struct op *op, enum action act, struct sqlq *s, enum list_use use)
 {
 	enum scope scope = access_scope(op, act);
+	if (op->pool_view && op->e->pool) {
+		sqlq_add(s, scope == SCOPE_NONE ? "(1 = 0)" : "t.\"owner_id\" IS NULL");
+		return DB_OK;
+	}
+	if (act != ACT_READ || !op->e->pool || use != LIST_NONE || scope == SCOPE_NONE ||
+	    scope == SCOPE_ALL)
+		return cond_scoped(op, act, scope, s, use);
+	sqlq_add(s, "(t.\"owner_id\" IS NULL OR ");
+	int rc = cond_scoped(op, act, scope, s, use);
+	sqlq_add(s, ")");
+	return rc;
+}
+
+static int cond_scoped(struct op *op, enum action act, enum scope scope, struct sqlq *s,
+                       enum list_use use)
+{
 	if (scope == SCOPE_ALL) {
 		sqlq_add(s, "(1 = 1)");
 		return DB_OK;
@@ -285,7 +308,7 @@ int access_cond(struct op *op, enum action act, struct sqlq *s)
 
 int access_where_list(struct op *op, enum action act, enum list_use use, struct sqlq *s)
 {
-	if (access_scope(op, act) == SCOPE_ALL)
+	if (access_scope(op, act) == SCOPE_ALL && !(op->pool_view && op->e->pool))
 		return DB_OK;
 	sqlq_add(s, " AND ");
 	return cond(op, act, s, use);

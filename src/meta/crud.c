@@ -1,6 +1,8 @@
 #include "crud.h"
 #include "access.h"
 #include "audit.h"
+#include "followup.h"
+#include "owner_moves.h"
 #include "process.h"
 #include "query.h"
 #include "search.h"
@@ -560,6 +562,8 @@ static int insert_record(struct op *op, struct value *vals, bool *check, struct 
 	}
 	if (!rc)
 		rc = match_keys_put(op->db, e, res->id, vals);
+	if (!rc)
+		rc = followup_touch(op->db, e, vals);
 	str_release(&tokens);
 	if (rc)
 		return crud_db_error(op, rc, "create");
@@ -744,6 +748,8 @@ static int update_record(struct op *op, int64_t id, const struct value *patch, c
 		return problem_set(op->problem, 422, "validation_failed");
 	if ((rc = check_change_access(op, id, next, changed, present)))
 		return rc;
+	bool moving;
+	owner_moves_prepare(op, cur.vals, next, changed, &moving);
 	res->id = id;
 	if (!any) {
 		record_json(op, &cur, out);
@@ -801,6 +807,10 @@ static int update_record(struct op *op, int64_t id, const struct value *patch, c
 	if (!rc && match_keys_changed(e, cur.vals, next) &&
 	    !(rc = match_keys_drop(op->db, e, id, cur.vals)))
 		rc = match_keys_put(op->db, e, id, next);
+	if (!rc && followup_changed(e, changed))
+		rc = followup_touch(op->db, e, next);
+	if (!rc && moving)
+		rc = owner_moves_record(op, id, cur.vals, next);
 	str_release(&tokens);
 	if (!rc)
 		rc = audit_write(op, "update", e->name, id, changes.buf);

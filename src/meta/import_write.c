@@ -2,6 +2,7 @@
 #include "import_internal.h"
 #include "access.h"
 #include "audit.h"
+#include "followup.h"
 #include "search.h"
 #include "sqlq.h"
 #include "core/util.h"
@@ -253,6 +254,8 @@ int import_insert_batch(struct importer *im, struct import_batch *b, int64_t *cr
 			vals[i] = b->rows[i].vals;
 		rc = match_keys_put_many(op->db, e, ids, vals, b->n);
 	}
+	for (size_t i = 0; i < b->n && !rc; i++)
+		rc = followup_touch(op->db, e, b->rows[i].vals);
 	if (!rc)
 		*created += (int64_t)b->n;
 	return rc;

@@ -23,6 +23,10 @@ struct op {
 	struct problem *problem;
 	long count_cap;     /* totals are exact up to this many rows */
 	bool in_transition; /* the process engine moves the state field (meta/transition.c) */
+	bool pool_view;     /* reads see the shared pool only: records of e without an owner */
+	/* What an owner change of a pooled record is, in its moves ("claimed" …; NULL:
+	 * "assigned"), and why (NULL: no reason given). */
+	const char *move_action, *move_reason;
 };
 
 /*

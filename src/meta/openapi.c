@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static json_t *ref(const char *to)
+json_t *oa_ref(const char *to)
 {
 	return json_pack("{s:s}", "$ref", to);
 }
@@ -44,8 +44,8 @@ static json_t *field_schema(const struct field *f, bool input)
 		s = nullable("boolean");
 		break;
 	case FT_MONEY:
-		s = json_pack("{s:[o,{s:s}]}", "anyOf", ref("#/components/schemas/Money"), "type",
-		              "null");
+		s = json_pack("{s:[o,{s:s}]}", "anyOf", oa_ref("#/components/schemas/Money"),
+		              "type", "null");
 		if (input)
 			json_array_append_new(json_object_get(s, "anyOf"),
 			                      json_pack("{s:s}", "type", "integer"));
@@ -135,7 +135,7 @@ static json_t *entity_schema(const struct entity *e, bool input)
 }
 
 /* The filters of a list: one deep-object-free form parameter per field and operator. */
-static json_t *filter_param(const struct entity *e)
+json_t *oa_filter_param(const struct entity *e)
 {
 	json_t *props = json_object();
 	for (size_t i = 0; i < e->n_fields; i++) {
@@ -165,7 +165,7 @@ static json_t *problem_responses(const char *const *codes)
 {
 	json_t *r = json_object();
 	for (; *codes; codes++)
-		json_object_set_new(r, *codes, ref("#/components/responses/Problem"));
+		json_object_set_new(r, *codes, oa_ref("#/components/responses/Problem"));
 	return r;
 }
 
@@ -194,13 +194,13 @@ void oa_add_responses(json_t *op, const char *ok, json_t *ok_resp, const char *c
 	json_object_set_new(op, "responses", r);
 }
 
-static json_t *params(const char *const *names)
+json_t *oa_params(const char *const *names)
 {
 	json_t *a = json_array();
 	for (; *names; names++) {
 		char to[96];
 		snprintf(to, sizeof to, "#/components/parameters/%s", *names);
-		json_array_append_new(a, ref(to));
+		json_array_append_new(a, oa_ref(to));
 	}
 	return a;
 }
@@ -226,46 +226,46 @@ static void entity_paths(json_t *paths, const struct entity *e)
 	/* Collection. */
 	json_t *coll = json_object();
 	json_t *op = oa_operation(opid(id, e->name, ".list"), "List records", tag);
-	json_t *ps = params(list_params);
-	json_array_append_new(ps, filter_param(e));
+	json_t *ps = oa_params(list_params);
+	json_array_append_new(ps, oa_filter_param(e));
 	json_object_set_new(op, "parameters", ps);
-	oa_add_responses(op, "200", oa_json_response("A page of records", ref(lref)), e_list);
+	oa_add_responses(op, "200", oa_json_response("A page of records", oa_ref(lref)), e_list);
 	json_object_set_new(coll, "get", op);
 	op = oa_operation(opid(id, e->name, ".create"), "Create a record", tag);
 	json_object_set_new(op, "parameters",
-	                    params((const char *const[]){"IdempotencyKey", NULL}));
+	                    oa_params((const char *const[]){"IdempotencyKey", NULL}));
 	json_object_set_new(op, "requestBody",
 	                    json_pack("{s:b,s:{s:{s:o}}}", "required", 1, "content",
-	                              "application/json", "schema", ref(iref)));
-	oa_add_responses(op, "201", oa_json_response("The created record", ref(sref)), e_create);
+	                              "application/json", "schema", oa_ref(iref)));
+	oa_add_responses(op, "201", oa_json_response("The created record", oa_ref(sref)), e_create);
 	json_object_set_new(coll, "post", op);
 	snprintf(p, sizeof p, "/api/v1/%s", e->name);
 	json_object_set_new(paths, p, coll);
 
 	/* One record. */
 	json_t *one = json_object();
-	json_object_set_new(one, "parameters", params((const char *const[]){"id", NULL}));
+	json_object_set_new(one, "parameters", oa_params((const char *const[]){"id", NULL}));
 	op = oa_operation(opid(id, e->name, ".get"), "Get a record", tag);
-	oa_add_responses(op, "200", oa_json_response("The record", ref(sref)), e_get);
+	oa_add_responses(op, "200", oa_json_response("The record", oa_ref(sref)), e_get);
 	json_object_set_new(one, "get", op);
 	op = oa_operation(opid(id, e->name, ".update"), "Change some fields of a record", tag);
-	json_object_set_new(op, "parameters", params((const char *const[]){"IfMatch", NULL}));
+	json_object_set_new(op, "parameters", oa_params((const char *const[]){"IfMatch", NULL}));
 	json_object_set_new(op, "requestBody",
 	                    json_pack("{s:b,s:{s:{s:o}}}", "required", 1, "content",
-	                              "application/json", "schema", ref(iref)));
-	oa_add_responses(op, "200", oa_json_response("The changed record", ref(sref)), e_update);
+	                              "application/json", "schema", oa_ref(iref)));
+	oa_add_responses(op, "200", oa_json_response("The changed record", oa_ref(sref)), e_update);
 	json_object_set_new(one, "patch", op);
 	op = oa_operation(opid(id, e->name, ".delete"), "Delete a record (restorable)", tag);
-	json_object_set_new(op, "parameters", params((const char *const[]){"IfMatch", NULL}));
+	json_object_set_new(op, "parameters", oa_params((const char *const[]){"IfMatch", NULL}));
 	oa_add_responses(op, "204", json_pack("{s:s}", "description", "Deleted"), e_delete);
 	json_object_set_new(one, "delete", op);
 	snprintf(p, sizeof p, "/api/v1/%s/{id}", e->name);
 	json_object_set_new(paths, p, one);
 
 	json_t *restore = json_object();
-	json_object_set_new(restore, "parameters", params((const char *const[]){"id", NULL}));
+	json_object_set_new(restore, "parameters", oa_params((const char *const[]){"id", NULL}));
 	op = oa_operation(opid(id, e->name, ".restore"), "Restore a deleted record", tag);
-	oa_add_responses(op, "200", oa_json_response("The restored record", ref(sref)),
+	oa_add_responses(op, "200", oa_json_response("The restored record", oa_ref(sref)),
 	                 (const char *const[]){"401", "403", "404", "409", NULL});
 	json_object_set_new(restore, "post", op);
 	snprintf(p, sizeof p, "/api/v1/%s/{id}/restore", e->name);
@@ -277,14 +277,14 @@ static void entity_paths(json_t *paths, const struct entity *e)
 		char cref[128];
 		snprintf(cref, sizeof cref, "#/components/schemas/%s", child);
 		json_t *rp = json_object();
-		json_t *rps = params((const char *const[]){"id", "q", "sort", "limit", "cursor",
-		                                           "fields", "total", NULL});
-		json_array_append_new(rps, filter_param(rel->child));
+		json_t *rps = oa_params((const char *const[]){"id", "q", "sort", "limit", "cursor",
+		                                              "fields", "total", NULL});
+		json_array_append_new(rps, oa_filter_param(rel->child));
 		json_object_set_new(rp, "parameters", rps);
 		snprintf(id, sizeof id, "%s.related.%s", e->name, rel->name);
 		op = oa_operation(id, "List related records", tag);
-		oa_add_responses(op, "200",
-		                 oa_json_response("A page of related records", ref(cref)), e_get);
+		oa_add_responses(
+		    op, "200", oa_json_response("A page of related records", oa_ref(cref)), e_get);
 		json_object_set_new(rp, "get", op);
 		snprintf(p, sizeof p, "/api/v1/%s/{id}/%s", e->name, rel->name);
 		json_object_set_new(paths, p, rp);
@@ -293,14 +293,14 @@ static void entity_paths(json_t *paths, const struct entity *e)
 
 	json_t *exp = json_object();
 	op = oa_operation(opid(id, e->name, ".export"), "Export the filtered list", tag);
-	ps = params((const char *const[]){"q", "sort", "fields", NULL});
+	ps = oa_params((const char *const[]){"q", "sort", "fields", NULL});
 	json_array_append_new(ps, json_pack("{s:s,s:s,s:{s:s,s:[s,s],s:s}}", "name", "format", "in",
 	                                    "query", "schema", "type", "string", "enum", "csv",
 	                                    "xlsx", "default", "csv"));
 	json_array_append_new(ps, json_pack("{s:s,s:s,s:{s:s,s:[s,s],s:s}}", "name", "header", "in",
 	                                    "query", "schema", "type", "string", "enum", "labels",
 	                                    "names", "default", "labels"));
-	json_array_append_new(ps, filter_param(e));
+	json_array_append_new(ps, oa_filter_param(e));
 	json_object_set_new(op, "parameters", ps);
 	oa_add_responses(
 	    op, "200",
@@ -327,7 +327,7 @@ static void entity_paths(json_t *paths, const struct entity *e)
 	                              "schema", "type", "string"));
 	oa_add_responses(op, "200",
 	                 oa_json_response("The validation report (and what was created)",
-	                                  ref("#/components/schemas/ImportReport")),
+	                                  oa_ref("#/components/schemas/ImportReport")),
 	                 e_import);
 	json_object_set_new(imp, "post", op);
 	snprintf(p, sizeof p, "/api/v1/%s/import", e->name);
@@ -339,7 +339,7 @@ static void entity_paths(json_t *paths, const struct entity *e)
 	json_object_set_new(op, "requestBody",
 	                    json_pack("{s:b,s:{s:{s:o}}}", "required", 1, "content",
 	                              "application/json", "schema",
-	                              ref("#/components/schemas/BulkUpdate")));
+	                              oa_ref("#/components/schemas/BulkUpdate")));
 	oa_add_responses(op, "200",
 	                 oa_json_response("How many records changed",
 	                                  json_pack("{s:s,s:{s:{s:s}}}", "type", "object",
@@ -369,7 +369,7 @@ static void entity_paths(json_t *paths, const struct entity *e)
 
 	/* Merging a duplicate into a record (meta/merge.h). */
 	json_t *merge = json_object();
-	json_object_set_new(merge, "parameters", params((const char *const[]){"id", NULL}));
+	json_object_set_new(merge, "parameters", oa_params((const char *const[]){"id", NULL}));
 	op = oa_operation(opid(id, e->name, ".merge"),
 	                  "Merge another record into this one (fields taken, related records "
 	                  "moved, the other deleted)",
@@ -380,7 +380,8 @@ static void entity_paths(json_t *paths, const struct entity *e)
 	                              "type", "object", "required", "from", "properties", "from",
 	                              "type", "integer", "take", "type", "array", "items", "type",
 	                              "string"));
-	oa_add_responses(op, "200", oa_json_response("The kept record, with what moved", ref(sref)),
+	oa_add_responses(op, "200",
+	                 oa_json_response("The kept record, with what moved", oa_ref(sref)),
 	                 e_update);
 	json_object_set_new(merge, "post", op);
 	snprintf(p, sizeof p, "/api/v1/%s/{id}/merge", e->name);
@@ -416,6 +417,8 @@ static void entity_paths(json_t *paths, const struct entity *e)
 		snprintf(p, sizeof p, "/api/v1/%s/match", e->name);
 		json_object_set_new(paths, p, match);
 	}
+	if (e->pool)
+		openapi_pool_paths(paths, e, sref, lref);
 	free(rec);
 	free(in);
 	free(list);
@@ -452,7 +455,7 @@ static json_t *components(const struct registry *r)
 	              "type", "object", "properties", "dry_run", "type", "boolean", "rows", "type",
 	              "integer", "valid", "type", "integer", "invalid", "type", "integer",
 	              "created", "type", "integer", "mapping", "type", "object", "errors", "type",
-	              "array", "items", ref("#/components/schemas/ProblemError")));
+	              "array", "items", oa_ref("#/components/schemas/ProblemError")));
 	json_object_set_new(schemas, "ProblemError",
 	                    json_pack("{s:s,s:{s:{s:s},s:{s:[s,s]},s:{s:s},s:{s:s}}}", "type",
 	                              "object", "properties", "row", "type", "integer", "field",
@@ -468,9 +471,10 @@ static json_t *components(const struct registry *r)
 		json_object_set_new(
 		    schemas, l,
 		    json_pack("{s:s,s:{s:{s:s,s:o},s:{s:[s,s]},s:{s:s},s:{s:s}},s:[s,s]}", "type",
-		              "object", "properties", "data", "type", "array", "items", ref(sref),
-		              "next_cursor", "type", "string", "null", "total", "type", "integer",
-		              "total_exact", "type", "boolean", "required", "data", "next_cursor"));
+		              "object", "properties", "data", "type", "array", "items",
+		              oa_ref(sref), "next_cursor", "type", "string", "null", "total",
+		              "type", "integer", "total_exact", "type", "boolean", "required",
+		              "data", "next_cursor"));
 		free(n);
 		free(in);
 		free(l);
@@ -519,7 +523,7 @@ static json_t *components(const struct registry *r)
 	json_object_set_new(c, "responses",
 	                    json_pack("{s:{s:s,s:{s:{s:o}}}}", "Problem", "description",
 	                              "A problem (RFC 9457)", "content", "application/problem+json",
-	                              "schema", ref("#/components/schemas/Problem")));
+	                              "schema", oa_ref("#/components/schemas/Problem")));
 	json_object_set_new(c, "securitySchemes",
 	                    json_pack("{s:{s:s,s:s,s:s},s:{s:s,s:s,s:s},s:{s:s,s:s}}", "session",
 	                              "type", "apiKey", "in", "cookie", "name", "sextant_session",
@@ -604,7 +608,7 @@ static void tokens_paths(json_t *paths)
 	json_object_set_new(paths, "/api/v1/auth/tokens",
 	                    json_pack("{s:o,s:o}", "get", list, "post", create));
 	json_t *one = oa_operation("auth.tokens.revoke", "Revoke one of your API tokens", "auth");
-	json_object_set_new(one, "parameters", params((const char *const[]){"id", NULL}));
+	json_object_set_new(one, "parameters", oa_params((const char *const[]){"id", NULL}));
 	oa_add_responses(one, "204", json_pack("{s:s}", "description", "Revoked"),
 	                 (const char *const[]){"401", "403", "404", NULL});
 	json_object_set_new(paths, "/api/v1/auth/tokens/{id}", json_pack("{s:o}", "delete", one));

@@ -12,6 +12,17 @@ json_t *oa_operation(const char *id, const char *summary, const char *tag);
 /* The success response ok_resp (taken) under ok, and a Problem for each error status. */
 void oa_add_responses(json_t *op, const char *ok, json_t *ok_resp, const char *const *errs);
 
+/* {"$ref": to}. */
+json_t *oa_ref(const char *to);
+/* References to the named shared parameters (#/components/parameters/…). */
+json_t *oa_params(const char *const *names);
+/* The parameter that filters a list of e by its fields. */
+json_t *oa_filter_param(const struct entity *e);
+
+/* The shared pool, handovers and the 360° view of a pooled entity (openapi_pool.c); sref and
+ * lref: its record's and its list's schemas. */
+void openapi_pool_paths(json_t *paths, const struct entity *e, const char *sref, const char *lref);
+
 /* The organisation, users, roles, and every entity's record shares. */
 void openapi_access_paths(json_t *paths, const struct registry *r);
 

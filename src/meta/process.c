@@ -4,19 +4,8 @@
 #include "core/timeutil.h"
 #include "core/util.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-
-static int fail(char *err, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t n, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, n, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static bool is_state(const struct field *sf, const char *s)
 {
@@ -33,16 +22,16 @@ static int label(struct arena *a, const json_t *j, struct label *out, char *err,
 	const char *k;
 	json_t *v;
 	if (!json_is_object(j))
-		return fail(err, n, "%s.label: an object of languages", what);
+		return fail_with(err, n, "%s.label: an object of languages", what);
 	json_object_foreach((json_t *)j, k, v)
 	{
 		int l = lang_parse(k);
 		if (l < 0 || !json_is_string(v) || !*json_string_value(v))
-			return fail(err, n, "%s.label.%s: zh-CN or en, with text", what, k);
+			return fail_with(err, n, "%s.label.%s: zh-CN or en, with text", what, k);
 		out->text[l] = arena_strdup(a, json_string_value(v));
 	}
 	if (!out->text[LANG_ZH] || !out->text[LANG_EN])
-		return fail(err, n, "%s.label: needs zh-CN and en", what);
+		return fail_with(err, n, "%s.label: needs zh-CN and en", what);
 	return 0;
 }
 
@@ -113,13 +102,13 @@ static int person(struct arena *a, const struct entity *e, const json_t *j, unsi
 		if (!json_is_string(v))
 			ok = false;
 		else if (!(r->field = user_field(e, json_string_value(v))))
-			return fail(err, n, "%s.field: '%s' is not a user field of %s", what,
-			            json_string_value(v), e->name);
+			return fail_with(err, n, "%s.field: '%s' is not a user field of %s", what,
+			                 json_string_value(v), e->name);
 	}
 	if (!ok) {
 		char forms[256];
 		person_forms(allowed, forms, sizeof forms);
-		return fail(err, n, "%s: one of %s", what, forms);
+		return fail_with(err, n, "%s: one of %s", what, forms);
 	}
 	if (kind == P_ROLE || kind == P_HEAD)
 		r->value = arena_strdup(a, json_string_value(v));
@@ -154,21 +143,23 @@ static int guard(struct arena *a, const struct entity *e, const json_t *j, struc
 	const char *op = json_string_value(json_object_get(j, "op"));
 	json_t *value = json_object_get(j, "value");
 	if (!field || !(g->field = entity_field(e, field)))
-		return fail(err, n, "%s.field: not a field of %s", what, e->name);
+		return fail_with(err, n, "%s.field: not a field of %s", what, e->name);
 	size_t k = 0;
 	while (op && guard_ops[k] && !str_eq(guard_ops[k], op))
 		k++;
 	if (!op || !guard_ops[k])
-		return fail(err, n, "%s.op: one of eq ne lt lte gt gte in null not_null", what);
+		return fail_with(err, n, "%s.op: one of eq ne lt lte gt gte in null not_null",
+		                 what);
 	g->op = (enum guard_op)k;
 	bool needs = g->op != G_NULL && g->op != G_NOT_NULL;
 	if (needs != (value != NULL))
-		return fail(err, n, "%s.value: %s", what, needs ? "required" : "not for this op");
+		return fail_with(err, n, "%s.value: %s", what,
+		                 needs ? "required" : "not for this op");
 	if (g->op == G_IN && !json_is_array(value))
-		return fail(err, n, "%s.value: a list for op in", what);
+		return fail_with(err, n, "%s.value: a list for op in", what);
 	if (needs && g->op != G_IN && !json_is_string(value) && !json_is_number(value) &&
 	    !json_is_boolean(value))
-		return fail(err, n, "%s.value: a string, number or boolean", what);
+		return fail_with(err, n, "%s.value: a string, number or boolean", what);
 	if (needs) {
 		char *text = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
 		g->value = arena_strdup(a, text);
@@ -213,22 +204,22 @@ static int task_effect(struct arena *a, const struct entity *e, const json_t *j,
 	                                      "remind_before", "priority",    NULL};
 	static const char *const priorities[] = {"high", "normal", "low", NULL};
 	if (!json_is_object(j))
-		return fail(err, n, "%s: an object", what);
+		return fail_with(err, n, "%s: an object", what);
 	if (only(j, members, err, n, what))
 		return -1;
 	const char *subject = json_string_value(json_object_get(j, "subject"));
 	if (!subject || !*subject || utf8_length(subject, strlen(subject)) > 200)
-		return fail(err, n, "%s.subject: required, at most 200 characters", what);
+		return fail_with(err, n, "%s.subject: required, at most 200 characters", what);
 	t->subject = arena_strdup(a, subject);
 	json_t *v = json_object_get(j, "description");
 	if (v && !json_is_string(v))
-		return fail(err, n, "%s.description: text", what);
+		return fail_with(err, n, "%s.description: text", what);
 	t->description = v ? arena_strdup(a, json_string_value(v)) : NULL;
 	char sub[160];
 	snprintf(sub, sizeof sub, "%s.assignee", what);
 	json_t *who = json_object_get(j, "assignee");
 	if (!who)
-		return fail(err, n, "%s: required", sub);
+		return fail_with(err, n, "%s: required", sub);
 	if (person(a, e, who, ASSIGNEE_KINDS, &t->assignee, err, n, sub))
 		return -1;
 	static const char *const spans[] = {"due_in", "remind_before"};
@@ -236,14 +227,14 @@ static int task_effect(struct arena *a, const struct entity *e, const json_t *j,
 	for (size_t i = 0; i < 2; i++) {
 		json_t *span = json_object_get(j, spans[i]);
 		if (span && !time_parse_span(json_string_value(span), span_ms[i]))
-			return fail(err, n, "%s.%s: a span such as \"30m\", \"4h\" or \"3d\"", what,
-			            spans[i]);
+			return fail_with(err, n, "%s.%s: a span such as \"30m\", \"4h\" or \"3d\"",
+			                 what, spans[i]);
 	}
 	if (t->remind_before_ms && !t->due_in_ms)
-		return fail(err, n, "%s.remind_before: needs due_in", what);
+		return fail_with(err, n, "%s.remind_before: needs due_in", what);
 	const char *priority = json_string_value(json_object_get(j, "priority"));
 	if (json_object_get(j, "priority") && !str_in_list(priority, priorities))
-		return fail(err, n, "%s.priority: high, normal or low", what);
+		return fail_with(err, n, "%s.priority: high, normal or low", what);
 	t->priority = priority ? arena_strdup(a, priority) : NULL;
 	return 0;
 }
@@ -256,7 +247,7 @@ static int only(const json_t *o, const char *const *names, char *err, size_t n, 
 	json_object_foreach((json_t *)o, k, v)
 	{
 		if (!str_in_list(k, names))
-			return fail(err, n, "%s.%s: unknown member", what, k);
+			return fail_with(err, n, "%s.%s: unknown member", what, k);
 	}
 	return 0;
 }
@@ -268,29 +259,30 @@ static int transition(struct arena *a, const struct entity *e, const struct fiel
 	                                      "guard", "require",  "set",  "notify", "share",
 	                                      "tasks", "approval", NULL};
 	if (!json_is_object(j))
-		return fail(err, n, "%s: an object", what);
+		return fail_with(err, n, "%s: an object", what);
 	if (only(j, members, err, n, what))
 		return -1;
 	const char *key = json_string_value(json_object_get(j, "key"));
 	if (!key || !*key || strspn(key, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(key))
-		return fail(err, n, "%s.key: lower-case letters, digits and _", what);
+		return fail_with(err, n, "%s.key: lower-case letters, digits and _", what);
 	t->key = arena_strdup(a, key);
 	if (label(a, json_object_get(j, "label"), &t->label, err, n, what))
 		return -1;
 	const char *to = json_string_value(json_object_get(j, "to"));
 	if (!is_state(sf, to))
-		return fail(err, n, "%s.to: '%s' is not a state of %s", what, to ? to : "",
-		            sf->name);
+		return fail_with(err, n, "%s.to: '%s' is not a state of %s", what, to ? to : "",
+		                 sf->name);
 	t->to = arena_strdup(a, to);
 	json_t *from = json_object_get(j, "from");
 	if (from && !json_is_array(from))
-		return fail(err, n, "%s.from: a list of states", what);
+		return fail_with(err, n, "%s.from: a list of states", what);
 	t->n_from = json_array_size(from);
 	t->from = ARENA_NEW_ARRAY(a, const char *, t->n_from ? t->n_from : 1);
 	for (size_t i = 0; i < t->n_from; i++) {
 		const char *s = json_string_value(json_array_get(from, i));
 		if (!is_state(sf, s))
-			return fail(err, n, "%s.from[%zu]: not a state of %s", what, i, sf->name);
+			return fail_with(err, n, "%s.from[%zu]: not a state of %s", what, i,
+			                 sf->name);
 		t->from[i] = arena_strdup(a, s);
 	}
 	json_t *who = json_object_get(j, "who"), *guards = json_object_get(j, "guard"),
@@ -299,8 +291,8 @@ static int transition(struct arena *a, const struct entity *e, const struct fiel
 	if ((who && !json_is_array(who)) || (guards && !json_is_array(guards)) ||
 	    (req && !json_is_array(req)) || (tell && !json_is_array(tell)) ||
 	    (set && !json_is_object(set)))
-		return fail(err, n, "%s: who, guard, require and notify are lists; set an object",
-		            what);
+		return fail_with(
+		    err, n, "%s: who, guard, require and notify are lists; set an object", what);
 	char sub[96];
 	if (person_list(a, e, who, WHO_KINDS, &t->who, &t->n_who, err, n, what, "who"))
 		return -1;
@@ -311,7 +303,8 @@ static int transition(struct arena *a, const struct entity *e, const struct fiel
 	for (size_t i = 0; i < t->n_require; i++) {
 		const char *f = json_string_value(json_array_get(req, i));
 		if (!f || !(t->require[i] = entity_field(e, f)))
-			return fail(err, n, "%s.require[%zu]: not a field of %s", what, i, e->name);
+			return fail_with(err, n, "%s.require[%zu]: not a field of %s", what, i,
+			                 e->name);
 	}
 	if (set) {
 		const char *k;
@@ -319,8 +312,9 @@ static int transition(struct arena *a, const struct entity *e, const struct fiel
 		json_object_foreach(set, k, v)
 		{
 			if (!entity_field(e, k) || str_eq(k, sf->name))
-				return fail(err, n, "%s.set.%s: not a field the transition may set",
-				            what, k);
+				return fail_with(err, n,
+				                 "%s.set.%s: not a field the transition may set",
+				                 what, k);
 		}
 		char *text = json_dumps(set, JSON_COMPACT);
 		t->set = arena_strdup(a, text);
@@ -328,7 +322,7 @@ static int transition(struct arena *a, const struct entity *e, const struct fiel
 	}
 	json_t *share = json_object_get(j, "share");
 	if (share && !json_is_array(share))
-		return fail(err, n, "%s.share: a list of {\"field\", \"access\"}", what);
+		return fail_with(err, n, "%s.share: a list of {\"field\", \"access\"}", what);
 	t->n_share = json_array_size(share);
 	t->share = ARENA_NEW_ARRAY(a, struct share_target, t->n_share ? t->n_share : 1);
 	for (size_t i = 0; i < t->n_share; i++) {
@@ -337,15 +331,15 @@ static int transition(struct arena *a, const struct entity *e, const struct fiel
 		static const char *const levels[] = {"read", "edit", NULL};
 		if (!(t->share[i].field =
 		          user_field(e, json_string_value(json_object_get(o, "field")))))
-			return fail(err, n, "%s.share[%zu].field: not a user field of %s", what, i,
-			            e->name);
+			return fail_with(err, n, "%s.share[%zu].field: not a user field of %s",
+			                 what, i, e->name);
 		if (!access || !str_in_list(access, levels))
-			return fail(err, n, "%s.share[%zu].access: read or edit", what, i);
+			return fail_with(err, n, "%s.share[%zu].access: read or edit", what, i);
 		t->share[i].access = arena_strdup(a, access);
 	}
 	json_t *tasks = json_object_get(j, "tasks");
 	if (tasks && !json_is_array(tasks))
-		return fail(err, n, "%s.tasks: a list of tasks", what);
+		return fail_with(err, n, "%s.tasks: a list of tasks", what);
 	t->n_tasks = json_array_size(tasks);
 	t->tasks = ARENA_NEW_ARRAY(a, struct task_effect, t->n_tasks ? t->n_tasks : 1);
 	for (size_t i = 0; i < t->n_tasks; i++) {
@@ -355,7 +349,7 @@ static int transition(struct arena *a, const struct entity *e, const struct fiel
 	}
 	json_t *flow = json_object_get(j, "approval");
 	if (flow && !json_is_string(flow))
-		return fail(err, n, "%s.approval: the key of an approval flow", what);
+		return fail_with(err, n, "%s.approval: the key of an approval flow", what);
 	t->approval = flow ? arena_strdup(a, json_string_value(flow)) : NULL;
 	if (person_list(a, e, tell, NOTIFY_KINDS, &t->notify, &t->n_notify, err, n, what, "notify"))
 		return -1;
@@ -367,24 +361,24 @@ static int step(struct arena *a, const struct entity *e, const json_t *j, struct
 {
 	static const char *const members[] = {"key", "label", "approvers", "mode", "when", NULL};
 	if (!json_is_object(j))
-		return fail(err, n, "%s: an object", what);
+		return fail_with(err, n, "%s: an object", what);
 	if (only(j, members, err, n, what))
 		return -1;
 	const char *key = json_string_value(json_object_get(j, "key"));
 	if (!key || !*key)
-		return fail(err, n, "%s.key: required", what);
+		return fail_with(err, n, "%s.key: required", what);
 	s->key = arena_strdup(a, key);
 	if (label(a, json_object_get(j, "label"), &s->label, err, n, what))
 		return -1;
 	const char *mode = json_string_value(json_object_get(j, "mode"));
 	if (mode && !str_eq(mode, "any") && !str_eq(mode, "all"))
-		return fail(err, n, "%s.mode: any or all", what);
+		return fail_with(err, n, "%s.mode: any or all", what);
 	s->all = mode && str_eq(mode, "all");
 	json_t *list = json_object_get(j, "approvers"), *when = json_object_get(j, "when");
 	if (!json_is_array(list) || !json_array_size(list))
-		return fail(err, n, "%s.approvers: a non-empty list", what);
+		return fail_with(err, n, "%s.approvers: a non-empty list", what);
 	if (when && !json_is_array(when))
-		return fail(err, n, "%s.when: a list of conditions", what);
+		return fail_with(err, n, "%s.when: a list of conditions", what);
 	if (person_list(a, e, list, APPROVER_KINDS, &s->approvers, &s->n_approvers, err, n, what,
 	                "approvers"))
 		return -1;
@@ -401,7 +395,7 @@ static int flow_transition(struct arena *a, const struct process *p, const json_
 	if (!key && !required)
 		return 0;
 	if (!key || !process_transition(p, key))
-		return fail(err, n, "%s.%s: not a transition of this process", what, member);
+		return fail_with(err, n, "%s.%s: not a transition of this process", what, member);
 	*out = arena_strdup(a, key);
 	return 0;
 }
@@ -412,12 +406,12 @@ static int flow(struct arena *a, const struct entity *e, const struct process *p
 	static const char *const members[] = {"key",       "label",       "steps", "on_approve",
 	                                      "on_reject", "on_withdraw", NULL};
 	if (!json_is_object(j))
-		return fail(err, n, "%s: an object", what);
+		return fail_with(err, n, "%s: an object", what);
 	if (only(j, members, err, n, what))
 		return -1;
 	const char *key = json_string_value(json_object_get(j, "key"));
 	if (!key || !*key)
-		return fail(err, n, "%s.key: required", what);
+		return fail_with(err, n, "%s.key: required", what);
 	f->key = arena_strdup(a, key);
 	if (label(a, json_object_get(j, "label"), &f->label, err, n, what) ||
 	    flow_transition(a, p, j, "on_approve", &f->on_approve, true, err, n, what) ||
@@ -426,7 +420,7 @@ static int flow(struct arena *a, const struct entity *e, const struct process *p
 		return -1;
 	json_t *steps = json_object_get(j, "steps");
 	if (!json_is_array(steps) || !json_array_size(steps))
-		return fail(err, n, "%s.steps: a non-empty list", what);
+		return fail_with(err, n, "%s.steps: a non-empty list", what);
 	f->n_steps = json_array_size(steps);
 	f->steps = ARENA_NEW_ARRAY(a, struct approval_step, f->n_steps);
 	for (size_t i = 0; i < f->n_steps; i++) {
@@ -444,7 +438,7 @@ static int flows(struct arena *a, const struct entity *e, const json_t *def, str
 {
 	json_t *list = json_object_get(def, "approvals");
 	if (list && !json_is_array(list))
-		return fail(err, errlen, "approvals: a list of approval flows");
+		return fail_with(err, errlen, "approvals: a list of approval flows");
 	out->n_flows = json_array_size(list);
 	out->flows = ARENA_NEW_ARRAY(a, struct approval_flow, out->n_flows ? out->n_flows : 1);
 	for (size_t i = 0; i < out->n_flows; i++) {
@@ -454,8 +448,8 @@ static int flows(struct arena *a, const struct entity *e, const json_t *def, str
 			return -1;
 		for (size_t k = 0; k < i; k++)
 			if (str_eq(out->flows[k].key, out->flows[i].key))
-				return fail(err, errlen, "%s.key: '%s' twice", what,
-				            out->flows[i].key);
+				return fail_with(err, errlen, "%s.key: '%s' twice", what,
+				                 out->flows[i].key);
 	}
 	for (size_t i = 0; i < out->n_flows; i++) {
 		const struct approval_flow *f = &out->flows[i];
@@ -468,8 +462,9 @@ static int flows(struct arena *a, const struct entity *e, const json_t *def, str
 	for (size_t i = 0; i < out->n_transitions; i++)
 		if (out->transitions[i].approval &&
 		    !process_flow(out, out->transitions[i].approval))
-			return fail(err, errlen, "transitions[%zu].approval: no approval flow '%s'",
-			            i, out->transitions[i].approval);
+			return fail_with(err, errlen,
+			                 "transitions[%zu].approval: no approval flow '%s'", i,
+			                 out->transitions[i].approval);
 	return 0;
 }
 
@@ -480,7 +475,7 @@ int process_parse(struct arena *a, const struct entity *e, const char *key, cons
 	                                      "transitions", "approvals", NULL};
 	memset(out, 0, sizeof *out);
 	if (!json_is_object(def))
-		return fail(err, errlen, "the definition is an object");
+		return fail_with(err, errlen, "the definition is an object");
 	if (only(def, members, err, errlen, "definition"))
 		return -1;
 	out->key = arena_strdup(a, key);
@@ -489,17 +484,17 @@ int process_parse(struct arena *a, const struct entity *e, const char *key, cons
 	const char *sf = json_string_value(json_object_get(def, "state_field"));
 	const struct field *f = sf ? entity_field(e, sf) : NULL;
 	if (!f || f->type != FT_ENUM)
-		return fail(err, errlen, "state_field: '%s' is not an option-list field of %s",
-		            sf ? sf : "", e->name);
+		return fail_with(err, errlen, "state_field: '%s' is not an option-list field of %s",
+		                 sf ? sf : "", e->name);
 	out->state_field = f;
 	const char *initial = json_string_value(json_object_get(def, "initial"));
 	if (!is_state(f, initial))
-		return fail(err, errlen, "initial: '%s' is not a state of %s",
-		            initial ? initial : "", f->name);
+		return fail_with(err, errlen, "initial: '%s' is not a state of %s",
+		                 initial ? initial : "", f->name);
 	out->initial = arena_strdup(a, initial);
 	json_t *list = json_object_get(def, "transitions");
 	if (!json_is_array(list) || !json_array_size(list))
-		return fail(err, errlen, "transitions: a non-empty list");
+		return fail_with(err, errlen, "transitions: a non-empty list");
 	out->n_transitions = json_array_size(list);
 	out->transitions = ARENA_NEW_ARRAY(a, struct transition, out->n_transitions);
 	for (size_t i = 0; i < out->n_transitions; i++) {
@@ -510,8 +505,8 @@ int process_parse(struct arena *a, const struct entity *e, const char *key, cons
 			return -1;
 		for (size_t k = 0; k < i; k++)
 			if (str_eq(out->transitions[k].key, out->transitions[i].key))
-				return fail(err, errlen, "%s.key: '%s' twice", what,
-				            out->transitions[i].key);
+				return fail_with(err, errlen, "%s.key: '%s' twice", what,
+				                 out->transitions[i].key);
 	}
 	return flows(a, e, def, out, err, errlen);
 }

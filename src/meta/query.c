@@ -612,7 +612,7 @@ static int add_where(struct op *op, const struct list_query *q, struct sqlq *s, 
 static int list_total(struct op *op, const struct list_query *q, int64_t *total, bool *exact)
 {
 	int rc;
-	bool all = access_scope(op, q->act) == SCOPE_ALL;
+	bool all = access_scope(op, q->act) == SCOPE_ALL && !op->pool_view;
 	if (!q->n_filters && !q->n_terms && !q->deleted && !q->parent_field && all) {
 		const char *p[] = {q->e->name};
 		*total = 0;

@@ -1,5 +1,6 @@
 #include "registry.h"
 #include "embedded.h"
+#include "links.h"
 #include "process.h"
 #include "core/log.h"
 #include "core/str.h"
@@ -343,7 +344,17 @@ struct entity_build {
 	struct entity *e;
 	struct field *fields;
 	size_t n, cap;
+	json_t *timeline, *handover; /* the schema's, until links_resolve */
 };
+
+static void free_builds(struct entity_build *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		json_decref(b[i].timeline);
+		json_decref(b[i].handover);
+	}
+	free(b);
+}
 
 static struct field *eb_push(struct arena *a, struct entity_build *b)
 {
@@ -362,9 +373,10 @@ static int parse_entity(struct arena *a, const json_t *j, struct entity_build *b
                         size_t errlen)
 {
 	struct entity *e = b->e;
-	static const char *const keys[] = {"entity",  "label",        "label_plural", "title_field",
-	                                   "owned",   "default_sort", "sections",     "fields",
-	                                   "indexes", "area",         "$comment"};
+	static const char *const keys[] = {
+	    "entity",       "label",    "label_plural", "title_field", "owned",
+	    "default_sort", "sections", "fields",       "indexes",     "area",
+	    "pool",         "timeline", "handover",     "$comment"};
 	/* The sidebar's areas (web/src/views/AppLayout.vue): where the entity's list is found. */
 	static const char *const areas[] = {"workbench", "customers", "sales",   "orders",
 	                                    "marketing", "knowledge", "service", "analytics"};
@@ -390,6 +402,12 @@ static int parse_entity(struct arena *a, const json_t *j, struct entity_build *b
 		return -1;
 	e->title_field = jstr(a, j, "title_field");
 	e->owned = json_is_true(json_object_get(j, "owned"));
+	e->pool = json_is_true(json_object_get(j, "pool"));
+	if (e->pool && !e->owned)
+		return fail(err, errlen, "entity '%s': only an owned entity has a pool", e->name);
+	/* Resolved with the references, once every entity is known (links.c). */
+	b->timeline = json_incref(json_object_get(j, "timeline"));
+	b->handover = json_incref(json_object_get(j, "handover"));
 	e->default_sort = jstr(a, j, "default_sort");
 	if (!e->default_sort)
 		e->default_sort = "-updated_at";
@@ -773,13 +791,21 @@ struct registry *registry_build(struct db *db, char **errp)
 			}
 		}
 	}
+	for (size_t i = 0; i < r->n_entities; i++) {
+		char eerr[400];
+		if (links_resolve(a, &r->entities[i], builds[i].timeline, builds[i].handover, eerr,
+		                  sizeof eerr)) {
+			snprintf(err, sizeof err, "%s: %s", r->entities[i].name, eerr);
+			goto fail;
+		}
+	}
 	derive_relations(r);
 	if (db && load_processes(db, r, err, sizeof err))
 		goto fail;
-	free(builds);
+	free_builds(builds, r->n_entities);
 	return r;
 fail:
-	free(builds);
+	free_builds(builds, r->n_entities);
 	registry_free(r);
 	*errp = xstrdup(err);
 	return NULL;

@@ -102,6 +102,30 @@ struct relation {
 	const struct field *via;
 };
 
+/*
+ * Records of an entity that are about a customer (schema key "timeline"): they make up the
+ * customer's timeline, and with followup one that has happened counts as following the customer
+ * (and its contact) up: the customer's last_followup_at and the contact's last_contacted_at.
+ */
+struct timeline {
+	const struct field *customer, *contact, *at; /* contact may be NULL */
+	const struct field *kind,
+	    *detail; /* an option list and a text shown with it; may be NULL */
+	bool followup;
+};
+
+/*
+ * What of an entity moves with a customer handed over to someone else (schema key "handover"):
+ * the former owner's records about the customer (by `customer`), those whose `field` holds one
+ * of `values` — the open tasks — or all of them when there is no field.
+ */
+struct handover {
+	const struct field *customer;
+	const struct field *field;
+	const char **values;
+	size_t n_values;
+};
+
 struct entity {
 	const char *name; /* plural, URL segment and table name */
 	struct label label, label_plural;
@@ -123,6 +147,10 @@ struct entity {
 	const char *columns_all;
 	/* The process its records follow (meta/process.h), or NULL. */
 	const struct process *process;
+	/* Records without an owner are in the shared pool: readable, and claimable (C-POOL). */
+	bool pool;
+	const struct timeline *timeline; /* NULL: not about customers */
+	const struct handover *handover; /* NULL: stays with its owner */
 };
 
 struct registry {

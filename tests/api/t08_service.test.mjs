@@ -9,7 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { env, request, rawRequest, loginAdmin, Client, expectProblem, expectStatus, marker, startServer, sanitizerErrors, parseCsv, sleep } from './lib.mjs';
+import { env, request, rawRequest, loginAdmin, loginAlice, Client, expectProblem, expectStatus, marker, startServer, sanitizerErrors, parseCsv, sleep } from './lib.mjs';
 
 let admin;
 const M = marker('t08');
@@ -241,6 +241,17 @@ test('the OpenAPI document describes what the server really answers', async () =
 	conforms(custSchema('/api/v1/contacts/{id}'), ct, 'a contact');
 	const task = await admin.create('tasks', { subject: '文档任务', customer_id: cust.id, due_at: '2026-12-01T02:00:00Z' });
 	conforms(custSchema('/api/v1/tasks/{id}'), task, 'a task');
+	const act = await admin.create('activities', { subject: '文档跟进', kind: 'call', occurred_at: '2026-11-01T02:00:00Z', customer_id: cust.id, contact_id: ct.id });
+	conforms(custSchema('/api/v1/activities/{id}'), act, 'an activity');
+	conforms(custSchema('/api/v1/customers/{id}/summary'), await admin.getJson(`/api/v1/customers/${cust.id}/summary`), 'a 360° summary');
+	conforms(custSchema('/api/v1/customers/{id}/timeline'), await admin.getJson(`/api/v1/customers/${cust.id}/timeline`), 'a 360° timeline');
+	expectStatus(await admin.post(`/api/v1/customers/${cust.id}/release`, { reason: '文档' }), 200);
+	conforms(custSchema('/api/v1/customers/pool'), await admin.getJson(`/api/v1/customers/pool?superior_authority=${M}`), 'the pool');
+	// Someone else claims it: who gave it up may not take it back at once.
+	const claimed = await (await loginAlice()).post(`/api/v1/customers/${cust.id}/claim`);
+	expectStatus(claimed, 200);
+	conforms(doc.paths['/api/v1/customers/{id}/claim'].post.responses['200'].content['application/json'].schema, claimed.json, 'a claimed customer');
+	conforms(custSchema('/api/v1/customers/{id}/moves'), await admin.getJson(`/api/v1/customers/${cust.id}/moves`), 'the moves of a customer');
 	conforms(custSchema(`/api/v1/customers/{id}/contacts`), await admin.getJson(`/api/v1/customers/${cust.id}/contacts`), 'a related list');
 	expectStatus(await admin.post(`/api/v1/customers/${cust.id}/shares`, { user_id: admin.user.id, access: 'read' }), 201);
 	conforms(custSchema('/api/v1/customers/{id}/shares'), await admin.getJson(`/api/v1/customers/${cust.id}/shares`), 'the shares of a record');
@@ -263,7 +274,7 @@ test('the OpenAPI document describes what the server really answers', async () =
 	// Every documented GET of a record or list answers 200 for real.
 	for (const [p, item] of Object.entries(doc.paths)) {
 		if (!item.get || /\{(?!id\})/.test(p)) continue; // ids of other kinds are tested in their own files
-		const of = { contacts: ct.id, tasks: task.id };
+		const of = { contacts: ct.id, tasks: task.id, activities: act.id };
 		const url = p.replace('{id}', String(of[p.split('/')[3]] ?? cust.id));
 		const res = await admin.get(url);
 		assert.equal(res.status, 200, `documented GET ${p} → ${res.status}`);
