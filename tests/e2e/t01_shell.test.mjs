@@ -207,6 +207,8 @@ test('a record shows its sections and related lists; sensitive fields stay maske
 	await page.goto(`${base}/e/customers?q=${encodeURIComponent('三亚蓝湾')}`);
 	await page.locator('.el-table__row', { hasText: '三亚蓝湾游艇会' }).click();
 	await page.waitForURL(new RegExp(`/e/customers/${c.id}$`));
+	// A customer opens on its timeline (the 360° view); its details are a tab.
+	await page.getByRole('tab', { name: '详细信息' }).click();
 	await page.getByText('基本信息').first().waitFor();
 	assert.ok(await page.getByText('139****5678').isVisible(), 'masked until revealed');
 	await shot(page, 'customer-record');

@@ -19,6 +19,7 @@ export const router = createRouter({
         { path: 'e/:entity/:id/edit', name: 'edit', component: () => import('./views/RecordFormView.vue'), props: true },
         { path: 'e/:entity/import', name: 'import', component: () => import('./views/ImportView.vue'), props: true },
         { path: 'e/:entity/:id', name: 'record', component: () => import('./views/RecordView.vue'), props: true },
+        { path: 'pool', name: 'pool', component: () => import('./views/PoolView.vue') },
         { path: 'search', name: 'search', component: () => import('./views/SearchView.vue'), props: (r) => ({ q: String(r.query.q || '') }) },
         { path: 'area/:area', name: 'area', component: () => import('./views/AreaView.vue'), props: true },
         ...adminRoutes,

@@ -15,6 +15,7 @@ export const adminPages = [
   { key: 'webhooks', path: 'admin/webhooks', component: () => import('../views/admin/WebhooksView.vue') },
   { key: 'processes', path: 'admin/processes', component: () => import('../views/admin/ProcessesView.vue') },
   { key: 'match', path: 'admin/match', component: () => import('../views/admin/MatchRulesView.vue') },
+  { key: 'pool', path: 'admin/pool', component: () => import('../views/admin/PoolRulesView.vue') },
 ];
 
 export const adminRoutes: RouteRecordRaw[] = adminPages.map((p) => ({
