@@ -90,6 +90,8 @@ void api_outbox_list(struct req *r);
 void api_outbox_get(struct req *r);
 void api_outbox_resend(struct req *r);
 void api_outbox_cancel(struct req *r);
+/* A customer's contacts and their relations, for its organisation chart (api/network.c). */
+void api_customer_network(struct req *r);
 /* The duplicate check (api/match.c). */
 void api_entity_match(struct req *r);
 void api_entity_merge(struct req *r);

@@ -191,6 +191,8 @@ const struct route api_routes[] = {
      "entity.transition"},
     {M_POST, "/api/v1/{entity}/{id}/mail", api_record_mail, JSON, "entity.mail"},
     {M_POST, "/api/v1/{entity}/{id}/merge", api_entity_merge, JSON | LONG, "entity.merge"},
+    /* The organisation chart and influence graph of a customer (api/network.c). */
+    {M_GET, "/api/v1/customers/{id}/network", api_customer_network, 0, "customers.network"},
     {M_GET, "/api/v1/{entity}/{id}/{relation}", api_entity_related, 0, "entity.related"},
 
     {M_GET, "/*", static_serve, RF_PUBLIC | RF_NO_DB, "static"},
