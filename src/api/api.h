@@ -110,6 +110,8 @@ void api_customer_timeline(struct req *r);
 void api_pool_settings_get(struct req *r);
 void api_pool_settings_put(struct req *r);
 
+/* A customer's contacts and their relations, for its organisation chart (api/network.c). */
+void api_customer_network(struct req *r);
 /* The duplicate check (api/match.c). */
 void api_entity_match(struct req *r);
 void api_entity_merge(struct req *r);

@@ -205,6 +205,8 @@ const struct route api_routes[] = {
     {M_GET, "/api/v1/{entity}/{id}/moves", api_customer_moves, 0, "entity.moves"},
     {M_GET, "/api/v1/{entity}/{id}/summary", api_customer_summary, 0, "entity.summary"},
     {M_GET, "/api/v1/{entity}/{id}/timeline", api_customer_timeline, 0, "entity.timeline"},
+    /* The organisation chart and influence graph of a customer (api/network.c). */
+    {M_GET, "/api/v1/customers/{id}/network", api_customer_network, 0, "customers.network"},
     {M_GET, "/api/v1/{entity}/{id}/{relation}", api_entity_related, 0, "entity.related"},
 
     {M_GET, "/*", static_serve, RF_PUBLIC | RF_NO_DB, "static"},

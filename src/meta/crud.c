@@ -5,6 +5,7 @@
 #include "owner_moves.h"
 #include "process.h"
 #include "query.h"
+#include "refrules.h"
 #include "search.h"
 #include "sqlq.h"
 #include "value.h"
@@ -479,7 +480,8 @@ static int insert_record(struct op *op, struct value *vals, bool *check, struct 
 	char now[TIME_ISO_LEN];
 	time_now_iso(now);
 	int rc;
-	if ((rc = check_references(op, vals, check)))
+	if ((rc = check_references(op, vals, check)) ||
+	    (!op->problem->n_errors && (rc = refrules_check(op, 0, vals, check))))
 		return crud_db_error(op, rc, "create");
 	if (op->problem->n_errors)
 		return problem_set(op->problem, 422, "validation_failed");
@@ -742,7 +744,8 @@ static int update_record(struct op *op, int64_t id, const struct value *patch, c
 	check_required(op, next, changed);
 	if (op->problem->n_errors)
 		return problem_set(op->problem, 422, "validation_failed");
-	if ((rc = check_references(op, next, changed)))
+	if ((rc = check_references(op, next, changed)) ||
+	    (!op->problem->n_errors && (rc = refrules_check(op, id, next, changed))))
 		return crud_db_error(op, rc, "update");
 	if (op->problem->n_errors)
 		return problem_set(op->problem, 422, "validation_failed");

@@ -5,6 +5,7 @@ import { setApiLanguage } from './api';
 import account from './i18n/account';
 import admin from './i18n/admin';
 import match from './i18n/match';
+import network from './i18n/network';
 import processes from './i18n/processes';
 import records from './i18n/records';
 import services from './i18n/services';
@@ -57,7 +58,7 @@ const core = {
 };
 
 // Each area's words live beside the core's, in src/i18n/, one module per area.
-const modules = [account, admin, match, processes, records, services, transfer];
+const modules = [account, admin, match, network, processes, records, services, transfer];
 type Tree = { [key: string]: string | Tree };
 function merge(into: Tree, from: Tree): Tree {
   for (const [k, v] of Object.entries(from))
