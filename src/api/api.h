@@ -94,6 +94,11 @@ void api_outbox_cancel(struct req *r);
  * one transaction (api/settings.c). A DB_ code. */
 int api_settings_merge(struct req *r, const char *key, const json_t *body);
 
+/* A contact's personal data on request (api/personal.c). */
+void api_personal_export(struct req *r);
+void api_personal_erase(struct req *r);
+void api_contact_closeness(struct req *r);
+
 /* Birthday reminders (api/birthdays.c). */
 void api_birthday_settings_get(struct req *r);
 void api_birthday_settings_put(struct req *r);

@@ -175,6 +175,10 @@ const struct route api_routes[] = {
      "entity.files.upload"},
 
     {M_GET, "/api/v1/contacts/birthdays", api_contacts_birthdays, 0, "contacts.birthdays"},
+    {M_GET, "/api/v1/contacts/{id}/personal-data", api_personal_export, 0,
+     "contacts.personal_data"},
+    {M_POST, "/api/v1/contacts/{id}/erase", api_personal_erase, JSON | LONG, "contacts.erase"},
+    {M_GET, "/api/v1/contacts/{id}/closeness", api_contact_closeness, 0, "contacts.closeness"},
     {M_GET, "/api/v1/{entity}", api_entity_list, 0, "entity.list"},
     {M_POST, "/api/v1/{entity}", api_entity_create, JSON, "entity.create"},
     {M_GET, "/api/v1/{entity}/export", api_entity_export, 0, "entity.export"},

@@ -818,7 +818,7 @@ static int update_record(struct op *op, int64_t id, const struct value *patch, c
 	if (!rc)
 		rc = audit_write(op, "update", e->name, id, changes.buf);
 	if (!rc)
-		rc = webhook_events_record(op, "updated", id, changes.buf);
+		rc = webhook_events_record(op, "updated", id, op->erasing ? NULL : changes.buf);
 	str_release(&changes);
 	if (rc) {
 		str_truncate(out, start);

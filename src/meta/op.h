@@ -27,6 +27,9 @@ struct op {
 	/* What an owner change of a pooled record is, in its moves ("claimed" …; NULL:
 	 * "assigned"), and why (NULL: no reason given). */
 	const char *move_action, *move_reason;
+	/* An erasure of personal data (modules/personal.c): updates tell webhooks that the record
+	 * changed, not its old values. */
+	bool erasing;
 };
 
 /*
