@@ -19,14 +19,14 @@ void api_personal_export(struct req *r)
 	op.user_agent = req_user_agent(r);
 	struct str out = STR_INIT;
 	int status = personal_export(&op, id, &out);
+	api_answer(r, status, &out);
 	if (status == 200) {
+		/* On the response made: a download (every API answer is no-store already). */
 		char disp[96];
 		snprintf(disp, sizeof disp,
 		         "attachment; filename=\"contact-%lld-personal-data.json\"", (long long)id);
 		resp_header(r, "Content-Disposition", disp);
-		resp_header(r, "Cache-Control", "no-store");
 	}
-	api_answer(r, status, &out);
 }
 
 void api_personal_erase(struct req *r)
