@@ -150,10 +150,12 @@ static json_t *erasing_patch(const struct entity *e)
 	for (size_t i = 0; i < e->n_fields; i++) {
 		const struct field *f = &e->fields[i];
 		bool title = e->title_field && str_eq(f->name, e->title_field);
-		/* Links to other records and what a record cannot be without (a relation's kind)
-		 * are not about the person; the title names them, so it is replaced. */
+		/* Links to other records and people (the owner) and what a record cannot be
+		 * without (a relation's kind) are not about the person; the title names them, so
+		 * it is replaced. */
 		if (!field_visible(f) || !field_writable(f) || str_in_list(f->name, kept) ||
-		    f->type == FT_REFERENCE || ((f->flags & FF_REQUIRED) && !title))
+		    f->type == FT_REFERENCE || f->type == FT_USER ||
+		    ((f->flags & FF_REQUIRED) && !title))
 			continue;
 		json_object_set_new(patch, f->name, title ? json_string(ERASED_NAME) : json_null());
 	}
