@@ -98,6 +98,7 @@ int api_settings_merge(struct req *r, const char *key, const json_t *body);
 void api_personal_export(struct req *r);
 void api_personal_erase(struct req *r);
 void api_contact_closeness(struct req *r);
+void api_plan_progress(struct req *r);
 
 /* Birthday reminders (api/birthdays.c). */
 void api_birthday_settings_get(struct req *r);

@@ -3,6 +3,7 @@
 #include "access.h"
 #include "audit.h"
 #include "followup.h"
+#include "hooks.h"
 #include "refrules.h"
 #include "search.h"
 #include "sqlq.h"
@@ -286,6 +287,11 @@ int import_insert_batch(struct importer *im, struct import_batch *b, int64_t *cr
 	}
 	for (size_t i = 0; i < b->n && !rc; i++)
 		rc = followup_touch(op->db, e, b->rows[i].vals);
+	/* What a module makes of a new record (a plan's tasks) is made for imported ones too. */
+	const struct record_hooks *h = record_hooks_of(e);
+	for (size_t i = 0; i < b->n && !rc && h && h->created; i++)
+		if (h->created(op, ids[i], b->rows[i].vals) < 0)
+			rc = DB_ERROR;
 	if (!rc)
 		*created += (int64_t)b->n;
 	return rc;
