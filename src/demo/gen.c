@@ -368,15 +368,18 @@ int demo_load(struct db *db, const char *data_dir, bool verbose)
 		rc = demo_org_charts(db, ids, n_ids);
 	if (!rc)
 		rc = demo_tasks(db, ids, n_ids);
+	if (!rc)
+		rc = demo_activities(db, ids, n_ids);
 	free(ids);
 	if (rc)
 		return -1;
 	if (db_run(db, "INSERT INTO sys_meta (key, value) VALUES ('demo_loaded', 1)", 0, NULL))
 		return -1;
-	log_info("demo data loaded: %ld customers, %ld contacts and their owners' tasks",
+	log_info("demo data loaded: %ld customers, %ld contacts, their follow-ups and tasks",
 	         n_customers, n_contacts);
 	if (verbose)
-		printf("demo data loaded: %ld customers, %ld contacts and their owners' tasks\n",
-		       n_customers, n_contacts);
+		printf(
+		    "demo data loaded: %ld customers, %ld contacts, their follow-ups and tasks\n",
+		    n_customers, n_contacts);
 	return 0;
 }

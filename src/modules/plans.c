@@ -103,6 +103,8 @@ int plans_created(struct op *op, int64_t id, const struct value *vals)
 		    (json_int_t)int_of(val(op, vals, "contact_id")), "about_entity",
 		    "contact_plans", "about_id", (json_int_t)id, "owner_id", (json_int_t)owner);
 		str_release(&s);
+		if (!owner) /* a plan of nobody's (an import by the system): touches of nobody's */
+			json_object_del(body, "owner_id");
 		struct str out = STR_INIT;
 		struct crud_result res = {0};
 		int status_code = crud_create_in_tx(&sys, body, &out, &res);
