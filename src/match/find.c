@@ -486,6 +486,8 @@ int match_best(struct op *op, const struct match_rules *rules, const json_t *bod
 	struct probe pr = {0};
 	int64_t except = 0;
 	probe_of(op, body, &pr, &except);
+	if (!mf->websites[0]) /* no web site to compare a domain with (contacts) */
+		pr.has[MR_WEBSITE] = pr.has_mail_domain = false;
 	int status = 0;
 	bool any = false;
 	for (size_t r = 0; r < MR__MAX; r++)

@@ -84,3 +84,31 @@ test('a contact\'s news is on the customer\'s timeline', async () => {
 	assert.deepEqual(item.contact, { id: contact.id, name: `赵总 ${M}` });
 	assert.equal(item.detail, '分管游艇采购');
 });
+
+test('contacts: the same mobile, office phone or e-mail is a duplicate, in the form and in an import\'s dry run', async () => {
+	const mobile = `139${String(Date.now()).slice(-8)}`;
+	const email = `li.${M}@example.cn`;
+	const known = await seller.client.create('contacts', { name: `李经理 ${M}`, customer_id: cust.id, mobile, email });
+	const spaced = `+86 ${mobile.slice(0, 3)} ${mobile.slice(3, 7)} ${mobile.slice(7)}`;
+	const m = await seller.client.post('/api/v1/contacts/match', { name: '另一个名字', mobile: spaced });
+	expectStatus(m, 200);
+	assert.deepEqual(m.json.data.map((x) => x.id), [known.id]);
+	assert.deepEqual(m.json.data[0].reasons, ['mobile']);
+	assert.equal((await seller.client.post('/api/v1/contacts/match', { name: `李经理 ${M}` })).json.data.length, 0, 'a name alone is no evidence');
+	const meta = await seller.client.getJson('/api/v1/meta/entities/contacts');
+	assert.equal(meta.duplicate_check, true);
+
+	const csv = ['name,customer_id,mobile,email',
+		`王五 ${M},${cust.id},,${email.toUpperCase()}`, //   line 2: the known contact's e-mail
+		`赵六 ${M},${cust.id},13700001111,`, //             line 3: new
+		`赵六（重复） ${M},${cust.id},137 0000 1111,`, //   line 4: line 3's mobile
+	].join('\n');
+	const res = await admin.req('POST', '/api/v1/contacts/import?dry_run=true', { body: csv, headers: { 'Content-Type': 'text/csv; charset=utf-8' } });
+	expectStatus(res, 200);
+	const r = res.json;
+	assert.equal(r.valid, 3, JSON.stringify(r.errors));
+	assert.deepEqual(r.duplicates.map((d) => d.row), [2, 4]);
+	assert.equal(r.duplicates[0].matches[0].id, known.id);
+	assert.deepEqual(r.duplicates[0].matches[0].reasons, ['email']);
+	assert.deepEqual(r.duplicates[1].rows, [{ row: 3, reasons: ['phone'] }]);
+});
