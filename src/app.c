@@ -7,6 +7,7 @@
 #include "db/migrate.h"
 #include "meta/ddl.h"
 #include "match/keys.h"
+#include "modules/hooks.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -82,6 +83,7 @@ int app_prepare(const struct config *cfg, struct db *db, bool *fresh)
 		return -1;
 	}
 	registry_install(r);
+	record_hooks_install(module_hooks);
 	return 0;
 }
 

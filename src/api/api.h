@@ -98,6 +98,7 @@ int api_settings_merge(struct req *r, const char *key, const json_t *body);
 void api_personal_export(struct req *r);
 void api_personal_erase(struct req *r);
 void api_contact_closeness(struct req *r);
+void api_plan_progress(struct req *r);
 
 /* Birthday reminders (api/birthdays.c). */
 void api_birthday_settings_get(struct req *r);
@@ -115,6 +116,8 @@ void api_customer_timeline(struct req *r);
 void api_pool_settings_get(struct req *r);
 void api_pool_settings_put(struct req *r);
 
+/* A customer's contacts and their relations, for its organisation chart (api/network.c). */
+void api_customer_network(struct req *r);
 /* The duplicate check (api/match.c). */
 void api_entity_match(struct req *r);
 void api_entity_merge(struct req *r);

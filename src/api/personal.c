@@ -3,6 +3,7 @@
 #include "api.h"
 #include "modules/closeness.h"
 #include "modules/personal.h"
+#include "modules/plans.h"
 
 #include <stdio.h>
 
@@ -56,4 +57,16 @@ void api_contact_closeness(struct req *r)
 	req_op(r, e, &op);
 	struct str out = STR_INIT;
 	api_answer(r, contact_closeness(&op, id, &out), &out);
+}
+
+void api_plan_progress(struct req *r)
+{
+	const struct entity *e = api_entity(r, "contact_plans");
+	int64_t id;
+	if (!e || !api_id(r, r->captures[0], &id))
+		return;
+	struct op op;
+	req_op(r, e, &op);
+	struct str out = STR_INIT;
+	api_answer(r, plans_progress(&op, id, &out), &out);
 }

@@ -179,6 +179,7 @@ const struct route api_routes[] = {
      "contacts.personal_data"},
     {M_POST, "/api/v1/contacts/{id}/erase", api_personal_erase, JSON | LONG, "contacts.erase"},
     {M_GET, "/api/v1/contacts/{id}/closeness", api_contact_closeness, 0, "contacts.closeness"},
+    {M_GET, "/api/v1/contact_plans/{id}/progress", api_plan_progress, 0, "contact_plans.progress"},
     {M_GET, "/api/v1/{entity}", api_entity_list, 0, "entity.list"},
     {M_POST, "/api/v1/{entity}", api_entity_create, JSON, "entity.create"},
     {M_GET, "/api/v1/{entity}/export", api_entity_export, 0, "entity.export"},
@@ -209,6 +210,8 @@ const struct route api_routes[] = {
     {M_GET, "/api/v1/{entity}/{id}/moves", api_customer_moves, 0, "entity.moves"},
     {M_GET, "/api/v1/{entity}/{id}/summary", api_customer_summary, 0, "entity.summary"},
     {M_GET, "/api/v1/{entity}/{id}/timeline", api_customer_timeline, 0, "entity.timeline"},
+    /* The organisation chart and influence graph of a customer (api/network.c). */
+    {M_GET, "/api/v1/customers/{id}/network", api_customer_network, 0, "customers.network"},
     {M_GET, "/api/v1/{entity}/{id}/{relation}", api_entity_related, 0, "entity.related"},
 
     {M_GET, "/*", static_serve, RF_PUBLIC | RF_NO_DB, "static"},

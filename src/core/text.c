@@ -350,3 +350,13 @@ void text_search_terms_free(struct search_term *terms, size_t n)
 	for (size_t i = 0; i < n; i++)
 		free(terms[i].token);
 }
+
+size_t utf8_prefix_chars(const char *s, size_t n, size_t chars)
+{
+	size_t end = 0;
+	for (size_t k = 0; end < n && k < chars; k++) {
+		size_t c = utf8_seq_len((const unsigned char *)s + end, n - end);
+		end += c ? c : 1; /* a stray byte counts as one */
+	}
+	return end;
+}

@@ -16,6 +16,8 @@ size_t utf8_seq_len(const unsigned char *p, size_t n);
 bool utf8_valid(const char *s, size_t n);
 /* Number of code points in valid UTF-8. */
 size_t utf8_length(const char *s, size_t n);
+/* How many bytes of s (n bytes) its first `chars` characters take. */
+size_t utf8_prefix_chars(const char *s, size_t n, size_t chars);
 
 /*
  * Normalise for matching: NFKC, case folded, marks stripped, traditional Chinese characters

@@ -307,6 +307,36 @@ static int import_generated(struct db *db, const char *entity, long n, const int
 	return rc;
 }
 
+/*
+ * Each demo customer's organisation chart (docs/DECISIONS.md, Contact networks): its people in
+ * charge at the top, everyone else reporting to the first of them; decision roles, influence
+ * and attitudes by the contact's role, varied by id. Within one customer and loop-free, as the
+ * engine's rules want; written like the owners, straight into the rows.
+ */
+static int demo_org_charts(struct db *db, const int64_t *customer_ids, size_t n)
+{
+	static const char sql[] =
+	    "UPDATE contacts SET "
+	    "decision_role = CASE contact_role WHEN 'person_in_charge' THEN 'decision_maker' "
+	    "WHEN 'key_person' THEN (CASE id % 3 WHEN 0 THEN 'influencer' WHEN 1 THEN 'evaluator' "
+	    "ELSE 'champion' END) ELSE (CASE id % 2 WHEN 0 THEN 'user' ELSE 'gatekeeper' END) END, "
+	    "influence_level = CASE contact_role WHEN 'person_in_charge' THEN 'high' "
+	    "WHEN 'key_person' THEN 'medium' ELSE 'low' END, "
+	    "attitude = CASE id % 3 WHEN 0 THEN 'supportive' WHEN 1 THEN 'neutral' "
+	    "ELSE 'opposed' END, "
+	    "reports_to_id = CASE WHEN contact_role = 'person_in_charge' THEN NULL ELSE "
+	    "(SELECT min(c.id) FROM contacts c WHERE c.customer_id = contacts.customer_id "
+	    "AND c.contact_role = 'person_in_charge' AND c.deleted_at IS NULL) END "
+	    "WHERE customer_id = ?";
+	int rc = db_begin(db);
+	for (size_t i = 0; i < n && !rc; i++) {
+		char id[24];
+		snprintf(id, sizeof id, "%lld", (long long)customer_ids[i]);
+		rc = db_run(db, sql, 1, (const char *[]){id});
+	}
+	return rc ? (db_rollback(db), rc) : db_commit(db);
+}
+
 int demo_load(struct db *db, const char *data_dir, bool verbose)
 {
 	if (demo_people(db, data_dir, verbose))
@@ -335,16 +365,21 @@ int demo_load(struct db *db, const char *data_dir, bool verbose)
 	if (!rc)
 		rc = demo_assign_owners(db, ids, n_ids);
 	if (!rc)
+		rc = demo_org_charts(db, ids, n_ids);
+	if (!rc)
 		rc = demo_tasks(db, ids, n_ids);
+	if (!rc)
+		rc = demo_activities(db, ids, n_ids);
 	free(ids);
 	if (rc)
 		return -1;
 	if (db_run(db, "INSERT INTO sys_meta (key, value) VALUES ('demo_loaded', 1)", 0, NULL))
 		return -1;
-	log_info("demo data loaded: %ld customers, %ld contacts and their owners' tasks",
+	log_info("demo data loaded: %ld customers, %ld contacts, their follow-ups and tasks",
 	         n_customers, n_contacts);
 	if (verbose)
-		printf("demo data loaded: %ld customers, %ld contacts and their owners' tasks\n",
-		       n_customers, n_contacts);
+		printf(
+		    "demo data loaded: %ld customers, %ld contacts, their follow-ups and tasks\n",
+		    n_customers, n_contacts);
 	return 0;
 }

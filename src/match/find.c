@@ -131,6 +131,9 @@ struct candidate {
 struct found {
 	struct candidate c[CANDIDATES_MAX];
 	size_t n;
+	/* Every record id a name bigram found, once per bigram: counted after the lookups. */
+	int64_t *gram_ids;
+	size_t n_gram_ids, cap;
 };
 
 static struct candidate *candidate(struct found *f, int64_t id)
@@ -170,14 +173,70 @@ static int lookup(struct op *op, const char *kind, const char *key, size_t limit
 	/* A bigram shared by too many names is no evidence: left out whole. */
 	if (!exact && n > limit)
 		return DB_OK;
+	if (!exact && n) {
+		if (f->n_gram_ids + n > f->cap) {
+			f->cap = (f->n_gram_ids + n) * 2;
+			f->gram_ids = xrealloc(f->gram_ids, f->cap * sizeof *f->gram_ids);
+		}
+		memcpy(f->gram_ids + f->n_gram_ids, ids, n * sizeof *ids);
+		f->n_gram_ids += n;
+	}
+	if (!exact)
+		return DB_OK;
 	for (size_t i = 0; i < n && i < limit; i++) {
 		struct candidate *c = candidate(f, ids[i]);
-		if (c && exact)
+		if (c)
 			c->exact = true;
-		else if (c)
-			c->grams++;
 	}
 	return DB_OK;
+}
+
+static int by_id(const void *x, const void *y)
+{
+	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+	return (a > b) - (a < b);
+}
+
+/*
+ * The bigram finds counted: each record with how many of the name's bigrams it shares. Those
+ * found by an exact key take their count; of the others, the SCORED_MAX sharing the most join
+ * the candidates. Sorting the finds once costs n log n, where looking each up among the
+ * candidates cost n × candidates.
+ */
+static void count_grams(struct found *f)
+{
+	if (!f->n_gram_ids)
+		return;
+	qsort(f->gram_ids, f->n_gram_ids, sizeof *f->gram_ids, by_id);
+	struct candidate best[SCORED_MAX];
+	size_t n_best = 0;
+	for (size_t i = 0; i < f->n_gram_ids;) {
+		size_t j = i;
+		while (j < f->n_gram_ids && f->gram_ids[j] == f->gram_ids[i])
+			j++;
+		struct candidate c = {.id = f->gram_ids[i], .grams = (int)(j - i)};
+		i = j;
+		bool known = false;
+		for (size_t k = 0; k < f->n && !known; k++)
+			if (f->c[k].id == c.id) {
+				f->c[k].grams = c.grams;
+				known = true;
+			}
+		if (known)
+			continue;
+		/* Keep the SCORED_MAX with the most bigrams (ties: the lower id, met first). */
+		size_t at = n_best;
+		while (at > 0 && best[at - 1].grams < c.grams)
+			at--;
+		if (at == SCORED_MAX)
+			continue;
+		if (n_best < SCORED_MAX)
+			n_best++;
+		memmove(&best[at + 1], &best[at], (n_best - 1 - at) * sizeof *best);
+		best[at] = c;
+	}
+	for (size_t k = 0; k < n_best && f->n < CANDIDATES_MAX; k++)
+		f->c[f->n++] = best[k];
 }
 
 static int by_grams(const void *x, const void *y)
@@ -227,6 +286,7 @@ static int gather(struct op *op, struct probe *pr, struct found *f)
 			rc = rc == DB_DONE ? DB_OK : rc;
 		}
 	}
+	count_grams(f);
 	qsort(f->c, f->n, sizeof *f->c, by_grams);
 	size_t keep = 0;
 	while (keep < f->n && (f->c[keep].exact || keep < SCORED_MAX))
@@ -426,6 +486,8 @@ int match_best(struct op *op, const struct match_rules *rules, const json_t *bod
 	struct probe pr = {0};
 	int64_t except = 0;
 	probe_of(op, body, &pr, &except);
+	if (!mf->websites[0]) /* no web site to compare a domain with (contacts) */
+		pr.has[MR_WEBSITE] = pr.has_mail_domain = false;
 	int status = 0;
 	bool any = false;
 	for (size_t r = 0; r < MR__MAX; r++)
@@ -446,6 +508,7 @@ int match_best(struct op *op, const struct match_rules *rules, const json_t *bod
 	}
 	if (rc)
 		status = crud_db_error(op, rc, "a duplicate check");
+	free(f->gram_ids);
 	free(f);
 	for (size_t r = 0; r < MR__MAX; r++)
 		str_release(&pr.key[r]);

@@ -19,6 +19,9 @@ static const struct match_fields checked[] = {
      .emails = {"email"},
      .websites = {"website"},
      .tax_ids = {"tax_id"}},
+    /* A person: the same mobile, office phone or e-mail. Not by name: two people may well
+     * share one (张伟), and a name is evidence only with more. */
+    {.entity = "contacts", .phones = {"office_phone"}, .mobiles = {"mobile"}, .emails = {"email"}},
 };
 
 const struct match_fields *match_fields_of(const struct entity *e)
@@ -111,7 +114,9 @@ void match_keys_of(const struct entity *e, const struct value *vals, struct matc
 	for (size_t i = 0; i < ARRAY_SIZE(mf->emails); i++) {
 		const char *mail = text_of(e, vals, mf->emails[i], buf, sizeof buf);
 		add_normal(out, "email", match_email, mail);
-		add_normal(out, "domain", match_domain, mail);
+		/* A mail's domain is compared with web sites: an entity without one has no use. */
+		if (mf->websites[0])
+			add_normal(out, "domain", match_domain, mail);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(mf->websites); i++)
 		add_normal(out, "domain", match_domain,

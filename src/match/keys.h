@@ -69,7 +69,7 @@ int match_keys_drop(struct db *db, const struct entity *e, int64_t id, const str
  * changes): if the stored version differs, every checked entity's keys are made again from its
  * live records, under the migration lock. Run at start-up after the tables are synced.
  */
-#define MATCH_KEYS_VERSION 1
+#define MATCH_KEYS_VERSION 2 /* 2: contacts' phones and e-mails */
 int match_keys_sync(struct db *db, const struct registry *r);
 /* Whether a change from old to new values touches what the check compares. */
 bool match_keys_changed(const struct entity *e, const struct value *old, const struct value *new);

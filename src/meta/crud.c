@@ -2,9 +2,11 @@
 #include "access.h"
 #include "audit.h"
 #include "followup.h"
+#include "hooks.h"
 #include "owner_moves.h"
 #include "process.h"
 #include "query.h"
+#include "refrules.h"
 #include "search.h"
 #include "sqlq.h"
 #include "value.h"
@@ -479,7 +481,8 @@ static int insert_record(struct op *op, struct value *vals, bool *check, struct 
 	char now[TIME_ISO_LEN];
 	time_now_iso(now);
 	int rc;
-	if ((rc = check_references(op, vals, check)))
+	if ((rc = check_references(op, vals, check)) ||
+	    (!op->problem->n_errors && (rc = refrules_check(op, 0, vals, check))))
 		return crud_db_error(op, rc, "create");
 	if (op->problem->n_errors)
 		return problem_set(op->problem, 422, "validation_failed");
@@ -585,7 +588,11 @@ static int insert_record(struct op *op, struct value *vals, bool *check, struct 
 	str_release(&changes);
 	if (!rc)
 		rc = crud_bump_count(op, 1);
-	return rc ? crud_db_error(op, rc, "create") : 201;
+	if (rc)
+		return crud_db_error(op, rc, "create");
+	const struct record_hooks *h = record_hooks_of(e);
+	int status = h && h->created ? h->created(op, res->id, vals) : 0;
+	return status < 0 ? status : 201;
 }
 
 int crud_create_in_tx(struct op *op, const json_t *body, struct str *out, struct crud_result *res)
@@ -742,7 +749,8 @@ static int update_record(struct op *op, int64_t id, const struct value *patch, c
 	check_required(op, next, changed);
 	if (op->problem->n_errors)
 		return problem_set(op->problem, 422, "validation_failed");
-	if ((rc = check_references(op, next, changed)))
+	if ((rc = check_references(op, next, changed)) ||
+	    (!op->problem->n_errors && (rc = refrules_check(op, id, next, changed))))
 		return crud_db_error(op, rc, "update");
 	if (op->problem->n_errors)
 		return problem_set(op->problem, 422, "validation_failed");
@@ -821,7 +829,11 @@ static int update_record(struct op *op, int64_t id, const struct value *patch, c
 		str_truncate(out, start);
 		return crud_db_error(op, rc, "update");
 	}
-	return 200;
+	const struct record_hooks *h = record_hooks_of(e);
+	int status = h && h->updated ? h->updated(op, id, cur.vals, next, changed) : 0;
+	if (status < 0)
+		str_truncate(out, start);
+	return status < 0 ? status : 200;
 }
 
 int crud_update_in_tx(struct op *op, int64_t id, const json_t *body, int64_t if_match,

@@ -3,6 +3,8 @@
 #include "access.h"
 #include "audit.h"
 #include "followup.h"
+#include "hooks.h"
+#include "refrules.h"
 #include "search.h"
 #include "sqlq.h"
 #include "core/util.h"
@@ -11,6 +13,35 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/*
+ * The rules of references (meta/refrules.h) for the rows still good, a query per row that sets
+ * such a reference: few do. A record being created has nothing pointing back at it, so only
+ * `same` can fail.
+ */
+static int check_reference_rules(struct importer *im, struct import_batch *b)
+{
+	struct op *op = im->op;
+	const struct entity *e = im->e;
+	for (size_t i = 0; i < e->n_fields; i++) {
+		const struct field *f = &e->fields[i];
+		if (!f->same || !im->stored[i])
+			continue;
+		for (size_t r = 0; r < b->n; r++) {
+			struct import_row *row = &b->rows[r];
+			bool kept;
+			int rc = row->ok ? refrules_same_kept(op, f, row->vals, &kept) : DB_OK;
+			if (rc)
+				return rc;
+			if (row->ok && !kept) {
+				import_add_error(&im->write, row->line, f->name,
+				                 "reference_not_same", refrules_same_params(op, f));
+				row->ok = false;
+			}
+		}
+	}
+	return DB_OK;
+}
 
 /*
  * What only the database can tell, asked once per batch rather than once per row: unique
@@ -123,7 +154,7 @@ int import_check_batch(struct importer *im, struct import_batch *b)
 		if (rc)
 			return rc;
 	}
-	return DB_OK;
+	return check_reference_rules(im, b);
 }
 
 /* The columns every imported row sets, in order; ids are given, not generated. */
@@ -256,6 +287,11 @@ int import_insert_batch(struct importer *im, struct import_batch *b, int64_t *cr
 	}
 	for (size_t i = 0; i < b->n && !rc; i++)
 		rc = followup_touch(op->db, e, b->rows[i].vals);
+	/* What a module makes of a new record (a plan's tasks) is made for imported ones too. */
+	const struct record_hooks *h = record_hooks_of(e);
+	for (size_t i = 0; i < b->n && !rc && h && h->created; i++)
+		if (h->created(op, ids[i], b->rows[i].vals) < 0)
+			rc = DB_ERROR;
 	if (!rc)
 		*created += (int64_t)b->n;
 	return rc;

@@ -1,6 +1,7 @@
 #include "merge.h"
 #include "access.h"
 #include "audit.h"
+#include "refrules.h"
 #include "core/timeutil.h"
 #include "core/util.h"
 
@@ -167,6 +168,11 @@ int record_merge(struct op *op, int64_t id, const json_t *body, struct str *out)
 		status = crud_update_in_tx(op, id, patch, -1, &kept, &res);
 	if (status >= 0 && (rc = move_all(op, from, id, moved)))
 		status = crud_db_error(op, rc, "a merge");
+	/* The moves are plain updates: the rules of references are checked on what they made. */
+	if (status >= 0 && (rc = refrules_check_merged(op, id)))
+		status = crud_db_error(op, rc, "a merge");
+	if (status >= 0 && op->problem->n_errors)
+		status = problem_set(op->problem, 422, "validation_failed");
 	if (status >= 0)
 		status = crud_delete_in_tx(op, from, -1);
 	if (status >= 0) {

@@ -66,6 +66,13 @@ void meta_field_json(struct str *out, const struct field *f)
 	if (f->type == FT_REFERENCE) {
 		str_adds(out, ",\"ref\":");
 		str_add_jsons(out, f->ref_name);
+		/* The form offers only targets that keep the rules (same customer). */
+		if (f->same_name) {
+			str_adds(out, ",\"same\":");
+			str_add_jsons(out, f->same_name);
+		}
+		if (f->acyclic)
+			str_adds(out, ",\"acyclic\":true");
 	} else if (f->type == FT_USER) {
 		str_adds(out, ",\"ref\":\"users\"");
 	}
@@ -166,7 +173,7 @@ void meta_entity_json(struct str *out, const struct entity *e, const struct acto
 		str_adds(out, ",\"field\":");
 		str_add_jsons(out, rel->via->name);
 		str_adds(out, ",\"label\":");
-		meta_label_json(out, &rel->child->label_plural);
+		meta_label_json(out, &rel->label);
 		str_addc(out, '}');
 	}
 	/* What the caller may do (whether at all), and over which records (the scope). */

@@ -7,6 +7,7 @@
 #include "core/util.h"
 #include "match/find.h"
 #include "match/keys.h"
+#include "network.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -424,6 +425,47 @@ static void entity_paths(json_t *paths, const struct entity *e)
 	free(list);
 }
 
+/* The records of a customer's network (meta/network.h): the named fields of entity. */
+static json_t *network_items(const struct registry *r, const char *entity, const char *const *names)
+{
+	const struct entity *e = registry_entity(r, entity);
+	json_t *props = json_object(), *req = json_array();
+	for (; *names; names++) {
+		const struct field *f = entity_field(e, *names);
+		if (!f)
+			continue;
+		json_object_set_new(props, f->name, field_schema(f, false));
+		json_array_append_new(req, json_string(f->name));
+	}
+	return json_pack("{s:s,s:o,s:o}", "type", "object", "required", req, "properties", props);
+}
+
+/* GET /api/v1/customers/{id}/network (api/network.c). */
+static void network_paths(json_t *paths, const struct registry *r)
+{
+	if (!registry_entity(r, "customers") || !registry_entity(r, "contacts") ||
+	    !registry_entity(r, "contact_relations"))
+		return;
+	json_t *op =
+	    oa_operation("customers.network",
+	                 "The customer's contacts and their relations, as far as the "
+	                 "caller may read them: its organisation chart and influence graph",
+	                 "customers");
+	json_t *schema = json_pack(
+	    "{s:s,s:[s,s,s],s:{s:{s:s,s:o,s:i},s:{s:s,s:o,s:i},s:{s:s,s:s}}}", "type", "object",
+	    "required", "contacts", "relations", "truncated", "properties", "contacts", "type",
+	    "array", "items", network_items(r, "contacts", network_contact_fields), "maxItems",
+	    NETWORK_MAX_CONTACTS, "relations", "type", "array", "items",
+	    network_items(r, "contact_relations", network_relation_fields), "maxItems",
+	    NETWORK_MAX_RELATIONS, "truncated", "type", "boolean", "description",
+	    "More contacts or relations than the answer holds");
+	oa_add_responses(op, "200", oa_json_response("The network", schema),
+	                 (const char *const[]){"401", "404", NULL});
+	json_object_set_new(paths, "/api/v1/customers/{id}/network",
+	                    json_pack("{s:o,s:o}", "parameters",
+	                              oa_params((const char *const[]){"id", NULL}), "get", op));
+}
+
 static json_t *components(const struct registry *r)
 {
 	json_t *schemas = json_object();
@@ -729,8 +771,10 @@ void openapi_render(const struct registry *r, struct str *out)
 	json_t *paths = json_object();
 	system_paths(paths);
 	openapi_access_paths(paths, r);
+	openapi_contacts_paths(paths, r);
 	for (size_t i = 0; i < r->n_entities; i++)
 		entity_paths(paths, &r->entities[i]);
+	network_paths(paths, r);
 	require_csrf(paths);
 	json_t *doc = json_pack(
 	    "{s:s,s:{s:s,s:s,s:s,s:{s:s,s:s}},s:[{s:s}],s:[{s:[]},{s:[]}],s:o,s:o}", "openapi",

@@ -23,6 +23,9 @@ json_t *oa_filter_param(const struct entity *e);
  * lref: its record's and its list's schemas. */
 void openapi_pool_paths(json_t *paths, const struct entity *e, const char *sref, const char *lref);
 
+/* Contacts' own routes: personal data, closeness, birthdays; a plan's progress. */
+void openapi_contacts_paths(json_t *paths, const struct registry *r);
+
 /* The organisation, users, roles, and every entity's record shares. */
 void openapi_access_paths(json_t *paths, const struct registry *r);
 

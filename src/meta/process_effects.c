@@ -115,9 +115,7 @@ static const char *task_subject(struct op *op, const char *subject, const char *
 		str_add(&out, p, (size_t)(at - p));
 		str_adds(&out, title);
 	}
-	size_t end = 0;
-	for (size_t n = 0; end < out.len && n < 200; n++)
-		end += utf8_seq_len((const unsigned char *)out.buf + end, out.len - end);
+	size_t end = out.buf ? utf8_prefix_chars(out.buf, out.len, 200) : 0;
 	const char *s = arena_strndup(op->arena, out.buf ? out.buf : "", end);
 	str_release(&out);
 	return s;

@@ -158,6 +158,26 @@ static int parse_options(struct arena *a, const json_t *arr, struct field *f, ch
 	return 0;
 }
 
+/* A reference's rules `same` and `acyclic` as written; whether they fit the model (the field
+ * `same` names, the entity `acyclic` needs) is checked once every entity is known. */
+static int parse_reference_rules(struct arena *a, const json_t *j, struct field *f, char *err,
+                                 size_t errlen)
+{
+	const json_t *same = json_object_get(j, "same"), *acyclic = json_object_get(j, "acyclic");
+	if ((same || acyclic) && f->type != FT_REFERENCE)
+		return fail(err, errlen, "field '%s': 'same' and 'acyclic' are for references",
+		            f->name);
+	if (same) {
+		f->same_name = json_is_string(same) ? jstr(a, j, "same") : NULL;
+		if (!valid_name(f->same_name) || strcmp(f->same_name, f->name) == 0)
+			return fail(err, errlen, "field '%s': 'same' names another field", f->name);
+	}
+	if (acyclic && !json_is_boolean(acyclic))
+		return fail(err, errlen, "field '%s': 'acyclic' is true or false", f->name);
+	f->acyclic = json_is_true(acyclic);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	unsigned flag;
@@ -168,9 +188,9 @@ static const struct {
 
 /* Keys a field definition may have; anything else is a mistake worth reporting. */
 static const char *const field_keys[] = {
-    "name",   "type",    "label",      "help",      "section",  "max_length", "min",
-    "max",    "scale",   "format",     "ref",       "options",  "default",    "required",
-    "unique", "indexed", "searchable", "sensitive", "read_only"};
+    "name",   "type",    "label",      "help",      "section",   "max_length", "min",
+    "max",    "scale",   "format",     "ref",       "options",   "default",    "required",
+    "unique", "indexed", "searchable", "sensitive", "read_only", "same",       "acyclic"};
 
 int registry_parse_field(struct arena *a, const void *jv, struct field *f, char *err, size_t errlen)
 {
@@ -262,6 +282,8 @@ int registry_parse_field(struct arena *a, const void *jv, struct field *f, char 
 	} else if (json_object_get(j, "ref")) {
 		return fail(err, errlen, "field '%s': 'ref' is for references", f->name);
 	}
+	if (parse_reference_rules(a, j, f, err, errlen))
+		return -1;
 	if (f->type == FT_ENUM || f->type == FT_MULTIENUM) {
 		if (parse_options(a, json_object_get(j, "options"), f, err, errlen))
 			return -1;
@@ -605,6 +627,54 @@ static int load_overlays(struct db *db, struct arena *a, struct entity_build *bu
 	return 0;
 }
 
+/* A related list's label: the child's plural, with the field's label when plain is false. */
+static void relation_label(struct arena *a, struct relation *rel, bool plain)
+{
+	for (int l = 0; l < LANG__MAX; l++) {
+		const char *plural = label_get(&rel->child->label_plural, (enum lang)l);
+		rel->label.text[l] =
+		    plain ? plural
+		          : arena_printf(a, l == LANG_ZH ? "%s（%s）" : "%s (%s)", plural,
+		                         label_get(&rel->via->label, (enum lang)l));
+	}
+}
+
+/*
+ * The rules of references, once every reference is resolved: `same` names a visible reference
+ * that the record's entity and the target's both have, to one and the same entity (else there
+ * is nothing the two could share); `acyclic` is for a reference to its own entity (a chain of
+ * records of one kind).
+ */
+static int check_reference_rules(struct registry *r, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < r->n_entities; i++) {
+		struct entity *e = &r->entities[i];
+		for (size_t k = 0; k < e->n_fields; k++) {
+			struct field *f = &e->fields[k];
+			if (f->acyclic && f->ref != e)
+				return fail(err, errlen,
+				            "%s.%s: 'acyclic' is for a reference to its own entity",
+				            e->name, f->name);
+			if (!f->same_name)
+				continue;
+			const struct field *own = entity_field(e, f->same_name);
+			const struct field *theirs = entity_field(f->ref, f->same_name);
+			if (!own || !field_visible(own) || own->type != FT_REFERENCE)
+				return fail(err, errlen,
+				            "%s.%s: 'same' names '%s', not a reference of %s",
+				            e->name, f->name, f->same_name, e->name);
+			if (!theirs || !field_visible(theirs) || theirs->type != FT_REFERENCE ||
+			    theirs->ref != own->ref)
+				return fail(
+				    err, errlen,
+				    "%s.%s: 'same' names '%s', which %s lacks as a reference to %s",
+				    e->name, f->name, f->same_name, f->ref->name, own->ref->name);
+			f->same = own;
+		}
+	}
+	return 0;
+}
+
 static void derive_relations(struct registry *r)
 {
 	for (size_t i = 0; i < r->n_entities; i++) {
@@ -631,6 +701,7 @@ static void derive_relations(struct registry *r)
 				rel->name =
 				    first ? child->name
 				          : arena_printf(&r->arena, "%s__%s", child->name, f->name);
+				relation_label(&r->arena, rel, first && child != parent);
 				first = false;
 			}
 		}
@@ -799,6 +870,8 @@ struct registry *registry_build(struct db *db, char **errp)
 			goto fail;
 		}
 	}
+	if (check_reference_rules(r, err, sizeof err))
+		goto fail;
 	derive_relations(r);
 	if (db && load_processes(db, r, err, sizeof err))
 		goto fail;

@@ -78,6 +78,13 @@ struct field {
 	enum text_format format;
 	const char *ref_name; /* reference: target entity's name */
 	const struct entity *ref;
+	/* Rules of a reference (docs/internals/METADATA.md), checked by meta/refrules.c. `same`:
+	 * the target must hold the same value as the record in that field of both (a contact
+	 * reports only to a contact of its own customer); `acyclic` (a reference to its own
+	 * entity): following it from a record never comes back to the record. */
+	const char *same_name;
+	const struct field *same; /* resolved: this entity's field named same_name */
+	bool acyclic;
 	struct option *options;
 	size_t n_options;
 	const char
@@ -100,6 +107,9 @@ struct relation {
 	const char *name; /* URL segment: the child's name, or child__field when ambiguous */
 	const struct entity *child;
 	const struct field *via;
+	/* The child's plural label; "plural (field label)" for a second list of the same child or
+	 * a list of the entity's own records, so that two tabs never read the same. */
+	struct label label;
 };
 
 /*

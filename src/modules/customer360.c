@@ -207,7 +207,7 @@ static void at_expr(struct op *op, const struct field *f, struct str *q)
 	if (f->type == FT_DATETIME)
 		str_addf(q, "\"%s\"", f->name);
 	else if (db_kind(op->db) == DB_PG)
-		str_addf(q, "CAST(\"%s\" AS timestamptz)", f->name);
+		str_addf(q, "(CAST(\"%s\" AS timestamp) AT TIME ZONE 'UTC')", f->name);
 	else
 		str_addf(q, "(\"%s\" || 'T00:00:00.000Z')", f->name);
 }

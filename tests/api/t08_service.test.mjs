@@ -252,6 +252,17 @@ test('the OpenAPI document describes what the server really answers', async () =
 	expectStatus(claimed, 200);
 	conforms(doc.paths['/api/v1/customers/{id}/claim'].post.responses['200'].content['application/json'].schema, claimed.json, 'a claimed customer');
 	conforms(custSchema('/api/v1/customers/{id}/moves'), await admin.getJson(`/api/v1/customers/${cust.id}/moves`), 'the moves of a customer');
+	const relation = await admin.create('contact_relations', { contact_id: ct.id, relation: 'spouse', name: '文档家属', phone: '13900001111' });
+	const plan = await admin.create('contact_plans', { subject: '文档计划', customer_id: cust.id, contact_id: ct.id, starts_on: '2027-01-01', touches: 1 });
+	conforms(custSchema('/api/v1/contact_plans/{id}'), plan, 'a contact plan');
+	const news = await admin.create('contact_updates', { subject: '文档动态', customer_id: cust.id, contact_id: ct.id, happened_on: '2026-01-01' });
+	conforms(custSchema('/api/v1/contact_updates/{id}'), news, 'a contact update');
+	conforms(custSchema('/api/v1/contact_plans/{id}/progress'), await admin.getJson(`/api/v1/contact_plans/${plan.id}/progress`), 'a plan\'s progress');
+	conforms(custSchema('/api/v1/contacts/{id}/closeness'), await admin.getJson(`/api/v1/contacts/${ct.id}/closeness`), 'a contact\'s closeness');
+	conforms(custSchema('/api/v1/contacts/birthdays'), await admin.getJson('/api/v1/contacts/birthdays?days=366'), 'coming birthdays');
+	conforms(custSchema('/api/v1/contacts/{id}/personal-data'), await admin.getJson(`/api/v1/contacts/${ct.id}/personal-data`), 'a person\'s data');
+	conforms(custSchema('/api/v1/contact_relations/{id}'), relation, 'a related person');
+	conforms(custSchema('/api/v1/customers/{id}/network'), await admin.getJson(`/api/v1/customers/${cust.id}/network`), 'a customer\'s network');
 	conforms(custSchema(`/api/v1/customers/{id}/contacts`), await admin.getJson(`/api/v1/customers/${cust.id}/contacts`), 'a related list');
 	expectStatus(await admin.post(`/api/v1/customers/${cust.id}/shares`, { user_id: admin.user.id, access: 'read' }), 201);
 	conforms(custSchema('/api/v1/customers/{id}/shares'), await admin.getJson(`/api/v1/customers/${cust.id}/shares`), 'the shares of a record');
@@ -274,7 +285,7 @@ test('the OpenAPI document describes what the server really answers', async () =
 	// Every documented GET of a record or list answers 200 for real.
 	for (const [p, item] of Object.entries(doc.paths)) {
 		if (!item.get || /\{(?!id\})/.test(p)) continue; // ids of other kinds are tested in their own files
-		const of = { contacts: ct.id, tasks: task.id, activities: act.id };
+		const of = { contacts: ct.id, tasks: task.id, activities: act.id, contact_relations: relation.id, contact_plans: plan.id, contact_updates: news.id };
 		const url = p.replace('{id}', String(of[p.split('/')[3]] ?? cust.id));
 		const res = await admin.get(url);
 		assert.equal(res.status, 200, `documented GET ${p} → ${res.status}`);

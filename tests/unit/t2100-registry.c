@@ -4,6 +4,7 @@
 #include "unit_registry.h"
 
 #include "core/log.h"
+#include "core/util.h"
 #include "db/db.h"
 #include "db/migrate.h"
 #include "meta/registry.h"
@@ -488,6 +489,23 @@ static void test_parse_field(void **state)
 	    {"{\"name\":\"x\",\"type\":\"int\"," LBL ",\"min\":\"0\"}", "min"},
 	    {"{\"name\":\"x\",\"type\":\"int\"," LBL ",\"max\":1.5}", "max"},
 	    {"[]", "object"},
+	    /* the rules of references */
+	    {"{\"name\":\"r\",\"type\":\"reference\"," LBL
+	     ",\"ref\":\"contacts\",\"same\":\"customer_id\",\"acyclic\":true}",
+	     NULL},
+	    {"{\"name\":\"x\",\"type\":\"text\"," LBL ",\"same\":\"customer_id\"}", "references"},
+	    {"{\"name\":\"x\",\"type\":\"user\"," LBL ",\"acyclic\":true}", "references"},
+	    {"{\"name\":\"x\",\"type\":\"int\"," LBL ",\"acyclic\":false}", "references"},
+	    {"{\"name\":\"r\",\"type\":\"reference\"," LBL ",\"ref\":\"contacts\",\"same\":1}",
+	     "same"},
+	    {"{\"name\":\"r\",\"type\":\"reference\"," LBL
+	     ",\"ref\":\"contacts\",\"same\":\"Customer\"}",
+	     "same"},
+	    {"{\"name\":\"r\",\"type\":\"reference\"," LBL ",\"ref\":\"contacts\",\"same\":\"r\"}",
+	     "same"},
+	    {"{\"name\":\"r\",\"type\":\"reference\"," LBL
+	     ",\"ref\":\"contacts\",\"acyclic\":\"yes\"}",
+	     "acyclic"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct field f;
@@ -547,6 +565,147 @@ static void test_parse_field_values(void **state)
 	assert_int_equal(f.max, 500);
 	json_decref(j);
 	arena_release(&a);
+}
+
+/* The shipped organisation chart: a contact reports to a contact of its own customer, never in
+ * a loop; relations of a person to a contact are an entity of their own (CT-5, CT-6). */
+static void test_networks(void **state)
+{
+	(void)state;
+	const struct entity *k = ent("contacts"), *rel = ent("contact_relations");
+	const struct field *up = entity_field(k, "reports_to_id");
+	EXPECT(up && up->type == FT_REFERENCE && up->ref == k, "contacts.reports_to_id → contacts");
+	EXPECT(up && up->same == entity_field(k, "customer_id") && up->acyclic,
+	       "reports_to_id: same customer_id, acyclic");
+	EXPECT(up && str_eq(up->section, "work"), "reports_to_id in the work section");
+	OPTIONS("contacts", "decision_role", "决策者", "影响者", "评估者", "使用者", "把关者",
+	        "支持者/内线");
+	OPTIONS("contacts", "influence_level", "高", "中", "低");
+	OPTIONS("contacts", "attitude", "支持", "中立", "反对");
+	OPTIONS("contact_relations", "relation", "上级", "助理/秘书", "汇报对象", "上级公司负责人",
+	        "最有影响力的人", "配偶", "子女", "父母", "其他亲属");
+	const struct field *f = entity_field(rel, "contact_id");
+	EXPECT(f && f->ref == k && (f->flags & FF_REQUIRED), "contact_id: required contact");
+	f = entity_field(rel, "related_contact_id");
+	EXPECT(f && f->ref == k && !(f->flags & FF_REQUIRED) && !f->same && !f->acyclic,
+	       "related_contact_id: optional contact, any customer's");
+	f = entity_field(rel, "name");
+	EXPECT(f && (f->flags & FF_REQUIRED), "name is required (the form fills it in)");
+	static const char *const personal[] = {"ethnicity",    "birthday",     "birthplace",
+	                                       "native_place", "home_address", "phone",
+	                                       "school",       "health"};
+	for (size_t i = 0; i < sizeof personal / sizeof personal[0]; i++) {
+		f = entity_field(rel, personal[i]);
+		EXPECT(f && (f->flags & FF_SENSITIVE), "contact_relations.%s is sensitive",
+		       personal[i]);
+	}
+	static const char *const plain[] = {"name",     "relation", "position",
+	                                    "employer", "hobbies",  "influence_reason"};
+	for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++) {
+		f = entity_field(rel, plain[i]);
+		EXPECT(f && !(f->flags & FF_SENSITIVE), "contact_relations.%s is not sensitive",
+		       plain[i]);
+	}
+	const struct field *eth = entity_field(rel, "ethnicity");
+	EXPECT(eth && eth->n_options == entity_field(k, "ethnicity")->n_options,
+	       "ethnicity: the options of contacts");
+	/* Two lists of relations on a contact, told apart by the field; the reports keep the
+	 * plain name. */
+	const struct relation *by = entity_relation(k, "contact_relations"),
+	                      *to = entity_relation(k, "contact_relations__related_contact_id"),
+	                      *reports = entity_relation(k, "contacts");
+	EXPECT(by && by->via == entity_field(rel, "contact_id"), "contacts/contact_relations");
+	EXPECT(to && to->via == entity_field(rel, "related_contact_id"), "the related contact's");
+	EXPECT(by && str_eq(by->label.text[LANG_ZH], "关系人"), "plain label");
+	EXPECT(to && str_eq(to->label.text[LANG_ZH], "关系人（关联联系人）"),
+	       "label with the field");
+	EXPECT(reports && reports->via == up &&
+	           str_eq(reports->label.text[LANG_EN], "Contacts (Reports to)"),
+	       "a list of the entity's own records says by which field");
+	EXPECT_ALL();
+}
+
+/* A model built from the shipped schemas plus one more entity: NULL with *err when refused. */
+static struct registry *build_with(const char *entity_json, char **err)
+{
+	char *dir = unit_tmpdir();
+	char path[600];
+	snprintf(path, sizeof path, "%s/t_rules.json", dir);
+	unit_write_file(path, entity_json, strlen(entity_json));
+	char *derr = NULL;
+	assert_int_equal(registry_add_schema_dir(dir, &derr), 0);
+	*err = NULL;
+	struct registry *r = registry_build(NULL, err);
+	registry_drop_schema_dir();
+	unit_rmtree(dir);
+	free(dir);
+	return r;
+}
+
+#define RULES_ENTITY(fields)                                                                       \
+	"{\"entity\":\"t_rules\",\"label\":{\"zh-CN\":\"规则\",\"en\":\"Rule\"},"                \
+	"\"label_plural\":{\"zh-CN\":\"规则\",\"en\":\"Rules\"},\"area\":\"sales\",\"fields\":[" \
+	"{\"name\":\"customer_id\",\"type\":\"reference\",\"ref\":\"customers\"," LBL "},"         \
+	"{\"name\":\"note\",\"type\":\"text\"," LBL "}," fields "]}"
+
+/* Rules that cannot mean anything are refused when the model is built. */
+static void test_reference_rules(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *json;
+		const char *mention; /* NULL: the model builds */
+	} cases[] = {
+	    /* a chain of t_rules, within one customer */
+	    {RULES_ENTITY("{\"name\":\"up\",\"type\":\"reference\",\"ref\":\"t_rules\","
+	                  "\"same\":\"customer_id\",\"acyclic\":true," LBL "}"),
+	     NULL},
+	    /* a contact of the same customer as the record */
+	    {RULES_ENTITY("{\"name\":\"who\",\"type\":\"reference\",\"ref\":\"contacts\","
+	                  "\"same\":\"customer_id\"," LBL "}"),
+	     NULL},
+	    /* acyclic on a reference to another entity */
+	    {RULES_ENTITY("{\"name\":\"who\",\"type\":\"reference\",\"ref\":\"contacts\","
+	                  "\"acyclic\":true," LBL "}"),
+	     "acyclic"},
+	    /* same naming a field the record's entity lacks */
+	    {RULES_ENTITY("{\"name\":\"who\",\"type\":\"reference\",\"ref\":\"contacts\","
+	                  "\"same\":\"owner_thing\"," LBL "}"),
+	     "owner_thing"},
+	    /* same naming a field that is no reference */
+	    {RULES_ENTITY("{\"name\":\"up\",\"type\":\"reference\",\"ref\":\"t_rules\","
+	                  "\"same\":\"note\"," LBL "}"),
+	     "note"},
+	    /* same naming a field the target lacks (customers have no customer_id) */
+	    {RULES_ENTITY("{\"name\":\"cust\",\"type\":\"reference\",\"ref\":\"customers\","
+	                  "\"same\":\"customer_id\"," LBL "}"),
+	     "customers lacks"},
+	    /* same naming references to two different entities (tasks.contact_id → contacts) */
+	    {RULES_ENTITY(
+	         "{\"name\":\"contact_id\",\"type\":\"reference\",\"ref\":\"customers\"," LBL
+	         "},{\"name\":\"task\",\"type\":\"reference\",\"ref\":\"tasks\","
+	         "\"same\":\"contact_id\"," LBL "}"),
+	     "reference to customers"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *err = NULL;
+		struct registry *r = build_with(cases[i].json, &err);
+		if (!cases[i].mention) {
+			EXPECT(r != NULL, "case %zu refused: %s", i, err ? err : "");
+			const struct entity *e = r ? registry_entity(r, "t_rules") : NULL;
+			const struct field *f = e ? entity_field(e, i == 0 ? "up" : "who") : NULL;
+			EXPECT(f && f->same == entity_field(e, "customer_id"), "case %zu: resolved",
+			       i);
+		} else {
+			EXPECT(r == NULL, "case %zu accepted", i);
+			EXPECT(!r && err && strstr(err, cases[i].mention),
+			       "case %zu: message [%s] does not mention [%s]", i, err ? err : "",
+			       cases[i].mention);
+		}
+		registry_free(r);
+		free(err);
+	}
+	EXPECT_ALL();
 }
 
 /* Administrators' additions from the database overlay the schema files. */
@@ -616,14 +775,17 @@ static void test_overlays(void **state)
 	/* Overlays on fields that are not enums, or that do not parse, are ignored. */
 	assert_int_equal(entity_field(c, "name")->n_options, 0);
 	assert_int_equal(entity_field(c, "region")->n_options, 9);
-	/* A custom reference to its own entity gives a relation. */
+	/* A custom reference to its own entity gives a relation, after the built-in one
+	 * (reports_to_id), which keeps the plain name. */
 	const struct entity *k = registry_entity(r, "contacts");
 	const struct field *boss = entity_field(k, "c_boss");
 	assert_non_null(boss);
 	assert_ptr_equal(boss->ref, k);
-	const struct relation *rel = entity_relation(k, "contacts");
+	const struct relation *rel = entity_relation(k, "contacts__c_boss");
 	assert_non_null(rel);
 	assert_ptr_equal(rel->via, boss);
+	assert_string_equal(rel->label.text[LANG_EN], "Contacts (Boss)");
+	assert_ptr_equal(entity_relation(k, "contacts")->via, entity_field(k, "reports_to_id"));
 
 	/* The current registry: install, acquire and release count references. */
 	registry_install(r);
@@ -661,6 +823,8 @@ int main(void)
 	    UNIT_TEST(test_parse_field),
 	    UNIT_TEST(test_parse_field_values),
 	    UNIT_TEST(test_overlays),
+	    UNIT_TEST(test_networks),
+	    UNIT_TEST(test_reference_rules),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

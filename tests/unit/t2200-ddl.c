@@ -112,6 +112,19 @@ static void test_contacts_pg(void **state)
 	golden("contacts", DB_PG);
 }
 
+/* Two references to contacts (the person, and the related contact), sensitive personal fields. */
+static void test_contact_relations_sqlite(void **state)
+{
+	(void)state;
+	golden("contact_relations", DB_SQLITE);
+}
+
+static void test_contact_relations_pg(void **state)
+{
+	(void)state;
+	golden("contact_relations", DB_PG);
+}
+
 /* Properties every generated statement set must have, whatever the golden files say. */
 static void test_properties(void **state)
 {
@@ -322,9 +335,14 @@ static void test_sync_indexes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    UNIT_TEST(test_customers_sqlite), UNIT_TEST(test_customers_pg),
-	    UNIT_TEST(test_contacts_sqlite),  UNIT_TEST(test_contacts_pg),
-	    UNIT_TEST(test_properties),       UNIT_TEST(test_sqlite_executes),
+	    UNIT_TEST(test_customers_sqlite),
+	    UNIT_TEST(test_customers_pg),
+	    UNIT_TEST(test_contacts_sqlite),
+	    UNIT_TEST(test_contacts_pg),
+	    UNIT_TEST(test_contact_relations_sqlite),
+	    UNIT_TEST(test_contact_relations_pg),
+	    UNIT_TEST(test_properties),
+	    UNIT_TEST(test_sqlite_executes),
 	    UNIT_TEST(test_sync_indexes),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -6,6 +6,7 @@ import account from './i18n/account';
 import admin from './i18n/admin';
 import customer360 from './i18n/customer360';
 import match from './i18n/match';
+import network from './i18n/network';
 import processes from './i18n/processes';
 import records from './i18n/records';
 import services from './i18n/services';
@@ -58,7 +59,7 @@ const core = {
 };
 
 // Each area's words live beside the core's, in src/i18n/, one module per area.
-const modules = [account, admin, customer360, match, processes, records, services, transfer];
+const modules = [account, admin, customer360, match, network, processes, records, services, transfer];
 type Tree = { [key: string]: string | Tree };
 function merge(into: Tree, from: Tree): Tree {
   for (const [k, v] of Object.entries(from))

@@ -1,0 +1,28 @@
+/*
+ * What modules do when records of an entity are written: a contact plan makes its tasks when it
+ * is created, and cancels them when it is cancelled (modules/plans.c). The hooks run inside the
+ * write's transaction, after the record, its audit row and its webhooks are written, so what
+ * they do commits or rolls back with it. The table is installed once at start-up (app.c); the
+ * engine alone (unit tests, tools) runs none.
+ */
+#ifndef SEXTANT_HOOKS_H
+#define SEXTANT_HOOKS_H
+
+#include "op.h"
+#include "value.h"
+
+struct record_hooks {
+	const char *entity;
+	/* After a create. 0, or a negative status with op->problem set. */
+	int (*created)(struct op *op, int64_t id, const struct value *vals);
+	/* After an update that changed something (changed[] by field position). */
+	int (*updated)(struct op *op, int64_t id, const struct value *before,
+	               const struct value *after, const bool *changed);
+};
+
+/* table: rows ending with a zeroed one; kept, not copied. */
+void record_hooks_install(const struct record_hooks *table);
+/* The hooks of e, or NULL. */
+const struct record_hooks *record_hooks_of(const struct entity *e);
+
+#endif

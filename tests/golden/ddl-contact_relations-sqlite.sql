@@ -1,0 +1,11 @@
+CREATE TABLE "contact_relations" ("id" INTEGER PRIMARY KEY, "contact_id" INTEGER REFERENCES "contacts"("id"), "relation" TEXT, "related_contact_id" INTEGER REFERENCES "contacts"("id"), "name" TEXT, "gender" TEXT, "employer" TEXT, "position" TEXT, "influence_reason" TEXT, "ethnicity" TEXT, "birthday" TEXT, "birthplace" TEXT, "native_place" TEXT, "home_address" TEXT, "phone" TEXT, "hobbies" TEXT, "school" TEXT, "grade" TEXT, "major" TEXT, "health" TEXT, "remarks" TEXT, "owner_id" INTEGER REFERENCES "users"("id"), "org_unit_id" INTEGER, "created_at" TEXT NOT NULL, "created_by" INTEGER REFERENCES "users"("id"), "updated_at" TEXT NOT NULL, "updated_by" INTEGER REFERENCES "users"("id"), "version" INTEGER NOT NULL DEFAULT 1, "deleted_at" TEXT, "search_tokens" TEXT);
+CREATE INDEX "ix_contact_relations__contact_id" ON "contact_relations" ("contact_id", "id", "deleted_at") WHERE "deleted_at" IS NULL;
+CREATE INDEX "ix_contact_relations__related_contact_id" ON "contact_relations" ("related_contact_id", "id", "deleted_at") WHERE "deleted_at" IS NULL;
+CREATE INDEX "ix_contact_relations__name" ON "contact_relations" ("name", "id", "deleted_at") WHERE "deleted_at" IS NULL;
+CREATE INDEX "ix_contact_relations__owner_id" ON "contact_relations" ("owner_id", "id", "deleted_at") WHERE "deleted_at" IS NULL;
+CREATE INDEX "ix_contact_relations__org_unit_id" ON "contact_relations" ("org_unit_id", "id", "deleted_at") WHERE "deleted_at" IS NULL;
+CREATE INDEX "ix_contact_relations__created_at" ON "contact_relations" ("created_at", "id", "deleted_at") WHERE "deleted_at" IS NULL;
+CREATE INDEX "ix_contact_relations__updated_at" ON "contact_relations" ("updated_at", "id", "deleted_at") WHERE "deleted_at" IS NULL;
+CREATE INDEX "ix_contact_relations__owner_id__updated_at" ON "contact_relations" ("owner_id", "updated_at", "id", "deleted_at") WHERE "deleted_at" IS NULL;
+CREATE INDEX "ix_contact_relations__deleted_at" ON "contact_relations" ("deleted_at") WHERE "deleted_at" IS NOT NULL;
+CREATE VIRTUAL TABLE IF NOT EXISTS "contact_relations_fts" USING fts5(search_tokens, content='contact_relations', content_rowid='id', tokenize='unicode61 remove_diacritics 0', detail='none', columnsize=0);
