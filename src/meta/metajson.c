@@ -149,8 +149,10 @@ void meta_entity_json(struct str *out, const struct entity *e, const struct acto
 		meta_field_json(out, &e->fields[i]);
 	}
 	/* Whether POST /api/v1/{entity}/match checks for look-alikes (docs/internals/MATCH.md). */
-	str_addf(out,
-	         "],\"duplicate_check\":%s,\"process\":", match_fields_of(e) ? "true" : "false");
+	/* A shared pool (claim, release, hand over) and a timeline: the 360° page. */
+	str_addf(out, "],\"duplicate_check\":%s,\"pool\":%s,\"timeline\":%s,\"process\":",
+	         match_fields_of(e) ? "true" : "false", e->pool ? "true" : "false",
+	         e->timeline ? "true" : "false");
 	/* A process's state field is moved by transitions only: forms show it read-only. */
 	if (e->process) {
 		str_adds(out, "{\"key\":");

@@ -51,8 +51,7 @@ int birthday_rules_check(const json_t *doc, struct problem *p)
 		if (!str_in_list(k, members))
 			problem_add(p, k, "unknown_field", NULL);
 		else if (str_eq(k, "enabled") && !json_is_boolean(v))
-			problem_add(p, k, "invalid_type",
-			            (const char *[]){"expected", "true or false", NULL});
+			problem_add(p, k, "invalid_bool", NULL);
 		else if (str_eq(k, "days_ahead") &&
 		         (!json_is_integer(v) || json_integer_value(v) < 0 ||
 		          json_integer_value(v) > DAYS_AHEAD_MAX))

@@ -69,8 +69,7 @@ int pool_rules_check(const struct entity *customers, const json_t *doc, struct p
 		if (!str_in_list(k, members))
 			problem_add(p, k, "unknown_field", NULL);
 		else if (str_eq(k, "enabled") && !json_is_boolean(v))
-			problem_add(p, k, "invalid_type",
-			            (const char *[]){"expected", "true or false", NULL});
+			problem_add(p, k, "invalid_bool", NULL);
 		else if (str_eq(k, "claim_cap") &&
 		         (!json_is_integer(v) || json_integer_value(v) < 0 ||
 		          json_integer_value(v) > 1000000))
@@ -119,17 +118,21 @@ int pool_rules_load(struct db *db, struct pool_rules *r)
 		r->reclaim_days = json_number_value(v);
 	if (json_is_integer(v = json_object_get(doc, "claim_cap")) && json_integer_value(v) >= 0)
 		r->claim_cap = json_integer_value(v);
-	json_t *levels = json_object_get(doc, "levels");
-	if (json_is_object(levels)) {
-		r->n_levels = 0;
-		const char *k;
-		json_object_foreach(levels, k, v)
-		{
-			if (r->n_levels == POOL_LEVELS_MAX || !days_value(v))
-				continue;
-			snprintf(r->levels[r->n_levels].level, sizeof r->levels[0].level, "%s", k);
-			r->levels[r->n_levels++].days = json_number_value(v);
-		}
+	/* Each level stored overrides its default; the others keep theirs. */
+	const char *k;
+	json_object_foreach(json_object_get(doc, "levels"), k, v)
+	{
+		if (!days_value(v))
+			continue;
+		size_t i = 0;
+		while (i < r->n_levels && !str_eq(r->levels[i].level, k))
+			i++;
+		if (i == POOL_LEVELS_MAX)
+			continue;
+		if (i == r->n_levels)
+			snprintf(r->levels[r->n_levels++].level, sizeof r->levels[0].level, "%s",
+			         k);
+		r->levels[i].days = json_number_value(v);
 	}
 	json_decref(doc);
 	return DB_OK;
@@ -381,7 +384,7 @@ static const char *body_reason(struct op *op, const json_t *body, bool required)
 	}
 	if (!json_is_string(v)) {
 		problem_add(op->problem, "reason", "invalid_type",
-		            (const char *[]){"expected", "text", NULL});
+		            (const char *[]){"expected", "string", NULL});
 		return NULL;
 	}
 	if (utf8_length(json_string_value(v), json_string_length(v)) > REASON_MAX) {
@@ -499,11 +502,9 @@ int pool_handover(struct op *op, int64_t id, const json_t *body, struct str *out
 	if (!to_j)
 		problem_add(op->problem, "to", "required", NULL);
 	else if (to <= 0)
-		problem_add(op->problem, "to", "invalid_type",
-		            (const char *[]){"expected", "a user id", NULL});
+		problem_add(op->problem, "to", "invalid_id", NULL);
 	if (w && !json_is_boolean(w))
-		problem_add(op->problem, "with_open_work", "invalid_type",
-		            (const char *[]){"expected", "true or false", NULL});
+		problem_add(op->problem, "with_open_work", "invalid_bool", NULL);
 	const char *reason = body_reason(op, body, false);
 	bool active = true;
 	int rc = to > 0 ? active_user(op, to, &active) : DB_OK;

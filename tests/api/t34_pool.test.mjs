@@ -40,7 +40,7 @@ test('the rules are administrators\' settings, checked member by member', async 
 	assert.equal(got.reclaim_days, 30);
 	assert.deepEqual(Object.keys(got.levels).sort(), ['a', 'b', 'c', 'd']);
 	const bad = await admin.put('/api/v1/settings/pool', { default_days: -1, levels: { z: 3, a: 'x' }, claim_cap: 1.5, enabled: 'yes', colour: 1 });
-	expectProblem(bad, 422, 'validation_failed', [['default_days', 'out_of_range'], ['levels.z', 'invalid_option'], ['levels.a', 'out_of_range'], ['claim_cap', 'out_of_range'], ['enabled', 'invalid_type'], ['colour', 'unknown_field']]);
+	expectProblem(bad, 422, 'validation_failed', [['default_days', 'out_of_range'], ['levels.z', 'invalid_option'], ['levels.a', 'out_of_range'], ['claim_cap', 'out_of_range'], ['enabled', 'invalid_bool'], ['colour', 'unknown_field']]);
 	assert.deepEqual(await admin.getJson('/api/v1/settings/pool'), got, 'a refused document changes nothing');
 	expectStatus(await seller.client.get('/api/v1/settings/pool'), 403);
 	const partial = await admin.put('/api/v1/settings/pool', { levels: { b: 45 } });
@@ -151,7 +151,7 @@ test('a handover moves the customer with its open work and tells both people', a
 	const url = `/api/v1/customers/${c.id}/handover`;
 	expectStatus(await seller.client.post(url, { to: seller2.id }), 403);
 	expectProblem(await director.client.post(url, {}), 422, 'validation_failed', [['to', 'required']]);
-	expectProblem(await director.client.post(url, { to: 'seller2', with_open_work: 'yes' }), 422, 'validation_failed', [['to', 'invalid_type'], ['with_open_work', 'invalid_type']]);
+	expectProblem(await director.client.post(url, { to: 'seller2', with_open_work: 'yes' }), 422, 'validation_failed', [['to', 'invalid_id'], ['with_open_work', 'invalid_bool']]);
 	expectProblem(await director.client.post(url, { to: 99999999 }), 422, 'validation_failed', [['to', 'reference_not_found']]);
 	expectProblem(await director.client.post(url, { to: seller.id }), 409, 'conflict', [['to', 'same_owner']]);
 	expectStatus(await director.client.post('/api/v1/customers/99999999/handover', { to: seller2.id }), 404);

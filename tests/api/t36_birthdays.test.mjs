@@ -34,11 +34,21 @@ after(async () => {
 
 test('the rules are administrators\' settings', async () => {
 	assert.deepEqual(await admin.getJson('/api/v1/settings/birthdays'), { enabled: true, days_ahead: 7 });
-	expectProblem(await admin.put('/api/v1/settings/birthdays', { days_ahead: 61, enabled: 1, when: 'x' }), 422, 'validation_failed', [['days_ahead', 'out_of_range'], ['enabled', 'invalid_type'], ['when', 'unknown_field']]);
+	expectProblem(await admin.put('/api/v1/settings/birthdays', { days_ahead: 61, enabled: 1, when: 'x' }), 422, 'validation_failed', [['days_ahead', 'out_of_range'], ['enabled', 'invalid_bool'], ['when', 'unknown_field']]);
 	expectStatus(await seller.client.put('/api/v1/settings/birthdays', { days_ahead: 3 }), 403);
 	const r = await admin.put('/api/v1/settings/birthdays', { days_ahead: 5 });
 	expectStatus(r, 200);
 	assert.deepEqual(r.json, { enabled: true, days_ahead: 5 });
+});
+
+test('a partial pool document changes only what it sends, over the defaults', async () => {
+	// A fresh installation: nothing stored yet.
+	const r = await admin.put('/api/v1/settings/pool', { levels: { d: 3 } });
+	expectStatus(r, 200);
+	assert.deepEqual(r.json.levels, { a: 90, b: 60, c: 30, d: 3 });
+	const meta = await admin.getJson('/api/v1/meta/entities/customers');
+	assert.deepEqual([meta.pool, meta.timeline], [true, false]);
+	assert.deepEqual([(await admin.getJson('/api/v1/meta/entities/activities')).timeline], [true]);
 });
 
 test('owners are told of coming birthdays once, by either calendar; the list shows them', async () => {
