@@ -8,7 +8,6 @@
 
 #include <jansson.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -86,17 +85,6 @@ static bool is_system_name(const char *n)
 	return false;
 }
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 static const char *jstr(struct arena *a, const json_t *o, const char *key)
 {
 	const char *s = json_string_value(json_object_get(o, key));
@@ -109,23 +97,23 @@ static int parse_label(struct arena *a, const json_t *j, struct label *out, bool
 {
 	memset(out, 0, sizeof *out);
 	if (!j)
-		return need_both ? fail(err, errlen, "%s: label missing", what) : 0;
+		return need_both ? fail_with(err, errlen, "%s: label missing", what) : 0;
 	if (!json_is_object(j))
-		return fail(err, errlen, "%s: a label is an object of languages", what);
+		return fail_with(err, errlen, "%s: a label is an object of languages", what);
 	const char *k;
 	json_t *v;
 	json_object_foreach((json_t *)j, k, v)
 	{
 		int l = lang_parse(k);
 		if (l < 0 || !json_is_string(v))
-			return fail(err, errlen, "%s: label language '%s' is not zh-CN or en", what,
-			            k);
+			return fail_with(err, errlen, "%s: label language '%s' is not zh-CN or en",
+			                 what, k);
 		out->text[l] = arena_strdup(a, json_string_value(v));
 	}
 	if (need_both && (!out->text[LANG_ZH] || !out->text[LANG_EN]))
-		return fail(err, errlen, "%s: label needs both zh-CN and en", what);
+		return fail_with(err, errlen, "%s: label needs both zh-CN and en", what);
 	if (!out->text[LANG_ZH] && !out->text[LANG_EN])
-		return fail(err, errlen, "%s: label is empty", what);
+		return fail_with(err, errlen, "%s: label is empty", what);
 	return 0;
 }
 
@@ -133,8 +121,8 @@ static int parse_options(struct arena *a, const json_t *arr, struct field *f, ch
                          size_t errlen)
 {
 	if (!json_is_array(arr) || json_array_size(arr) == 0)
-		return fail(err, errlen, "field '%s': an enum needs a non-empty options array",
-		            f->name);
+		return fail_with(err, errlen, "field '%s': an enum needs a non-empty options array",
+		                 f->name);
 	f->n_options = json_array_size(arr);
 	f->options = ARENA_NEW_ARRAY(a, struct option, f->n_options);
 	for (size_t i = 0; i < f->n_options; i++) {
@@ -142,12 +130,13 @@ static int parse_options(struct arena *a, const json_t *arr, struct field *f, ch
 		struct option *opt = &f->options[i];
 		opt->key = jstr(a, o, "key");
 		if (!valid_key(opt->key))
-			return fail(err, errlen, "field '%s': option %zu needs a key of [a-z0-9_-]",
-			            f->name, i + 1);
+			return fail_with(err, errlen,
+			                 "field '%s': option %zu needs a key of [a-z0-9_-]",
+			                 f->name, i + 1);
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(f->options[j].key, opt->key) == 0)
-				return fail(err, errlen, "field '%s': option '%s' twice", f->name,
-				            opt->key);
+				return fail_with(err, errlen, "field '%s': option '%s' twice",
+				                 f->name, opt->key);
 		char what[128];
 		snprintf(what, sizeof what, "field '%s' option '%s'", f->name, opt->key);
 		if (parse_label(a, json_object_get(o, "label"), &opt->label, false, err, errlen,
@@ -165,15 +154,16 @@ static int parse_reference_rules(struct arena *a, const json_t *j, struct field 
 {
 	const json_t *same = json_object_get(j, "same"), *acyclic = json_object_get(j, "acyclic");
 	if ((same || acyclic) && f->type != FT_REFERENCE)
-		return fail(err, errlen, "field '%s': 'same' and 'acyclic' are for references",
-		            f->name);
+		return fail_with(err, errlen, "field '%s': 'same' and 'acyclic' are for references",
+		                 f->name);
 	if (same) {
 		f->same_name = json_is_string(same) ? jstr(a, j, "same") : NULL;
 		if (!valid_name(f->same_name) || strcmp(f->same_name, f->name) == 0)
-			return fail(err, errlen, "field '%s': 'same' names another field", f->name);
+			return fail_with(err, errlen, "field '%s': 'same' names another field",
+			                 f->name);
 	}
 	if (acyclic && !json_is_boolean(acyclic))
-		return fail(err, errlen, "field '%s': 'acyclic' is true or false", f->name);
+		return fail_with(err, errlen, "field '%s': 'acyclic' is true or false", f->name);
 	f->acyclic = json_is_true(acyclic);
 	return 0;
 }
@@ -197,7 +187,7 @@ int registry_parse_field(struct arena *a, const void *jv, struct field *f, char 
 	const json_t *j = jv;
 	memset(f, 0, sizeof *f);
 	if (!json_is_object(j))
-		return fail(err, errlen, "a field definition is an object");
+		return fail_with(err, errlen, "a field definition is an object");
 	const char *k;
 	json_t *v;
 	json_object_foreach((json_t *)j, k, v)
@@ -207,19 +197,19 @@ int registry_parse_field(struct arena *a, const void *jv, struct field *f, char 
 			known |= strcmp(k, field_keys[i]) == 0;
 		if (!known) {
 			const char *fname = json_string_value(json_object_get(j, "name"));
-			return fail(err, errlen, "field '%s': unknown key '%s'",
-			            fname ? fname : "(no name)", k);
+			return fail_with(err, errlen, "field '%s': unknown key '%s'",
+			                 fname ? fname : "(no name)", k);
 		}
 	}
 	f->name = jstr(a, j, "name");
 	if (!valid_name(f->name))
-		return fail(err, errlen, "field name '%s' is not [a-z][a-z0-9_]*",
-		            f->name ? f->name : "(missing)");
+		return fail_with(err, errlen, "field name '%s' is not [a-z][a-z0-9_]*",
+		                 f->name ? f->name : "(missing)");
 	const char *type = json_string_value(json_object_get(j, "type"));
 	int t = type ? field_type_parse(type) : -1;
 	if (t < 0)
-		return fail(err, errlen, "field '%s': unknown type '%s'", f->name,
-		            type ? type : "(missing)");
+		return fail_with(err, errlen, "field '%s': unknown type '%s'", f->name,
+		                 type ? type : "(missing)");
 	f->type = (enum field_type)t;
 	char what[96];
 	snprintf(what, sizeof what, "field '%s'", f->name);
@@ -232,8 +222,8 @@ int registry_parse_field(struct arena *a, const void *jv, struct field *f, char 
 	for (size_t i = 0; i < ARRAY_SIZE(flag_names); i++) {
 		json_t *b = json_object_get(j, flag_names[i].name);
 		if (b && !json_is_boolean(b))
-			return fail(err, errlen, "field '%s': '%s' is true or false", f->name,
-			            flag_names[i].name);
+			return fail_with(err, errlen, "field '%s': '%s' is true or false", f->name,
+			                 flag_names[i].name);
 		if (json_is_true(b))
 			f->flags |= flag_names[i].flag;
 	}
@@ -241,19 +231,20 @@ int registry_parse_field(struct arena *a, const void *jv, struct field *f, char 
 	if (ml) {
 		if (!json_is_integer(ml) || json_integer_value(ml) < 1 ||
 		    json_integer_value(ml) > 100000)
-			return fail(err, errlen, "field '%s': max_length is 1..100000", f->name);
+			return fail_with(err, errlen, "field '%s': max_length is 1..100000",
+			                 f->name);
 		f->max_length = (int)json_integer_value(ml);
 	}
 	json_t *mn = json_object_get(j, "min"), *mx = json_object_get(j, "max");
 	if (mn) {
 		if (!json_is_integer(mn))
-			return fail(err, errlen, "field '%s': min is an integer", f->name);
+			return fail_with(err, errlen, "field '%s': min is an integer", f->name);
 		f->has_min = true;
 		f->min = json_integer_value(mn);
 	}
 	if (mx) {
 		if (!json_is_integer(mx))
-			return fail(err, errlen, "field '%s': max is an integer", f->name);
+			return fail_with(err, errlen, "field '%s': max is an integer", f->name);
 		f->has_max = true;
 		f->max = json_integer_value(mx);
 	}
@@ -261,9 +252,9 @@ int registry_parse_field(struct arena *a, const void *jv, struct field *f, char 
 	if (f->type == FT_DECIMAL) {
 		f->scale = sc ? (int)json_integer_value(sc) : 2;
 		if (f->scale < 0 || f->scale > 6)
-			return fail(err, errlen, "field '%s': scale is 0..6", f->name);
+			return fail_with(err, errlen, "field '%s': scale is 0..6", f->name);
 	} else if (sc) {
-		return fail(err, errlen, "field '%s': scale is for decimals", f->name);
+		return fail_with(err, errlen, "field '%s': scale is for decimals", f->name);
 	}
 	const char *fmt = json_string_value(json_object_get(j, "format"));
 	if (fmt) {
@@ -272,15 +263,16 @@ int registry_parse_field(struct arena *a, const void *jv, struct field *f, char 
 			if (strcmp(fmt, text_format_names[i]) == 0)
 				f->format = (enum text_format)i;
 		if (f->format == TF__MAX || f->type != FT_TEXT)
-			return fail(err, errlen, "field '%s': unknown text format '%s'", f->name,
-			            fmt);
+			return fail_with(err, errlen, "field '%s': unknown text format '%s'",
+			                 f->name, fmt);
 	}
 	if (f->type == FT_REFERENCE) {
 		f->ref_name = jstr(a, j, "ref");
 		if (!f->ref_name)
-			return fail(err, errlen, "field '%s': a reference needs 'ref'", f->name);
+			return fail_with(err, errlen, "field '%s': a reference needs 'ref'",
+			                 f->name);
 	} else if (json_object_get(j, "ref")) {
-		return fail(err, errlen, "field '%s': 'ref' is for references", f->name);
+		return fail_with(err, errlen, "field '%s': 'ref' is for references", f->name);
 	}
 	if (parse_reference_rules(a, j, f, err, errlen))
 		return -1;
@@ -288,7 +280,7 @@ int registry_parse_field(struct arena *a, const void *jv, struct field *f, char 
 		if (parse_options(a, json_object_get(j, "options"), f, err, errlen))
 			return -1;
 	} else if (json_object_get(j, "options")) {
-		return fail(err, errlen, "field '%s': options are for enums", f->name);
+		return fail_with(err, errlen, "field '%s': options are for enums", f->name);
 	}
 	json_t *def = json_object_get(j, "default");
 	if (def) {
@@ -298,21 +290,23 @@ int registry_parse_field(struct arena *a, const void *jv, struct field *f, char 
 	}
 	if ((f->flags & FF_SEARCHABLE) && f->type != FT_TEXT && f->type != FT_LONGTEXT &&
 	    f->type != FT_EMAIL && f->type != FT_PHONE && f->type != FT_URL)
-		return fail(err, errlen, "field '%s': only text-like fields are searchable",
-		            f->name);
+		return fail_with(err, errlen, "field '%s': only text-like fields are searchable",
+		                 f->name);
 	/* Search tokens would tell a masked field's content to anyone who may search. */
 	if ((f->flags & FF_SEARCHABLE) && (f->flags & FF_SENSITIVE))
-		return fail(err, errlen, "field '%s': a sensitive field cannot be searchable",
-		            f->name);
+		return fail_with(err, errlen, "field '%s': a sensitive field cannot be searchable",
+		                 f->name);
 	/* Indexed would make it sortable, and a keyset cursor carries the sort value; unique would
 	 * answer "taken" to a guess. */
 	if ((f->flags & (FF_INDEXED | FF_UNIQUE)) && (f->flags & FF_SENSITIVE))
-		return fail(err, errlen,
-		            "field '%s': a sensitive field cannot be indexed or unique", f->name);
+		return fail_with(err, errlen,
+		                 "field '%s': a sensitive field cannot be indexed or unique",
+		                 f->name);
 	if ((f->flags & (FF_INDEXED | FF_UNIQUE)) && f->type == FT_LONGTEXT)
-		return fail(err, errlen, "field '%s': long text cannot be indexed", f->name);
+		return fail_with(err, errlen, "field '%s': long text cannot be indexed", f->name);
 	if ((f->flags & (FF_INDEXED | FF_UNIQUE)) && f->type == FT_MULTIENUM)
-		return fail(err, errlen, "field '%s': a multi-select cannot be indexed", f->name);
+		return fail_with(err, errlen, "field '%s': a multi-select cannot be indexed",
+		                 f->name);
 	return 0;
 }
 
@@ -410,14 +404,14 @@ static int parse_entity(struct arena *a, const json_t *j, struct entity_build *b
 		for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
 			known |= strcmp(k, keys[i]) == 0;
 		if (!known)
-			return fail(err, errlen, "unknown key '%s'", k);
+			return fail_with(err, errlen, "unknown key '%s'", k);
 	}
 	e->name = jstr(a, j, "entity");
 	if (!valid_name(e->name))
-		return fail(err, errlen, "entity name is not [a-z][a-z0-9_]*");
+		return fail_with(err, errlen, "entity name is not [a-z][a-z0-9_]*");
 	for (size_t i = 0; i < ARRAY_SIZE(reserved_entities); i++)
 		if (strcmp(e->name, reserved_entities[i]) == 0)
-			return fail(err, errlen, "entity name '%s' is reserved", e->name);
+			return fail_with(err, errlen, "entity name '%s' is reserved", e->name);
 	if (parse_label(a, json_object_get(j, "label"), &e->label, true, err, errlen, e->name) ||
 	    parse_label(a, json_object_get(j, "label_plural"), &e->label_plural, true, err, errlen,
 	                e->name))
@@ -426,7 +420,8 @@ static int parse_entity(struct arena *a, const json_t *j, struct entity_build *b
 	e->owned = json_is_true(json_object_get(j, "owned"));
 	e->pool = json_is_true(json_object_get(j, "pool"));
 	if (e->pool && !e->owned)
-		return fail(err, errlen, "entity '%s': only an owned entity has a pool", e->name);
+		return fail_with(err, errlen, "entity '%s': only an owned entity has a pool",
+		                 e->name);
 	/* Resolved with the references, once every entity is known (links.c). */
 	b->timeline = json_incref(json_object_get(j, "timeline"));
 	b->handover = json_incref(json_object_get(j, "handover"));
@@ -438,8 +433,9 @@ static int parse_entity(struct arena *a, const json_t *j, struct entity_build *b
 	for (size_t i = 0; e->area && i < ARRAY_SIZE(areas); i++)
 		area_known |= strcmp(e->area, areas[i]) == 0;
 	if (!area_known)
-		return fail(err, errlen,
-		            "entity '%s' needs an area (workbench, customers, sales …)", e->name);
+		return fail_with(err, errlen,
+		                 "entity '%s' needs an area (workbench, customers, sales …)",
+		                 e->name);
 
 	json_t *secs = json_object_get(j, "sections");
 	e->n_sections = json_array_size(secs);
@@ -448,7 +444,7 @@ static int parse_entity(struct arena *a, const json_t *j, struct entity_build *b
 		json_t *s = json_array_get(secs, i);
 		e->sections[i].key = jstr(a, s, "key");
 		if (!valid_name(e->sections[i].key))
-			return fail(err, errlen, "section %zu needs a key", i + 1);
+			return fail_with(err, errlen, "section %zu needs a key", i + 1);
 		if (parse_label(a, json_object_get(s, "label"), &e->sections[i].label, true, err,
 		                errlen, e->sections[i].key))
 			return -1;
@@ -456,15 +452,15 @@ static int parse_entity(struct arena *a, const json_t *j, struct entity_build *b
 
 	json_t *fields = json_object_get(j, "fields");
 	if (!json_is_array(fields) || json_array_size(fields) == 0)
-		return fail(err, errlen, "'fields' must be a non-empty array");
+		return fail_with(err, errlen, "'fields' must be a non-empty array");
 	add_system_field(a, eb_push(a, b), 0); /* id first */
 	for (size_t i = 0; i < json_array_size(fields); i++) {
 		struct field *f = eb_push(a, b);
 		char ferr[256];
 		if (registry_parse_field(a, json_array_get(fields, i), f, ferr, sizeof ferr))
-			return fail(err, errlen, "%s", ferr);
+			return fail_with(err, errlen, "%s", ferr);
 		if (is_system_name(f->name))
-			return fail(err, errlen, "field '%s' is a system column", f->name);
+			return fail_with(err, errlen, "field '%s' is a system column", f->name);
 	}
 
 	json_t *idx = json_object_get(j, "indexes");
@@ -475,13 +471,14 @@ static int parse_entity(struct arena *a, const json_t *j, struct entity_build *b
 		struct index_def *d = &e->indexes[i];
 		d->n_columns = json_array_size(cols);
 		if (d->n_columns < 1 || d->n_columns > 4)
-			return fail(err, errlen, "index %zu: 1 to 4 columns", i + 1);
+			return fail_with(err, errlen, "index %zu: 1 to 4 columns", i + 1);
 		d->columns = ARENA_NEW_ARRAY(a, const char *, d->n_columns);
 		for (size_t c = 0; c < d->n_columns; c++) {
 			const char *cn = json_string_value(json_array_get(cols, c));
 			d->columns[c] = cn ? arena_strdup(a, cn) : NULL;
 			if (!d->columns[c])
-				return fail(err, errlen, "index %zu: columns are names", i + 1);
+				return fail_with(err, errlen, "index %zu: columns are names",
+				                 i + 1);
 		}
 	}
 	return 0;
@@ -532,26 +529,27 @@ static int finish_entity(struct arena *a, struct entity_build *b, char *err, siz
 	qsort(e->by_name, e->n_fields, sizeof *e->by_name, cmp_field_name);
 	for (size_t i = 1; i < e->n_fields; i++)
 		if (strcmp(e->by_name[i - 1]->name, e->by_name[i]->name) == 0)
-			return fail(err, errlen, "%s: field '%s' twice", e->name,
-			            e->by_name[i]->name);
+			return fail_with(err, errlen, "%s: field '%s' twice", e->name,
+			                 e->by_name[i]->name);
 	if (e->title_field && !entity_field(e, e->title_field))
-		return fail(err, errlen, "%s: title_field '%s' is not a field", e->name,
-		            e->title_field);
+		return fail_with(err, errlen, "%s: title_field '%s' is not a field", e->name,
+		                 e->title_field);
 	const char *ds = e->default_sort[0] == '-' ? e->default_sort + 1 : e->default_sort;
 	const struct field *sf = entity_field(e, ds);
 	if (!sf || !field_sortable(sf))
-		return fail(err, errlen, "%s: default_sort '%s' is not a sortable field", e->name,
-		            ds);
+		return fail_with(err, errlen, "%s: default_sort '%s' is not a sortable field",
+		                 e->name, ds);
 	for (size_t i = 0; i < e->n_indexes; i++)
 		for (size_t c = 0; c < e->indexes[i].n_columns; c++)
 			if (!entity_field(e, e->indexes[i].columns[c]))
-				return fail(err, errlen, "%s: index column '%s' is not a field",
-				            e->name, e->indexes[i].columns[c]);
+				return fail_with(err, errlen,
+				                 "%s: index column '%s' is not a field", e->name,
+				                 e->indexes[i].columns[c]);
 	for (size_t i = 0; i < e->n_sections; i++)
 		for (size_t k = 0; k < i; k++)
 			if (strcmp(e->sections[i].key, e->sections[k].key) == 0)
-				return fail(err, errlen, "%s: section '%s' twice", e->name,
-				            e->sections[i].key);
+				return fail_with(err, errlen, "%s: section '%s' twice", e->name,
+				                 e->sections[i].key);
 	return 0;
 }
 
@@ -562,13 +560,13 @@ static int load_overlays(struct db *db, struct arena *a, struct entity_build *bu
 	int rc = db_query_int(db, "SELECT value FROM sys_meta WHERE key = 'meta_version'", 0, NULL,
 	                      version);
 	if (rc)
-		return fail(err, errlen, "cannot read meta_version: %s", db_errmsg(db));
+		return fail_with(err, errlen, "cannot read meta_version: %s", db_errmsg(db));
 	rc = db_prepare(db,
 	                "SELECT entity, definition, deleted_at IS NOT NULL FROM meta_custom_fields "
 	                "ORDER BY position, id",
 	                &st);
 	if (rc)
-		return fail(err, errlen, "cannot read custom fields: %s", db_errmsg(db));
+		return fail_with(err, errlen, "cannot read custom fields: %s", db_errmsg(db));
 	while ((rc = db_step(st)) == DB_ROW) {
 		const char *ent = db_column_text(st, 0, NULL);
 		struct entity_build *b = NULL;
@@ -598,11 +596,11 @@ static int load_overlays(struct db *db, struct arena *a, struct entity_build *bu
 	}
 	db_reset(st);
 	if (rc != DB_DONE)
-		return fail(err, errlen, "cannot read custom fields: %s", db_errmsg(db));
+		return fail_with(err, errlen, "cannot read custom fields: %s", db_errmsg(db));
 
 	rc = db_prepare(db, "SELECT entity, field, options FROM meta_options", &st);
 	if (rc)
-		return fail(err, errlen, "cannot read option lists: %s", db_errmsg(db));
+		return fail_with(err, errlen, "cannot read option lists: %s", db_errmsg(db));
 	while ((rc = db_step(st)) == DB_ROW) {
 		const char *ent = db_column_text(st, 0, NULL), *fname = db_column_text(st, 1, NULL);
 		struct field *f = NULL;
@@ -623,7 +621,7 @@ static int load_overlays(struct db *db, struct arena *a, struct entity_build *bu
 	}
 	db_reset(st);
 	if (rc != DB_DONE)
-		return fail(err, errlen, "cannot read option lists: %s", db_errmsg(db));
+		return fail_with(err, errlen, "cannot read option lists: %s", db_errmsg(db));
 	return 0;
 }
 
@@ -652,20 +650,21 @@ static int check_reference_rules(struct registry *r, char *err, size_t errlen)
 		for (size_t k = 0; k < e->n_fields; k++) {
 			struct field *f = &e->fields[k];
 			if (f->acyclic && f->ref != e)
-				return fail(err, errlen,
-				            "%s.%s: 'acyclic' is for a reference to its own entity",
-				            e->name, f->name);
+				return fail_with(
+				    err, errlen,
+				    "%s.%s: 'acyclic' is for a reference to its own entity",
+				    e->name, f->name);
 			if (!f->same_name)
 				continue;
 			const struct field *own = entity_field(e, f->same_name);
 			const struct field *theirs = entity_field(f->ref, f->same_name);
 			if (!own || !field_visible(own) || own->type != FT_REFERENCE)
-				return fail(err, errlen,
-				            "%s.%s: 'same' names '%s', not a reference of %s",
-				            e->name, f->name, f->same_name, e->name);
+				return fail_with(err, errlen,
+				                 "%s.%s: 'same' names '%s', not a reference of %s",
+				                 e->name, f->name, f->same_name, e->name);
 			if (!theirs || !field_visible(theirs) || theirs->type != FT_REFERENCE ||
 			    theirs->ref != own->ref)
-				return fail(
+				return fail_with(
 				    err, errlen,
 				    "%s.%s: 'same' names '%s', which %s lacks as a reference to %s",
 				    e->name, f->name, f->same_name, f->ref->name, own->ref->name);
