@@ -25,6 +25,10 @@ int demo_assign_owners(struct db *db, const int64_t *customer_ids, size_t n);
 /* Follow-up tasks on the first customers for their owners, due from a few days ago to two
  * weeks ahead, each with a reminder the day before: the demo workbench has work on it. */
 int demo_tasks(struct db *db, const int64_t *customer_ids, size_t n);
+/* Private buyers, dealers, marinas and clubs (demo/buyers.c); *count of them. */
+int demo_buyers(struct db *db, long *count);
+/* The last n of the demo customers returned to the shared pool by their owners' neglect. */
+int demo_pool(struct db *db, const int64_t *customer_ids, size_t n);
 /* Follow-ups and contacts' news on the demo customers (demo/activities.c). */
 int demo_activities(struct db *db, const int64_t *customer_ids, size_t n);
 /* Import the CSV in fd into entity through the ordinary import path (checks, audit, counts). */

@@ -349,14 +349,20 @@ int demo_load(struct db *db, const char *data_dir, bool verbose)
 		return 0;
 	}
 	int64_t made = 0;
-	const long n_customers = 120, n_contacts = 360;
-	if (import_generated(db, "customers", n_customers, NULL, 0, &made))
+	long n_customers = 120, n_buyers = 0;
+	const long n_contacts = 360;
+	if (import_generated(db, "customers", n_customers, NULL, 0, &made) ||
+	    demo_buyers(db, &n_buyers))
 		return -1;
+	n_customers += n_buyers;
 	/* Contacts refer to the customers just made, whatever their ids. */
 	int64_t *ids = xcalloc((size_t)n_customers, sizeof *ids);
 	size_t n_ids = 0;
 	struct db_stmt *st;
-	if (db_prepare(db, "SELECT id FROM customers ORDER BY id DESC LIMIT 120", &st) == DB_OK) {
+	char sql[96];
+	snprintf(sql, sizeof sql, "SELECT id FROM customers ORDER BY id DESC LIMIT %ld",
+	         n_customers);
+	if (db_prepare(db, sql, &st) == DB_OK) {
 		while (db_step(st) == DB_ROW && n_ids < (size_t)n_customers)
 			ids[n_ids++] = db_column_int(st, 0);
 		db_reset(st);
@@ -370,6 +376,8 @@ int demo_load(struct db *db, const char *data_dir, bool verbose)
 		rc = demo_tasks(db, ids, n_ids);
 	if (!rc)
 		rc = demo_activities(db, ids, n_ids);
+	if (!rc)
+		rc = demo_pool(db, ids, n_ids);
 	free(ids);
 	if (rc)
 		return -1;
