@@ -1,5 +1,5 @@
-/* A contact's personal data on request (modules/personal.h): the export and the erasure; and
- * how close the company is to them (modules/closeness.h). */
+/* A contact's personal data on request (modules/personal.h): the export and the erasure; how
+ * close the company is to them (modules/closeness.h); a contact plan's progress. */
 #include "api.h"
 #include "modules/closeness.h"
 #include "modules/personal.h"
@@ -7,14 +7,23 @@
 
 #include <stdio.h>
 
+/* The start of a route /api/v1/<entity>/{id}/…: the entity, the record's id and the operation.
+ * False after answering (404). */
+static bool record_route(struct req *r, const char *entity, struct op *op, int64_t *id)
+{
+	const struct entity *e = api_entity(r, entity);
+	if (!e || !api_id(r, r->captures[0], id))
+		return false;
+	req_op(r, e, op);
+	return true;
+}
+
 void api_personal_export(struct req *r)
 {
-	const struct entity *e = api_entity(r, "contacts");
-	int64_t id;
-	if (!e || !api_id(r, r->captures[0], &id))
-		return;
 	struct op op;
-	req_op(r, e, &op);
+	int64_t id;
+	if (!record_route(r, "contacts", &op, &id))
+		return;
 	/* A read worth recording: where it came from goes into the audit trail. */
 	op.ip = req_ip(r);
 	op.user_agent = req_user_agent(r);
@@ -32,15 +41,11 @@ void api_personal_export(struct req *r)
 
 void api_personal_erase(struct req *r)
 {
-	const struct entity *e = api_entity(r, "contacts");
-	int64_t id;
-	if (!e || !api_id(r, r->captures[0], &id))
-		return;
-	json_t *body = api_json_body(r);
-	if (!body)
-		return;
 	struct op op;
-	req_op(r, e, &op);
+	int64_t id;
+	json_t *body;
+	if (!record_route(r, "contacts", &op, &id) || !(body = api_json_body(r)))
+		return;
 	struct str out = STR_INIT;
 	int status = personal_erase(&op, id, body, &out);
 	json_decref(body);
@@ -49,24 +54,20 @@ void api_personal_erase(struct req *r)
 
 void api_contact_closeness(struct req *r)
 {
-	const struct entity *e = api_entity(r, "contacts");
-	int64_t id;
-	if (!e || !api_id(r, r->captures[0], &id))
-		return;
 	struct op op;
-	req_op(r, e, &op);
+	int64_t id;
+	if (!record_route(r, "contacts", &op, &id))
+		return;
 	struct str out = STR_INIT;
 	api_answer(r, contact_closeness(&op, id, &out), &out);
 }
 
 void api_plan_progress(struct req *r)
 {
-	const struct entity *e = api_entity(r, "contact_plans");
-	int64_t id;
-	if (!e || !api_id(r, r->captures[0], &id))
-		return;
 	struct op op;
-	req_op(r, e, &op);
+	int64_t id;
+	if (!record_route(r, "contact_plans", &op, &id))
+		return;
 	struct str out = STR_INIT;
 	api_answer(r, plans_progress(&op, id, &out), &out);
 }

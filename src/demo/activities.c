@@ -38,17 +38,6 @@ static const struct {
     {"family_event", "女儿考入大学", "可在合适时机送上祝贺。"},
 };
 
-static void quoted(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 /* The first contact of a customer, 0 if none. */
 static int64_t first_contact(struct db_stmt *st, int64_t customer)
 {
@@ -80,22 +69,22 @@ static int write_rows(struct db *db, FILE *fa, FILE *fn, const int64_t *ids, siz
 			time_format_iso(now - (last + (int64_t)k * 21) * DAY_MS -
 			                    (int64_t)(i % 9) * 3600000,
 			                at);
-			quoted(fa, acts[a].subject);
+			demo_csv_quoted(fa, acts[a].subject);
 			fprintf(fa, ",%s,%s,%lld,%lld,", acts[a].kind, at, (long long)ids[i],
 			        (long long)contact);
-			quoted(fa, acts[a].content);
+			demo_csv_quoted(fa, acts[a].content);
 			fprintf(fa, ",%s,", acts[a].outcome);
-			quoted(fa, acts[a].next);
+			demo_csv_quoted(fa, acts[a].next);
 			fputc('\n', fa);
 		}
 		if (i % 5 == 0) {
 			int y, m, d;
 			time_civil_from_days((now / DAY_MS) - (int64_t)(10 + i % 50), &y, &m, &d);
 			const size_t k = (i / 5) % ARRAY_SIZE(news);
-			quoted(fn, news[k].subject);
+			demo_csv_quoted(fn, news[k].subject);
 			fprintf(fn, ",%s,%04d-%02d-%02d,%lld,%lld,", news[k].kind, y, m, d,
 			        (long long)ids[i], (long long)contact);
-			quoted(fn, news[k].content);
+			demo_csv_quoted(fn, news[k].content);
 			fputs(",销售员了解\n", fn);
 		}
 	}

@@ -29,6 +29,8 @@ int demo_tasks(struct db *db, const int64_t *customer_ids, size_t n);
 int demo_buyers(struct db *db, long *count);
 /* The last n of the demo customers returned to the shared pool by their owners' neglect. */
 int demo_pool(struct db *db, const int64_t *customer_ids, size_t n);
+/* A CSV cell, quoted (names may hold anything a spreadsheet would split on). */
+void demo_csv_quoted(FILE *f, const char *s);
 /* Follow-ups and contacts' news on the demo customers (demo/activities.c). */
 int demo_activities(struct db *db, const int64_t *customer_ids, size_t n);
 /* Import the CSV in fd into entity through the ordinary import path (checks, audit, counts). */

@@ -19,8 +19,7 @@ static const char *const subjects[][2] = {{"电话回访", ""},
                                           {"邀请", "参加深圳国际游艇展"},
                                           {"确认", "的泊位需求"}};
 
-/* A CSV cell, quoted (customer names may hold anything a spreadsheet would split on). */
-static void quoted(FILE *f, const char *s)
+void demo_csv_quoted(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (; *s; s++) {
@@ -49,7 +48,7 @@ static int write_tasks(struct db *db, FILE *f, const int64_t *customer_ids, size
 			int64_t at = today + ((int64_t)(i % 17) - 3) * DAY_MS;
 			time_format_iso(at, due);
 			time_format_iso(at - DAY_MS, remind);
-			quoted(f, subject);
+			demo_csv_quoted(f, subject);
 			fprintf(f, ",%s,%s,%s,%lld\n", i % 4 ? "normal" : "high", due, remind,
 			        (long long)customer_ids[i]);
 		}

@@ -554,6 +554,23 @@ export async function startReceiver(answer = () => ({ status: 200, json: {} }), 
 }
 
 /* Poll fn (async, returns a value or a falsy one) until it gives a truthy value. */
+/*
+ * Run the recurring job of this handler now (admin: an administrator's client) and wait for
+ * the run to end; returns the run ({status, message, …}), which must have succeeded.
+ */
+export async function runJob(admin, handler) {
+	const job = (await admin.getJson('/api/v1/jobs?kind=recurring')).data.find((j) => j.handler === handler);
+	assert.ok(job, `the job ${handler} exists`);
+	const before = (await admin.getJson(`/api/v1/jobs/${job.id}/runs`)).data.length;
+	expectStatus(await admin.post(`/api/v1/jobs/${job.id}/run`), 200);
+	const runs = await until(async () => {
+		const r = (await admin.getJson(`/api/v1/jobs/${job.id}/runs`)).data;
+		return r.length > before && r[0].status !== 'running' && r;
+	}, 15000, `the ${handler} run`);
+	assert.equal(runs[0].status, 'ok', runs[0].message);
+	return runs[0];
+}
+
 export async function until(fn, ms = 15000, what = 'the condition') {
 	const end = Date.now() + ms;
 	for (;;) {

@@ -5,7 +5,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { loginAdmin, login, marker, request, expectStatus, expectProblem, until, sleep } from './lib.mjs';
+import { loginAdmin, login, marker, request, expectStatus, expectProblem, until, sleep, runJob } from './lib.mjs';
 
 const M = marker('t27');
 const password = `Aa1-${randomBytes(12).toString('base64url')}`;
@@ -217,16 +217,7 @@ test('overdue tasks are escalated once to the owner\'s superior, again only for 
 	const worker = await mk('worker', { superior_id: boss.id });
 	const late = await worker.client.create('tasks', { subject: `回访逾期 ${M}`, status: 'open', due_at: new Date(Date.now() - 3600000).toISOString() });
 	const done = await worker.client.create('tasks', { subject: `已完成 ${M}`, status: 'done', due_at: new Date(Date.now() - 3600000).toISOString() });
-	const job = (await admin.getJson('/api/v1/jobs?kind=recurring')).data.find((j) => j.handler === 'tasks.escalate');
-	assert.ok(job, 'the escalation job exists');
-	const runAndWait = async () => {
-		const before = (await admin.getJson(`/api/v1/jobs/${job.id}/runs`)).data.length;
-		expectStatus(await admin.post(`/api/v1/jobs/${job.id}/run`), 200);
-		await until(async () => {
-			const r = (await admin.getJson(`/api/v1/jobs/${job.id}/runs`)).data;
-			return r.length > before && r[0].status !== 'running';
-		}, 15000, 'the escalation run');
-	};
+	const runAndWait = () => runJob(admin, 'tasks.escalate');
 	const told = async (task) => (await boss.client.getJson('/api/v1/notifications')).data.filter((n) => n.event === 'task.overdue' && n.record_id === task.id);
 	await runAndWait();
 	const first = await told(late);

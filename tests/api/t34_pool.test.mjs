@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { Client, marker, expectStatus, expectProblem, startCluster, newUser, until, sleep } from './lib.mjs';
+import { Client, marker, expectStatus, expectProblem, startCluster, newUser, runJob, sleep } from './lib.mjs';
 
 const M = marker('t34');
 const password = `Aa1-${randomBytes(12).toString('base64url')}`;
@@ -189,18 +189,7 @@ test('a handover moves the customer with its open work and tells both people', a
 });
 
 test('the job warns the owner, then returns the customer nobody followed up', async () => {
-	const job = (await admin.getJson('/api/v1/jobs?kind=recurring')).data.find((j) => j.handler === 'customers.pool');
-	assert.ok(job, 'the pool job exists');
-	const run = async () => {
-		const before = (await admin.getJson(`/api/v1/jobs/${job.id}/runs`)).data.length;
-		expectStatus(await admin.post(`/api/v1/jobs/${job.id}/run`), 200);
-		const runs = await until(async () => {
-			const r = (await admin.getJson(`/api/v1/jobs/${job.id}/runs`)).data;
-			return r.length > before && r[0].status !== 'running' && r;
-		}, 15000, 'the pool run');
-		assert.equal(runs[0].status, 'ok', runs[0].message);
-		return runs[0].message;
-	};
+	const run = async () => (await runJob(admin, 'customers.pool')).message;
 	// Level d: back to the pool after 8.64 s without a follow-up, warned 6.05 s before.
 	expectStatus(await admin.put('/api/v1/settings/pool', { levels: { d: 0.0001 }, warn_days: 0.00007 }), 200);
 	try {

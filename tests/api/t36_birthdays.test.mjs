@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { Client, marker, expectStatus, expectProblem, startCluster, newUser, until } from './lib.mjs';
+import { Client, marker, expectStatus, expectProblem, startCluster, newUser, runJob } from './lib.mjs';
 
 const M = marker('t36');
 const password = `Aa1-${randomBytes(12).toString('base64url')}`;
@@ -79,18 +79,7 @@ test('owners are told of coming birthdays once, by either calendar; the list sho
 	expectProblem(await seller.client.get('/api/v1/contacts/birthdays?when=1'), 400, 'bad_request', [['when', 'unknown_parameter']]);
 	expectStatus(await clerk.client.get('/api/v1/contacts/birthdays'), 403);
 
-	const job = (await admin.getJson('/api/v1/jobs?kind=recurring')).data.find((j) => j.handler === 'contacts.birthdays');
-	assert.ok(job, 'the birthday job exists');
-	const run = async () => {
-		const before = (await admin.getJson(`/api/v1/jobs/${job.id}/runs`)).data.length;
-		expectStatus(await admin.post(`/api/v1/jobs/${job.id}/run`), 200);
-		const runs = await until(async () => {
-			const r = (await admin.getJson(`/api/v1/jobs/${job.id}/runs`)).data;
-			return r.length > before && r[0].status !== 'running' && r;
-		}, 15000, 'the birthday run');
-		assert.equal(runs[0].status, 'ok', runs[0].message);
-		return runs[0].message;
-	};
+	const run = async () => (await runJob(admin, 'contacts.birthdays')).message;
 	const told = async (who, id) => (await who.client.getJson('/api/v1/notifications?limit=200')).data.filter((n) => n.event === 'contact.birthday' && n.record_id === id);
 	const lunarSoon = Date.parse(nextNewYear) - Date.parse(now) <= 5 * DAY;
 	assert.match(await run(), new RegExp(`^${lunarSoon ? 2 : 1} birthday reminders sent, 1 owners may not see`));
