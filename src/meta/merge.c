@@ -146,7 +146,17 @@ int record_merge(struct op *op, int64_t id, const json_t *body, struct str *out)
 	struct str other = STR_INIT;
 	struct crud_result res = {0};
 	json_t *patch = json_object(), *moved = json_object(), *from_rec = NULL;
-	status = crud_get(op, from, false, &other, &res);
+	/* A sensitive field is taken as it is, not as its mask: the other is read revealed
+	 * (which needs the right to see it, and is audited as a reveal). */
+	struct op reader = *op;
+	size_t i;
+	json_t *name;
+	json_array_foreach(take, i, name)
+	{
+		const struct field *fld = entity_field(op->e, json_string_value(name));
+		reader.reveal |= (fld->flags & FF_SENSITIVE) != 0;
+	}
+	status = crud_get(&reader, from, false, &other, &res);
 	if (status >= 0) {
 		json_error_t je;
 		from_rec = json_loadb(other.buf, other.len, 0, &je);
@@ -156,8 +166,6 @@ int record_merge(struct op *op, int64_t id, const json_t *body, struct str *out)
 		else if (rc)
 			status = crud_db_error(op, rc, "a merge");
 	}
-	size_t i;
-	json_t *name;
 	json_array_foreach(take, i, name)
 	{
 		json_t *v = json_object_get(from_rec, json_string_value(name));

@@ -272,6 +272,20 @@ test('merging a duplicate: chosen fields taken, related records moved, the other
 	assert.deepEqual(moved.changes.customer_id, [dupe.id, keep.id]);
 });
 
+test('a merge takes a sensitive field as it is, not as its mask, and only for who may see it', async () => {
+	const keep = await admin.create('customers', { name: '防城港白浪滩游艇会有限公司', bank_account: '6222000011112222' });
+	// A user who may change every customer and delete their own, but not see personal data,
+	// may not take it.
+	const clerk = await newUser(admin, { name: 'clerk', mark: M, password, roles: ['user'], base: cluster.nodes[0].base });
+	const dupe = await clerk.client.create('customers', { name: '防城港白浪滩游艇会' });
+	expectStatus(await admin.patch(`/api/v1/customers/${dupe.id}`, { bank_account: '6222000033334444' }), 200);
+	expectStatus(await clerk.client.post(`/api/v1/customers/${keep.id}/merge`, { from: dupe.id, take: ['bank_account'] }), 403);
+	assert.equal((await admin.getJson(`/api/v1/customers/${keep.id}?reveal=true`)).bank_account, '6222000011112222', 'nothing changed');
+	const res = await admin.post(`/api/v1/customers/${keep.id}/merge`, { from: dupe.id, take: ['bank_account'] });
+	expectStatus(res, 200);
+	assert.equal((await admin.getJson(`/api/v1/customers/${keep.id}?reveal=true`)).bank_account, '6222000033334444', 'the real value, not ******');
+});
+
 test('the rules are administrators\' settings', async () => {
 	const rules = await admin.getJson('/api/v1/settings/match');
 	assert.equal(rules.threshold, 0.6);
