@@ -216,7 +216,7 @@ test('a record shows its sections and related lists; sensitive fields stay maske
 	await page.getByText('13912345678').waitFor();
 	const trail = await api('GET', `/api/v1/audit?entity=customers&record_id=${c.id}&action=reveal`);
 	assert.equal(trail.data.length, 1, 'the reveal is audited');
-	await page.getByRole('tab', { name: '联系人' }).click();
+	await page.getByRole('tab', { name: '联系人', exact: true }).click();
 	await page.getByText('林小姐').waitFor();
 	await page.getByText('林小姐').click();
 	await page.waitForURL(/\/e\/contacts\/\d+$/);

@@ -222,7 +222,7 @@ test('the top bar finds records of every entity; a related list adds a record fo
 	await shot(page, 'search-suggestions');
 	await page.locator('.search-pop li', { hasText: '秦皇岛金梦湾游艇会' }).click();
 	await page.waitForURL(new RegExp(`/e/customers/${c.id}$`));
-	await page.getByRole('tab', { name: '联系人' }).click();
+	await page.getByRole('tab', { name: '联系人', exact: true }).click();
 	await page.getByRole('button', { name: '新建联系人' }).click();
 	await page.waitForURL(/\/e\/contacts\/new\?customer_id=/);
 	await page.locator('#f-customer_id').waitFor();

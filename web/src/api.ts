@@ -39,6 +39,34 @@ export function apiRaw<T>(method: string, path: string, body: Blob | string, con
   return send<T>(method, path, body, contentType);
 }
 
+/* A file the server sends as a download (Content-Disposition: attachment), fetched with the
+ * session so that a refusal can be shown as the problem it is rather than saved as a file. */
+export async function apiDownload(path: string): Promise<{ blob: Blob; filename: string }> {
+  const res = await fetch(path, { headers: { 'Accept-Language': language }, credentials: 'same-origin' });
+  if (!res.ok) {
+    const data = await res.json().catch(() => ({}));
+    if (res.status === 401) onExpired();
+    throw new ApiError({ status: res.status, code: 'error', title: res.statusText, ...data });
+  }
+  const cd = res.headers.get('Content-Disposition') || '';
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(cd);
+  const plain = /filename="?([^";]+)"?/i.exec(cd);
+  const filename = star ? decodeURIComponent(star[1]) : plain ? plain[1] : path.split('/').pop() || 'download';
+  return { blob: await res.blob(), filename };
+}
+
+/* Hands a blob to the browser as a download under its name. */
+export function saveBlob(blob: Blob, filename: string) {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
 async function send<T>(method: string, path: string, body?: Blob | string, contentType?: string, extra?: Record<string, string>): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': language, ...extra };
   if (contentType) headers['Content-Type'] = contentType;

@@ -4,8 +4,10 @@ import { createI18n } from 'vue-i18n';
 import { setApiLanguage } from './api';
 import account from './i18n/account';
 import admin from './i18n/admin';
+import contacts from './i18n/contacts';
 import customer360 from './i18n/customer360';
 import match from './i18n/match';
+import merging from './i18n/merge';
 import network from './i18n/network';
 import processes from './i18n/processes';
 import records from './i18n/records';
@@ -59,7 +61,7 @@ const core = {
 };
 
 // Each area's words live beside the core's, in src/i18n/, one module per area.
-const modules = [account, admin, customer360, match, network, processes, records, services, transfer];
+const modules = [account, admin, contacts, customer360, match, merging, network, processes, records, services, transfer];
 type Tree = { [key: string]: string | Tree };
 function merge(into: Tree, from: Tree): Tree {
   for (const [k, v] of Object.entries(from))

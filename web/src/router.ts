@@ -17,6 +17,7 @@ export const router = createRouter({
         { path: 'e/:entity', name: 'list', component: () => import('./views/EntityListView.vue'), props: true },
         { path: 'e/:entity/new', name: 'create', component: () => import('./views/RecordFormView.vue'), props: true },
         { path: 'e/:entity/:id/edit', name: 'edit', component: () => import('./views/RecordFormView.vue'), props: true },
+        { path: 'e/:entity/:id/merge', name: 'record-merge', component: () => import('./views/MergeView.vue'), props: (r) => ({ entity: String(r.params.entity), id: String(r.params.id), from: typeof r.query.from === 'string' ? r.query.from : undefined }) },
         { path: 'e/:entity/import', name: 'import', component: () => import('./views/ImportView.vue'), props: true },
         { path: 'e/:entity/:id', name: 'record', component: () => import('./views/RecordView.vue'), props: true },
         { path: 'pool', name: 'pool', component: () => import('./views/PoolView.vue') },

@@ -16,6 +16,7 @@ export const adminPages = [
   { key: 'processes', path: 'admin/processes', component: () => import('../views/admin/ProcessesView.vue') },
   { key: 'match', path: 'admin/match', component: () => import('../views/admin/MatchRulesView.vue') },
   { key: 'pool', path: 'admin/pool', component: () => import('../views/admin/PoolRulesView.vue') },
+  { key: 'birthdays', path: 'admin/birthdays', component: () => import('../views/admin/BirthdayRulesView.vue') },
 ];
 
 export const adminRoutes: RouteRecordRaw[] = adminPages.map((p) => ({
