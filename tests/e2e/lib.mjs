@@ -47,6 +47,27 @@ export async function adminPage(browser, options = {}) {
 	return page;
 }
 
+/*
+ * Open an administration page from the sidebar's 设置 menu by its label, and wait for its
+ * address. The submenu opens with an animation while the one before it closes, so a click can
+ * land while the items still move and open nothing: then the menu is opened if it closed and
+ * the item clicked again, up to three times; a menu that never leads there still fails.
+ */
+export async function openSettings(page, label, url) {
+	const menu = page.locator('.el-sub-menu', { hasText: '设置' }).first();
+	const item = page.locator('.el-menu-item', { hasText: label });
+	for (let attempt = 1; ; attempt++) {
+		if (!(await item.isVisible())) await menu.click();
+		await item.click();
+		try {
+			await page.waitForURL(url, { timeout: 5000 });
+			return;
+		} catch (e) {
+			if (attempt === 3) throw e;
+		}
+	}
+}
+
 /* The visible controls of the page that have no accessible name (a label, aria-label, text). */
 export function unlabelled(page) {
 	return page.evaluate(() => [...document.querySelectorAll('input, textarea, select, button, [role=combobox], [role=button]')]

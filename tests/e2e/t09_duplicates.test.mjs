@@ -10,7 +10,7 @@
 // Screenshots in Chinese, one form and the rules page in English, one phone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { adminPage, api, base, launch, logIn, shot, unlabelled } from './lib.mjs';
+import { adminPage, api, base, launch, logIn, shot, unlabelled, openSettings } from './lib.mjs';
 
 const BASE_NAME = '深圳市海韵游艇有限公司';
 const TYPED_NAME = '海韻遊艇股份有限公司';
@@ -174,9 +174,7 @@ test('a salesperson in English: English reasons, and the owner of a customer the
 
 test('the duplicate rules: the formula, a threshold kept over a reload, numbers outside 0–1 prevented or refused at their field', async () => {
 	const page = await adminPage(browser);
-	await page.locator('.el-sub-menu', { hasText: '设置' }).first().click();
-	await page.locator('.el-menu-item', { hasText: '查重规则' }).click();
-	await page.waitForURL(/\/admin\/match$/);
+	await openSettings(page, '查重规则', /\/admin\/match$/);
 	await page.locator('#mr-threshold').waitFor();
 	await page.getByText('score = 1 − Π (1 − weight × similarity)').waitFor();
 	await page.getByText('其中 Π 为所有成立规则的连乘').waitFor();

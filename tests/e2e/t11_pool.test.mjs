@@ -10,7 +10,7 @@
 // phone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { adminPage, api, base, launch, logIn, shot, unlabelled } from './lib.mjs';
+import { adminPage, api, base, launch, logIn, shot, unlabelled, openSettings } from './lib.mjs';
 
 const CUSTOMER = '青岛奥帆游艇俱乐部';
 const HANDED = '厦门五缘湾游艇会';
@@ -206,9 +206,7 @@ test('a customer nobody follows up says when it goes back to the pool', async ()
 
 test('the pool rules: a change saved and kept, a bad value refused at its field', async () => {
 	const page = await adminPage(browser);
-	await page.locator('.el-sub-menu', { hasText: '设置' }).first().click();
-	await page.locator('.el-menu-item', { hasText: '公海规则' }).click();
-	await page.waitForURL(/\/admin\/pool$/);
+	await openSettings(page, '公海规则', /\/admin\/pool$/);
 	await page.locator('#pr-reclaim_days').waitFor();
 	await page.getByText('公海如何运作').waitFor();
 	await page.locator('.lv-a .el-form-item__label', { hasText: 'A级（重要客户）' }).waitFor();

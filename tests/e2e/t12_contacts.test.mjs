@@ -10,7 +10,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { adminPage, api, base, launch, logIn, shot, unlabelled } from './lib.mjs';
+import { adminPage, api, base, launch, logIn, shot, unlabelled, openSettings } from './lib.mjs';
 
 const CUSTOMER = '威海石岛游艇俱乐部';
 const CONTACT = '石岛 孙总';
@@ -231,9 +231,7 @@ test('the workbench lists coming birthdays, solar and lunar; nothing for those w
 
 test('the birthday reminders page: a change saved and kept, a bad value refused at its field', async () => {
 	const page = await adminPage(browser);
-	await page.locator('.el-sub-menu', { hasText: '设置' }).first().click();
-	await page.locator('.el-menu-item', { hasText: '生日提醒' }).click();
-	await page.waitForURL(/\/admin\/birthdays$/);
+	await openSettings(page, '生日提醒', /\/admin\/birthdays$/);
 	await page.getByText('生日提醒如何运作').waitFor();
 	await page.locator('#br-days_ahead').waitFor();
 	assert.equal(await page.inputValue('#br-days_ahead'), String(rules.days_ahead));
