@@ -1,6 +1,7 @@
 #include "merge.h"
 #include "access.h"
 #include "audit.h"
+#include "members.h"
 #include "refrules.h"
 #include "core/timeutil.h"
 #include "core/util.h"
@@ -12,17 +13,12 @@
 static int read_body(struct op *op, int64_t id, const json_t *body, int64_t *from, json_t **take)
 {
 	static const char *const members[] = {"from", "take", NULL};
-	const char *k;
 	json_t *v;
 	if (!json_is_object(body)) {
 		problem_add(op->problem, NULL, "invalid_json", NULL);
 		return problem_set(op->problem, 400, "bad_request");
 	}
-	json_object_foreach((json_t *)body, k, v)
-	{
-		if (!str_in_list(k, members))
-			problem_add(op->problem, arena_strdup(op->arena, k), "unknown_field", NULL);
-	}
+	members_check(op, body, members);
 	json_t *f = json_object_get(body, "from");
 	*from = json_is_integer(f) ? json_integer_value(f) : 0;
 	if (!f)

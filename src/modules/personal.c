@@ -6,13 +6,13 @@
 #include "meta/access.h"
 #include "meta/audit.h"
 #include "meta/crud.h"
+#include "meta/members.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #define RELATED_MAX 1000
-#define REASON_MAX  500
 
 /* What an erased person keeps: the business facts, not the person (docs/internals/PERSONAL.md). */
 static const char *const kept[] = {
@@ -223,19 +223,9 @@ static int erase_files(struct op *op, int64_t id, int64_t *n)
 
 int personal_erase(struct op *op, int64_t id, const json_t *body, struct str *out)
 {
-	const char *k;
-	json_t *v;
-	json_object_foreach((json_t *)body, k, v)
-	{
-		if (!str_eq(k, "reason"))
-			problem_add(op->problem, arena_strdup(op->arena, k), "unknown_field", NULL);
-	}
-	json_t *reason = json_object_get(body, "reason");
-	if (!json_is_string(reason) || !json_string_length(reason))
-		problem_add(op->problem, "reason", "required", NULL);
-	else if (utf8_length(json_string_value(reason), json_string_length(reason)) > REASON_MAX)
-		problem_add(op->problem, "reason", "too_long",
-		            (const char *[]){"max", "500", NULL});
+	static const char *const members[] = {"reason", NULL};
+	members_check(op, body, members);
+	const char *reason = member_reason(op, body, true);
 	if (op->problem->n_errors)
 		return problem_set(op->problem, 422, "validation_failed");
 	int rc = db_begin(op->db);
@@ -260,9 +250,8 @@ int personal_erase(struct op *op, int64_t id, const json_t *body, struct str *ou
 	    ((rc = scrub_audit(op, op->e->name, id)) || (rc = erase_files(op, id, &files))))
 		status = crud_db_error(op, rc, "an erasure");
 	if (status >= 0) {
-		json_t *note = json_pack("{s:s, s:I, s:I}", "reason", json_string_value(reason),
-		                         "related_deleted", (json_int_t)related, "files_deleted",
-		                         (json_int_t)files);
+		json_t *note = json_pack("{s:s, s:I, s:I}", "reason", reason, "related_deleted",
+		                         (json_int_t)related, "files_deleted", (json_int_t)files);
 		char *text = json_dumps(note, JSON_COMPACT);
 		json_decref(note);
 		if ((rc = audit_write(op, "erase", op->e->name, id, text)) ||

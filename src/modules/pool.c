@@ -5,6 +5,7 @@
 #include "core/util.h"
 #include "meta/access.h"
 #include "meta/crud.h"
+#include "meta/members.h"
 #include "meta/owner_moves.h"
 #include "meta/transition.h"
 #include "services/notify.h"
@@ -16,7 +17,6 @@
 
 #define DAY_MS        86400000.0
 #define DAYS_MAX      3650
-#define REASON_MAX    500
 #define RUN_BATCH     200
 #define RUN_MAX       5000 /* moves per run and kind: the next run goes on */
 #define OPEN_WORK_MAX 2000 /* records of one entity moved with one customer */
@@ -373,45 +373,11 @@ int pool_claim(struct op *op, int64_t id, struct str *out)
 	return status;
 }
 
-/* The reason member of a body: required, text, at most REASON_MAX characters. */
-static const char *body_reason(struct op *op, const json_t *body, bool required)
-{
-	json_t *v = json_object_get(body, "reason");
-	if (!v || json_is_null(v) || (json_is_string(v) && !json_string_length(v))) {
-		if (required)
-			problem_add(op->problem, "reason", "required", NULL);
-		return NULL;
-	}
-	if (!json_is_string(v)) {
-		problem_add(op->problem, "reason", "invalid_type",
-		            (const char *[]){"expected", "string", NULL});
-		return NULL;
-	}
-	if (utf8_length(json_string_value(v), json_string_length(v)) > REASON_MAX) {
-		problem_add(op->problem, "reason", "too_long",
-		            (const char *[]){"max", "500", NULL});
-		return NULL;
-	}
-	return arena_strdup(op->arena, json_string_value(v));
-}
-
-/* Members of a body other than those listed are named as unknown. */
-static void unknown_members(struct op *op, const json_t *body, const char *const *members)
-{
-	const char *k;
-	json_t *v;
-	json_object_foreach((json_t *)body, k, v)
-	{
-		if (!str_in_list(k, members))
-			problem_add(op->problem, arena_strdup(op->arena, k), "unknown_field", NULL);
-	}
-}
-
 int pool_release(struct op *op, int64_t id, const json_t *body, struct str *out)
 {
 	static const char *const members[] = {"reason", NULL};
-	unknown_members(op, body, members);
-	const char *reason = body_reason(op, body, true);
+	members_check(op, body, members);
+	const char *reason = member_reason(op, body, true);
 	if (op->problem->n_errors)
 		return problem_set(op->problem, 422, "validation_failed");
 	int64_t owner = 0, version = 0;
@@ -496,7 +462,7 @@ static int tell_handover(struct op *op, int64_t id, int64_t from, int64_t to, co
 int pool_handover(struct op *op, int64_t id, const json_t *body, struct str *out)
 {
 	static const char *const members[] = {"to", "reason", "with_open_work", NULL};
-	unknown_members(op, body, members);
+	members_check(op, body, members);
 	json_t *to_j = json_object_get(body, "to"), *w = json_object_get(body, "with_open_work");
 	int64_t to = json_is_integer(to_j) ? json_integer_value(to_j) : 0;
 	if (!to_j)
@@ -505,7 +471,7 @@ int pool_handover(struct op *op, int64_t id, const json_t *body, struct str *out
 		problem_add(op->problem, "to", "invalid_id", NULL);
 	if (w && !json_is_boolean(w))
 		problem_add(op->problem, "with_open_work", "invalid_bool", NULL);
-	const char *reason = body_reason(op, body, false);
+	const char *reason = member_reason(op, body, false);
 	bool active = true;
 	int rc = to > 0 ? active_user(op, to, &active) : DB_OK;
 	if (rc)
