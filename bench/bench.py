@@ -14,6 +14,7 @@ Environment overrides (all optional):
     BENCH_CONTACTS    contacts generated and loaded into SQLite
     BENCH_DURATION    seconds per wrk run
     BENCH_HTTP_ROWS   rows of the HTTP import (T9), into a fresh database
+    BENCH_DRY_ROWS    rows of the import's dry run with the duplicate check (T9), against the loaded base
     BENCH_PG          0: skip the PostgreSQL part (T11)
     BENCH_PG_ROWS     customers loaded into PostgreSQL
     BENCH_PG_IMPORT_TIMEOUT  seconds before the PostgreSQL import is declared stuck (default rows/2000, ≥ 60)
@@ -24,6 +25,7 @@ Environment overrides (all optional):
     BENCH_WORKERS     --workers for sextant serve (default: the server's own default)
 """
 import base64
+import contextlib
 import datetime
 import hashlib
 import http.client
@@ -51,9 +53,9 @@ PASSWORD = "bench-password-1234"
 
 MODES = {
     "quick": dict(customers=100_000, contacts=0, duration=3, http_rows=100_000, pg_rows=100_000,
-                  cold_runs=5),
+                  dry_rows=2_000, cold_runs=5),
     "full": dict(customers=1_000_000, contacts=1_000_000, duration=10, http_rows=100_000,
-                 pg_rows=200_000, cold_runs=5),
+                 pg_rows=200_000, dry_rows=10_000, cold_runs=5),
 }
 
 # T5: two-character queries from the generator's vocabulary (src/demo/gen.c): brand syllable pairs
@@ -102,6 +104,7 @@ class Bench:
         cfg["contacts"] = env_int("BENCH_CONTACTS", cfg["contacts"])
         cfg["duration"] = env_int("BENCH_DURATION", cfg["duration"])
         cfg["http_rows"] = env_int("BENCH_HTTP_ROWS", cfg["http_rows"])
+        cfg["dry_rows"] = env_int("BENCH_DRY_ROWS", cfg["dry_rows"])
         cfg["pg_rows"] = env_int("BENCH_PG_ROWS", cfg["pg_rows"])
         cfg["pg"] = os.environ.get("BENCH_PG", "1") != "0"
         cfg["seed"] = env_int("BENCH_SEED", 7)
@@ -455,9 +458,50 @@ class Bench:
                 return p
         return shutil.which(name)
 
-    def generate(self, entity, n, path):
-        self.run([self.sextant, "generate", entity, str(n), str(self.cfg["seed"])],
-                 f"generate {n:,} {entity}", stdout_file=path)
+    def generate(self, entity, n, path, seed=None):
+        seed = self.cfg["seed"] if seed is None else seed
+        self.run([self.sextant, "generate", entity, str(n), str(seed)],
+                 f"generate {n:,} {entity} (seed {seed})", stdout_file=path)
+
+    def post_csv(self, port, cookie, csrf, csv_path, query, what, during=None):
+        """POST a CSV to the customers' import with curl: (HTTP status, seconds, the JSON answer,
+        curl's stderr). during: a context manager around the request (a memory sampler)."""
+        report_path = os.path.join(self.work, "import-report.json")
+        argv = ["curl", "-sS", "-o", report_path,
+                "-w", "%{http_code} %{time_total}", "-H", f"Cookie: {cookie}", "-H", f"X-CSRF-Token: {csrf}",
+                "-H", "Content-Type: text/csv", "--data-binary", "@" + csv_path,
+                f"http://127.0.0.1:{port}/api/v1/customers/import{query}"]
+        shown = [a if not a.startswith(("Cookie:", "X-CSRF")) else a.split(":")[0] + ": …" for a in argv]
+        self.record(what, shown)
+        t0 = time.monotonic()
+        with during if during else contextlib.nullcontext():
+            r = self.run(argv, timeout=7200, check=False)
+        wall = time.monotonic() - t0
+        code, _, ttotal = r.stdout.decode().strip().partition(" ")
+        try:
+            with open(report_path) as f:
+                report = json.load(f)
+        except (OSError, ValueError):
+            report = {}
+        return code, float(ttotal or wall), report, r.stderr.decode(errors="replace")
+
+    def dry_run_import(self, port, cookie, csrf, rows):
+        """T9 with the duplicate check: the dry run of an import of new customers (another seed:
+        other companies, of the same trades and places) checked against the loaded base and the
+        file's earlier rows, which is where an import's duplicate report comes from."""
+        path = os.path.join(self.work, "customers-dry.csv")
+        self.generate("customers", rows, path, seed=self.cfg["seed"] + 1)
+        code, secs, report, _ = self.post_csv(
+            port, cookie, csrf, path, "?dry_run=true",
+            f"T9: the dry run of an import of {rows:,} new customers, with the duplicate check")
+        m = {"rows": rows, "seconds": secs, "rows_per_s": rows / secs, "status": code,
+             "valid": report.get("valid"), "duplicate_rows": report.get("duplicate_rows"),
+             "base": self.cfg["customers"]}
+        self.results["metrics"]["import_dry_run"] = m
+        log(f"dry run with the duplicate check: {code}, {rows:,} rows in {secs:.1f} s = {rows / secs:,.0f} rows/s, "
+            f"{m['duplicate_rows']} rows with look-alikes")
+        if code != "200" or m["duplicate_rows"] is None:
+            self.problem(f"dry run: status {code}; {json.dumps(report)[:300]}")
 
     def cli_import(self, entity, path, rows, data_dir, db_url=None, metric=None, timeout=7200, what=None):
         argv = [self.sextant, "import", entity, path, "--data", data_dir]
@@ -684,38 +728,29 @@ http {{
         self.user_add(data_dir)
         p, port = self.serve(data_dir, "serve-import.log", record_as="T9: serve a fresh database")
         cookie, csrf = self.login(port)
-        argv = ["curl", "-sS", "-o", os.path.join(self.work, "import-report.json"),
-                "-w", "%{http_code} %{time_total}", "-H", f"Cookie: {cookie}", "-H", f"X-CSRF-Token: {csrf}",
-                "-H", "Content-Type: text/csv", "--data-binary", "@" + csv_path,
-                f"http://127.0.0.1:{port}/api/v1/customers/import"]
-        shown = [a if not a.startswith(("Cookie:", "X-CSRF")) else a.split(":")[0] + ": …" for a in argv]
-        self.record(f"T9: import {rows:,} customers over HTTP", shown)
         peak = [0]
-        stop = threading.Event()
 
+        @contextlib.contextmanager
         def sampler():
-            while not stop.is_set():
-                peak[0] = max(peak[0], self.proc_status(p.pid).get("RssAnon", 0))
-                stop.wait(0.1)
+            stop = threading.Event()
 
-        t = threading.Thread(target=sampler, daemon=True)
-        t.start()
-        t0 = time.monotonic()
-        try:
-            r = self.run(argv, timeout=7200, check=False)
-        finally:
-            stop.set()
-            t.join()
-        wall = time.monotonic() - t0
+            def sample():
+                while not stop.is_set():
+                    peak[0] = max(peak[0], self.proc_status(p.pid).get("RssAnon", 0))
+                    stop.wait(0.1)
+
+            t = threading.Thread(target=sample, daemon=True)
+            t.start()
+            try:
+                yield
+            finally:
+                stop.set()
+                t.join()
+
+        code, secs, report, err = self.post_csv(port, cookie, csrf, csv_path, "",
+                                                f"T9: import {rows:,} customers over HTTP", during=sampler())
         time.sleep(0.5)
         rss_after = self.proc_status(p.pid).get("RssAnon", 0)
-        code, _, ttotal = r.stdout.decode().strip().partition(" ")
-        try:
-            with open(os.path.join(self.work, "import-report.json")) as f:
-                report = json.load(f)
-        except (OSError, ValueError):
-            report = {}
-        secs = float(ttotal or wall)
         created = report.get("created")
         m = {"rows": rows, "seconds": secs, "rows_per_s": rows / secs, "status": code,
              "created": created, "rss_anon_peak_kib": peak[0], "rss_anon_after_kib": rss_after,
@@ -724,7 +759,7 @@ http {{
         log(f"HTTP import: {code}, {created} of {rows:,} rows in {secs:.1f} s = {rows / secs:,.0f} rows/s")
         if code != "200" or created != rows:
             self.problem(f"HTTP import: status {code}, created {created} of {rows} rows; "
-                         f"curl: {r.stderr.decode(errors='replace')[:300]} {json.dumps(report)[:300]}")
+                         f"curl: {err[:300]} {json.dumps(report)[:300]}")
         self.stop(p)
         if code == "200" and created == rows:
             self.import_floor(data_dir, rows)
@@ -732,8 +767,8 @@ http {{
     def import_floor(self, imported_dir, rows):
         """T9's reference: SQLite itself writing what the import wrote, into a fresh database.
 
-        The same rows, with the same indexes, foreign keys, audit rows and full-text entries, in
-        one transaction, by the sqlite3 shell copying them from the imported database: no CSV, no
+        The same rows, with the same indexes, foreign keys, audit rows, full-text entries and
+        duplicate-check keys, in one transaction, by the sqlite3 shell copying them from the imported database: no CSV, no
         checks, no SQL text. `WHERE id > 0` keeps SQLite from its transfer optimisation (a page
         copy, which no real import can use). What the import spends beyond this is ours.
         """
@@ -743,11 +778,14 @@ http {{
         script = "\n".join([
             "PRAGMA journal_mode=WAL;", "PRAGMA synchronous=FULL;", "PRAGMA foreign_keys=ON;",
             "PRAGMA mmap_size=0;", "PRAGMA cache_size=-16384;",
+            # The import leaves its checkpoint to after the answer (db_settle): so does this.
+            "PRAGMA wal_autocheckpoint=0;",
             f"ATTACH '{src}' AS src;",
             "BEGIN IMMEDIATE;",
             "INSERT INTO main.customers SELECT * FROM src.customers WHERE id > 0;",
             "INSERT INTO main.sys_audit SELECT * FROM src.sys_audit WHERE entity = 'customers';",
             "INSERT INTO main.customers_fts(rowid, search_tokens) SELECT id, search_tokens FROM src.customers;",
+            "INSERT INTO main.match_keys SELECT * FROM src.match_keys ORDER BY code, record_id;",
             "COMMIT;", ""])
         script_path = os.path.join(self.work, "import-floor.sql")
         with open(script_path, "w") as f:
@@ -1024,6 +1062,7 @@ http {{
                  sample_pid=sp)
         self.wrk("match_c64", port, 64, kind="match", bodies_file=match_file, cookie=cookie, csrf=csrf,
                  sample_pid=sp)
+        self.dry_run_import(port, cookie, csrf, cfg["dry_rows"])
         # Writes last: they change what the lists above return.
         self.wrk("create_c64", port, 64, kind="create", cookie=cookie, csrf=csrf, sample_pid=sp)
         self.wrk("create_c8", port, 8, kind="create", cookie=cookie, csrf=csrf, sample_pid=sp)

@@ -25,6 +25,7 @@
 #include <curl/curl.h>
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
@@ -76,6 +77,9 @@ static int cmd_serve(struct config *cfg, int argc, char **argv)
 		return 1;
 	}
 	db_close(db);
+	/* What migrations, key rebuilds and the demo took (hundreds of MiB for a migration that
+	 * drops a large table) is free now: give it back before serving. */
+	malloc_trim(0);
 	log_info("database ready in %.0f ms", (double)(time_mono_ns() - t0) / 1e6);
 	if (files_init(cfg))
 		return 1;
@@ -362,6 +366,12 @@ static int cmd_help(struct config *cfg, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	/* glibc gives the heap back to the kernel whenever 128 KiB lie free at its top, and
+	 * counts that down again as big blocks are freed: an import's batches, which take and
+	 * free a few MiB each, then paid again and again for fresh zeroed pages (page faults and
+	 * sysmalloc were a fifth of an import's time). 64 MiB may stay; the long-request pool
+	 * gives its memory back after each request (malloc_trim, http/server.c). */
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
 	struct config cfg;
 	config_defaults(&cfg);
 	argc--;

@@ -112,6 +112,7 @@ void api_pool_release(struct req *r);
 void api_pool_handover(struct req *r);
 void api_customer_moves(struct req *r);
 void api_customer_summary(struct req *r);
+void api_customer_loyalty(struct req *r);
 void api_customer_timeline(struct req *r);
 void api_pool_settings_get(struct req *r);
 void api_pool_settings_put(struct req *r);

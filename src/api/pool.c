@@ -1,7 +1,8 @@
 /*
  * The shared customer pool (modules/pool.h, docs/internals/POOL.md): its list, claiming,
  * releasing, handing a customer over, a customer's moves, and the rules administrators set;
- * and the customer's 360° view (modules/customer360.h): its summary and timeline.
+ * and the customer's 360° view (modules/customer360.h): its summary and timeline; its
+ * loyalty (modules/loyalty.h).
  */
 #include "api.h"
 #include "core/util.h"
@@ -10,6 +11,7 @@
 #include "meta/crud.h"
 #include "meta/query.h"
 #include "modules/customer360.h"
+#include "modules/loyalty.h"
 #include "modules/pool.h"
 #include "services/settings.h"
 
@@ -171,6 +173,16 @@ void api_pool_settings_put(struct req *r)
 		return;
 	}
 	api_pool_settings_get(r);
+}
+
+void api_customer_loyalty(struct req *r)
+{
+	struct op op;
+	int64_t id;
+	if (!pool_begin(r, &op, &id, NULL))
+		return;
+	struct str out = STR_INIT;
+	api_answer(r, customer_loyalty(&op, id, &out), &out);
 }
 
 void api_customer_summary(struct req *r)

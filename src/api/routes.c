@@ -209,6 +209,7 @@ const struct route api_routes[] = {
     {M_POST, "/api/v1/{entity}/{id}/handover", api_pool_handover, JSON | LONG, "entity.handover"},
     {M_GET, "/api/v1/{entity}/{id}/moves", api_customer_moves, 0, "entity.moves"},
     {M_GET, "/api/v1/{entity}/{id}/summary", api_customer_summary, 0, "entity.summary"},
+    {M_GET, "/api/v1/{entity}/{id}/loyalty", api_customer_loyalty, 0, "entity.loyalty"},
     {M_GET, "/api/v1/{entity}/{id}/timeline", api_customer_timeline, 0, "entity.timeline"},
     /* The organisation chart and influence graph of a customer (api/network.c). */
     {M_GET, "/api/v1/customers/{id}/network", api_customer_network, 0, "customers.network"},

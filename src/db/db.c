@@ -456,9 +456,16 @@ int db_begin(struct db *db)
 	return begin(db, false);
 }
 
+/* SQLite's default: a commit that leaves more than this many pages in the WAL checkpoints. */
+#define WAL_AUTOCHECKPOINT_PAGES "1000"
+
 int db_begin_bulk(struct db *db)
 {
 	int rc = begin(db, true);
+	if (!rc && db->kind == DB_SQLITE && !(rc = db_exec(db, "PRAGMA wal_autocheckpoint=0"))) {
+		db->checkpoint_due = true;
+		return DB_OK;
+	}
 	if (rc || db->kind != DB_PG)
 		return rc;
 	rc = db_exec(db, "SET LOCAL plan_cache_mode = force_custom_plan");
@@ -473,12 +480,20 @@ void db_release_memory(struct db *db)
 		db_exec(db, "PRAGMA shrink_memory");
 }
 
+/* After a bulk transaction, this connection's commits checkpoint again as SQLite's do. */
+static void end_bulk(struct db *db)
+{
+	if (db->holds_bulk_lock && db->kind == DB_SQLITE)
+		db_exec(db, "PRAGMA wal_autocheckpoint=" WAL_AUTOCHECKPOINT_PAGES);
+	writer_unlock(db);
+}
+
 int db_commit(struct db *db)
 {
 	int rc = db_exec(db, "COMMIT");
 	/* A failed COMMIT leaves the transaction open for a ROLLBACK, which unlocks. */
 	if (!rc || !db->drv->in_transaction(db))
-		writer_unlock(db);
+		end_bulk(db);
 	return rc;
 }
 
@@ -488,8 +503,16 @@ int db_rollback(struct db *db)
 	/* SQLite may already have rolled back (interrupt, disk full). */
 	if (db->drv->in_transaction(db))
 		rc = db_exec(db, "ROLLBACK");
-	writer_unlock(db);
+	end_bulk(db);
 	return rc;
+}
+
+void db_settle(struct db *db)
+{
+	if (!db->checkpoint_due || db->drv->in_transaction(db))
+		return;
+	db->checkpoint_due = false;
+	db_exec(db, "PRAGMA wal_checkpoint(PASSIVE)");
 }
 
 bool db_in_transaction(const struct db *db)

@@ -114,10 +114,18 @@ int db_begin(struct db *db);
  * A transaction for bulk writes (imports): on PostgreSQL every statement is planned for its own
  * parameters, since a table that grows inside the transaction still has the statistics of
  * before, and a plan cached for an empty table scans it whole. On SQLite, while it holds the
- * write lock, writers on connections opened with yield_to_bulk get DB_EBUSY at once.
+ * write lock, writers on connections opened with yield_to_bulk get DB_EBUSY at once, and its
+ * commit does not copy the WAL into the database file: see db_settle.
  */
 int db_begin_bulk(struct db *db);
 int db_commit(struct db *db);
+/*
+ * SQLite: copy what a bulk commit left in the WAL into the database file (a checkpoint that
+ * waits for no one). Copying an import's pages takes about as long as writing them did, and
+ * whoever waits for the import's answer need not wait for it too: the server runs this after
+ * the answer has gone. Nothing to do otherwise.
+ */
+void db_settle(struct db *db);
 /* SQLite: hand the connection's cached pages back (a connection that is seldom used). */
 void db_release_memory(struct db *db);
 int db_rollback(struct db *db);

@@ -526,6 +526,17 @@ static const struct migration migrations[] = {
      " reason text, at timestamptz NOT NULL);"
      "CREATE INDEX ix_customer_moves__customer ON customer_moves(customer_id, id);"
      "CREATE INDEX ix_customer_moves__from ON customer_moves(from_user_id, customer_id, id);"},
+    /* The duplicate check's keys as integer codes (match/keys.h) instead of entity, kind and
+     * text: the table is half the size, so lookups find more of it in the page cache. The keys
+     * are made again at start-up (MATCH_KEYS_VERSION 3). */
+    {15, "match keys as codes",
+     "DROP TABLE match_keys;"
+     "CREATE TABLE match_keys (code INTEGER NOT NULL, record_id INTEGER NOT NULL,"
+     " PRIMARY KEY (code, record_id)) WITHOUT ROWID;",
+
+     "DROP TABLE match_keys;"
+     "CREATE TABLE match_keys (code bigint NOT NULL, record_id bigint NOT NULL,"
+     " PRIMARY KEY (code, record_id));"},
 };
 
 int migrate_latest(void)

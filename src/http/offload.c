@@ -24,6 +24,7 @@ static bool stopping;
 static pthread_t *threads;
 static unsigned n_threads;
 static void (*run_request)(struct req *r);
+static void (*after_request)(void);
 
 static void *worker(void *arg)
 {
@@ -47,12 +48,14 @@ static void *worker(void *arg)
 		run_request(r);
 		/* From here the request belongs to its MHD worker again. */
 		MHD_resume_connection(r->conn);
+		after_request();
 	}
 }
 
-void offload_start(unsigned n, void (*run)(struct req *r))
+void offload_start(unsigned n, void (*run)(struct req *r), void (*after)(void))
 {
 	run_request = run;
+	after_request = after;
 	stopping = false;
 	threads = xcalloc(n, sizeof *threads);
 	for (unsigned i = 0; i < n; i++)

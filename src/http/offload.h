@@ -10,8 +10,9 @@
 
 #include "http.h"
 
-/* Start n threads that call run(r) for each request pushed, then resume its connection. */
-void offload_start(unsigned n, void (*run)(struct req *r));
+/* Start n threads that call run(r) for each request pushed, then resume its connection, then
+ * call after() on the same thread: its tidying, which the answer need not wait for. */
+void offload_start(unsigned n, void (*run)(struct req *r), void (*after)(void));
 /* Suspend the request's connection and queue the request; called from MHD's access handler.
  * False, with nothing done, when the queue is full or the pool is stopping: the caller answers
  * at once. */

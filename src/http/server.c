@@ -658,13 +658,20 @@ static void run_handler(struct req *r)
 		          r->request_id);
 		db_rollback(r->db);
 	}
-	if (r->offloaded && r->db) {
+	if (r->offloaded && r->db)
 		r->db_ns += db_time_ns(r->db) - r->db_ns_start;
-		/* The pool's requests are rare and large (an import's batches): neither its page
-		 * cache nor the heap they grew should stay with the process between them. */
-		db_release_memory(r->db);
-		malloc_trim(0);
-	}
+}
+
+/* On a pool thread, once its request's answer is on its way: what the request left behind. */
+static void after_offloaded(void)
+{
+	if (!thread_db)
+		return;
+	db_settle(thread_db); /* an import's checkpoint */
+	/* The pool's requests are rare and large (an import's batches): neither its page cache
+	 * nor the heap they grew should stay with the process between them. */
+	db_release_memory(thread_db);
+	malloc_trim(0);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -780,7 +787,7 @@ int http_serve(const struct config *cfg, const struct route *table, size_t n)
 		return -1;
 	}
 	unsigned workers = cfg->workers > 0 ? (unsigned)cfg->workers : 2;
-	offload_start(OFFLOAD_THREADS, run_handler);
+	offload_start(OFFLOAD_THREADS, run_handler, after_offloaded);
 	struct MHD_Daemon *d = MHD_start_daemon(
 	    MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL,
 	    NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,

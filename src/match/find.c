@@ -147,21 +147,16 @@ static struct candidate *candidate(struct found *f, int64_t id)
 	return &f->c[f->n++];
 }
 
-/* The records with key (kind) into f; *count of them, up to limit + 1. A DB_ code. */
-static int lookup(struct op *op, const char *kind, const char *key, size_t limit, bool exact,
-                  struct found *f, size_t *count)
+/* The records with the key of that code into f; *count of them, up to limit + 1. A DB_ code. */
+static int lookup(struct op *op, int64_t code, size_t limit, bool exact, struct found *f,
+                  size_t *count)
 {
 	struct db_stmt *st;
-	int rc = db_prepare(op->db,
-	                    "SELECT record_id FROM match_keys WHERE entity = ? AND kind = ? AND "
-	                    "key = ? LIMIT ?",
-	                    &st);
+	int rc = db_prepare(op->db, "SELECT record_id FROM match_keys WHERE code = ? LIMIT ?", &st);
 	if (rc)
 		return rc;
-	db_bind_texts(st, 1, op->e->name);
-	db_bind_texts(st, 2, kind);
-	db_bind_texts(st, 3, key);
-	db_bind_int(st, 4, (int64_t)limit + 1);
+	db_bind_int(st, 1, code);
+	db_bind_int(st, 2, (int64_t)limit + 1);
 	int64_t ids[GRAM_POSTINGS + 1];
 	size_t n = 0;
 	while ((rc = db_step(st)) == DB_ROW && n <= limit)
@@ -248,22 +243,26 @@ static int by_grams(const void *x, const void *y)
 }
 
 /* Candidates for the probe, the most promising first, into f. A DB_ code. */
-static int gather(struct op *op, struct probe *pr, struct found *f)
+static int gather(struct op *op, const struct match_fields *mf, struct probe *pr, struct found *f)
 {
-	static const char *const kinds[MR__MAX] = {"tax",    "phone", "phone", "email",
-	                                           "domain", "name",  "addr"};
+	static const enum match_kind kinds[MR__MAX] = {MK_TAX,    MK_PHONE, MK_PHONE,  MK_EMAIL,
+	                                               MK_DOMAIN, MK_NAME,  MK_ADDRESS};
 	size_t count;
 	int rc = DB_OK;
 	for (size_t r = 0; r < MR__MAX && !rc; r++)
 		if (pr->has[r])
-			rc = lookup(op, kinds[r], pr->key[r].buf, EXACT_POSTINGS, true, f, &count);
+			rc =
+			    lookup(op, match_key_code(mf, kinds[r], pr->key[r].buf, pr->key[r].len),
+			           EXACT_POSTINGS, true, f, &count);
 	if (!rc && pr->has_mail_domain)
-		rc = lookup(op, "domain", pr->mail_domain.buf, EXACT_POSTINGS, true, f, &count);
+		rc = lookup(op,
+		            match_key_code(mf, MK_DOMAIN, pr->mail_domain.buf, pr->mail_domain.len),
+		            EXACT_POSTINGS, true, f, &count);
 	if (!rc && pr->has[MR_NAME]) {
 		struct match_keyset grams = {0};
-		match_name_grams(pr->key[MR_NAME].buf, pr->key[MR_NAME].len, &grams);
+		match_name_grams(mf, pr->key[MR_NAME].buf, pr->key[MR_NAME].len, &grams);
 		for (size_t i = 0; i < grams.n && !rc; i++) {
-			rc = lookup(op, "ng", grams.keys[i].key, GRAM_POSTINGS, false, f, &count);
+			rc = lookup(op, grams.keys[i].code, GRAM_POSTINGS, false, f, &count);
 			const utf8proc_uint8_t *g = (const utf8proc_uint8_t *)grams.keys[i].key;
 			utf8proc_int32_t first = -1, second = -1;
 			utf8proc_ssize_t l = utf8proc_iterate(g, -1, &first);
@@ -496,7 +495,7 @@ int match_best(struct op *op, const struct match_rules *rules, const json_t *bod
 		status = problem_set(op->problem, 422, "validation_failed");
 	struct found *f = xcalloc(1, sizeof *f);
 	int rc = DB_OK;
-	if (!status && any && !(rc = gather(op, &pr, f)) && f->n) {
+	if (!status && any && !(rc = gather(op, mf, &pr, f)) && f->n) {
 		struct match_hit *all = xcalloc(f->n, sizeof *all);
 		size_t k = 0;
 		rc = rank(op, mf, rules, &pr, f, except, all, &k);

@@ -12,6 +12,7 @@
 
 static const struct match_fields checked[] = {
     {.entity = "customers",
+     .number = 1,
      .name = "name",
      .address = "address",
      .phones = {"phone", "legal_rep_phone"},
@@ -21,7 +22,11 @@ static const struct match_fields checked[] = {
      .tax_ids = {"tax_id"}},
     /* A person: the same mobile, office phone or e-mail. Not by name: two people may well
      * share one (张伟), and a name is evidence only with more. */
-    {.entity = "contacts", .phones = {"office_phone"}, .mobiles = {"mobile"}, .emails = {"email"}},
+    {.entity = "contacts",
+     .number = 2,
+     .phones = {"office_phone"},
+     .mobiles = {"mobile"},
+     .emails = {"email"}},
 };
 
 const struct match_fields *match_fields_of(const struct entity *e)
@@ -32,7 +37,31 @@ const struct match_fields *match_fields_of(const struct entity *e)
 	return NULL;
 }
 
-static void add(struct match_keyset *ks, const char *kind, const char *key, size_t n)
+/* FNV-1a, then MurmurHash3's finaliser, so that every bit of the result depends on every byte. */
+static uint64_t hash64(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	return h ^ (h >> 33);
+}
+
+#define CODE_HASH_BITS 40
+#define CODE_LOW_BITS  ((1LL << CODE_HASH_BITS) - 1)
+
+int64_t match_key_code(const struct match_fields *mf, enum match_kind kind, const char *key,
+                       size_t n)
+{
+	uint64_t prefix = ((uint64_t)mf->number << 4) | (uint64_t)kind;
+	return (int64_t)((prefix << CODE_HASH_BITS) | (hash64(key, n) & (uint64_t)CODE_LOW_BITS));
+}
+
+static void add(struct match_keyset *ks, const struct match_fields *mf, enum match_kind kind,
+                const char *key, size_t n)
 {
 	for (size_t i = 0; i < ks->n; i++)
 		if (ks->keys[i].kind == kind && !strncmp(ks->keys[i].key, key, n) &&
@@ -44,6 +73,7 @@ static void add(struct match_keyset *ks, const char *kind, const char *key, size
 	}
 	ks->keys[ks->n].kind = kind;
 	ks->keys[ks->n].key = xstrndup(key, n);
+	ks->keys[ks->n].code = match_key_code(mf, kind, key, n);
 	ks->n++;
 }
 
@@ -55,7 +85,8 @@ void match_keyset_free(struct match_keyset *ks)
 	*ks = (struct match_keyset){0};
 }
 
-void match_name_grams(const char *core, size_t n, struct match_keyset *out)
+void match_name_grams(const struct match_fields *mf, const char *core, size_t n,
+                      struct match_keyset *out)
 {
 	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)core, *end = p + n;
 	const utf8proc_uint8_t *prev = NULL;
@@ -65,12 +96,12 @@ void match_name_grams(const char *core, size_t n, struct match_keyset *out)
 		if (l <= 0)
 			l = 1;
 		if (prev)
-			add(out, "ng", (const char *)prev, (size_t)(p + l - prev));
+			add(out, mf, MK_GRAM, (const char *)prev, (size_t)(p + l - prev));
 		prev = p;
 		p += l;
 	}
 	if (prev == (const utf8proc_uint8_t *)core && n)
-		add(out, "ng", core, n); /* one character */
+		add(out, mf, MK_GRAM, core, n); /* one character */
 }
 
 /* The text of field name in vals, NUL-terminated in buf (cut to fit), or NULL. */
@@ -88,11 +119,12 @@ static const char *text_of(const struct entity *e, const struct value *vals, con
 
 typedef bool (*normalizer)(struct str *out, const char *s);
 
-static void add_normal(struct match_keyset *out, const char *kind, normalizer fn, const char *s)
+static void add_normal(struct match_keyset *out, const struct match_fields *mf,
+                       enum match_kind kind, normalizer fn, const char *s)
 {
 	struct str norm = STR_INIT;
 	if (s && fn(&norm, s))
-		add(out, kind, norm.buf, norm.len);
+		add(out, mf, kind, norm.buf, norm.len);
 	str_release(&norm);
 }
 
@@ -103,127 +135,127 @@ void match_keys_of(const struct entity *e, const struct value *vals, struct matc
 		return;
 	char buf[1024];
 	for (size_t i = 0; i < ARRAY_SIZE(mf->tax_ids); i++)
-		add_normal(out, "tax", match_tax_id,
+		add_normal(out, mf, MK_TAX, match_tax_id,
 		           text_of(e, vals, mf->tax_ids[i], buf, sizeof buf));
 	for (size_t i = 0; i < ARRAY_SIZE(mf->phones); i++)
-		add_normal(out, "phone", match_phone,
+		add_normal(out, mf, MK_PHONE, match_phone,
 		           text_of(e, vals, mf->phones[i], buf, sizeof buf));
 	for (size_t i = 0; i < ARRAY_SIZE(mf->mobiles); i++)
-		add_normal(out, "phone", match_phone,
+		add_normal(out, mf, MK_PHONE, match_phone,
 		           text_of(e, vals, mf->mobiles[i], buf, sizeof buf));
 	for (size_t i = 0; i < ARRAY_SIZE(mf->emails); i++) {
 		const char *mail = text_of(e, vals, mf->emails[i], buf, sizeof buf);
-		add_normal(out, "email", match_email, mail);
+		add_normal(out, mf, MK_EMAIL, match_email, mail);
 		/* A mail's domain is compared with web sites: an entity without one has no use. */
 		if (mf->websites[0])
-			add_normal(out, "domain", match_domain, mail);
+			add_normal(out, mf, MK_DOMAIN, match_domain, mail);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(mf->websites); i++)
-		add_normal(out, "domain", match_domain,
+		add_normal(out, mf, MK_DOMAIN, match_domain,
 		           text_of(e, vals, mf->websites[i], buf, sizeof buf));
 	struct str core = STR_INIT;
 	if (match_name(&core, text_of(e, vals, mf->name, buf, sizeof buf))) {
-		add(out, "name", core.buf, core.len);
-		match_name_grams(core.buf, core.len, out);
+		add(out, mf, MK_NAME, core.buf, core.len);
+		match_name_grams(mf, core.buf, core.len, out);
 	}
 	str_release(&core);
-	add_normal(out, "addr", match_address, text_of(e, vals, mf->address, buf, sizeof buf));
+	add_normal(out, mf, MK_ADDRESS, match_address,
+	           text_of(e, vals, mf->address, buf, sizeof buf));
 }
 
-/* One key of a record, for writing many in index order. */
-struct keyed {
-	const char *kind, *key;
-	int64_t id;
-};
-
-static int by_key(const void *x, const void *y)
+void match_postings_add(struct match_postings *mp, int64_t code, int64_t record_id)
 {
-	const struct keyed *a = x, *b = y;
-	int c = strcmp(a->kind, b->kind);
-	if (!c)
-		c = strcmp(a->key, b->key);
-	return c ? c : (a->id < b->id ? -1 : a->id > b->id);
+	if (mp->n == mp->cap) {
+		mp->cap = mp->cap ? mp->cap * 2 : 64;
+		mp->p = xrealloc(mp->p, mp->cap * sizeof *mp->p);
+	}
+	mp->p[mp->n++] = (struct match_posting){code, record_id};
 }
 
-#define KEYS_PER_INSERT 100
-static char many_sql_text[64 + KEYS_PER_INSERT * 16];
+void match_postings_release(struct match_postings *mp)
+{
+	free(mp->p);
+	*mp = (struct match_postings){0};
+}
+
+static int by_code(const void *x, const void *y)
+{
+	const struct match_posting *a = x, *b = y;
+	if (a->code != b->code)
+		return a->code < b->code ? -1 : 1;
+	return (a->record_id > b->record_id) - (a->record_id < b->record_id);
+}
+
+#define POSTINGS_PER_INSERT 100
+static char many_sql_text[64 + POSTINGS_PER_INSERT * 8];
 
 static void make_many_sql(void)
 {
-	size_t n =
-	    (size_t)snprintf(many_sql_text, sizeof many_sql_text,
-	                     "INSERT INTO match_keys (entity, kind, key, record_id) VALUES ");
-	for (size_t k = 0; k < KEYS_PER_INSERT; k++)
-		n += (size_t)snprintf(many_sql_text + n, sizeof many_sql_text - n, "%s(?, ?, ?, ?)",
+	size_t n = (size_t)snprintf(many_sql_text, sizeof many_sql_text,
+	                            "INSERT INTO match_keys (code, record_id) VALUES ");
+	for (size_t k = 0; k < POSTINGS_PER_INSERT; k++)
+		n += (size_t)snprintf(many_sql_text + n, sizeof many_sql_text - n, "%s(?, ?)",
 		                      k ? ", " : "");
 }
 
-static void bind_key(struct db_stmt *st, int at, const struct entity *e, const struct keyed *k)
+int match_postings_write(struct db *db, struct match_postings *mp)
 {
-	db_bind_texts(st, at, e->name);
-	db_bind_texts(st, at + 1, k->kind);
-	db_bind_texts(st, at + 2, k->key);
-	db_bind_int(st, at + 3, k->id);
-}
-
-int match_keys_put_many(struct db *db, const struct entity *e, const int64_t *ids,
-                        const struct value *const *vals, size_t n)
-{
-	if (!match_fields_of(e) || !n)
+	if (!mp->n)
 		return DB_OK;
-	struct match_keyset *sets = xcalloc(n, sizeof *sets);
-	size_t total = 0;
-	for (size_t r = 0; r < n; r++) {
-		match_keys_of(e, vals[r], &sets[r]);
-		total += sets[r].n;
-	}
-	/* In index order: a batch's inserts then walk the index once instead of hopping about. */
-	struct keyed *all = xcalloc(total ? total : 1, sizeof *all);
-	size_t k = 0;
-	for (size_t r = 0; r < n; r++)
-		for (size_t i = 0; i < sets[r].n; i++)
-			all[k++] =
-			    (struct keyed){sets[r].keys[i].kind, sets[r].keys[i].key, ids[r]};
-	qsort(all, total, sizeof *all, by_key);
-	/* KEYS_PER_INSERT keys a statement while there are that many (one statement, prepared once,
-	 * instead of as many executions), then one at a time. */
+	qsort(mp->p, mp->n, sizeof *mp->p, by_code);
+	/* POSTINGS_PER_INSERT a statement while there are that many (one statement, prepared
+	 * once, instead of as many executions), then one at a time. */
 	static pthread_once_t many_once = PTHREAD_ONCE_INIT;
 	pthread_once(&many_once, make_many_sql);
 	int rc = DB_OK;
 	size_t i = 0;
-	for (; i + KEYS_PER_INSERT <= total && !rc; i += KEYS_PER_INSERT) {
+	for (; i + POSTINGS_PER_INSERT <= mp->n && !rc; i += POSTINGS_PER_INSERT) {
 		struct db_stmt *st;
 		if ((rc = db_prepare(db, many_sql_text, &st)))
 			break;
-		for (size_t j = 0; j < KEYS_PER_INSERT; j++)
-			bind_key(st, (int)j * 4 + 1, e, &all[i + j]);
+		for (size_t j = 0; j < POSTINGS_PER_INSERT; j++) {
+			db_bind_int(st, (int)j * 2 + 1, mp->p[i + j].code);
+			db_bind_int(st, (int)j * 2 + 2, mp->p[i + j].record_id);
+		}
 		rc = db_step(st);
 		db_reset(st);
 		rc = rc == DB_DONE ? DB_OK : rc;
 	}
-	for (; i < total && !rc; i++) {
+	for (; i < mp->n && !rc; i++) {
 		struct db_stmt *st;
-		if ((rc = db_prepare(db,
-		                     "INSERT INTO match_keys (entity, kind, key, record_id) VALUES "
-		                     "(?, ?, ?, ?)",
+		if ((rc = db_prepare(db, "INSERT INTO match_keys (code, record_id) VALUES (?, ?)",
 		                     &st)))
 			break;
-		bind_key(st, 1, e, &all[i]);
+		db_bind_int(st, 1, mp->p[i].code);
+		db_bind_int(st, 2, mp->p[i].record_id);
 		rc = db_step(st);
 		db_reset(st);
 		rc = rc == DB_DONE ? DB_OK : rc;
 	}
-
-	free(all);
-	for (size_t r = 0; r < n; r++)
-		match_keyset_free(&sets[r]);
-	free(sets);
+	mp->n = 0;
 	return rc;
+}
+
+/* Add record id's keys to mp. */
+static void postings_of(struct match_postings *mp, const struct entity *e, int64_t id,
+                        const struct value *vals)
+{
+	struct match_keyset ks = {0};
+	match_keys_of(e, vals, &ks);
+	for (size_t i = 0; i < ks.n; i++)
+		match_postings_add(mp, ks.keys[i].code, id);
+	match_keyset_free(&ks);
 }
 
 int match_keys_put(struct db *db, const struct entity *e, int64_t id, const struct value *vals)
 {
-	return match_keys_put_many(db, e, &id, &vals, 1);
+	if (!match_fields_of(e))
+		return DB_OK;
+	struct match_postings mp = {0};
+	postings_of(&mp, e, id, vals);
+	int rc = match_postings_write(db, &mp);
+	match_postings_release(&mp);
+	return rc;
 }
 
 int match_keys_drop(struct db *db, const struct entity *e, int64_t id, const struct value *vals)
@@ -233,15 +265,10 @@ int match_keys_drop(struct db *db, const struct entity *e, int64_t id, const str
 	if (!ks.n)
 		return DB_OK;
 	struct db_stmt *st;
-	int rc = db_prepare(db,
-	                    "DELETE FROM match_keys WHERE entity = ? AND kind = ? AND key = ? AND "
-	                    "record_id = ?",
-	                    &st);
+	int rc = db_prepare(db, "DELETE FROM match_keys WHERE code = ? AND record_id = ?", &st);
 	for (size_t i = 0; i < ks.n && !rc; i++) {
-		db_bind_texts(st, 1, e->name);
-		db_bind_texts(st, 2, ks.keys[i].kind);
-		db_bind_texts(st, 3, ks.keys[i].key);
-		db_bind_int(st, 4, id);
+		db_bind_int(st, 1, ks.keys[i].code);
+		db_bind_int(st, 2, id);
 		rc = db_step(st);
 		db_reset(st);
 		rc = rc == DB_DONE ? DB_OK : rc;
@@ -289,8 +316,13 @@ static size_t compared(const struct match_fields *mf, const char **names)
 /* Make the keys of every live record of e again, a thousand records at a time. */
 static int rebuild(struct db *db, const struct entity *e, const struct match_fields *mf)
 {
-	int rc =
-	    db_run(db, "DELETE FROM match_keys WHERE entity = ?", 1, (const char *[]){e->name});
+	/* The entity's codes: its number, then any kind and hash. */
+	int64_t first = (int64_t)mf->number << (CODE_HASH_BITS + 4);
+	char lo[24], hi[24];
+	snprintf(lo, sizeof lo, "%lld", (long long)first);
+	snprintf(hi, sizeof hi, "%lld", (long long)(first | ((1LL << (CODE_HASH_BITS + 4)) - 1)));
+	int rc = db_run(db, "DELETE FROM match_keys WHERE code BETWEEN ? AND ?", 2,
+	                (const char *[]){lo, hi});
 	const char *names[16];
 	const struct field *fields[16];
 	size_t n = 0, k = compared(mf, names);
@@ -306,8 +338,8 @@ static int rebuild(struct db *db, const struct entity *e, const struct match_fie
 	         "LIMIT 1000",
 	         e->name);
 	struct value *vals = xcalloc(1000 * e->n_fields, sizeof *vals);
-	const struct value *rows[1000];
 	int64_t ids[1000], after = 0;
+	struct match_postings mp = {0};
 	char **texts = xcalloc(1000 * n, sizeof *texts);
 	for (size_t got = 1000; !rc && got == 1000;) {
 		struct db_stmt *st;
@@ -327,13 +359,13 @@ static int rebuild(struct db *db, const struct entity *e, const struct match_fie
 				                                               .n = strlen(copy)}
 				                              : (struct value){.kind = V_NULL};
 			}
-			rows[got] = v;
+			postings_of(&mp, e, ids[got], v);
 			got++;
 		}
 		db_reset(st);
 		rc = rc == DB_DONE ? DB_OK : rc;
-		if (!rc)
-			rc = match_keys_put_many(db, e, ids, rows, got);
+		if (!rc && (mp.n >= MATCH_POSTINGS_FLUSH || got < 1000))
+			rc = match_postings_write(db, &mp);
 		for (size_t i = 0; i < got * n; i++) {
 			free(texts[i]);
 			texts[i] = NULL;
@@ -343,6 +375,7 @@ static int rebuild(struct db *db, const struct entity *e, const struct match_fie
 	}
 	free(texts);
 	free(vals);
+	match_postings_release(&mp);
 	str_release(&sql);
 	return rc;
 }

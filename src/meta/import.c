@@ -147,7 +147,8 @@ static int run(struct importer *im, bool insert, int64_t *created)
 	pthread_join(reader, NULL);
 	if (insert) {
 		bool all_good = atomic_load(&im->inserting) && im->csv_rc == 0;
-		if (!rc && all_good && *created > 0 && !(rc = crud_bump_count(op, *created)))
+		if (!rc && all_good && *created > 0 && !(rc = import_write_keys(im)) &&
+		    !(rc = crud_bump_count(op, *created)))
 			rc = db_commit(op->db);
 		if (rc || !all_good) {
 			db_rollback(op->db);
@@ -303,6 +304,7 @@ out:
 	for (size_t i = 0; i < op->e->n_fields; i++)
 		strset_release(&im.unique_seen[i]);
 	strset_release(&im.refs_ok);
+	match_postings_release(&im.postings);
 	arena_release(&im.read.arena);
 	arena_release(&im.write.arena);
 	str_release(&im.header_json);
@@ -335,6 +337,7 @@ int import_run(struct db *db, const struct registry *reg, const char *entity, in
 		status = problem_set(&p, 404, "not_found");
 	else
 		status = import_csv(&op, fd, o, out);
+	db_settle(db); /* nothing waits for an answer here */
 	if (status < 0) {
 		str_reset(out);
 		problem_render(&p, LANG_EN, out);

@@ -13,6 +13,7 @@
 #include "core/strset.h"
 #include "core/timeutil.h"
 #include "match/find.h"
+#include "match/keys.h"
 
 #include <stdatomic.h>
 
@@ -26,6 +27,8 @@ struct import_row {
 	char *tokens; /* search tokens (only while inserting) */
 	size_t n_tokens;
 	char *changes; /* the audit's {"field":[null,value]} (only while inserting) */
+	int64_t *keys; /* the codes of its duplicate-check keys (match/keys.h), if checked */
+	size_t n_keys;
 };
 
 struct import_batch {
@@ -64,11 +67,12 @@ struct importer {
 	int64_t unit_owner;    /* the last owner whose organisation unit was looked up … */
 	int64_t unit;          /* … and that unit (0: none) */
 	struct import_findings write;
-	struct {         /* the duplicate report of a dry run (import_match.c) */
-		bool on; /* a dry run of an entity with a duplicate check */
+	struct match_postings postings; /* the inserted rows' keys, written sorted */
+	struct {                        /* the duplicate report of a dry run (import_match.c) */
+		bool on;                /* a dry run of an entity with a duplicate check */
 		bool rules_loaded;
 		struct match_rules rules;
-		struct strset keys; /* "kind\tkey" of the rows so far → the first row's line */
+		struct strset keys; /* key codes of the rows so far → the first row's line */
 		struct str json;    /* the report's entries */
 		size_t count, listed;
 	} dup;
@@ -101,5 +105,7 @@ bool import_read_row(struct importer *im, struct arena *a, struct import_row *ro
 int import_check_batch(struct importer *im, struct import_batch *b);
 /* Insert a checked batch, with its audit rows and search tokens. */
 int import_insert_batch(struct importer *im, struct import_batch *b, int64_t *created);
+/* Write the duplicate-check keys of the rows inserted and not yet written. A DB_ code. */
+int import_write_keys(struct importer *im);
 
 #endif

@@ -1,12 +1,11 @@
 /*
  * The duplicate report of an import's dry run (docs/internals/MATCH.md): each good row of an
  * entity with a duplicate check is compared with the records already there (the check's own
- * scoring) and with the rows before it in the file (by their exact keys: tax ID, phone, e-mail,
- * core name), so a person sees what is new before importing.
+ * scoring) and with the rows before it in the file (by the codes of their exact keys: tax ID,
+ * phone, e-mail, core name), so a person sees what is new before importing.
  */
 #include "import_internal.h"
 #include "core/util.h"
-#include "match/keys.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -45,28 +44,27 @@ static json_t *body_of(const struct entity *e, const struct match_fields *mf,
 }
 
 /* The earlier rows of the file that share an exact key with this one, as [{"row","reasons"}]. */
-static void earlier_rows(struct importer *im, const struct value *vals, int64_t line,
-                         struct str *out, size_t *found)
+static void earlier_rows(struct importer *im, const struct import_row *row, struct str *out,
+                         size_t *found)
 {
-	static const char *const kinds[][2] = {
-	    {"tax", "tax_id"}, {"phone", "phone"}, {"email", "email"}, {"name", "name"}};
-	struct match_keyset ks = {0};
-	match_keys_of(im->e, vals, &ks);
+	static const struct {
+		enum match_kind kind;
+		const char *reason;
+	} kinds[] = {
+	    {MK_TAX, "tax_id"}, {MK_PHONE, "phone"}, {MK_EMAIL, "email"}, {MK_NAME, "name"}};
 	int64_t rows[8];
 	unsigned why[8] = {0};
 	size_t n = 0;
-	for (size_t i = 0; i < ks.n; i++) {
+	for (size_t i = 0; i < row->n_keys; i++) {
 		size_t k = 0;
-		while (k < ARRAY_SIZE(kinds) && !str_eq(kinds[k][0], ks.keys[i].kind))
+		while (k < ARRAY_SIZE(kinds) && kinds[k].kind != match_code_kind(row->keys[i]))
 			k++;
 		if (k == ARRAY_SIZE(kinds))
 			continue;
-		char key[600];
-		int len = snprintf(key, sizeof key, "%s\t%s", ks.keys[i].kind, ks.keys[i].key);
-		if (len < 0 || (size_t)len >= sizeof key)
-			continue;
+		char key[24];
+		int len = snprintf(key, sizeof key, "%llx", (unsigned long long)row->keys[i]);
 		int64_t first;
-		if (strset_add(&im->dup.keys, key, (size_t)len, line, &first))
+		if (strset_add(&im->dup.keys, key, (size_t)len, row->line, &first))
 			continue;
 		size_t j = 0;
 		while (j < n && rows[j] != first)
@@ -76,14 +74,13 @@ static void earlier_rows(struct importer *im, const struct value *vals, int64_t 
 		if (j < n)
 			why[j] |= 1u << k;
 	}
-	match_keyset_free(&ks);
 	str_addc(out, '[');
 	for (size_t j = 0; j < n; j++) {
 		str_addf(out, "%s{\"row\":%lld,\"reasons\":[", j ? "," : "", (long long)rows[j]);
 		size_t m = 0;
 		for (size_t k = 0; k < ARRAY_SIZE(kinds); k++)
 			if (why[j] & (1u << k))
-				str_addf(out, "%s\"%s\"", m++ ? "," : "", kinds[k][1]);
+				str_addf(out, "%s\"%s\"", m++ ? "," : "", kinds[k].reason);
 		str_adds(out, "]}");
 	}
 	str_addc(out, ']');
@@ -119,7 +116,7 @@ int import_match_batch(struct importer *im, struct import_batch *b)
 		}
 		struct str earlier = STR_INIT;
 		size_t same = 0;
-		earlier_rows(im, row->vals, row->line, &earlier, &same);
+		earlier_rows(im, row, &earlier, &same);
 		if (n || same) {
 			im->dup.count++;
 			if (im->dup.listed < IMPORT_MAX_ERRORS) {

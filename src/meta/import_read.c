@@ -151,6 +151,18 @@ static int money_cell(struct arena *a, const struct field *f, const char *s, siz
 	return rc;
 }
 
+/* The codes of the row's duplicate-check keys (none for an entity without the check). */
+static void row_keys(const struct entity *e, struct arena *a, struct import_row *row)
+{
+	struct match_keyset ks = {0};
+	match_keys_of(e, row->vals, &ks);
+	row->keys = ARENA_NEW_ARRAY(a, int64_t, ks.n ? ks.n : 1);
+	for (size_t i = 0; i < ks.n; i++)
+		row->keys[i] = ks.keys[i].code;
+	row->n_keys = ks.n;
+	match_keyset_free(&ks);
+}
+
 bool import_read_row(struct importer *im, struct arena *a, struct import_row *row)
 {
 	const struct entity *e = im->e;
@@ -162,6 +174,8 @@ bool import_read_row(struct importer *im, struct arena *a, struct import_row *ro
 	row->line = line;
 	row->tokens = row->changes = NULL;
 	row->n_tokens = 0;
+	row->keys = NULL;
+	row->n_keys = 0;
 	if (im->csv.n_fields != im->n_cols) {
 		import_add_error(fi, line, NULL, "invalid_csv",
 		                 (const char *[]){"detail",
@@ -243,6 +257,10 @@ bool import_read_row(struct importer *im, struct arena *a, struct import_row *ro
 		str_release(&t);
 		str_release(&c);
 	}
+	/* The duplicate-check keys, for the dry run's report or the insert: normalising names
+	 * and addresses is work better done here than on the writer's core. */
+	if (im->dup.on || atomic_load(&im->inserting))
+		row_keys(e, a, row);
 	return row->ok = true;
 }
 

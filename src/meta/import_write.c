@@ -8,7 +8,6 @@
 #include "search.h"
 #include "sqlq.h"
 #include "core/util.h"
-#include "match/keys.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -279,12 +278,11 @@ int import_insert_batch(struct importer *im, struct import_batch *b, int64_t *cr
 		rc = audit_write_many(op, "create", e->name, ids, changes, b->n);
 	if (!rc)
 		rc = search_index_add(op->db, e, ids, tokens, b->n);
-	if (!rc) {
-		const struct value **vals = ARENA_NEW_ARRAY(&b->arena, const struct value *, b->n);
-		for (size_t i = 0; i < b->n; i++)
-			vals[i] = b->rows[i].vals;
-		rc = match_keys_put_many(op->db, e, ids, vals, b->n);
-	}
+	for (size_t i = 0; i < b->n; i++)
+		for (size_t k = 0; k < b->rows[i].n_keys; k++)
+			match_postings_add(&im->postings, b->rows[i].keys[k], ids[i]);
+	if (!rc && im->postings.n >= MATCH_POSTINGS_FLUSH)
+		rc = match_postings_write(op->db, &im->postings);
 	for (size_t i = 0; i < b->n && !rc; i++)
 		rc = followup_touch(op->db, e, b->rows[i].vals);
 	/* What a module makes of a new record (a plan's tasks) is made for imported ones too. */
@@ -295,4 +293,9 @@ int import_insert_batch(struct importer *im, struct import_batch *b, int64_t *cr
 	if (!rc)
 		*created += (int64_t)b->n;
 	return rc;
+}
+
+int import_write_keys(struct importer *im)
+{
+	return match_postings_write(im->op->db, &im->postings);
 }

@@ -17,20 +17,29 @@ static const struct field *ref_field(const struct entity *e, const json_t *o, co
 	return f;
 }
 
+/* j is an object of only those members: 0, or -1 with err naming the declaration (what). */
+static int object_of(const json_t *j, const char *what, const char *const *members, char *err,
+                     size_t errlen)
+{
+	const char *k;
+	json_t *v;
+	if (!json_is_object(j))
+		return fail_with(err, errlen, "%s must be an object", what);
+	json_object_foreach((json_t *)j, k, v)
+	{
+		if (!str_in_list(k, members))
+			return fail_with(err, errlen, "%s: unknown key '%s'", what, k);
+	}
+	return 0;
+}
+
 static int resolve_timeline(struct arena *a, struct entity *e, const json_t *j, char *err,
                             size_t errlen)
 {
 	static const char *const members[] = {"customer", "contact",  "at", "kind",
 	                                      "detail",   "followup", NULL};
-	const char *k;
-	json_t *v;
-	if (!json_is_object(j))
-		return fail_with(err, errlen, "timeline must be an object");
-	json_object_foreach((json_t *)j, k, v)
-	{
-		if (!str_in_list(k, members))
-			return fail_with(err, errlen, "timeline: unknown key '%s'", k);
-	}
+	if (object_of(j, "timeline", members, err, errlen))
+		return -1;
 	struct timeline *t = ARENA_NEW(a, struct timeline);
 	t->customer = ref_field(e, j, "customer", "customers");
 	if (!t->customer)
@@ -59,49 +68,68 @@ static int resolve_timeline(struct arena *a, struct entity *e, const json_t *j, 
 	return 0;
 }
 
+/* {"status": ["open"]}: one option field of e and some of its options. */
+static int resolve_option_set(struct arena *a, const struct entity *e, const json_t *j,
+                              const char *what, struct option_set *set, char *err, size_t errlen)
+{
+	void *it = json_object_iter((json_t *)j);
+	json_t *keys = it ? json_object_iter_value(it) : NULL;
+	set->field = it ? entity_field(e, json_object_iter_key(it)) : NULL;
+	if (!json_is_object(j) || json_object_size(j) != 1 || !set->field ||
+	    set->field->type != FT_ENUM || !json_is_array(keys) || !json_array_size(keys))
+		return fail_with(err, errlen, "%s: {option field: [option, …]}", what);
+	set->n_values = json_array_size(keys);
+	set->values = ARENA_NEW_ARRAY(a, const char *, set->n_values);
+	for (size_t i = 0; i < set->n_values; i++) {
+		const char *key = json_string_value(json_array_get(keys, i));
+		bool known = false;
+		for (size_t o = 0; key && o < set->field->n_options; o++)
+			known |= strcmp(set->field->options[o].key, key) == 0;
+		if (!known)
+			return fail_with(err, errlen, "%s: '%s' is not an option of %s", what,
+			                 key ? key : "?", set->field->name);
+		set->values[i] = arena_strdup(a, key);
+	}
+	return 0;
+}
+
 static int resolve_handover(struct arena *a, struct entity *e, const json_t *j, char *err,
                             size_t errlen)
 {
 	static const char *const members[] = {"customer", "when", NULL};
-	const char *k;
-	json_t *v;
 	if (!e->owned)
 		return fail_with(err, errlen, "handover: only owned records move with a customer");
-	if (!json_is_object(j))
-		return fail_with(err, errlen, "handover must be an object");
-	json_object_foreach((json_t *)j, k, v)
-	{
-		if (!str_in_list(k, members))
-			return fail_with(err, errlen, "handover: unknown key '%s'", k);
-	}
+	if (object_of(j, "handover", members, err, errlen))
+		return -1;
 	struct handover *h = ARENA_NEW(a, struct handover);
 	if (!(h->customer = ref_field(e, j, "customer", "customers")))
 		return fail_with(err, errlen,
 		                 "handover.customer must name a reference to customers");
 	json_t *when = json_object_get(j, "when");
-	if (when) {
-		/* {"status": ["open"]}: one option field and the options that are open work. */
-		void *it = json_object_iter(when);
-		json_t *keys = it ? json_object_iter_value(it) : NULL;
-		h->field = it ? entity_field(e, json_object_iter_key(it)) : NULL;
-		if (json_object_size(when) != 1 || !h->field || h->field->type != FT_ENUM ||
-		    !json_is_array(keys) || !json_array_size(keys))
-			return fail_with(err, errlen, "handover.when: {option field: [option, …]}");
-		h->n_values = json_array_size(keys);
-		h->values = ARENA_NEW_ARRAY(a, const char *, h->n_values);
-		for (size_t i = 0; i < h->n_values; i++) {
-			const char *key = json_string_value(json_array_get(keys, i));
-			bool known = false;
-			for (size_t o = 0; key && o < h->field->n_options; o++)
-				known |= strcmp(h->field->options[o].key, key) == 0;
-			if (!known)
-				return fail_with(err, errlen,
-				                 "handover.when: '%s' is not an option of %s",
-				                 key ? key : "?", h->field->name);
-			h->values[i] = arena_strdup(a, key);
-		}
-	}
+	if (when && resolve_option_set(a, e, when, "handover.when", &h->when, err, errlen))
+		return -1;
 	e->handover = h;
+	return 0;
+}
+
+static int resolve_business(struct arena *a, struct entity *e, const json_t *j, char *err,
+                            size_t errlen)
+{
+	static const char *const members[] = {"customer", "at", "counted", NULL};
+	if (object_of(j, "business", members, err, errlen))
+		return -1;
+	struct business *b = ARENA_NEW(a, struct business);
+	if (!(b->customer = ref_field(e, j, "customer", "customers")))
+		return fail_with(err, errlen,
+		                 "business.customer must name a reference to customers");
+	b->at = ref_field(e, j, "at", NULL);
+	if (!b->at || (b->at->type != FT_DATE && b->at->type != FT_DATETIME))
+		return fail_with(err, errlen, "business.at must name a date or time field");
+	json_t *counted = json_object_get(j, "counted");
+	if (counted &&
+	    resolve_option_set(a, e, counted, "business.counted", &b->counted, err, errlen))
+		return -1;
+	e->business = b;
 	return 0;
 }
 
@@ -120,14 +148,18 @@ static int check_pool(const struct entity *e, char *err, size_t errlen)
 	return 0;
 }
 
-int links_resolve(struct arena *a, struct entity *e, const json_t *timeline, const json_t *handover,
-                  char *err, size_t errlen)
+int links_resolve(struct arena *a, struct entity *e, const json_t *schema, char *err, size_t errlen)
 {
+	const json_t *timeline = json_object_get(schema, "timeline"),
+	             *handover = json_object_get(schema, "handover"),
+	             *business = json_object_get(schema, "business");
 	if (e->pool && check_pool(e, err, errlen))
 		return -1;
 	if (timeline && resolve_timeline(a, e, timeline, err, errlen))
 		return -1;
 	if (handover && resolve_handover(a, e, handover, err, errlen))
+		return -1;
+	if (business && resolve_business(a, e, business, err, errlen))
 		return -1;
 	return 0;
 }

@@ -135,6 +135,23 @@ static json_t *entity_schema(const struct entity *e, bool input)
 	return s;
 }
 
+json_t *oa_scorecard(json_t *extra)
+{
+	json_t *factor =
+	    json_pack("{s:s,s:{s:{s:s},s:{s:s},s:{s:[s,s]},s:{s:s},s:{s:s},s:{s:s}}}", "type",
+	              "object", "properties", "key", "type", "string", "label", "type", "string",
+	              "value", "type", "integer", "null", "points", "type", "integer", "max",
+	              "type", "integer", "rule", "type", "string");
+	json_t *props =
+	    json_pack("{s:{s:s},s:{s:s},s:{s:s},s:{s:s},s:{s:s,s:o}}", "id", "type", "integer",
+	              "score", "type", "integer", "level", "type", "string", "level_label", "type",
+	              "string", "factors", "type", "array", "items", factor);
+	if (extra)
+		json_object_update(props, extra);
+	json_decref(extra);
+	return json_pack("{s:s,s:o}", "type", "object", "properties", props);
+}
+
 /* The filters of a list: one deep-object-free form parameter per field and operator. */
 json_t *oa_filter_param(const struct entity *e)
 {

@@ -51,17 +51,9 @@ void openapi_contacts_paths(json_t *paths, const struct registry *r)
 		    json_pack("{s:s,s:[s],s:{s:{s:s,s:i}}}", "type", "object", "required", "reason",
 		              "properties", "reason", "type", "string", "maxLength", 500),
 		    json_pack("{s:s}", "type", "object"), e_erase);
-		json_t *factor = props(json_pack(
-		    "{s:{s:s},s:{s:s},s:o,s:{s:s},s:{s:s},s:{s:s}}", "key", "type", "string",
-		    "label", "type", "string", "value", nullable("integer"), "points", "type",
-		    "integer", "max", "type", "integer", "rule", "type", "string"));
 		add(paths, "/api/v1/contacts/{id}/closeness", "get", "contacts.closeness",
 		    "How close the company is to a contact, and why", "contacts", NULL,
-		    props(json_pack("{s:{s:s},s:{s:s},s:{s:s},s:{s:s},s:{s:s,s:o}}", "id", "type",
-		                    "integer", "score", "type", "integer", "level", "type",
-		                    "string", "level_label", "type", "string", "factors", "type",
-		                    "array", "items", factor)),
-		    e_one);
+		    oa_scorecard(NULL), e_one);
 		json_t *birthday = props(json_pack(
 		    "{s:{s:s},s:{s:s},s:{s:s},s:{s:s,s:s},s:{s:s},s:{s:s},s:o}", "id", "type",
 		    "integer", "name", "type", "string", "customer", "type", "object", "date",

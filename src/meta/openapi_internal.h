@@ -18,6 +18,9 @@ json_t *oa_ref(const char *to);
 json_t *oa_params(const char *const *names);
 /* The parameter that filters a list of e by its fields. */
 json_t *oa_filter_param(const struct entity *e);
+/* A score shown with how it was made (modules/scorecard.h): {"id","score","level",
+ * "level_label","factors":[…]} and the members of extra (taken; may be NULL). */
+json_t *oa_scorecard(json_t *extra);
 
 /* The shared pool, handovers and the 360° view of a pooled entity (openapi_pool.c); sref and
  * lref: its record's and its list's schemas. */

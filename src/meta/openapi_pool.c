@@ -147,6 +147,20 @@ static void view_paths(json_t *paths, const struct entity *e)
 	                                                      nullable("string")))),
 	                 errs);
 	one_path(paths, e, "timeline", "get", op);
+
+	snprintf(id, sizeof id, "%s.loyalty", e->name);
+	op = oa_operation(id, "How loyal a customer is from its repeat business, and why", tag);
+	json_t *source =
+	    object_of(json_pack("{s:o,s:o}", "entity", typed("string"), "label", typed("string")));
+	oa_add_responses(
+	    op, "200",
+	    oa_json_response("The score and its factors",
+	                     oa_scorecard(json_pack(
+	                         "{s:o,s:o,s:o,s:{s:s,s:o}}", "deals", typed("integer"), "first_at",
+	                         nullable("string"), "last_at", nullable("string"), "sources",
+	                         "type", "array", "items", source))),
+	    errs);
+	one_path(paths, e, "loyalty", "get", op);
 }
 
 void openapi_pool_paths(json_t *paths, const struct entity *e, const char *sref, const char *lref)

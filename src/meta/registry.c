@@ -360,14 +360,13 @@ struct entity_build {
 	struct entity *e;
 	struct field *fields;
 	size_t n, cap;
-	json_t *timeline, *handover; /* the schema's, until links_resolve */
+	json_t *schema; /* the entity's schema, until links_resolve */
 };
 
 static void free_builds(struct entity_build *b, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		json_decref(b[i].timeline);
-		json_decref(b[i].handover);
+		json_decref(b[i].schema);
 	}
 	free(b);
 }
@@ -392,7 +391,7 @@ static int parse_entity(struct arena *a, const json_t *j, struct entity_build *b
 	static const char *const keys[] = {
 	    "entity",       "label",    "label_plural", "title_field", "owned",
 	    "default_sort", "sections", "fields",       "indexes",     "area",
-	    "pool",         "timeline", "handover",     "$comment"};
+	    "pool",         "timeline", "handover",     "business",    "$comment"};
 	/* The sidebar's areas (web/src/views/AppLayout.vue): where the entity's list is found. */
 	static const char *const areas[] = {"workbench", "customers", "sales",   "orders",
 	                                    "marketing", "knowledge", "service", "analytics"};
@@ -423,8 +422,7 @@ static int parse_entity(struct arena *a, const json_t *j, struct entity_build *b
 		return fail_with(err, errlen, "entity '%s': only an owned entity has a pool",
 		                 e->name);
 	/* Resolved with the references, once every entity is known (links.c). */
-	b->timeline = json_incref(json_object_get(j, "timeline"));
-	b->handover = json_incref(json_object_get(j, "handover"));
+	b->schema = json_incref((json_t *)j);
 	e->default_sort = jstr(a, j, "default_sort");
 	if (!e->default_sort)
 		e->default_sort = "-updated_at";
@@ -863,8 +861,7 @@ struct registry *registry_build(struct db *db, char **errp)
 	}
 	for (size_t i = 0; i < r->n_entities; i++) {
 		char eerr[400];
-		if (links_resolve(a, &r->entities[i], builds[i].timeline, builds[i].handover, eerr,
-		                  sizeof eerr)) {
+		if (links_resolve(a, &r->entities[i], builds[i].schema, eerr, sizeof eerr)) {
 			snprintf(err, sizeof err, "%s: %s", r->entities[i].name, eerr);
 			goto fail;
 		}

@@ -124,16 +124,31 @@ struct timeline {
 	bool followup;
 };
 
-/*
- * What of an entity moves with a customer handed over to someone else (schema key "handover"):
- * the former owner's records about the customer (by `customer`), those whose `field` holds one
- * of `values` — the open tasks — or all of them when there is no field.
- */
-struct handover {
-	const struct field *customer;
+/* Records whose option field `field` holds one of `values`; every record when field is NULL. */
+struct option_set {
 	const struct field *field;
 	const char **values;
 	size_t n_values;
+};
+
+/*
+ * What of an entity moves with a customer handed over to someone else (schema key "handover"):
+ * the former owner's records about the customer (by `customer`), those in `when` — the open
+ * tasks — or all of them.
+ */
+struct handover {
+	const struct field *customer;
+	struct option_set when;
+};
+
+/*
+ * Records of an entity that are business done with a customer (schema key "business"): orders,
+ * contracts. Those in `counted` (signed, delivered: not drafts or cancelled ones), dated by `at`,
+ * make the customer's repeat business, from which its loyalty is scored (modules/loyalty.h).
+ */
+struct business {
+	const struct field *customer, *at;
+	struct option_set counted;
 };
 
 struct entity {
@@ -161,6 +176,7 @@ struct entity {
 	bool pool;
 	const struct timeline *timeline; /* NULL: not about customers */
 	const struct handover *handover; /* NULL: stays with its owner */
+	const struct business *business; /* NULL: no business done with customers */
 };
 
 struct registry {

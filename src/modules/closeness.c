@@ -1,4 +1,5 @@
 #include "closeness.h"
+#include "scorecard.h"
 #include "core/timeutil.h"
 #include "core/util.h"
 #include "meta/crud.h"
@@ -12,13 +13,6 @@
 /* Kinds of follow-up that meet the person (activities.kind). */
 static const char *const face_to_face[] = {"visit",     "meeting",       "sea_trial",
                                            "boat_show", "product_intro", NULL};
-
-struct factor {
-	const char *key;
-	struct label label, rule;
-	int64_t value; /* -1: none */
-	int points, max;
-};
 
 /* Points for days since the last contact: the sooner, the more. */
 static int recency_points(int64_t days)
@@ -89,7 +83,7 @@ int contact_closeness(struct op *op, int64_t id, struct str *out)
 		rc = count_followups(op, id, now - 365 * DAY_MS, true, &face);
 	if (rc)
 		return crud_db_error(op, rc, "closeness");
-	struct factor f[] = {
+	struct score_factor f[] = {
 	    {"recency",
 	     {{"最近一次联系", "Last contact"}},
 	     {{"7 天内 40 分，30 天内 30，90 天内 20，180 天内 10，更久 0",
@@ -111,35 +105,16 @@ int contact_closeness(struct op *op, int64_t id, struct str *out)
 	     face * 5 > 20 ? 20 : (int)face * 5,
 	     20},
 	};
-	int score = 0;
-	for (size_t i = 0; i < ARRAY_SIZE(f); i++)
-		score += f[i].points;
-	static const struct {
-		int min;
-		const char *key;
-		struct label label;
-	} levels[] = {{70, "close", {{"紧密", "Close"}}},
-	              {40, "warm", {{"良好", "Warm"}}},
-	              {15, "cool", {{"一般", "Cool"}}},
-	              {0, "cold", {{"疏远", "Cold"}}}};
-	size_t l = 0;
-	while (score < levels[l].min)
-		l++;
+	static const struct score_level levels[] = {{70, "close", {{"紧密", "Close"}}},
+	                                            {40, "warm", {{"良好", "Warm"}}},
+	                                            {15, "cool", {{"一般", "Cool"}}},
+	                                            {0, "cold", {{"疏远", "Cold"}}}};
+	int score = score_total(f, ARRAY_SIZE(f));
+	const struct score_level *level = score_level_of(levels, score);
 	str_addf(out, "{\"id\":%" PRId64 ",\"score\":%d,\"level\":\"%s\",\"level_label\":", id,
-	         score, levels[l].key);
-	str_add_jsons(out, label_get(&levels[l].label, op->lang));
-	str_adds(out, ",\"factors\":[");
-	for (size_t i = 0; i < ARRAY_SIZE(f); i++) {
-		str_addf(out, "%s{\"key\":\"%s\",\"label\":", i ? "," : "", f[i].key);
-		str_add_jsons(out, label_get(&f[i].label, op->lang));
-		if (f[i].value < 0)
-			str_adds(out, ",\"value\":null");
-		else
-			str_addf(out, ",\"value\":%" PRId64, f[i].value);
-		str_addf(out, ",\"points\":%d,\"max\":%d,\"rule\":", f[i].points, f[i].max);
-		str_add_jsons(out, label_get(&f[i].rule, op->lang));
-		str_addc(out, '}');
-	}
-	str_adds(out, "]}");
+	         score, level->key);
+	str_add_jsons(out, label_get(&level->label, op->lang));
+	score_factors_json(out, f, ARRAY_SIZE(f), op->lang);
+	str_addc(out, '}');
 	return 200;
 }

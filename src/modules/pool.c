@@ -201,9 +201,9 @@ static int move_open_work(struct op *op, int64_t id, int64_t from, int64_t to, j
 		struct str q = STR_INIT;
 		str_addf(&q, "SELECT id FROM \"%s\" WHERE \"%s\" = ? AND deleted_at IS NULL AND %s",
 		         e->name, h->customer->name, from ? "owner_id = ?" : "owner_id IS NULL");
-		if (h->n_values) {
-			str_addf(&q, " AND \"%s\" IN (", h->field->name);
-			for (size_t v = 0; v < h->n_values; v++)
+		if (h->when.n_values) {
+			str_addf(&q, " AND \"%s\" IN (", h->when.field->name);
+			for (size_t v = 0; v < h->when.n_values; v++)
 				str_adds(&q, v ? ", ?" : "?");
 			str_addc(&q, ')');
 		}
@@ -217,8 +217,8 @@ static int move_open_work(struct op *op, int64_t id, int64_t from, int64_t to, j
 		db_bind_int(st, p++, id);
 		if (from)
 			db_bind_int(st, p++, from);
-		for (size_t v = 0; v < h->n_values; v++)
-			db_bind_texts(st, p++, h->values[v]);
+		for (size_t v = 0; v < h->when.n_values; v++)
+			db_bind_texts(st, p++, h->when.values[v]);
 		int64_t *ids = ARENA_NEW_ARRAY(op->arena, int64_t, OPEN_WORK_MAX);
 		size_t n = 0;
 		while ((rc = db_step(st)) == DB_ROW)

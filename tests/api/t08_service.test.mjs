@@ -245,6 +245,7 @@ test('the OpenAPI document describes what the server really answers', async () =
 	conforms(custSchema('/api/v1/activities/{id}'), act, 'an activity');
 	conforms(custSchema('/api/v1/customers/{id}/summary'), await admin.getJson(`/api/v1/customers/${cust.id}/summary`), 'a 360° summary');
 	conforms(custSchema('/api/v1/customers/{id}/timeline'), await admin.getJson(`/api/v1/customers/${cust.id}/timeline`), 'a 360° timeline');
+	conforms(custSchema('/api/v1/customers/{id}/loyalty'), await admin.getJson(`/api/v1/customers/${cust.id}/loyalty`), 'a loyalty score');
 	expectStatus(await admin.post(`/api/v1/customers/${cust.id}/release`, { reason: '文档' }), 200);
 	conforms(custSchema('/api/v1/customers/pool'), await admin.getJson(`/api/v1/customers/pool?superior_authority=${M}`), 'the pool');
 	// Someone else claims it: who gave it up may not take it back at once.

@@ -2,6 +2,8 @@
  * two of them are. */
 #include "unit.h"
 
+#include "core/util.h"
+#include "match/keys.h"
 #include "match/normalize.h"
 #include "match/similarity.h"
 
@@ -154,11 +156,47 @@ static void test_similarity(void **state)
 	assert_true(sim(long_a, long_b) > 0.98);
 }
 
+/* A key's code: the entity's number and the kind in its top bits, stable, within 47 bits. */
+static void test_codes(void **state)
+{
+	(void)state;
+	const struct match_fields *customers =
+	    match_fields_of(&(struct entity){.name = "customers"});
+	const struct match_fields *contacts = match_fields_of(&(struct entity){.name = "contacts"});
+	assert_non_null(customers);
+	assert_non_null(contacts);
+	assert_null(match_fields_of(&(struct entity){.name = "tasks"}));
+	int64_t a = match_key_code(customers, MK_PHONE, "+8675512345678", 14);
+	assert_true(a == match_key_code(customers, MK_PHONE, "+8675512345678", 14));
+	assert_true(a != match_key_code(customers, MK_PHONE, "+8675512345679", 14));
+	/* The same text is another key in another kind or entity. */
+	assert_true(a != match_key_code(customers, MK_EMAIL, "+8675512345678", 14));
+	assert_true(a != match_key_code(contacts, MK_PHONE, "+8675512345678", 14));
+	static const enum match_kind kinds[] = {MK_TAX,  MK_PHONE, MK_EMAIL,  MK_DOMAIN,
+	                                        MK_NAME, MK_GRAM,  MK_ADDRESS};
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
+		int64_t c = match_key_code(contacts, kinds[i], "海韵", strlen("海韵"));
+		assert_int_equal(match_code_kind(c), kinds[i]);
+		assert_int_equal(c >> 44, 2); /* contacts' number: stored codes depend on it */
+		assert_true(c > 0 && c < (1LL << 47)); /* six bytes in a SQLite record */
+	}
+	/* A record's keys carry their codes. */
+	struct match_keyset ks = {0};
+	match_name_grams(customers, "海韵游艇", strlen("海韵游艇"), &ks);
+	assert_int_equal(ks.n, 3);
+	for (size_t i = 0; i < ks.n; i++) {
+		assert_int_equal(ks.keys[i].kind, MK_GRAM);
+		assert_true(ks.keys[i].code == match_key_code(customers, MK_GRAM, ks.keys[i].key,
+		                                              strlen(ks.keys[i].key)));
+	}
+	match_keyset_free(&ks);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    UNIT_TEST(test_names),    UNIT_TEST(test_addresses),  UNIT_TEST(test_phones),
-	    UNIT_TEST(test_internet), UNIT_TEST(test_similarity),
+	    UNIT_TEST(test_internet), UNIT_TEST(test_similarity), UNIT_TEST(test_codes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

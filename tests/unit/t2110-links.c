@@ -46,32 +46,30 @@ static void test_shipped(void **state)
 	assert_false(ent("tasks")->timeline->followup); /* a task is not a follow-up */
 	const struct handover *h = ent("tasks")->handover;
 	assert_non_null(h);
-	assert_string_equal(h->field->name, "status");
-	assert_int_equal(h->n_values, 1);
-	assert_string_equal(h->values[0], "open");
-	assert_null(ent("contacts")->handover->field); /* every contact moves */
-	assert_null(ent("activities")->handover);      /* history stays with who made it */
+	assert_string_equal(h->when.field->name, "status");
+	assert_int_equal(h->when.n_values, 1);
+	assert_string_equal(h->when.values[0], "open");
+	assert_null(ent("contacts")->handover->when.field); /* every contact moves */
+	assert_null(ent("activities")->handover);           /* history stays with who made it */
 	assert_true(ent("customers")->pool);
 	assert_false(ent("contacts")->pool);
 }
 
-/* links_resolve on a copy of entity name, with the declarations as JSON text (NULL: none). */
-static int resolve(const char *name, const char *timeline, const char *handover, char *err,
-                   size_t n)
+/* links_resolve on a copy of entity name, with the declarations of a schema as JSON text. */
+static int resolve(const char *name, const char *schema, char *err, size_t n)
 {
 	struct entity copy = *ent(name);
 	copy.timeline = NULL;
 	copy.handover = NULL;
-	json_t *t = timeline ? json_loads(timeline, JSON_DECODE_ANY, NULL) : NULL;
-	json_t *h = handover ? json_loads(handover, JSON_DECODE_ANY, NULL) : NULL;
-	if ((timeline && !t) || (handover && !h))
-		fail_msg("test declaration is not JSON");
+	copy.business = NULL;
+	json_t *j = json_loads(schema, 0, NULL);
+	if (!j)
+		fail_msg("test declaration is not JSON: %s", schema);
 	struct arena a;
 	arena_init(&a, 0);
 	err[0] = '\0';
-	int rc = links_resolve(&a, &copy, t, h, err, n);
-	json_decref(t);
-	json_decref(h);
+	int rc = links_resolve(&a, &copy, j, err, n);
+	json_decref(j);
 	arena_release(&a);
 	return rc;
 }
@@ -80,43 +78,57 @@ static void test_refused(void **state)
 {
 	(void)state;
 	static const struct {
-		const char *entity, *timeline, *handover, *says;
+		const char *entity, *schema, *says;
 	} cases[] = {
-	    {"activities", "[]", NULL, "must be an object"},
-	    {"activities", "{\"customer\":\"customer_id\",\"at\":\"occurred_at\",\"colour\":1}",
-	     NULL, "unknown key 'colour'"},
-	    {"activities", "{\"at\":\"occurred_at\"}", NULL, "timeline.customer"},
-	    {"activities", "{\"customer\":\"contact_id\",\"at\":\"occurred_at\"}", NULL,
+	    {"activities", "{\"timeline\":[]}", "must be an object"},
+	    {"activities",
+	     "{\"timeline\":{\"customer\":\"customer_id\",\"at\":\"occurred_at\",\"colour\":1}}",
+	     "unknown key 'colour'"},
+	    {"activities", "{\"timeline\":{\"at\":\"occurred_at\"}}", "timeline.customer"},
+	    {"activities", "{\"timeline\":{\"customer\":\"contact_id\",\"at\":\"occurred_at\"}}",
 	     "timeline.customer"},
 	    {"activities",
-	     "{\"customer\":\"customer_id\",\"contact\":\"customer_id\",\"at\":\"occurred_at\"}",
-	     NULL, "timeline.contact"},
-	    {"activities", "{\"customer\":\"customer_id\",\"at\":\"subject\"}", NULL,
+	     "{\"timeline\":{\"customer\":\"customer_id\",\"contact\":\"customer_id\",\"at\":\"occurred_at\"}}",
+	     "timeline.contact"},
+	    {"activities", "{\"timeline\":{\"customer\":\"customer_id\",\"at\":\"subject\"}}",
 	     "timeline.at"},
 	    {"activities",
-	     "{\"customer\":\"customer_id\",\"at\":\"occurred_at\",\"kind\":\"subject\"}", NULL,
+	     "{\"timeline\":{\"customer\":\"customer_id\",\"at\":\"occurred_at\",\"kind\":\"subject\"}}",
 	     "timeline.kind"},
 	    {"activities",
-	     "{\"customer\":\"customer_id\",\"at\":\"occurred_at\",\"detail\":\"occurred_at\"}",
-	     NULL, "timeline.detail"},
+	     "{\"timeline\":{\"customer\":\"customer_id\",\"at\":\"occurred_at\",\"detail\":\"occurred_at\"}}",
+	     "timeline.detail"},
 	    /* What the timeline shows, whoever reads the customer, is never personal data. */
 	    {"contacts",
-	     "{\"customer\":\"customer_id\",\"at\":\"updated_at\",\"detail\":\"home_address\"}",
-	     NULL, "not sensitive"},
-	    {"tasks", NULL, "true", "must be an object"},
-	    {"tasks", NULL, "{\"customer\":\"contact_id\"}", "handover.customer"},
-	    {"tasks", NULL, "{\"customer\":\"customer_id\",\"with\":1}", "unknown key 'with'"},
-	    {"tasks", NULL, "{\"customer\":\"customer_id\",\"when\":{\"subject\":[\"x\"]}}",
+	     "{\"timeline\":{\"customer\":\"customer_id\",\"at\":\"updated_at\",\"detail\":\"home_address\"}}",
+	     "not sensitive"},
+	    {"tasks", "{\"handover\":true}", "must be an object"},
+	    {"tasks", "{\"handover\":{\"customer\":\"contact_id\"}}", "handover.customer"},
+	    {"tasks", "{\"handover\":{\"customer\":\"customer_id\",\"with\":1}}",
+	     "unknown key 'with'"},
+	    {"tasks",
+	     "{\"handover\":{\"customer\":\"customer_id\",\"when\":{\"subject\":[\"x\"]}}}",
 	     "handover.when"},
-	    {"tasks", NULL, "{\"customer\":\"customer_id\",\"when\":{\"status\":[]}}",
+	    {"tasks", "{\"handover\":{\"customer\":\"customer_id\",\"when\":{\"status\":[]}}}",
 	     "handover.when"},
-	    {"tasks", NULL, "{\"customer\":\"customer_id\",\"when\":{\"status\":[\"lost\"]}}",
+	    {"tasks",
+	     "{\"handover\":{\"customer\":\"customer_id\",\"when\":{\"status\":[\"lost\"]}}}",
 	     "'lost' is not an option"},
+	    {"tasks", "{\"business\":[]}", "business must be an object"},
+	    {"tasks", "{\"business\":{\"customer\":\"contact_id\",\"at\":\"due_at\"}}",
+	     "business.customer"},
+	    {"tasks", "{\"business\":{\"customer\":\"customer_id\",\"at\":\"subject\"}}",
+	     "business.at"},
+	    {"tasks",
+	     "{\"business\":{\"customer\":\"customer_id\",\"at\":\"due_at\",\"amount\":1}}",
+	     "unknown key 'amount'"},
+	    {"tasks",
+	     "{\"business\":{\"customer\":\"customer_id\",\"at\":\"due_at\",\"counted\":{\"status\":[\"won\"]}}}",
+	     "'won' is not an option"},
 	};
 	char err[300];
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		int rc =
-		    resolve(cases[i].entity, cases[i].timeline, cases[i].handover, err, sizeof err);
+		int rc = resolve(cases[i].entity, cases[i].schema, err, sizeof err);
 		EXPECT(rc == -1, "case %zu accepted", i);
 		EXPECT(strstr(err, cases[i].says) != NULL, "case %zu says '%s', not '%s'", i, err,
 		       cases[i].says);
@@ -126,15 +138,19 @@ static void test_refused(void **state)
 	pooled.pool = true;
 	struct arena a;
 	arena_init(&a, 0);
-	EXPECT(links_resolve(&a, &pooled, NULL, NULL, err, sizeof err) == -1 &&
+	EXPECT(links_resolve(&a, &pooled, NULL, err, sizeof err) == -1 &&
 	           strstr(err, "only customers"),
 	       "a pool of contacts: %s", err);
 	arena_release(&a);
 	/* And what the schemas say is accepted as it is. */
-	EXPECT(resolve("tasks", "{\"customer\":\"customer_id\",\"at\":\"due_at\"}",
-	               "{\"customer\":\"customer_id\",\"when\":{\"status\":[\"open\"]}}", err,
-	               sizeof err) == 0,
-	       "a good declaration: %s", err);
+	EXPECT(
+	    resolve("tasks",
+	            "{\"timeline\":{\"customer\":\"customer_id\",\"at\":\"due_at\"},"
+	            "\"handover\":{\"customer\":\"customer_id\",\"when\":{\"status\":[\"open\"]}},"
+	            "\"business\":{\"customer\":\"customer_id\",\"at\":\"due_at\","
+	            "\"counted\":{\"status\":[\"done\"]}}}",
+	            err, sizeof err) == 0,
+	    "a good declaration: %s", err);
 	EXPECT_ALL();
 }
 
