@@ -131,7 +131,7 @@ void api_contacts_birthdays(struct req *r)
 		char lunar[64] = "";
 		time_civil_from_days(list[i].next, &y, &m, &d);
 		if (list[i].lunar)
-			birthday_lunar_text(list[i].next, lunar, sizeof lunar);
+			birthday_lunar_text(list[i].next, r->lang, lunar, sizeof lunar);
 		str_addf(&out, "%s{\"id\":%" PRId64 ",\"name\":", i ? "," : "", list[i].id);
 		str_add_jsons(&out, list[i].name);
 		str_addf(&out, ",\"customer\":{\"id\":%" PRId64 ",\"name\":", list[i].customer_id);

@@ -303,11 +303,22 @@ void db_bind_blob(struct db_stmt *st, int i, const void *p, size_t n)
 	st->db->drv->bind_blob(st, i, p, n);
 }
 
+/* The statement's execution has ended (its last row, an error, or a reset before either). */
+static void execution_ended(struct db_stmt *st)
+{
+	if (st->started_ns) {
+		st->db->time_ns += (uint64_t)(time_mono_ns() - st->started_ns);
+		st->started_ns = 0;
+	}
+}
+
 int db_step(struct db_stmt *st)
 {
-	int64_t t0 = time_mono_ns();
+	if (!st->started_ns)
+		st->started_ns = time_mono_ns();
 	int rc = st->db->drv->step(st);
-	st->db->time_ns += (uint64_t)(time_mono_ns() - t0);
+	if (rc != DB_ROW)
+		execution_ended(st);
 	return rc;
 }
 
@@ -359,6 +370,7 @@ void db_reset(struct db_stmt *st)
 {
 	if (!st)
 		return;
+	execution_ended(st);
 	st->db->drv->reset(st);
 	st->in_use = false;
 	if (!st->cached)
@@ -458,6 +470,11 @@ int db_begin(struct db *db)
 
 /* SQLite's default: a commit that leaves more than this many pages in the WAL checkpoints. */
 #define WAL_AUTOCHECKPOINT_PAGES "1000"
+
+int db_begin_read(struct db *db)
+{
+	return db_exec(db, db->kind == DB_PG ? "BEGIN READ ONLY" : "BEGIN");
+}
 
 int db_begin_bulk(struct db *db)
 {

@@ -118,6 +118,10 @@ int db_begin(struct db *db);
  * commit does not copy the WAL into the database file: see db_settle.
  */
 int db_begin_bulk(struct db *db);
+/* A transaction that only reads: one snapshot for many statements, which on SQLite also saves
+ * each statement taking and leaving a read lock of its own (an import's dry run asks hundreds
+ * of queries a batch). Ended by db_commit or db_rollback. */
+int db_begin_read(struct db *db);
 int db_commit(struct db *db);
 /*
  * SQLite: copy what a bulk commit left in the WAL into the database file (a checkpoint that
@@ -144,7 +148,8 @@ int64_t db_changes(struct db *db);
 const char *db_errmsg(const struct db *db);
 /* For DB_ECONSTRAINT: the column the violated unique index covers, if one can be told. */
 const char *db_error_column(const struct db *db);
-/* Time spent in the database by this connection, for /metrics. */
+/* Time spent in the database by this connection, for /metrics: each statement's from its first
+ * step to its last row (or reset), the caller's work between rows included. */
 uint64_t db_time_ns(const struct db *db);
 
 /* True if the error means the operation may succeed when retried. */

@@ -34,20 +34,13 @@ int match_rules_check(const json_t *doc, struct problem *p)
 	static const char *const members[] = {"weights", "name_floor", "address_floor", "threshold",
 	                                      NULL};
 	size_t before = p->n_errors;
+	if (!settings_check_members(doc, members, p))
+		return -1;
 	const char *k;
 	json_t *v;
-	if (!json_is_object(doc)) {
-		problem_add(p, NULL, "invalid_value", NULL);
-		return -1;
-	}
-	json_object_foreach((json_t *)doc, k, v)
-	{
-		if (!str_in_list(k, members))
-			problem_add(p, k, "unknown_field", NULL);
-		else if (!str_eq(k, "weights") && !unit_number(v))
-			problem_add(p, k, "out_of_range",
-			            (const char *[]){"min", "0", "max", "1", NULL});
-	}
+	for (size_t i = 1; members[i]; i++)
+		if ((v = json_object_get(doc, members[i])))
+			settings_check_number(p, members[i], v, false, 0, 1);
 	json_t *w = json_object_get(doc, "weights");
 	if (w && !json_is_object(w))
 		problem_add(p, "weights", "invalid_value", NULL);
@@ -59,9 +52,8 @@ int match_rules_check(const json_t *doc, struct problem *p)
 		const char *at = arena_printf(p->arena, "weights.%s", k);
 		if (r == MR__MAX)
 			problem_add(p, at, "unknown_field", NULL);
-		else if (!unit_number(v))
-			problem_add(p, at, "out_of_range",
-			            (const char *[]){"min", "0", "max", "1", NULL});
+		else
+			settings_check_number(p, at, v, false, 0, 1);
 	}
 	return p->n_errors > before ? -1 : 0;
 }
@@ -120,12 +112,13 @@ struct probe {
 #define SCORED_MAX     20  /* candidates by name bigrams alone that are scored */
 #define GRAM_POSTINGS  300 /* a bigram in more names than this says too little */
 #define EXACT_POSTINGS 50
-#define RANK_BATCH     16 /* candidates loaded a query */
+#define RANK_BATCH     16 /* candidates loaded a query (prefilter's statement lists 16) */
 
 struct candidate {
 	int64_t id;
-	bool exact; /* found by an exact key */
-	int grams;  /* name bigrams in common */
+	unsigned exact; /* the rules whose exact keys found it, a bit each (0: none) */
+	int grams;      /* name bigrams in common */
+	double score;   /* from its match forms (prefilter) */
 };
 
 struct found {
@@ -148,7 +141,7 @@ static struct candidate *candidate(struct found *f, int64_t id)
 }
 
 /* The records with the key of that code into f; *count of them, up to limit + 1. A DB_ code. */
-static int lookup(struct op *op, int64_t code, size_t limit, bool exact, struct found *f,
+static int lookup(struct op *op, int64_t code, size_t limit, unsigned exact, struct found *f,
                   size_t *count)
 {
 	struct db_stmt *st;
@@ -181,7 +174,7 @@ static int lookup(struct op *op, int64_t code, size_t limit, bool exact, struct 
 	for (size_t i = 0; i < n && i < limit; i++) {
 		struct candidate *c = candidate(f, ids[i]);
 		if (c)
-			c->exact = true;
+			c->exact |= exact;
 	}
 	return DB_OK;
 }
@@ -237,13 +230,41 @@ static void count_grams(struct found *f)
 static int by_grams(const void *x, const void *y)
 {
 	const struct candidate *a = x, *b = y;
-	if (a->exact != b->exact)
+	if (!a->exact != !b->exact)
 		return a->exact ? -1 : 1;
 	return a->grams != b->grams ? b->grams - a->grams : (a->id < b->id ? -1 : a->id > b->id);
 }
 
+void match_memo_init(struct match_memo *m)
+{
+	strset_init(&m->common);
+}
+
+void match_memo_release(struct match_memo *m)
+{
+	strset_release(&m->common);
+}
+
+/* A name bigram's postings into f (count: how many, up to GRAM_POSTINGS + 1), unless memo knows
+ * it as too common already. */
+static int lookup_gram(struct op *op, struct match_memo *memo, int64_t code, struct found *f,
+                       size_t *count)
+{
+	char key[24];
+	int n = snprintf(key, sizeof key, "%llx", (unsigned long long)code);
+	if (memo && strset_get(&memo->common, key, (size_t)n, NULL)) {
+		*count = GRAM_POSTINGS + 1;
+		return DB_OK;
+	}
+	int rc = lookup(op, code, GRAM_POSTINGS, 0, f, count);
+	if (!rc && memo && *count > GRAM_POSTINGS)
+		strset_add(&memo->common, key, (size_t)n, 1, NULL);
+	return rc;
+}
+
 /* Candidates for the probe, the most promising first, into f. A DB_ code. */
-static int gather(struct op *op, const struct match_fields *mf, struct probe *pr, struct found *f)
+static int gather(struct op *op, const struct match_fields *mf, struct match_memo *memo,
+                  struct probe *pr, struct found *f)
 {
 	static const enum match_kind kinds[MR__MAX] = {MK_TAX,    MK_PHONE, MK_PHONE,  MK_EMAIL,
 	                                               MK_DOMAIN, MK_NAME,  MK_ADDRESS};
@@ -253,16 +274,16 @@ static int gather(struct op *op, const struct match_fields *mf, struct probe *pr
 		if (pr->has[r])
 			rc =
 			    lookup(op, match_key_code(mf, kinds[r], pr->key[r].buf, pr->key[r].len),
-			           EXACT_POSTINGS, true, f, &count);
+			           EXACT_POSTINGS, 1u << r, f, &count);
 	if (!rc && pr->has_mail_domain)
 		rc = lookup(op,
 		            match_key_code(mf, MK_DOMAIN, pr->mail_domain.buf, pr->mail_domain.len),
-		            EXACT_POSTINGS, true, f, &count);
+		            EXACT_POSTINGS, 1u << MR_WEBSITE, f, &count);
 	if (!rc && pr->has[MR_NAME]) {
 		struct match_keyset grams = {0};
 		match_name_grams(mf, pr->key[MR_NAME].buf, pr->key[MR_NAME].len, &grams);
 		for (size_t i = 0; i < grams.n && !rc; i++) {
-			rc = lookup(op, grams.keys[i].code, GRAM_POSTINGS, false, f, &count);
+			rc = lookup_gram(op, memo, grams.keys[i].code, f, &count);
 			const utf8proc_uint8_t *g = (const utf8proc_uint8_t *)grams.keys[i].key;
 			utf8proc_int32_t first = -1, second = -1;
 			utf8proc_ssize_t l = utf8proc_iterate(g, -1, &first);
@@ -337,6 +358,18 @@ static double similar(bool (*fn)(struct str *, const char *), const char *s, con
 	return d;
 }
 
+/* 1 − Π (1 − weight_r × similarity_r) over the rules that hold; their bits into *reasons. */
+static double combine(const struct match_rules *rules, const double *sim, unsigned *reasons)
+{
+	double miss = 1.0;
+	for (size_t r = 0; r < MR__MAX; r++)
+		if (sim[r] > 0) {
+			miss *= 1.0 - rules->weight[r] * sim[r];
+			*reasons |= 1u << r;
+		}
+	return 1.0 - miss;
+}
+
 /* Score one candidate row (columns: id, owner, owner's name, then the compared fields as
  * listed in mf) against the probe. */
 static void score(const struct match_rules *rules, const struct probe *pr, const char *const *col,
@@ -375,13 +408,102 @@ static void score(const struct match_rules *rules, const struct probe *pr, const
 		double d = similar(match_address, col[1], &pr->key[MR_ADDRESS], NULL);
 		s->sim[MR_ADDRESS] = d >= rules->address_floor ? d : 0;
 	}
-	double miss = 1.0;
-	for (size_t r = 0; r < MR__MAX; r++)
-		if (s->sim[r] > 0) {
-			miss *= 1.0 - rules->weight[r] * s->sim[r];
-			s->reasons |= 1u << r;
+	s->score = combine(rules, s->sim, &s->reasons);
+}
+
+/* The similarity of two core forms by the check's measure (a name's bigrams weighted). */
+static double core_similarity(const char *form, const struct str *want, const struct probe *pr,
+                              double floor)
+{
+	double d = match_similarity_weighted(form, strlen(form), want->buf, want->len,
+	                                     pr ? gram_weight : NULL, (void *)pr);
+	return d >= floor ? d : 0;
+}
+
+/* The exact rules whose keys found a candidate hold for it (name and address keys only find:
+ * those two are measured). */
+static void exact_similarities(unsigned exact, double sim[MR__MAX])
+{
+	static const enum match_rule rules[] = {MR_TAX_ID, MR_PHONE, MR_MOBILE, MR_EMAIL,
+	                                        MR_WEBSITE};
+	for (size_t r = 0; r < ARRAY_SIZE(rules); r++)
+		if (exact & (1u << rules[r]))
+			sim[rules[r]] = 1;
+}
+
+static int by_prescore(const void *x, const void *y)
+{
+	const struct candidate *a = x, *b = y;
+	if (a->score != b->score)
+		return a->score > b->score ? -1 : 1;
+	return (a->id > b->id) - (a->id < b->id);
+}
+
+/*
+ * Score the candidates from their match forms (the stored core name and address) and the exact
+ * keys that found them, without reading or normalising their records, and keep the `keep` best
+ * that reach the threshold. The forms and measures are rank's own, so the order is rank's; rank
+ * then scores the few kept from their records, which also drops one that a code shared by chance
+ * brought in (match/keys.h). An import's dry run checks every row with three kept of up to
+ * seventy candidates.
+ */
+static int prefilter(struct op *op, const struct match_fields *mf, const struct match_rules *rules,
+                     const struct probe *pr, struct found *f, int64_t except, size_t keep)
+{
+	if (f->n <= keep)
+		return DB_OK;
+	for (size_t i = 0; i < f->n; i++) {
+		double sim[MR__MAX] = {0};
+		exact_similarities(f->c[i].exact, sim);
+		unsigned reasons = 0;
+		f->c[i].score = combine(rules, sim, &reasons);
+	}
+	bool forms = (mf->name && pr->has[MR_NAME]) || (mf->address && pr->has[MR_ADDRESS]);
+	int rc = DB_OK;
+	for (size_t from = 0; forms && from < f->n && !rc; from += RANK_BATCH) {
+		struct db_stmt *st;
+		if ((rc =
+		         db_prepare(op->db,
+		                    /* RANK_BATCH of them */
+		                    "SELECT record, name, address FROM match_forms WHERE record IN "
+		                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		                    &st)))
+			break;
+		for (size_t i = 0; i < RANK_BATCH; i++)
+			db_bind_int(st, (int)i + 1,
+			            from + i < f->n ? match_form_key(mf, f->c[from + i].id) : -1);
+		while ((rc = db_step(st)) == DB_ROW) {
+			int64_t record = db_column_int(st, 0);
+			struct candidate *c = NULL;
+			for (size_t i = from; i < f->n && i < from + RANK_BATCH && !c; i++)
+				if (match_form_key(mf, f->c[i].id) == record)
+					c = &f->c[i];
+			if (!c)
+				continue;
+			double sim[MR__MAX] = {0};
+			exact_similarities(c->exact, sim);
+			const char *name = db_column_text(st, 1, NULL),
+			           *address = db_column_text(st, 2, NULL);
+			if (name && pr->has[MR_NAME])
+				sim[MR_NAME] =
+				    core_similarity(name, &pr->key[MR_NAME], pr, rules->name_floor);
+			if (address && pr->has[MR_ADDRESS])
+				sim[MR_ADDRESS] = core_similarity(address, &pr->key[MR_ADDRESS],
+				                                  NULL, rules->address_floor);
+			unsigned reasons = 0;
+			c->score = combine(rules, sim, &reasons);
 		}
-	s->score = 1.0 - miss;
+		db_reset(st);
+		rc = rc == DB_DONE ? DB_OK : rc;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < f->n; i++)
+		if (f->c[i].id != except && f->c[i].score > 0 &&
+		    f->c[i].score + 1e-9 >= rules->threshold)
+			f->c[n++] = f->c[i];
+	qsort(f->c, n, sizeof *f->c, by_prescore);
+	f->n = n < keep ? n : keep;
+	return rc;
 }
 
 static int by_score(const void *x, const void *y)
@@ -471,8 +593,8 @@ static void probe_of(struct op *op, const json_t *body, struct probe *pr, int64_
 	*except = json_is_integer(id) ? json_integer_value(id) : 0;
 }
 
-int match_best(struct op *op, const struct match_rules *rules, const json_t *body,
-               struct match_hit *hits, size_t max, size_t *n)
+int match_best(struct op *op, const struct match_rules *rules, struct match_memo *memo,
+               const json_t *body, struct match_hit *hits, size_t max, size_t *n)
 {
 	*n = 0;
 	const struct match_fields *mf = match_fields_of(op->e);
@@ -495,7 +617,10 @@ int match_best(struct op *op, const struct match_rules *rules, const json_t *bod
 		status = problem_set(op->problem, 422, "validation_failed");
 	struct found *f = xcalloc(1, sizeof *f);
 	int rc = DB_OK;
-	if (!status && any && !(rc = gather(op, mf, &pr, f)) && f->n) {
+	/* Two more than asked for go on to be scored from their records: a code shared by chance
+	 * can drop one there. */
+	if (!status && any && !(rc = gather(op, mf, memo, &pr, f)) &&
+	    !(rc = prefilter(op, mf, rules, &pr, f, except, max + 2)) && f->n) {
 		struct match_hit *all = xcalloc(f->n, sizeof *all);
 		size_t k = 0;
 		rc = rank(op, mf, rules, &pr, f, except, all, &k);
@@ -555,7 +680,7 @@ int match_find(struct op *op, const json_t *body, struct str *out)
 	int rc = match_rules_load(op->db, &rules);
 	if (rc)
 		return crud_db_error(op, rc, "a duplicate check");
-	int status = match_best(op, &rules, body, hits, MATCH_RESULTS_MAX, &n);
+	int status = match_best(op, &rules, NULL, body, hits, MATCH_RESULTS_MAX, &n);
 	if (status < 0)
 		return status;
 	str_adds(out, "{\"data\":");

@@ -14,6 +14,7 @@
 #define SEXTANT_MATCH_FIND_H
 
 #include "core/str.h"
+#include "core/strset.h"
 #include "meta/op.h"
 
 #include <jansson.h>
@@ -54,11 +55,22 @@ struct match_hit {
 	unsigned reasons;
 };
 
+/*
+ * What many checks in a row (an import's dry run) learn once and need not ask again: the name
+ * bigrams too common to be evidence (in more names than the check looks at), each of which
+ * otherwise costs a walk over hundreds of keys per row.
+ */
+struct match_memo {
+	struct strset common; /* codes, in hexadecimal */
+};
+void match_memo_init(struct match_memo *m);
+void match_memo_release(struct match_memo *m);
+
 /* The look-alikes of body (as match_find takes it) into hits, best first, at most max (*n).
  * 0, or a negative status with op->problem set. The caller loads the rules (an import checks
- * many rows with one load). */
-int match_best(struct op *op, const struct match_rules *rules, const json_t *body,
-               struct match_hit *hits, size_t max, size_t *n);
+ * many rows with one load); memo may be NULL. */
+int match_best(struct op *op, const struct match_rules *rules, struct match_memo *memo,
+               const json_t *body, struct match_hit *hits, size_t max, size_t *n);
 /* [{"id","name","score","reasons","similarity","owner"}…] of n hits. */
 void match_hits_json(struct str *out, const struct match_hit *h, size_t n);
 

@@ -172,9 +172,36 @@ void match_postings_add(struct match_postings *mp, int64_t code, int64_t record_
 	mp->p[mp->n++] = (struct match_posting){code, record_id};
 }
 
+int64_t match_form_key(const struct match_fields *mf, int64_t id)
+{
+	return ((int64_t)mf->number << (CODE_HASH_BITS + 4)) | id;
+}
+
+void match_postings_add_form(struct match_postings *mp, int64_t record, const char *name,
+                             const char *address)
+{
+	if (mp->n_forms == mp->cap_forms) {
+		mp->cap_forms = mp->cap_forms ? mp->cap_forms * 2 : 16;
+		mp->forms = xrealloc(mp->forms, mp->cap_forms * sizeof *mp->forms);
+	}
+	mp->forms[mp->n_forms++] = (struct match_form){record, name ? xstrdup(name) : NULL,
+	                                               address ? xstrdup(address) : NULL};
+}
+
+static void forms_empty(struct match_postings *mp)
+{
+	for (size_t i = 0; i < mp->n_forms; i++) {
+		free(mp->forms[i].name);
+		free(mp->forms[i].address);
+	}
+	mp->n_forms = 0;
+}
+
 void match_postings_release(struct match_postings *mp)
 {
+	forms_empty(mp);
 	free(mp->p);
+	free(mp->forms);
 	*mp = (struct match_postings){0};
 }
 
@@ -186,20 +213,79 @@ static int by_code(const void *x, const void *y)
 	return (a->record_id > b->record_id) - (a->record_id < b->record_id);
 }
 
+/* "INSERT … VALUES row, row …" with rows rows into out (made once, then prepared once). */
+static void many_rows_sql(char *out, size_t size, const char *insert, const char *row, size_t rows)
+{
+	size_t n = (size_t)snprintf(out, size, "%s", insert);
+	for (size_t k = 0; k < rows; k++)
+		n += (size_t)snprintf(out + n, size - n, "%s%s", k ? ", " : "", row);
+}
+
 #define POSTINGS_PER_INSERT 100
 static char many_sql_text[64 + POSTINGS_PER_INSERT * 8];
 
 static void make_many_sql(void)
 {
-	size_t n = (size_t)snprintf(many_sql_text, sizeof many_sql_text,
-	                            "INSERT INTO match_keys (code, record_id) VALUES ");
-	for (size_t k = 0; k < POSTINGS_PER_INSERT; k++)
-		n += (size_t)snprintf(many_sql_text + n, sizeof many_sql_text - n, "%s(?, ?)",
-		                      k ? ", " : "");
+	many_rows_sql(many_sql_text, sizeof many_sql_text,
+	              "INSERT INTO match_keys (code, record_id) VALUES ", "(?, ?)",
+	              POSTINGS_PER_INSERT);
+}
+
+static int by_record(const void *x, const void *y)
+{
+	const struct match_form *a = x, *b = y;
+	return (a->record > b->record) - (a->record < b->record);
+}
+
+#define FORMS_PER_INSERT 50
+static char many_forms_sql[64 + FORMS_PER_INSERT * 12];
+
+static void make_many_forms(void)
+{
+	many_rows_sql(many_forms_sql, sizeof many_forms_sql,
+	              "INSERT INTO match_forms (record, name, address) VALUES ", "(?, ?, ?)",
+	              FORMS_PER_INSERT);
+}
+
+/* The gathered forms, by record (an import's are in order already), and empty them. */
+static int forms_write(struct db *db, struct match_postings *mp)
+{
+	qsort(mp->forms, mp->n_forms, sizeof *mp->forms, by_record);
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, make_many_forms);
+	int rc = DB_OK;
+	for (size_t i = 0; i < mp->n_forms && !rc;) {
+		size_t n = mp->n_forms - i >= FORMS_PER_INSERT ? FORMS_PER_INSERT : 1;
+		struct db_stmt *st;
+		if ((rc = db_prepare(db,
+		                     n > 1
+		                         ? many_forms_sql
+		                         : "INSERT INTO match_forms (record, name, address) VALUES "
+		                           "(?, ?, ?)",
+		                     &st)))
+			break;
+		for (size_t j = 0; j < n; j++) {
+			const struct match_form *f = &mp->forms[i + j];
+			db_bind_int(st, (int)j * 3 + 1, f->record);
+			db_bind_texts(st, (int)j * 3 + 2, f->name);
+			db_bind_texts(st, (int)j * 3 + 3, f->address);
+		}
+		rc = db_step(st);
+		db_reset(st);
+		rc = rc == DB_DONE ? DB_OK : rc;
+		i += n;
+	}
+	forms_empty(mp);
+	return rc;
 }
 
 int match_postings_write(struct db *db, struct match_postings *mp)
 {
+	if (mp->n_forms) {
+		int rc = forms_write(db, mp);
+		if (rc)
+			return rc;
+	}
 	if (!mp->n)
 		return DB_OK;
 	qsort(mp->p, mp->n, sizeof *mp->p, by_code);
@@ -236,14 +322,34 @@ int match_postings_write(struct db *db, struct match_postings *mp)
 	return rc;
 }
 
-/* Add record id's keys to mp. */
+/* The text of the key of that kind in ks, or NULL. */
+static const char *key_text(const struct match_keyset *ks, enum match_kind kind)
+{
+	for (size_t i = 0; i < ks->n; i++)
+		if (ks->keys[i].kind == kind)
+			return ks->keys[i].key;
+	return NULL;
+}
+
+void match_keyset_forms(const struct match_keyset *ks, const char **name, const char **address)
+{
+	*name = key_text(ks, MK_NAME);
+	*address = key_text(ks, MK_ADDRESS);
+}
+
+/* Add record id's keys and forms to mp. */
 static void postings_of(struct match_postings *mp, const struct entity *e, int64_t id,
                         const struct value *vals)
 {
+	const struct match_fields *mf = match_fields_of(e);
 	struct match_keyset ks = {0};
 	match_keys_of(e, vals, &ks);
 	for (size_t i = 0; i < ks.n; i++)
 		match_postings_add(mp, ks.keys[i].code, id);
+	const char *name, *address;
+	match_keyset_forms(&ks, &name, &address);
+	if (name || address)
+		match_postings_add_form(mp, match_form_key(mf, id), name, address);
 	match_keyset_free(&ks);
 }
 
@@ -260,12 +366,18 @@ int match_keys_put(struct db *db, const struct entity *e, int64_t id, const stru
 
 int match_keys_drop(struct db *db, const struct entity *e, int64_t id, const struct value *vals)
 {
+	const struct match_fields *mf = match_fields_of(e);
+	if (!mf)
+		return DB_OK;
+	char record[24];
+	snprintf(record, sizeof record, "%lld", (long long)match_form_key(mf, id));
+	int rc =
+	    db_run(db, "DELETE FROM match_forms WHERE record = ?", 1, (const char *[]){record});
 	struct match_keyset ks = {0};
 	match_keys_of(e, vals, &ks);
-	if (!ks.n)
-		return DB_OK;
-	struct db_stmt *st;
-	int rc = db_prepare(db, "DELETE FROM match_keys WHERE code = ? AND record_id = ?", &st);
+	struct db_stmt *st = NULL;
+	if (!rc && ks.n)
+		rc = db_prepare(db, "DELETE FROM match_keys WHERE code = ? AND record_id = ?", &st);
 	for (size_t i = 0; i < ks.n && !rc; i++) {
 		db_bind_int(st, 1, ks.keys[i].code);
 		db_bind_int(st, 2, id);
@@ -316,13 +428,16 @@ static size_t compared(const struct match_fields *mf, const char **names)
 /* Make the keys of every live record of e again, a thousand records at a time. */
 static int rebuild(struct db *db, const struct entity *e, const struct match_fields *mf)
 {
-	/* The entity's codes: its number, then any kind and hash. */
-	int64_t first = (int64_t)mf->number << (CODE_HASH_BITS + 4);
+	/* The entity's codes and forms: its number, then any kind and hash, or any id. */
+	int64_t first = match_form_key(mf, 0);
 	char lo[24], hi[24];
 	snprintf(lo, sizeof lo, "%lld", (long long)first);
 	snprintf(hi, sizeof hi, "%lld", (long long)(first | ((1LL << (CODE_HASH_BITS + 4)) - 1)));
 	int rc = db_run(db, "DELETE FROM match_keys WHERE code BETWEEN ? AND ?", 2,
 	                (const char *[]){lo, hi});
+	if (!rc)
+		rc = db_run(db, "DELETE FROM match_forms WHERE record BETWEEN ? AND ?", 2,
+		            (const char *[]){lo, hi});
 	const char *names[16];
 	const struct field *fields[16];
 	size_t n = 0, k = compared(mf, names);

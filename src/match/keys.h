@@ -13,6 +13,10 @@
  * in the page cache; a code two forms share by chance only adds a candidate, which is scored
  * from its record like any other and falls away.
  *
+ * Beside the keys, table match_forms holds each record's core name and address (the normal forms
+ * the check compares by similarity), so candidates are scored without reading and normalising
+ * their records (match/find.c).
+ *
  * Written with the record in the same transaction (create, update, delete, restore, import).
  */
 #ifndef SEXTANT_MATCH_KEYS_H
@@ -80,24 +84,44 @@ static inline enum match_kind match_code_kind(int64_t code)
 
 /* The keys of a record from its values (by field position). */
 void match_keys_of(const struct entity *e, const struct value *vals, struct match_keyset *out);
+/* The core name and address among a record's keys (NULL where it has none). */
+void match_keyset_forms(const struct match_keyset *ks, const char **name, const char **address);
 void match_keyset_free(struct match_keyset *ks);
 /* The distinct bigrams of a core name (one character: itself), each added as kind MK_GRAM. */
 void match_name_grams(const struct match_fields *mf, const char *core, size_t n,
                       struct match_keyset *out);
 
+/* A record's key in match_forms: the entity's number, then the record's id. */
+int64_t match_form_key(const struct match_fields *mf, int64_t id);
+
+/* A record's core name and address (either may be NULL). */
+struct match_form {
+	int64_t record; /* match_form_key */
+	char *name, *address;
+};
+
+/* One key of a record. */
+struct match_posting {
+	int64_t code, record_id;
+};
+
 /*
- * Keys to write, gathered and then written sorted by code: each write then walks the index once
- * from left to right instead of hopping about it, which is what makes an import's keys cheap.
+ * Keys and forms to write, gathered and then written sorted: each write then walks the index
+ * once from left to right instead of hopping about it, which is what makes an import's keys
+ * cheap.
  */
 struct match_postings {
-	struct match_posting {
-		int64_t code, record_id;
-	} * p;
+	struct match_posting *p;
 	size_t n, cap;
+	struct match_form *forms; /* their texts malloc'd */
+	size_t n_forms, cap_forms;
 };
 /* Gathered postings past this many are written (16 MiB). */
 #define MATCH_POSTINGS_FLUSH ((size_t)1 << 20)
 void match_postings_add(struct match_postings *mp, int64_t code, int64_t record_id);
+/* A record's core name and address (either may be NULL), copied. */
+void match_postings_add_form(struct match_postings *mp, int64_t record, const char *name,
+                             const char *address);
 /* Write them all, sorted, and empty mp (its memory is kept for more). A DB_ code. */
 int match_postings_write(struct db *db, struct match_postings *mp);
 void match_postings_release(struct match_postings *mp);
@@ -111,7 +135,7 @@ int match_keys_drop(struct db *db, const struct entity *e, int64_t id, const str
  * changes): if the stored version differs, every checked entity's keys are made again from its
  * live records, under the migration lock. Run at start-up after the tables are synced.
  */
-#define MATCH_KEYS_VERSION 3 /* 2: contacts' phones and e-mails; 3: codes for texts */
+#define MATCH_KEYS_VERSION 4 /* 2: contacts' phones and e-mails; 3: codes; 4: match_forms */
 int match_keys_sync(struct db *db, const struct registry *r);
 /* Whether a change from old to new values touches what the check compares. */
 bool match_keys_changed(const struct entity *e, const struct value *old, const struct value *new);

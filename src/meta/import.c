@@ -130,6 +130,9 @@ static int run(struct importer *im, bool insert, int64_t *created)
 		die("cannot start the import reader");
 	struct import_batch *b;
 	while ((b = queue_pop(&q))) {
+		/* A dry run reads a batch in one snapshot (the inserting run is in its
+		 * transaction). */
+		bool snapshot = !insert && !rc && !(rc = db_begin_read(op->db));
 		if (!rc && !(rc = import_check_batch(im, b))) {
 			for (size_t i = 0; i < b->n; i++)
 				if (!b->rows[i].ok) {
@@ -140,6 +143,8 @@ static int run(struct importer *im, bool insert, int64_t *created)
 			if (!rc && atomic_load(&im->inserting))
 				rc = import_insert_batch(im, b, created);
 		}
+		if (snapshot)
+			db_commit(op->db);
 		if (rc)
 			atomic_store(&im->stop, true); /* drain the queue; the reader ends soon */
 		batch_free(b);

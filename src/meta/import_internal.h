@@ -29,6 +29,7 @@ struct import_row {
 	char *changes; /* the audit's {"field":[null,value]} (only while inserting) */
 	int64_t *keys; /* the codes of its duplicate-check keys (match/keys.h), if checked */
 	size_t n_keys;
+	const char *core_name, *core_address; /* its match forms (match/keys.h), or NULL */
 };
 
 struct import_batch {
@@ -72,8 +73,9 @@ struct importer {
 		bool on;                /* a dry run of an entity with a duplicate check */
 		bool rules_loaded;
 		struct match_rules rules;
-		struct strset keys; /* key codes of the rows so far → the first row's line */
-		struct str json;    /* the report's entries */
+		struct match_memo memo; /* what the checks of earlier rows learnt */
+		struct strset keys;     /* key codes of the rows so far → the first row's line */
+		struct str json;        /* the report's entries */
 		size_t count, listed;
 	} dup;
 	/* Shared. */

@@ -16,12 +16,14 @@ void import_match_init(struct importer *im, bool dry_run)
 {
 	im->dup.on = dry_run && match_fields_of(im->e);
 	strset_init(&im->dup.keys);
+	match_memo_init(&im->dup.memo);
 	im->dup.json = (struct str)STR_INIT;
 }
 
 void import_match_release(struct importer *im)
 {
 	strset_release(&im->dup.keys);
+	match_memo_release(&im->dup.memo);
 	str_release(&im->dup.json);
 }
 
@@ -107,7 +109,8 @@ int import_match_batch(struct importer *im, struct import_batch *b)
 		struct match_hit hits[MATCHES_PER_ROW];
 		size_t n = 0;
 		size_t mark = op->problem->n_errors;
-		int status = match_best(op, &im->dup.rules, body, hits, MATCHES_PER_ROW, &n);
+		int status =
+		    match_best(op, &im->dup.rules, &im->dup.memo, body, hits, MATCHES_PER_ROW, &n);
 		json_decref(body);
 		if (status < 0) {
 			/* Only a fault gets here: the row's values were checked already. */

@@ -160,6 +160,10 @@ static void row_keys(const struct entity *e, struct arena *a, struct import_row 
 	for (size_t i = 0; i < ks.n; i++)
 		row->keys[i] = ks.keys[i].code;
 	row->n_keys = ks.n;
+	const char *name, *address;
+	match_keyset_forms(&ks, &name, &address);
+	row->core_name = name ? arena_strdup(a, name) : NULL;
+	row->core_address = address ? arena_strdup(a, address) : NULL;
 	match_keyset_free(&ks);
 }
 
@@ -176,6 +180,7 @@ bool import_read_row(struct importer *im, struct arena *a, struct import_row *ro
 	row->n_tokens = 0;
 	row->keys = NULL;
 	row->n_keys = 0;
+	row->core_name = row->core_address = NULL;
 	if (im->csv.n_fields != im->n_cols) {
 		import_add_error(fi, line, NULL, "invalid_csv",
 		                 (const char *[]){"detail",

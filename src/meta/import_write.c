@@ -278,9 +278,15 @@ int import_insert_batch(struct importer *im, struct import_batch *b, int64_t *cr
 		rc = audit_write_many(op, "create", e->name, ids, changes, b->n);
 	if (!rc)
 		rc = search_index_add(op->db, e, ids, tokens, b->n);
-	for (size_t i = 0; i < b->n; i++)
-		for (size_t k = 0; k < b->rows[i].n_keys; k++)
-			match_postings_add(&im->postings, b->rows[i].keys[k], ids[i]);
+	const struct match_fields *mf = match_fields_of(e);
+	for (size_t i = 0; i < b->n; i++) {
+		const struct import_row *row = &b->rows[i];
+		for (size_t k = 0; k < row->n_keys; k++)
+			match_postings_add(&im->postings, row->keys[k], ids[i]);
+		if (row->core_name || row->core_address)
+			match_postings_add_form(&im->postings, match_form_key(mf, ids[i]),
+			                        row->core_name, row->core_address);
+	}
 	if (!rc && im->postings.n >= MATCH_POSTINGS_FLUSH)
 		rc = match_postings_write(op->db, &im->postings);
 	for (size_t i = 0; i < b->n && !rc; i++)

@@ -135,11 +135,12 @@ static void view_paths(json_t *paths, const struct entity *e)
 	op = oa_operation(id, "Every interaction with a record, newest first", tag);
 	json_object_set_new(op, "parameters",
 	                    oa_params((const char *const[]){"limit", "cursor", NULL}));
-	json_t *item = object_of(json_pack(
-	    "{s:o,s:o,s:{s:s,s:s},s:o,s:o,s:o,s:o,s:o,s:o}", "source", typed("string"), "id",
-	    typed("integer"), "at", "type", "string", "format", "date-time", "title",
-	    nullable("string"), "kind", nullable("string"), "kind_label", nullable("string"),
-	    "detail", nullable("string"), "who", named(), "contact", named()));
+	json_t *item = object_of(
+	    json_pack("{s:o,s:o,s:{s:s,s:s},s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "source",
+	              typed("string"), "id", typed("integer"), "at", "type", "string", "format",
+	              "date-time", "title", nullable("string"), "kind", nullable("string"),
+	              "kind_label", nullable("string"), "detail", nullable("string"), "who",
+	              named(), "contact", named(), "openable", typed("boolean")));
 	oa_add_responses(op, "200",
 	                 oa_json_response("A page of the timeline",
 	                                  object_of(json_pack("{s:{s:s,s:o},s:o}", "data", "type",

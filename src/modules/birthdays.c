@@ -40,24 +40,13 @@ int birthday_rules_check(const json_t *doc, struct problem *p)
 {
 	static const char *const members[] = {"enabled", "days_ahead", NULL};
 	size_t before = p->n_errors;
-	const char *k;
-	json_t *v;
-	if (!json_is_object(doc)) {
-		problem_add(p, NULL, "invalid_value", NULL);
+	if (!settings_check_members(doc, members, p))
 		return -1;
-	}
-	json_object_foreach((json_t *)doc, k, v)
-	{
-		if (!str_in_list(k, members))
-			problem_add(p, k, "unknown_field", NULL);
-		else if (str_eq(k, "enabled") && !json_is_boolean(v))
-			problem_add(p, k, "invalid_bool", NULL);
-		else if (str_eq(k, "days_ahead") &&
-		         (!json_is_integer(v) || json_integer_value(v) < 0 ||
-		          json_integer_value(v) > DAYS_AHEAD_MAX))
-			problem_add(p, k, "out_of_range",
-			            (const char *[]){"min", "0", "max", "60", NULL});
-	}
+	json_t *v;
+	if ((v = json_object_get(doc, "enabled")) && !json_is_boolean(v))
+		problem_add(p, "enabled", "invalid_bool", NULL);
+	if ((v = json_object_get(doc, "days_ahead")))
+		settings_check_number(p, "days_ahead", v, true, 0, DAYS_AHEAD_MAX);
 	return p->n_errors > before ? -1 : 0;
 }
 
@@ -88,11 +77,15 @@ static const char *const lunar_months[] = {"正", "二", "三", "四", "五", "�
 static const char *const lunar_days[] = {"初", "十", "廿", "三"};
 static const char *const digits[] = {"十", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
 
-void birthday_lunar_text(int64_t day, char *out, size_t n)
+void birthday_lunar_text(int64_t day, enum lang lang, char *out, size_t n)
 {
 	struct lunar_date l;
 	if (!lunar_from_days(day, &l)) {
 		snprintf(out, n, "%s", "");
+		return;
+	}
+	if (lang == LANG_EN) {
+		snprintf(out, n, "lunar %smonth %d, day %d", l.leap ? "leap " : "", l.month, l.day);
 		return;
 	}
 	/* 初十, 二十, 三十 are said so; the others are 初一, 十五, 廿三 … */
@@ -126,13 +119,15 @@ static int remind(struct db *db, int64_t id, int64_t owner, const char *name, co
 {
 	int y, m, d;
 	time_civil_from_days(next, &y, &m, &d);
-	char at[TIME_ISO_LEN], rid[24], date[16], in_days[16], lunar_text[64] = "";
+	char at[TIME_ISO_LEN], rid[24], date[16], in_days[16], lunar_zh[64] = "", lunar_en[64] = "";
 	snprintf(at, sizeof at, "%04d-%02d-%02dT00:00:00.000Z", y, m, d);
 	snprintf(rid, sizeof rid, "%" PRId64, id);
 	snprintf(date, sizeof date, "%02d-%02d", m, d);
 	snprintf(in_days, sizeof in_days, "%d", days);
-	if (lunar)
-		birthday_lunar_text(next, lunar_text, sizeof lunar_text);
+	if (lunar) {
+		birthday_lunar_text(next, LANG_ZH, lunar_zh, sizeof lunar_zh);
+		birthday_lunar_text(next, LANG_EN, lunar_en, sizeof lunar_en);
+	}
 	*sent = false;
 	int rc = db_begin(db);
 	if (rc)
@@ -143,9 +138,9 @@ static int remind(struct db *db, int64_t id, int64_t owner, const char *name, co
 	            "('contacts.birthday', ?, ?) ON CONFLICT DO NOTHING",
 	            2, (const char *[]){rid, at});
 	if (!rc && db_changes(db) == 1) {
-		json_t *vars =
-		    json_pack("{s:s, s:s, s:s, s:s, s:s}", "contact", name, "customer", customer,
-		              "date", date, "days", in_days, "lunar", lunar_text);
+		json_t *vars = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "contact", name,
+		                         "customer", customer, "date", date, "days", in_days,
+		                         "lunar", lunar_zh, "lunar_en", lunar_en);
 		struct notice n = {.event = "contact.birthday",
 		                   .user_id = owner,
 		                   .entity = "contacts",

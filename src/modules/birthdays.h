@@ -34,8 +34,8 @@ int64_t birthday_today(void);
 /* The next birthday of someone born on date ("YYYY-MM-DD") on or after today, and in how many
  * days; false if there is none to find. */
 bool birthday_of(const char *date, bool lunar, int64_t today, int64_t *next, int *days);
-/* "农历闰五月初七" for a day; "" outside the table. */
-void birthday_lunar_text(int64_t day, char *out, size_t n);
+/* "农历闰五月初七" for a day, in English "lunar leap month 5, day 7"; "" outside the table. */
+void birthday_lunar_text(int64_t day, enum lang lang, char *out, size_t n);
 
 int birthdays_job(struct job_ctx *ctx);
 

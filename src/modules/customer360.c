@@ -3,7 +3,9 @@
 #include "core/timeutil.h"
 #include "core/util.h"
 #include "db/dbjson.h"
+#include "meta/access.h"
 #include "meta/crud.h"
+#include "meta/sqlq.h"
 #include "meta/transition.h"
 
 #include <inttypes.h>
@@ -318,7 +320,60 @@ static void timeline_row(struct op *op, struct db_stmt *st, struct str *out)
 		json_add_text_column(out, st, 9);
 		str_addc(out, '}');
 	}
-	str_addc(out, '}');
+}
+
+/* One item of a timeline page, its JSON written up to its last member. */
+struct item {
+	const char *src; /* in op's arena */
+	int64_t id;
+	bool openable;
+	struct str json;
+};
+
+/*
+ * Which items of the page the caller may open: whoever may read the customer sees its whole
+ * timeline, but opening an item follows that record's own access, so the page links only
+ * those (a salesperson who took a customer over sees the former owner's follow-ups, and cannot
+ * open them unless shared). One query per entity on the page. Moves open nothing.
+ */
+static int mark_openable(struct op *op, struct item *items, size_t n)
+{
+	for (size_t i = 0; i < op->reg->n_entities; i++) {
+		const struct entity *e = &op->reg->entities[i];
+		if (!e->timeline)
+			continue;
+		struct sqlq s;
+		sqlq_init(&s);
+		sqlq_addf(&s, "SELECT t.\"id\" FROM \"%s\" t WHERE t.\"deleted_at\" IS NULL",
+		          e->name);
+		struct op target = *op;
+		target.e = e;
+		target.shared = 0;
+		int rc = access_where(&target, ACT_READ, &s);
+		sqlq_add(&s, " AND t.\"id\" IN (");
+		size_t asked = 0;
+		for (size_t k = 0; k < n; k++)
+			if (str_eq(items[k].src, e->name)) {
+				sqlq_add(&s, asked++ ? ", " : "");
+				sqlq_int(&s, items[k].id);
+			}
+		sqlq_add(&s, ")");
+		struct db_stmt *st;
+		if (!rc && asked && !(rc = sqlq_prepare(op->db, &s, &st))) {
+			while ((rc = db_step(st)) == DB_ROW) {
+				int64_t id = db_column_int(st, 0);
+				for (size_t k = 0; k < n; k++)
+					if (items[k].id == id && str_eq(items[k].src, e->name))
+						items[k].openable = true;
+			}
+			db_reset(st);
+			rc = rc == DB_DONE ? DB_OK : rc;
+		}
+		sqlq_release(&s);
+		if (rc)
+			return rc;
+	}
+	return DB_OK;
 }
 
 int customer_timeline(struct op *op, int64_t id, const char *cursor, int64_t limit, struct str *out)
@@ -373,19 +428,30 @@ int customer_timeline(struct op *op, int64_t id, const char *cursor, int64_t lim
 		db_bind_int(st, p++, after.id);
 	}
 	db_bind_int(st, p, limit);
-	str_adds(out, "{\"data\":[");
+	struct item *items = ARENA_NEW_ARRAY(op->arena, struct item, (size_t)limit);
 	int64_t n = 0, last_at = 0, last_id = 0;
 	char last_src[64] = "";
-	while ((rc = db_step(st)) == DB_ROW) {
-		if (n++)
-			str_addc(out, ',');
-		timeline_row(op, st, out);
+	while (n < limit && (rc = db_step(st)) == DB_ROW) {
+		struct item *it = &items[n++];
+		it->src = arena_strdup(op->arena, db_column_text(st, 0, NULL));
+		it->id = db_column_int(st, 1);
+		it->json = (struct str)STR_INIT;
+		timeline_row(op, st, &it->json);
 		db_column_time(st, 2, &last_at);
-		last_id = db_column_int(st, 1);
-		snprintf(last_src, sizeof last_src, "%s", db_column_text(st, 0, NULL));
+		last_id = it->id;
+		snprintf(last_src, sizeof last_src, "%s", it->src);
 	}
 	db_reset(st);
-	if (rc != DB_DONE)
+	if (rc == DB_DONE || rc == DB_ROW)
+		rc = mark_openable(op, items, (size_t)n);
+	str_adds(out, "{\"data\":[");
+	for (int64_t i = 0; i < n; i++) {
+		str_add(out, items[i].json.buf, items[i].json.len);
+		str_addf(out, ",\"openable\":%s}%s", items[i].openable ? "true" : "false",
+		         i + 1 < n ? "," : "");
+		str_release(&items[i].json);
+	}
+	if (rc)
 		return crud_db_error(op, rc, "a customer's timeline");
 	str_adds(out, "],\"next_cursor\":");
 	if (n == limit)

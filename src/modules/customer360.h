@@ -23,7 +23,8 @@ int customer_summary(struct op *op, int64_t id, struct str *out);
 
 /*
  * Newest first: {"data":[{"source","id","at","title","kind","kind_label","detail",
- * "owner":{id,name}|null,"contact":{id,name}|null}],"next_cursor"}. cursor: the next_cursor of
+ * "who":{id,name}|null,"contact":{id,name}|null,"openable"}],"next_cursor"}; openable: whether
+ * the caller may open the item's record. cursor: the next_cursor of
  * the page before, or NULL. 200, 400 for a cursor that is not one, or a negative status.
  */
 int customer_timeline(struct op *op, int64_t id, const char *cursor, int64_t limit,

@@ -48,38 +48,23 @@ static bool days_value(const json_t *v)
 	return json_is_number(v) && json_number_value(v) >= 0 && json_number_value(v) <= DAYS_MAX;
 }
 
-static void days_problem(struct problem *p, const char *at)
-{
-	problem_add(p, at, "out_of_range", (const char *[]){"min", "0", "max", "3650", NULL});
-}
-
 int pool_rules_check(const struct entity *customers, const json_t *doc, struct problem *p)
 {
 	static const char *const members[] = {"enabled",   "default_days", "levels", "warn_days",
 	                                      "claim_cap", "reclaim_days", NULL};
+	static const char *const days[] = {"default_days", "warn_days", "reclaim_days"};
 	size_t before = p->n_errors;
+	if (!settings_check_members(doc, members, p))
+		return -1;
 	const char *k;
 	json_t *v;
-	if (!json_is_object(doc)) {
-		problem_add(p, NULL, "invalid_value", NULL);
-		return -1;
-	}
-	json_object_foreach((json_t *)doc, k, v)
-	{
-		if (!str_in_list(k, members))
-			problem_add(p, k, "unknown_field", NULL);
-		else if (str_eq(k, "enabled") && !json_is_boolean(v))
-			problem_add(p, k, "invalid_bool", NULL);
-		else if (str_eq(k, "claim_cap") &&
-		         (!json_is_integer(v) || json_integer_value(v) < 0 ||
-		          json_integer_value(v) > 1000000))
-			problem_add(p, k, "out_of_range",
-			            (const char *[]){"min", "0", "max", "1000000", NULL});
-		else if ((str_eq(k, "default_days") || str_eq(k, "warn_days") ||
-		          str_eq(k, "reclaim_days")) &&
-		         !days_value(v))
-			days_problem(p, k);
-	}
+	if ((v = json_object_get(doc, "enabled")) && !json_is_boolean(v))
+		problem_add(p, "enabled", "invalid_bool", NULL);
+	if ((v = json_object_get(doc, "claim_cap")))
+		settings_check_number(p, "claim_cap", v, true, 0, 1000000);
+	for (size_t i = 0; i < ARRAY_SIZE(days); i++)
+		if ((v = json_object_get(doc, days[i])))
+			settings_check_number(p, days[i], v, false, 0, DAYS_MAX);
 	json_t *levels = json_object_get(doc, "levels");
 	if (levels && !json_is_object(levels))
 		problem_add(p, "levels", "invalid_value", NULL);
@@ -92,8 +77,8 @@ int pool_rules_check(const struct entity *customers, const json_t *doc, struct p
 			known |= str_eq(level->options[i].key, k);
 		if (!known)
 			problem_add(p, at, "invalid_option", NULL);
-		else if (!days_value(v))
-			days_problem(p, at);
+		else
+			settings_check_number(p, at, v, false, 0, DAYS_MAX);
 	}
 	if (json_object_size(levels) > POOL_LEVELS_MAX)
 		problem_add(p, "levels", "too_many", NULL);

@@ -1,5 +1,6 @@
 #include "settings.h"
 #include "core/log.h"
+#include "core/util.h"
 #include "core/timeutil.h"
 
 #include <stdio.h>
@@ -44,4 +45,34 @@ int settings_put(struct db *db, const char *key, const char *doc, int64_t by_use
 		            "VALUES (?, ?, ?, ?)",
 		            4, params);
 	return rc;
+}
+
+bool settings_check_members(const json_t *doc, const char *const *members, struct problem *p)
+{
+	const char *k;
+	json_t *v;
+	if (!json_is_object(doc)) {
+		problem_add(p, NULL, "invalid_value", NULL);
+		return false;
+	}
+	json_object_foreach((json_t *)doc, k, v)
+	{
+		if (!str_in_list(k, members))
+			problem_add(p, k, "unknown_field", NULL);
+	}
+	return true;
+}
+
+void settings_check_number(struct problem *p, const char *at, const json_t *v, bool integral,
+                           double min, double max)
+{
+	if ((integral ? json_is_integer(v) : json_is_number(v)) && json_number_value(v) >= min &&
+	    json_number_value(v) <= max)
+		return;
+	char lo[32], hi[32];
+	snprintf(lo, sizeof lo, "%.15g", min);
+	snprintf(hi, sizeof hi, "%.15g", max);
+	problem_add(p, at, "out_of_range",
+	            (const char *[]){"min", arena_strdup(p->arena, lo), "max",
+	                             arena_strdup(p->arena, hi), NULL});
 }

@@ -88,15 +88,15 @@ const struct template_def template_defs[] = {
     {"contact.birthday",
      "联系人生日提醒",
      "Contact's birthday",
-     "user,contact,customer,date,days,lunar,link",
+     "user,contact,customer,date,days,lunar,lunar_en,link",
      {"生日提醒：{{contact}}（{{customer}}）{{date}}",
       "{{user}}，您好：\n{{customer}} 的 {{contact}} 将于 {{days}} 天后（{{date}}）过生日。{{lunar}}\n"
       "{{link}}",
       NULL, "{{days}} 天后 · {{date}} {{lunar}}"},
      {"Birthday: {{contact}} ({{customer}}) on {{date}}",
       "Hello {{user}},\n{{contact}} of {{customer}} has a birthday in {{days}} days ({{date}}). "
-      "{{lunar}}\n{{link}}",
-      NULL, "In {{days}} days · {{date}} {{lunar}}"}},
+      "{{lunar_en}}\n{{link}}",
+      NULL, "In {{days}} days · {{date}} {{lunar_en}}"}},
     {"reminder",
      "提醒",
      "Reminder",

@@ -201,6 +201,37 @@ test('the keys follow the records: created, edited, deleted, restored', async ()
 	assert.equal((await match({ name: '养马岛游艇会' })).json.data[0]?.name, '烟台养马岛游艇会');
 });
 
+test('many look-alikes: the best come first from the stored core names, which follow every edit', async () => {
+	// Fourteen companies of one core name in fourteen cities, and a fifteenth with a phone: more
+	// candidates than are scored from their records, so they are ranked from match_forms first.
+	const cities = ['深圳', '广州', '珠海', '厦门', '青岛', '大连', '三亚', '海口', '宁波', '杭州', '南京', '天津', '北京', '上海'];
+	for (const city of cities) await admin.create('customers', { name: `${city}市翠鸟帆船有限公司` });
+	const t = await admin.create('customers', { name: '福州市翠鸟帆船有限公司', phone: '0591-87654321' });
+	let got = (await match({ name: '翠鸟帆船会', phone: '0591 8765 4321' })).json.data;
+	assert.equal(got.length, 10);
+	assert.equal(got[0].id, t.id, 'the phone puts it first');
+	assert.deepEqual(got[0].reasons, ['phone', 'name']);
+	assert.ok(got.slice(1).every((h) => h.score < got[0].score && h.reasons.join() === 'name'));
+	// Renamed to the very name asked for: its stored core name changed with it, so it leads
+	// even without the phone (with the old one it would tie with the others and fall behind
+	// them by id).
+	expectStatus(await admin.patch(`/api/v1/customers/${t.id}`, { name: '翠鸟帆船会', phone: null }), 200);
+	got = (await match({ name: '翠鸟帆船会' })).json.data;
+	assert.equal(got[0].id, t.id);
+	assert.equal(got[0].similarity.name, 1);
+	// Deleted: gone from the forms as from the keys; restored: back in front.
+	expectStatus(await admin.del(`/api/v1/customers/${t.id}`), 204);
+	assert.ok(!(await match({ name: '翠鸟帆船会' })).json.data.some((h) => h.id === t.id));
+	expectStatus(await admin.post(`/api/v1/customers/${t.id}/restore`), 200);
+	assert.equal((await match({ name: '翠鸟帆船会' })).json.data[0]?.id, t.id);
+	// An import's dry run keeps three of the fifteen: the same one first.
+	const csv = 'name,address\n翠鸟帆船会,福建省福州市马尾区\n';
+	const dry = await admin.req('POST', '/api/v1/customers/import?dry_run=true', { body: csv, headers: { 'Content-Type': 'text/csv; charset=utf-8' } });
+	expectStatus(dry, 200);
+	assert.equal(dry.json.duplicates[0].matches.length, 3);
+	assert.equal(dry.json.duplicates[0].matches[0].id, t.id);
+});
+
 test('an import\'s dry run reports the rows that look like customers there and rows before them', async () => {
 	const csv = [
 		'name,phone,tax_id',

@@ -280,6 +280,15 @@ test('the 360° view: a summary and one timeline, which the next owner sees whol
 	assert.deepEqual(sea.contact, { id: p.id, name: `王总 ${M}` });
 	assert.equal(call.detail, '了解到客户计划明年购入 60 尺游艇');
 	assert.equal(t.next_cursor, null);
+	// The task moved with the customer and may be opened; the former owner's follow-ups stay
+	// theirs (opening one is 404), and the page says so rather than link to nothing.
+	assert.deepEqual(t.data.map((x) => x.openable), [true, false, false, false]);
+	expectStatus(await seller2.client.get(`/api/v1/activities/${sea.id}`), 404);
+	expectStatus(await seller2.client.get(`/api/v1/tasks/${task.id}`), 200);
+	// Shared with the new owner, a follow-up opens.
+	expectStatus(await seller.client.post(`/api/v1/activities/${sea.id}/shares`, { user_id: seller2.id, access: 'read' }), 201);
+	const again = await seller2.client.getJson(`/api/v1/customers/${c.id}/timeline`);
+	assert.deepEqual(again.data.map((x) => x.openable), [true, false, true, false]);
 	// English labels; pages that neither skip nor repeat.
 	const en = await seller2.client.getJson(`/api/v1/customers/${c.id}/timeline?limit=3`, { headers: { 'Accept-Language': 'en' } });
 	assert.equal(en.data[2].kind_label, 'Sea trial');

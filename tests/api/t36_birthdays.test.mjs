@@ -74,6 +74,8 @@ test('owners are told of coming birthdays once, by either calendar; the list sho
 	const l = list.data.find((x) => x.id === lunar.id);
 	assert.equal(l.date, nextNewYear);
 	assert.equal(l.lunar_text, '农历正月初一');
+	const en = (await seller.client.getJson('/api/v1/contacts/birthdays?days=366', { headers: { 'Accept-Language': 'en' } })).data;
+	assert.equal(en.find((x) => x.id === lunar.id).lunar_text, 'lunar month 1, day 1', 'in the language asked for');
 	assert.deepEqual((await seller.client.getJson('/api/v1/contacts/birthdays?days=7')).data.map((x) => x.id).filter((id) => id !== lunar.id), [soon.id]);
 	expectProblem(await seller.client.get('/api/v1/contacts/birthdays?days=0'), 400, 'bad_request', [['days', 'out_of_range']]);
 	expectProblem(await seller.client.get('/api/v1/contacts/birthdays?when=1'), 400, 'bad_request', [['when', 'unknown_parameter']]);

@@ -39,13 +39,27 @@ export async function logIn(page, username, password) {
 	await page.click('button[type=submit]');
 }
 
-/* A new page signed in as the administrator, on the workbench. */
-export async function adminPage(browser, options = {}) {
+/* A new page signed in as username, on the workbench (Chinese unless options say otherwise). */
+export async function userPage(browser, username, password, options = {}) {
 	const page = await browser.newPage({ locale: 'zh-CN', ...options });
-	await logIn(page, 'admin', adminPassword);
+	await logIn(page, username, password);
 	await page.waitForURL(`${base}/`);
 	return page;
 }
+
+/* A score card's (ScoreCard.vue) explanation: closed until asked for, then open; its list. */
+export async function openScoreHow(card) {
+	const how = card.getByRole('button', { name: '如何计算' });
+	assert.equal(await how.getAttribute('aria-expanded'), 'false');
+	assert.equal(await card.locator('.how-list').isVisible(), false, 'the explanation waits to be asked for');
+	await how.click();
+	const list = card.locator('.how-list');
+	await list.waitFor();
+	return list;
+}
+
+/* A new page signed in as the administrator, on the workbench. */
+export const adminPage = (browser, options = {}) => userPage(browser, 'admin', adminPassword, options);
 
 /*
  * Open an administration page from the sidebar's 设置 menu by its label, and wait for its

@@ -10,7 +10,7 @@
 // phone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { adminPage, api, base, launch, logIn, shot, unlabelled, openSettings } from './lib.mjs';
+import { adminPage, api, base, launch, logIn, shot, unlabelled, openSettings, userPage } from './lib.mjs';
 
 const CUSTOMER = '青岛奥帆游艇俱乐部';
 const HANDED = '厦门五缘湾游艇会';
@@ -37,12 +37,7 @@ after(async () => {
 	await browser?.close();
 });
 
-async function salesPage(username, options = {}) {
-	const page = await browser.newPage({ locale: 'zh-CN', ...options });
-	await logIn(page, username, pw);
-	await page.waitForURL(`${base}/`);
-	return page;
-}
+const salesPage = (username, options = {}) => userPage(browser, username, pw, options);
 const summary = (page) => page.locator('section.c360-summary');
 const timeline = (page) => page.locator('.c360-timeline');
 

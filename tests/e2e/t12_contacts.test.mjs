@@ -10,7 +10,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { adminPage, api, base, launch, logIn, shot, unlabelled, openSettings } from './lib.mjs';
+import { adminPage, api, base, launch, logIn, openScoreHow, shot, unlabelled, openSettings, userPage } from './lib.mjs';
 
 const CUSTOMER = '威海石岛游艇俱乐部';
 const CONTACT = '石岛 孙总';
@@ -55,12 +55,7 @@ after(async () => {
 	await browser?.close();
 });
 
-async function salesPage(options = {}) {
-	const page = await browser.newPage({ locale: 'zh-CN', ...options });
-	await logIn(page, 'ct.s1', pw);
-	await page.waitForURL(`${base}/`);
-	return page;
-}
+const salesPage = (options = {}) => userPage(browser, 'ct.s1', pw, options);
 const closeness = (page) => page.locator('section.contact-closeness');
 const progress = (page) => page.locator('section.plan-progress');
 
@@ -72,12 +67,7 @@ test('a salesperson sees a contact’s closeness and how it is computed; a follo
 	await card.locator('.level', { hasText: '良好' }).waitFor();
 	await card.locator('.brief', { hasText: '最近一次联系 2 天前' }).waitFor();
 	assert.ok(await card.locator('.gauge').getAttribute('aria-label').then((l) => /61.*良好/.test(l)), 'the gauge is named with its score and level');
-	const how = card.getByRole('button', { name: '如何计算' });
-	assert.equal(await how.getAttribute('aria-expanded'), 'false');
-	assert.equal(await card.locator('.how-list').isVisible(), false, 'the explanation waits to be asked for');
-	await how.click();
-	const list = card.locator('.how-list');
-	await list.waitFor();
+	const list = await openScoreHow(card);
 	const recency = await list.locator('tr.factor-recency').innerText();
 	assert.match(recency, /最近一次联系[\s\S]*2 天前[\s\S]*40 \/ 40 分[\s\S]*7 天内 40 分/);
 	assert.match(await list.locator('tr.factor-frequency').innerText(), /2 次[\s\S]*16 \/ 40 分[\s\S]*每次 8 分/);

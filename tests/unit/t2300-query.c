@@ -768,6 +768,13 @@ static void test_match_keys_sync(void **state)
 	                              0, NULL, &live),
 	                 DB_OK);
 	assert_int_equal(name_keys, live);
+	/* And each its core name and address beside them (match_forms), under its entity's number.
+	 */
+	int64_t forms = -1;
+	assert_int_equal(db_query_int(db, "SELECT count(*) FROM match_forms WHERE record >> 44 = 1",
+	                              0, NULL, &forms),
+	                 DB_OK);
+	assert_int_equal(forms, live);
 	/* Up to date: nothing is made again (a key removed by hand stays removed). */
 	assert_int_equal(db_exec(db, "DELETE FROM match_keys WHERE code >> 40 = (1 << 4 | 5)"),
 	                 DB_OK);
@@ -778,8 +785,12 @@ static void test_match_keys_sync(void **state)
 	assert_int_equal(db_exec(db, "UPDATE sys_meta SET value = 0 WHERE key = "
 	                             "'match_keys_version'"),
 	                 DB_OK);
+	assert_int_equal(db_exec(db, "DELETE FROM match_forms"), DB_OK);
 	assert_int_equal(match_keys_sync(db, reg), DB_OK);
 	assert_int_equal(count_keys(), keys);
+	assert_int_equal(db_query_int(db, "SELECT count(*) FROM match_forms", 0, NULL, &forms),
+	                 DB_OK);
+	assert_int_equal(forms, live);
 }
 
 int main(void)

@@ -1,14 +1,11 @@
 // Contacts' own routes as the pages use them (docs/internals/PERSONAL.md): the shapes of their
 // closeness, a contact plan's progress and the coming birthdays, and the dates the forms they
 // open are preset with.
+import type { Score } from './scores';
 
-/* GET /api/v1/contacts/{id}/closeness; a factor's value null means never. */
-export interface Closeness {
-  id: number;
-  score: number;
+/* GET /api/v1/contacts/{id}/closeness: a score (src/scores.ts); a factor's value null means never. */
+export interface Closeness extends Score {
   level: 'close' | 'warm' | 'cool' | 'cold' | string;
-  level_label: string;
-  factors: { key: string; label: string; value: number | null; points: number; max: number; rule: string }[];
 }
 
 /* GET /api/v1/contact_plans/{id}/progress */

@@ -36,6 +36,7 @@ export interface TimelineItem {
   detail: string | null;
   who: { id: number; name: string } | null;
   contact: { id: number; name: string } | null;
+  openable: boolean; /* whether the caller may open the record (moves: never) */
 }
 
 /* One entry of GET /api/v1/customers/{id}/moves; by_user_id null is the system. */

@@ -1,18 +1,15 @@
 // Words of the contacts' own parts (docs/internals/PERSONAL.md): the closeness card on a contact's
-// page (src/components/ContactCloseness.vue), the actions there (ContactActions.vue: log a
-// follow-up, new contact plan, record news, the personal data menu with its export and erasure),
-// a contact plan's progress (PlanProgress.vue), the workbench's coming birthdays
-// (BirthdaysCard.vue) and the administrators' birthday reminders
+// page (src/components/ContactCloseness.vue; the score card's own words are in scores.ts), the
+// actions there (ContactActions.vue: log a follow-up, new contact plan, record news, the personal
+// data menu with its export and erasure), a contact plan's progress (PlanProgress.vue), the
+// workbench's coming birthdays (BirthdaysCard.vue) and the administrators' birthday reminders
 // (src/views/admin/BirthdayRulesView.vue: admin.birthdays, admin.birthdayRules).
 // No "@" or "|" in these texts: vue-i18n reads them as links and plurals.
 export default {
   'zh-CN': {
     contact: {
-      closeness: '亲密度', closenessOf: '亲密度 {score} 分（满分 100）：{level}',
-      how: '如何计算', hideHow: '收起计算方法',
+      closeness: '亲密度',
       howLead: '根据与该联系人的跟进记录计算，各项得分相加即为亲密度：',
-      factorOf: '{label}：{points}', factor: '计算项', factorValue: '实际', factorPoints: '得分', factorRule: '规则',
-      points: '{points} / {max} 分',
       never: '从未联系', today: '今天', daysAgo: '{n} 天前', times: '{n} 次',
       logFollowup: '写跟进', newPlan: '新建接触计划', logUpdate: '记录动态',
       personal: '个人信息', export: '导出', exported: '已导出 {name} 的个人信息', erase: '删除个人信息',
@@ -50,11 +47,8 @@ export default {
   },
   en: {
     contact: {
-      closeness: 'Closeness', closenessOf: 'Closeness {score} of 100: {level}',
-      how: 'How it is computed', hideHow: 'Hide how it is computed',
+      closeness: 'Closeness',
       howLead: 'From the follow-ups with this contact; the points of each factor add up to the closeness:',
-      factorOf: '{label}: {points}', factor: 'Factor', factorValue: 'Actual', factorPoints: 'Points', factorRule: 'Rule',
-      points: '{points} / {max} points',
       never: 'Never contacted', today: 'today', daysAgo: '{n} days ago', times: '{n} times',
       logFollowup: 'Log a follow-up', newPlan: 'New contact plan', logUpdate: 'Record news',
       personal: 'Personal data', export: 'Export', exported: 'Personal data of {name} exported', erase: 'Erase personal data',

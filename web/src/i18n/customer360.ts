@@ -14,7 +14,7 @@ export default {
       dueIn: '{n} 天后退回公海', dueNow: '即将退回公海', dueOn: '{time} 退回公海',
       openTasks: '未完成任务', followups90: '近 90 天跟进', related: '相关记录', relatedOf: '查看{what}（{n}）',
       timeline: '时间线', moves: '归属变更',
-      noTimeline: '暂无跟进、任务或归属变更', contact: '联系人：{name}', system: '系统', openRecord: '打开 {what}',
+      noTimeline: '暂无跟进、任务或归属变更', contact: '联系人：{name}', system: '系统', openRecord: '打开 {what}', notOpenable: '这条记录属于他人，未共享给你，无法打开',
       source: { activities: '跟进', tasks: '任务', moves: '归属' },
       move: {
         warned: '回收预警', returned: '自动退回公海', released: '放弃到公海', claimed: '从公海领取', assigned: '分配', handover: '移交',
@@ -58,7 +58,7 @@ export default {
       dueIn: 'Back to the pool in {n} days', dueNow: 'Going back to the pool now', dueOn: 'Back to the pool on {time}',
       openTasks: 'Open tasks', followups90: 'Follow-ups in 90 days', related: 'Related records', relatedOf: 'See {what} ({n})',
       timeline: 'Timeline', moves: 'Ownership moves',
-      noTimeline: 'No follow-ups, tasks or ownership moves yet', contact: 'Contact: {name}', system: 'System', openRecord: 'Open {what}',
+      noTimeline: 'No follow-ups, tasks or ownership moves yet', contact: 'Contact: {name}', system: 'System', openRecord: 'Open {what}', notOpenable: 'This record is someone else\'s and not shared with you',
       source: { activities: 'Follow-up', tasks: 'Task', moves: 'Ownership' },
       move: {
         warned: 'Pool warning', returned: 'Returned to the pool', released: 'Released to the pool', claimed: 'Claimed from the pool', assigned: 'Assigned', handover: 'Handed over',

@@ -1,6 +1,7 @@
 // Words of merging two records into one (docs/internals/MATCH.md, "Merging"): the merge page
 // (src/views/MergeView.vue), the "merge" action beside a duplicate candidate
-// (src/components/DuplicateList.vue), and the merge's entry in a record's history.
+// (src/components/DuplicateList.vue) and on the page of a record whose entity has a duplicate
+// check (src/views/RecordView.vue: merge.open), and the merge's entry in a record's history.
 // No "@" or "|" in these texts: vue-i18n reads them as links and plurals.
 export default {
   'zh-CN': {
@@ -21,7 +22,7 @@ export default {
       fromField: '要合并的记录', self: '不能与自身合并', badFrom: '“{from}”不是记录编号',
       keptFailed: '无法打开本记录', otherFailed: '无法读取要合并的记录 #{id}',
       noRight: '合并需要修改本记录和删除对方的权限，您没有{what}的这些权限。',
-      action: '合并', actionOf: '把 {name} 合并到本记录',
+      action: '合并', actionOf: '把 {name} 合并到本记录', open: '合并重复',
       moved: { tasks_about: '流程任务', files: '附件', record_shares: '共享', reminders: '提醒' },
     },
     history: { action: { merge: '合并' } },
@@ -44,7 +45,7 @@ export default {
       fromField: 'Record to merge', self: 'A record cannot be merged with itself', badFrom: '“{from}” is not a record number',
       keptFailed: 'This record cannot be opened', otherFailed: 'The record to merge (#{id}) cannot be read',
       noRight: 'Merging needs the rights to change this record and delete the other; you do not have them for {what}.',
-      action: 'Merge', actionOf: 'Merge {name} into this record',
+      action: 'Merge', actionOf: 'Merge {name} into this record', open: 'Merge a duplicate',
       moved: { tasks_about: 'Process tasks', files: 'Attachments', record_shares: 'Shares', reminders: 'Reminders' },
     },
     history: { action: { merge: 'merged' } },
