@@ -119,6 +119,8 @@ struct candidate {
 	unsigned exact; /* the rules whose exact keys found it, a bit each (0: none) */
 	int grams;      /* name bigrams in common */
 	double score;   /* from its match forms (prefilter) */
+	bool formed;    /* its forms were read: name_sim and address_sim hold (after the floors) */
+	double name_sim, address_sim;
 };
 
 struct found {
@@ -372,8 +374,8 @@ static double combine(const struct match_rules *rules, const double *sim, unsign
 
 /* Score one candidate row (columns: id, owner, owner's name, then the compared fields as
  * listed in mf) against the probe. */
-static void score(const struct match_rules *rules, const struct probe *pr, const char *const *col,
-                  struct match_hit *s)
+static void score(const struct match_rules *rules, const struct probe *pr,
+                  const struct candidate *c, const char *const *col, struct match_hit *s)
 {
 	/* col: in match_columns' order */
 	const char *const *phones = col + 2, *const *emails = col + 7, *const *webs = col + 9,
@@ -400,12 +402,17 @@ static void score(const struct match_rules *rules, const struct probe *pr, const
 				s->sim[MR_WEBSITE] = 1;
 		}
 	}
+	/* Name and address as measured from the stored forms, which are the record's own (written
+	 * with it); normalised afresh only for a candidate without them. */
 	if (pr->has[MR_NAME]) {
-		double d = similar(match_name, col[0], &pr->key[MR_NAME], pr);
+		double d = c && c->formed ? c->name_sim
+		                          : similar(match_name, col[0], &pr->key[MR_NAME], pr);
 		s->sim[MR_NAME] = d >= rules->name_floor ? d : 0;
 	}
 	if (pr->has[MR_ADDRESS]) {
-		double d = similar(match_address, col[1], &pr->key[MR_ADDRESS], NULL);
+		double d = c && c->formed
+		               ? c->address_sim
+		               : similar(match_address, col[1], &pr->key[MR_ADDRESS], NULL);
 		s->sim[MR_ADDRESS] = d >= rules->address_floor ? d : 0;
 	}
 	s->score = combine(rules, s->sim, &s->reasons);
@@ -442,16 +449,14 @@ static int by_prescore(const void *x, const void *y)
 /*
  * Score the candidates from their match forms (the stored core name and address) and the exact
  * keys that found them, without reading or normalising their records, and keep the `keep` best
- * that reach the threshold. The forms and measures are rank's own, so the order is rank's; rank
- * then scores the few kept from their records, which also drops one that a code shared by chance
+ * that reach the threshold, with their name and address similarities. rank then confirms the
+ * exact rules of the few kept on their records, which drops one that a code shared by chance
  * brought in (match/keys.h). An import's dry run checks every row with three kept of up to
  * seventy candidates.
  */
 static int prefilter(struct op *op, const struct match_fields *mf, const struct match_rules *rules,
                      const struct probe *pr, struct found *f, int64_t except, size_t keep)
 {
-	if (f->n <= keep)
-		return DB_OK;
 	for (size_t i = 0; i < f->n; i++) {
 		double sim[MR__MAX] = {0};
 		exact_similarities(f->c[i].exact, sim);
@@ -490,6 +495,9 @@ static int prefilter(struct op *op, const struct match_fields *mf, const struct 
 			if (address && pr->has[MR_ADDRESS])
 				sim[MR_ADDRESS] = core_similarity(address, &pr->key[MR_ADDRESS],
 				                                  NULL, rules->address_floor);
+			c->formed = true;
+			c->name_sim = sim[MR_NAME];
+			c->address_sim = sim[MR_ADDRESS];
 			unsigned reasons = 0;
 			c->score = combine(rules, sim, &reasons);
 		}
@@ -553,8 +561,12 @@ static int rank(struct op *op, const struct match_fields *mf, const struct match
 			const char *col[ARRAY_SIZE(names)];
 			for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 				col[i] = db_column_text(st, (int)i + 3, NULL);
+			const struct candidate *c = NULL;
+			for (size_t i = from; i < f->n && i < from + RANK_BATCH && !c; i++)
+				if (f->c[i].id == id)
+					c = &f->c[i];
 			struct match_hit sc = {.id = id, .owner_id = db_column_int(st, 1)};
-			score(rules, pr, col, &sc);
+			score(rules, pr, c, col, &sc);
 			if (sc.score + 1e-9 < rules->threshold || !sc.reasons)
 				continue;
 			sc.name = arena_strdup(op->arena, col[0] ? col[0] : "");
