@@ -20,8 +20,15 @@ let browser, s1, fresh, regular;
 const daysAgo = (d) => new Date(Date.now() - d * DAY).toISOString().slice(0, 10);
 const order = (customer, title, ordered_on, status = 'delivered') => api('POST', '/api/v1/t_orders', { title, status, ordered_on, customer_id: customer.id });
 
+// Salespeople who may change and delete their own customers and contacts, as 销售员 may as
+// shipped: a role of this test's own, since another test takes deleting from 销售员.
+const SELLER_ROLES = ['salesperson', 'loy_seller'];
+
 before(async () => {
-	s1 = await api('POST', '/api/v1/users', { username: 'loy.s1', password: pw, roles: ['salesperson'], display_name: '忠诚度销售甲', must_change_password: false });
+	await api('POST', '/api/v1/roles', { key: 'loy_seller', name: { 'zh-CN': '合并测试销售', en: 'Merge test seller' } });
+	const own = { read: 'own', update: 'own', delete: 'own' };
+	await api('PUT', '/api/v1/roles/loy_seller/permissions', { permissions: { customers: own, contacts: own } });
+	s1 = await api('POST', '/api/v1/users', { username: 'loy.s1', password: pw, roles: SELLER_ROLES, display_name: '忠诚度销售甲', must_change_password: false });
 	fresh = await api('POST', '/api/v1/customers', { name: '大连星海湾游艇会', owner_id: s1.id });
 	// A first yacht three years ago, a bigger one last year: two deals in two years → 15 + 20 + 15 = 50, 稳定.
 	regular = await api('POST', '/api/v1/customers', { name: '青岛奥帆游艇俱乐部', owner_id: s1.id });
@@ -161,7 +168,7 @@ test('合并重复 on the page of a customer or a contact leads to the merge pag
 	await page.close();
 
 	// A salesperson may change and delete their customers: offered, in English too.
-	const en = await api('POST', '/api/v1/users', { username: 'loy.en', password: pw, roles: ['salesperson'], display_name: 'Lee Loyal', locale: 'en', must_change_password: false });
+	const en = await api('POST', '/api/v1/users', { username: 'loy.en', password: pw, roles: SELLER_ROLES, display_name: 'Lee Loyal', locale: 'en', must_change_password: false });
 	const mine = await api('POST', '/api/v1/customers', { name: 'Dalian Marina Club', owner_id: en.id });
 	const english = await browser.newPage({ locale: 'en-GB' });
 	await logIn(english, 'loy.en', pw);
