@@ -340,8 +340,12 @@ static int mark_openable(struct op *op, struct item *items, size_t n)
 {
 	for (size_t i = 0; i < op->reg->n_entities; i++) {
 		const struct entity *e = &op->reg->entities[i];
-		if (!e->timeline)
-			continue;
+		bool on_page = false;
+		for (size_t k = 0; k < n && !on_page; k++)
+			on_page = str_eq(items[k].src, e->name);
+		if (!e->timeline || !on_page)
+			continue; /* access_where may ask the database: only for entities on the
+			             page */
 		struct sqlq s;
 		sqlq_init(&s);
 		sqlq_addf(&s, "SELECT t.\"id\" FROM \"%s\" t WHERE t.\"deleted_at\" IS NULL",
@@ -359,7 +363,7 @@ static int mark_openable(struct op *op, struct item *items, size_t n)
 			}
 		sqlq_add(&s, ")");
 		struct db_stmt *st;
-		if (!rc && asked && !(rc = sqlq_prepare(op->db, &s, &st))) {
+		if (!rc && !(rc = sqlq_prepare(op->db, &s, &st))) {
 			while ((rc = db_step(st)) == DB_ROW) {
 				int64_t id = db_column_int(st, 0);
 				for (size_t k = 0; k < n; k++)
