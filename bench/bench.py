@@ -458,10 +458,11 @@ class Bench:
                 return p
         return shutil.which(name)
 
-    def generate(self, entity, n, path, seed=None):
+    def generate(self, entity, n, path, seed=None, first=1):
+        """n rows numbered from first (a row's number makes its tax ID, e-mail and web site)."""
         seed = self.cfg["seed"] if seed is None else seed
-        self.run([self.sextant, "generate", entity, str(n), str(seed)],
-                 f"generate {n:,} {entity} (seed {seed})", stdout_file=path)
+        self.run([self.sextant, "generate", entity, str(n), str(seed), str(first)],
+                 f"generate {n:,} {entity} (seed {seed}, from row {first:,})", stdout_file=path)
 
     def post_csv(self, port, cookie, csrf, csv_path, query, what, during=None):
         """POST a CSV to the customers' import with curl: (HTTP status, seconds, the JSON answer,
@@ -486,11 +487,14 @@ class Bench:
         return code, float(ttotal or wall), report, r.stderr.decode(errors="replace")
 
     def dry_run_import(self, port, cookie, csrf, rows):
-        """T9 with the duplicate check: the dry run of an import of new customers (another seed:
-        other companies, of the same trades and places) checked against the loaded base and the
-        file's earlier rows, which is where an import's duplicate report comes from."""
+        """T9 with the duplicate check: the dry run of an import of new customers checked against
+        the loaded base and the file's earlier rows, which is where an import's duplicate report
+        comes from. The file goes on from the base (another seed, rows numbered after it): other
+        companies, with their own tax IDs, mail and sites, of the same trades and places, so
+        some of their names are like names in the base, as in a real import."""
         path = os.path.join(self.work, "customers-dry.csv")
-        self.generate("customers", rows, path, seed=self.cfg["seed"] + 1)
+        self.generate("customers", rows, path, seed=self.cfg["seed"] + 1,
+                      first=self.cfg["customers"] + 1)
         code, secs, report, _ = self.post_csv(
             port, cookie, csrf, path, "?dry_run=true",
             f"T9: the dry run of an import of {rows:,} new customers, with the duplicate check")

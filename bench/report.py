@@ -376,9 +376,11 @@ def render(res):
         w(f"**With the duplicate check.** The import's duplicate report comes from its dry run: each good row "
           f"is checked against the base (the check of T8) and the file's earlier rows. Measured on the loaded "
           f"database ({dry['base']:,} customers): the dry run of {dry['rows']:,} new customers (the generator "
-          f"with the next seed: other companies of the same trades and places), HTTP {dry['status']}, "
-          f"{dry['seconds']:.1f} s, **{fmt_int(dry['rows_per_s'])} rows/s**; {dry['valid']} good rows, "
-          f"{dry['duplicate_rows']} of them with look-alikes listed.")
+          f"with the next seed, its rows numbered on from the base's: other companies, with tax IDs, mail "
+          f"and sites of their own, of the same trades and places, so that many have names like names in "
+          f"the base), HTTP {dry['status']}, {dry['seconds']:.1f} s, **{fmt_int(dry['rows_per_s'])} rows/s**; "
+          f"{dry['valid']} good rows, {dry['duplicate_rows']} of them with look-alikes listed. The rows are "
+          f"checked on two threads, each with its own connection (docs/internals/MATCH.md).")
         w("")
     fl = met.get("import_floor")
     if fl and imp:

@@ -320,13 +320,15 @@ static int cmd_generate(struct config *cfg, int argc, char **argv)
 {
 	UNUSED(cfg);
 	long n = argc > 2 ? strtol(argv[2], NULL, 10) : 0;
-	if (argc < 3 || n <= 0 || (strcmp(argv[1], "customers") && strcmp(argv[1], "contacts"))) {
-		fprintf(stderr,
-		        "usage: sextant generate customers|contacts COUNT [SEED] > file.csv\n");
+	long first = argc > 4 ? strtol(argv[4], NULL, 10) : 1;
+	if (argc < 3 || n <= 0 || first <= 0 ||
+	    (strcmp(argv[1], "customers") && strcmp(argv[1], "contacts"))) {
+		fprintf(stderr, "usage: sextant generate customers|contacts COUNT [SEED [FIRST]] > "
+		                "file.csv\n");
 		return 2;
 	}
 	uint64_t seed = argc > 3 ? strtoull(argv[3], NULL, 10) : 1;
-	return demo_generate_csv(stdout, argv[1], n, seed) ? 1 : 0;
+	return demo_generate_csv(stdout, argv[1], n, first, seed) ? 1 : 0;
 }
 
 static int cmd_version(struct config *cfg, int argc, char **argv)
@@ -346,7 +348,8 @@ static const struct command commands[] = {
     {"demo", cmd_demo, "load the demo data"},
     {"user", cmd_user, USER_USAGE},
     {"import", cmd_import, "import ENTITY FILE.csv [--dry-run] [--mapping JSON]"},
-    {"generate", cmd_generate, "generate customers|contacts COUNT [SEED]: demo CSV on stdout"},
+    {"generate", cmd_generate,
+     "generate customers|contacts COUNT [SEED [FIRST]]: demo CSV on stdout"},
     {"version", cmd_version, "print the version"},
     {"help", cmd_help, "this list"},
 };

@@ -77,6 +77,12 @@ static int writer_lock(struct db *db, bool bulk)
 	return DB_OK;
 }
 
+static void free_options(struct db *db)
+{
+	free((char *)db->options.target);
+	free((char *)db->options.sqlite_sync);
+}
+
 int db_open(const struct db_options *o, struct db **out, char **err)
 {
 	struct db *db = xcalloc(1, sizeof *db);
@@ -84,14 +90,23 @@ int db_open(const struct db_options *o, struct db **out, char **err)
 	db->drv = o->kind == DB_PG ? &db_pg_driver : &db_sqlite_driver;
 	db->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : 10000;
 	db->yield_to_bulk = o->yield_to_bulk;
+	db->options = *o;
+	db->options.target = o->target ? xstrdup(o->target) : NULL;
+	db->options.sqlite_sync = o->sqlite_sync ? xstrdup(o->sqlite_sync) : NULL;
 	*err = NULL;
 	int rc = db->drv->open(db, o, err);
 	if (rc) {
+		free_options(db);
 		free(db);
 		return rc;
 	}
 	*out = db;
 	return DB_OK;
+}
+
+int db_open_sibling(struct db *db, struct db **out, char **err)
+{
+	return db_open(&db->options, out, err);
 }
 
 static void stmt_free(struct db_stmt *st)
@@ -127,6 +142,7 @@ void db_close(struct db *db)
 	writer_unlock(db);
 	db_cache_clear(db);
 	db->drv->close(db);
+	free_options(db);
 	free(db);
 }
 

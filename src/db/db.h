@@ -55,6 +55,8 @@ struct db_options {
 
 /* Open a connection; on failure *err gets a malloc'd message for the log. */
 int db_open(const struct db_options *o, struct db **out, char **err);
+/* Another connection to the same database with the same options (a second thread's). */
+int db_open_sibling(struct db *db, struct db **out, char **err);
 void db_close(struct db *db);
 enum db_kind db_kind(const struct db *db);
 

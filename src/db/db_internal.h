@@ -52,10 +52,11 @@ struct db {
 	struct db_stmt *mru, *lru;
 	size_t cached;
 	uint64_t time_ns;
-	bool holds_write_lock; /* SQLite: this connection holds the process's writer lock */
-	bool holds_bulk_lock;  /* … for a bulk transaction (an import) */
-	bool checkpoint_due;   /* SQLite: a bulk commit left its pages in the WAL (db_settle) */
-	bool yield_to_bulk;    /* see db_options */
+	bool holds_write_lock;     /* SQLite: this connection holds the process's writer lock */
+	bool holds_bulk_lock;      /* … for a bulk transaction (an import) */
+	bool checkpoint_due;       /* SQLite: a bulk commit left its pages in the WAL (db_settle) */
+	bool yield_to_bulk;        /* see db_options */
+	struct db_options options; /* as opened, strings copied: for db_open_sibling */
 	void *impl;
 };
 

@@ -35,11 +35,13 @@ void demo_csv_quoted(FILE *f, const char *s);
 int demo_activities(struct db *db, const int64_t *customer_ids, size_t n);
 /* Import the CSV in fd into entity through the ordinary import path (checks, audit, counts). */
 int demo_import_fd(struct db *db, const char *entity, int fd);
-/* Write n rows of an entity as CSV (field names as headers). Contacts refer to customer ids
- * 1..customers (for a database whose customers were generated the same way). */
-int demo_generate_csv(FILE *out, const char *entity, long n, uint64_t seed);
+/* Write n rows of an entity as CSV (field names as headers), numbered from first: the number
+ * makes a row's tax ID, e-mail and web site, so a file numbered on from a loaded one holds new
+ * companies. Contacts refer to customer ids 1..n/2+1 (for a database whose customers were
+ * generated the same way). */
+int demo_generate_csv(FILE *out, const char *entity, long n, long first, uint64_t seed);
 /* The same, with contacts referring to the given customer ids. */
-int demo_generate_csv_ids(FILE *out, const char *entity, long n, uint64_t seed,
+int demo_generate_csv_ids(FILE *out, const char *entity, long n, long first, uint64_t seed,
                           const int64_t *customer_ids, size_t n_ids);
 
 #endif

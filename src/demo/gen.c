@@ -72,6 +72,13 @@ static const char *const brand2[] = {"韵", "湾", "航", "帆", "辰", "海", "
                                      "庭", "龙", "珠", "丰", "通", "和", "禾", "图", "涛", "河",
                                      "澜", "鸥", "港", "旋", "程", "曦", "达", "源", "瀚", "信",
                                      "汇", "峰", "盛", "泽", "远", "宇", "晟", "洲", "浪", "悦"};
+/* A third character for three brands in four: with two only, the 1,600 brands (× 16 trades)
+ * would make every name of a large generated base recur some forty times, city after city, where
+ * a real base of a million customers has nearly as many names. */
+static const char *const brand3[] = {"达", "通", "泰", "兴", "昌", "源", "发", "隆", "丰", "利",
+                                     "成", "德", "信", "祥", "瑞", "和", "美", "星", "光", "宝",
+                                     "鑫", "鼎", "晖", "力", "创", "邦", "诚", "卓", "越", "舟",
+                                     "峰", "汇", "嘉", "华", "顺", "仁", "杰", "亿", "锐", "翔"};
 static const char *const trades[] = {"游艇俱乐部", "船舶租赁", "海洋科技",   "文旅发展",
                                      "投资控股",   "国际贸易", "房地产开发", "酒店管理",
                                      "游艇销售",   "水上运动", "旅游开发",   "实业",
@@ -154,8 +161,11 @@ static void customer_row(struct str *row, uint64_t *s, long i)
 {
 	const struct city *c = &PICK(s, cities);
 	struct str name = STR_INIT, addr = STR_INIT, rep = STR_INIT;
-	str_addf(&name, "%s%s%s%s%s", strcmp(c->city, c->province) ? c->city : c->province,
-	         PICK(s, brand1), PICK(s, brand2), PICK(s, trades), PICK(s, suffixes));
+	str_addf(&name, "%s%s%s", strcmp(c->city, c->province) ? c->city : c->province,
+	         PICK(s, brand1), PICK(s, brand2));
+	if (pick(s, 4))
+		str_adds(&name, PICK(s, brand3));
+	str_addf(&name, "%s%s", PICK(s, trades), PICK(s, suffixes));
 	/* Drop the 市 of the city in the name, as companies do: 深圳海韵… */
 	char *shi = strstr(name.buf, "市");
 	if (shi && shi - name.buf <= 9)
@@ -173,7 +183,8 @@ static void customer_row(struct str *row, uint64_t *s, long i)
 	         (unsigned long long)((pick(s, 500) + 1) * 1000000ULL));
 	snprintf(staff, sizeof staff, "%zu", pick(s, 2000) + 5);
 	char email[64], web[64];
-	snprintf(email, sizeof email, "contact%ld@example-%ld.cn", i, i % 9973);
+	/* The company's own domain, for its site and its mail. */
+	snprintf(email, sizeof email, "contact%ld@example-%ld.cn", i, i);
 	snprintf(web, sizeof web, "https://www.example-%ld.cn", i);
 	cell(row, name.buf, true);
 	cell(row, addr.buf, false);
@@ -216,8 +227,7 @@ static void contact_row(struct str *row, uint64_t *s, long i, int64_t customer_i
 	char mob[16], office[24], email[64], cid[24], birthday[16];
 	mobile(s, mob);
 	landline(s, c, office);
-	snprintf(email, sizeof email, "person%ld@example-%lld.cn", i,
-	         (long long)customer_id % 9973);
+	snprintf(email, sizeof email, "person%ld@example-%lld.cn", i, (long long)customer_id);
 	snprintf(cid, sizeof cid, "%lld", (long long)customer_id);
 	snprintf(birthday, sizeof birthday, "%04zu-%02zu-%02zu", 1960 + pick(s, 40),
 	         pick(s, 12) + 1, pick(s, 28) + 1);
@@ -243,14 +253,17 @@ static const char contact_header[] =
     "name,customer_id,gender,position,department,mobile,office_phone,email,birthday,"
     "contact_role\r\n";
 
-int demo_generate_csv_ids(FILE *out, const char *entity, long n, uint64_t seed, const int64_t *ids,
-                          size_t n_ids)
+int demo_generate_csv_ids(FILE *out, const char *entity, long n, long first, uint64_t seed,
+                          const int64_t *ids, size_t n_ids)
 {
 	bool customers = strcmp(entity, "customers") == 0;
-	uint64_t s = seed * 0x9e3779b97f4a7c15ULL + (customers ? 1 : 2);
+	/* The state is the seed hashed: seed × step would make seed 8's sequence seed 7's one draw
+	 * on, and its rows soon the same rows. */
+	uint64_t s = seed * 2 + (customers ? 1 : 2);
+	s = next(&s);
 	struct str row = STR_INIT;
 	fputs(customers ? customer_header : contact_header, out);
-	for (long i = 1; i <= n; i++) {
+	for (long i = first; i < first + n; i++) {
 		if (customers) {
 			customer_row(&row, &s, i);
 		} else {
@@ -258,7 +271,7 @@ int demo_generate_csv_ids(FILE *out, const char *entity, long n, uint64_t seed, 
 			                  : (int64_t)(pick(&s, (size_t)(n / 2 + 1)) + 1);
 			contact_row(&row, &s, i, cid);
 		}
-		if (row.len > 1 << 16 || i == n) {
+		if (row.len > 1 << 16 || i == first + n - 1) {
 			if (fwrite(row.buf, 1, row.len, out) != row.len)
 				return -1;
 			str_reset(&row);
@@ -268,9 +281,9 @@ int demo_generate_csv_ids(FILE *out, const char *entity, long n, uint64_t seed, 
 	return fflush(out) ? -1 : 0;
 }
 
-int demo_generate_csv(FILE *out, const char *entity, long n, uint64_t seed)
+int demo_generate_csv(FILE *out, const char *entity, long n, long first, uint64_t seed)
 {
-	return demo_generate_csv_ids(out, entity, n, seed, NULL, 0);
+	return demo_generate_csv_ids(out, entity, n, first, seed, NULL, 0);
 }
 
 int demo_import_fd(struct db *db, const char *entity, int fd)
@@ -299,7 +312,7 @@ static int import_generated(struct db *db, const char *entity, long n, const int
 		close(fd);
 		return -1;
 	}
-	demo_generate_csv_ids(f, entity, n, 7, ids, n_ids);
+	demo_generate_csv_ids(f, entity, n, 1, 7, ids, n_ids);
 	fclose(f);
 	int rc = demo_import_fd(db, entity, fd);
 	*created = n;

@@ -18,6 +18,7 @@
 #include "meta/op.h"
 
 #include <jansson.h>
+#include <pthread.h>
 
 enum match_rule {
 	MR_TAX_ID,
@@ -56,13 +57,21 @@ struct match_hit {
 };
 
 /*
- * What many checks in a row (an import's dry run) learn once and need not ask again: the name
- * bigrams too common to be evidence (in more names than the check looks at), each of which
- * otherwise costs a walk over hundreds of keys per row.
+ * What many checks in a row (an import's dry run) learn once and need not ask again: the records
+ * that have each name bigram met so far (a walk over up to hundreds of keys per bigram; rows of
+ * one file share their trade's words), or that the bigram is too common to be evidence, and how
+ * many records there are (which weighs the bigrams). The threads that check one import's rows
+ * share it.
  */
 struct match_memo {
-	struct strset common; /* codes, in hexadecimal */
+	pthread_mutex_t lock;
+	struct strset
+	    grams;    /* a bigram's code (its eight bytes) → its postings: offset << 16 | count */
+	int64_t *ids; /* the postings remembered, MATCH_MEMO_IDS at most */
+	size_t n_ids;
+	int64_t records; /* live records of the entity; -1 until asked */
 };
+#define MATCH_MEMO_IDS (512 * 1024)
 void match_memo_init(struct match_memo *m);
 void match_memo_release(struct match_memo *m);
 

@@ -19,6 +19,10 @@
 
 #define IMPORT_MAX_ERRORS 1000
 
+/* Threads that check a dry run's rows against the base (import_match.c): one a core. */
+#define IMPORT_CHECKERS 2
+struct import_checker;
+
 /* A row that passed the reader's checks, with what its insert needs. */
 struct import_row {
 	struct value *vals; /* one per field position */
@@ -73,7 +77,11 @@ struct importer {
 		bool on;                /* a dry run of an entity with a duplicate check */
 		bool rules_loaded;
 		struct match_rules rules;
-		struct match_memo memo; /* what the checks of earlier rows learnt */
+		/* The threads that check a batch's rows against the base: this one and, for large
+		 * batches, a second one with its own connection (opened at the first). */
+		struct import_checker *checkers[IMPORT_CHECKERS];
+		bool no_second; /* its connection could not be opened: this thread checks alone */
+		struct match_memo memo; /* what the checks of earlier rows learnt (both threads') */
 		struct strset keys;     /* key codes of the rows so far → the first row's line */
 		struct str json;        /* the report's entries */
 		size_t count, listed;

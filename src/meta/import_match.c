@@ -3,14 +3,67 @@
  * entity with a duplicate check is compared with the records already there (the check's own
  * scoring) and with the rows before it in the file (by the codes of their exact keys: tax ID,
  * phone, e-mail, core name), so a person sees what is new before importing.
+ *
+ * The comparison with the base is the costly part (index lookups, a few a row), and rows are
+ * independent of each other, so a large batch is shared between two threads, one a core: this
+ * one, and a second with a connection of its own, each in its own read snapshot. The rows'
+ * findings are then written in file order, as one thread would have.
  */
 #include "import_internal.h"
+#include "core/log.h"
 #include "core/util.h"
 
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MATCHES_PER_ROW 3
+/* A batch with fewer good rows is checked by this thread alone: a thread is not worth it. */
+#define SHARED_BATCH_MIN 64
+
+/* One row's look-alikes in the base. */
+struct row_hits {
+	struct match_hit hit[MATCHES_PER_ROW];
+	size_t n;
+};
+
+/* One thread's share of a batch: its rows first, first + step, …, checked into out. */
+struct import_checker {
+	struct importer *im;
+	struct op op;       /* the request's, with this checker's connection, arena and problem */
+	struct db *own_db;  /* the second checker's connection; NULL: the request's */
+	struct arena arena; /* the hits' names: one batch's */
+	struct problem problem;
+	const struct import_batch *b;
+	struct row_hits *out;
+	size_t first, step;
+	int rc;
+};
+
+static struct import_checker *checker_new(struct importer *im, struct db *own_db)
+{
+	struct import_checker *c = xcalloc(1, sizeof *c);
+	c->im = im;
+	c->op = *im->op;
+	c->own_db = own_db;
+	if (own_db)
+		c->op.db = own_db;
+	arena_init(&c->arena, 16 * 1024);
+	problem_init(&c->problem, &c->arena);
+	c->op.arena = &c->arena;
+	c->op.problem = &c->problem;
+	return c;
+}
+
+static void checker_free(struct import_checker *c)
+{
+	if (!c)
+		return;
+	db_close(c->own_db);
+	arena_release(&c->arena);
+	free(c);
+}
 
 void import_match_init(struct importer *im, bool dry_run)
 {
@@ -22,6 +75,8 @@ void import_match_init(struct importer *im, bool dry_run)
 
 void import_match_release(struct importer *im)
 {
+	for (size_t k = 0; k < IMPORT_CHECKERS; k++)
+		checker_free(im->dup.checkers[k]);
 	strset_release(&im->dup.keys);
 	match_memo_release(&im->dup.memo);
 	str_release(&im->dup.json);
@@ -89,44 +144,121 @@ static void earlier_rows(struct importer *im, const struct import_row *row, stru
 	*found = n;
 }
 
+static void check_rows(struct import_checker *c)
+{
+	struct importer *im = c->im;
+	const struct match_fields *mf = match_fields_of(im->e);
+	/* The request's connection is in the batch's snapshot already (import.c). */
+	bool snapshot = c->own_db && !(c->rc = db_begin_read(c->op.db));
+	for (size_t i = c->first; i < c->b->n && !c->rc; i += c->step) {
+		const struct import_row *row = &c->b->rows[i];
+		if (!row->ok)
+			continue;
+		json_t *body = body_of(im->e, mf, row->vals);
+		int status = match_best(&c->op, &im->dup.rules, &im->dup.memo, body, c->out[i].hit,
+		                        MATCHES_PER_ROW, &c->out[i].n);
+		json_decref(body);
+		/* Only a fault gets here: the row's values were checked already. */
+		if (status < 0)
+			c->rc = DB_ERROR;
+	}
+	if (snapshot)
+		db_commit(c->op.db);
+}
+
+static void *check_thread(void *arg)
+{
+	check_rows(arg);
+	return NULL;
+}
+
+/* How many checkers share a batch of `good` good rows: the second one's connection is opened
+ * at the first batch that needs it. */
+static size_t checkers_for(struct importer *im, size_t good)
+{
+	if (!im->dup.checkers[0])
+		im->dup.checkers[0] = checker_new(im, NULL);
+	if (good < SHARED_BATCH_MIN || im->dup.no_second)
+		return 1;
+	if (!im->dup.checkers[1]) {
+		struct db *db;
+		char *err = NULL;
+		if (db_open_sibling(im->op->db, &db, &err)) {
+			log_warn(
+			    "a dry run checks on one thread: no second connection: %s (request %s)",
+			    err ? err : "?", im->op->request_id);
+			free(err);
+			im->dup.no_second = true;
+			return 1;
+		}
+		im->dup.checkers[1] = checker_new(im, db);
+	}
+	return 2;
+}
+
+/* Check the batch's good rows against the base into out, on one thread or two. A DB_ code. */
+static int check_batch(struct importer *im, struct import_batch *b, struct row_hits *out)
+{
+	size_t good = 0;
+	for (size_t i = 0; i < b->n; i++)
+		good += b->rows[i].ok;
+	size_t n = checkers_for(im, good);
+	for (size_t k = 0; k < n; k++) {
+		struct import_checker *c = im->dup.checkers[k];
+		arena_release(&c->arena);
+		arena_init(&c->arena, 16 * 1024);
+		problem_init(&c->problem, &c->arena);
+		c->b = b;
+		c->out = out;
+		c->first = k;
+		c->step = n;
+		c->rc = DB_OK;
+	}
+	pthread_t second;
+	bool shared = n == 2 && !pthread_create(&second, NULL, check_thread, im->dup.checkers[1]);
+	if (!shared)
+		im->dup.checkers[0]->step = 1;
+	check_rows(im->dup.checkers[0]);
+	if (shared)
+		pthread_join(second, NULL);
+	for (size_t k = 0; k < (shared ? 2 : 1); k++) {
+		const struct import_checker *c = im->dup.checkers[k];
+		if (c->rc) {
+			/* The cause (a timeout, a lost connection) as the check reported it. */
+			if (c->problem.status)
+				problem_set(im->op->problem, c->problem.status, c->problem.code);
+			return c->rc;
+		}
+	}
+	return DB_OK;
+}
+
 int import_match_batch(struct importer *im, struct import_batch *b)
 {
 	if (!im->dup.on)
 		return 0;
-	struct op *op = im->op;
-	const struct match_fields *mf = match_fields_of(im->e);
 	if (!im->dup.rules_loaded) {
-		int rc = match_rules_load(op->db, &im->dup.rules);
+		int rc = match_rules_load(im->op->db, &im->dup.rules);
 		if (rc)
 			return rc;
 		im->dup.rules_loaded = true;
 	}
-	for (size_t i = 0; i < b->n; i++) {
+	struct row_hits *out = xcalloc(b->n ? b->n : 1, sizeof *out);
+	int rc = check_batch(im, b, out);
+	for (size_t i = 0; i < b->n && !rc; i++) {
 		const struct import_row *row = &b->rows[i];
 		if (!row->ok)
 			continue;
-		json_t *body = body_of(im->e, mf, row->vals);
-		struct match_hit hits[MATCHES_PER_ROW];
-		size_t n = 0;
-		size_t mark = op->problem->n_errors;
-		int status =
-		    match_best(op, &im->dup.rules, &im->dup.memo, body, hits, MATCHES_PER_ROW, &n);
-		json_decref(body);
-		if (status < 0) {
-			/* Only a fault gets here: the row's values were checked already. */
-			op->problem->n_errors = mark;
-			return DB_ERROR;
-		}
 		struct str earlier = STR_INIT;
 		size_t same = 0;
 		earlier_rows(im, row, &earlier, &same);
-		if (n || same) {
+		if (out[i].n || same) {
 			im->dup.count++;
 			if (im->dup.listed < IMPORT_MAX_ERRORS) {
 				im->dup.listed++;
 				str_addf(&im->dup.json, "%s{\"row\":%lld,\"matches\":",
 				         im->dup.json.len ? "," : "", (long long)row->line);
-				match_hits_json(&im->dup.json, hits, n);
+				match_hits_json(&im->dup.json, out[i].hit, out[i].n);
 				str_adds(&im->dup.json, ",\"rows\":");
 				str_add(&im->dup.json, earlier.buf, earlier.len);
 				str_addc(&im->dup.json, '}');
@@ -134,7 +266,8 @@ int import_match_batch(struct importer *im, struct import_batch *b)
 		}
 		str_release(&earlier);
 	}
-	return 0;
+	free(out);
+	return rc;
 }
 
 void import_match_report(const struct importer *im, struct str *out)
