@@ -380,7 +380,10 @@ def render(res):
           f"and sites of their own, of the same trades and places, so that many have names like names in "
           f"the base), HTTP {dry['status']}, {dry['seconds']:.1f} s, **{fmt_int(dry['rows_per_s'])} rows/s**; "
           f"{dry['valid']} good rows, {dry['duplicate_rows']} of them with look-alikes listed. The rows are "
-          f"checked on two threads, each with its own connection (docs/internals/MATCH.md).")
+          f"checked on two threads, each with its own connection (docs/internals/MATCH.md). Timed after "
+          f"the same dry run once, as the other runs are timed after a warm-up; that first run took "
+          f"{dry.get('first_seconds', 0):.2f} s ({fmt_int(dry['rows'] / dry['first_seconds']) if dry.get('first_seconds') else '?'} "
+          f"rows/s), reading from disk the pages of the base the page cache had not kept.")
         w("")
     fl = met.get("import_floor")
     if fl and imp:

@@ -513,6 +513,12 @@ void db_release_memory(struct db *db)
 		db_exec(db, "PRAGMA shrink_memory");
 }
 
+void db_small_cache(struct db *db)
+{
+	if (db->kind == DB_SQLITE)
+		db_exec(db, "PRAGMA cache_size=" DB_SMALL_PAGE_CACHE);
+}
+
 /* After a bulk transaction, this connection's commits checkpoint again as SQLite's do. */
 static void end_bulk(struct db *db)
 {

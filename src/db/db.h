@@ -134,6 +134,11 @@ int db_commit(struct db *db);
 void db_settle(struct db *db);
 /* SQLite: hand the connection's cached pages back (a connection that is seldom used). */
 void db_release_memory(struct db *db);
+/* SQLite: a page cache of 4 MiB instead of 16, for a short-lived connection on a short-lived
+ * thread (an import's second checker). glibc keeps the top of a thread's heap up to
+ * M_TRIM_THRESHOLD (src/main.c), which malloc_trim does not give back for threads other than
+ * the main one: a full cache there would stay with the process after the import. */
+void db_small_cache(struct db *db);
 int db_rollback(struct db *db);
 bool db_in_transaction(const struct db *db);
 

@@ -36,7 +36,8 @@ extern const struct db_driver db_pg_driver;
  * one while an import runs was tried (make bench): with the duplicate check's keys the HTTP
  * import went from 5,694 to 9,849 rows/s, but its memory peak from 60 to 321 MiB. Left out:
  * the keys are to be made cheaper instead (docs/internals/MATCH.md). */
-#define DB_PAGE_CACHE "-16384"
+#define DB_PAGE_CACHE       "-16384"
+#define DB_SMALL_PAGE_CACHE "-4096" /* db_small_cache: KiB */
 
 #define DB_CACHE_BUCKETS 512
 #define DB_CACHE_MAX     384

@@ -259,7 +259,7 @@ void match_memo_init(struct match_memo *m)
 	pthread_mutex_init(&m->lock, NULL);
 	strset_init(&m->grams);
 	m->ids = NULL;
-	m->n_ids = 0;
+	m->n_ids = m->cap_ids = 0;
 	m->records = -1;
 }
 
@@ -299,8 +299,12 @@ static int lookup_gram(struct op *op, struct match_memo *memo, int64_t code, str
 		strset_add(&memo->grams, key, sizeof code, GRAM_POSTINGS + 1, NULL);
 	} else if (memo->n_ids + *count <= MATCH_MEMO_IDS &&
 	           !strset_get(&memo->grams, key, sizeof code, NULL)) {
-		if (!memo->ids)
-			memo->ids = xmalloc(MATCH_MEMO_IDS * sizeof *memo->ids);
+		if (memo->n_ids + *count > memo->cap_ids) {
+			memo->cap_ids = memo->cap_ids ? memo->cap_ids * 2 : 4096;
+			if (memo->cap_ids > MATCH_MEMO_IDS)
+				memo->cap_ids = MATCH_MEMO_IDS;
+			memo->ids = xrealloc(memo->ids, memo->cap_ids * sizeof *memo->ids);
+		}
 		if (*count)
 			memcpy(memo->ids + memo->n_ids, f->gram_ids + before,
 			       *count * sizeof *memo->ids);

@@ -65,10 +65,10 @@ struct match_hit {
  */
 struct match_memo {
 	pthread_mutex_t lock;
-	struct strset
-	    grams;    /* a bigram's code (its eight bytes) → its postings: offset << 16 | count */
+	/* A bigram's code (its eight bytes) → its postings in ids: offset << 16 | count. */
+	struct strset grams;
 	int64_t *ids; /* the postings remembered, MATCH_MEMO_IDS at most */
-	size_t n_ids;
+	size_t n_ids, cap_ids;
 	int64_t records; /* live records of the entity; -1 until asked */
 };
 #define MATCH_MEMO_IDS (512 * 1024)

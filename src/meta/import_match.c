@@ -191,6 +191,8 @@ static size_t checkers_for(struct importer *im, size_t good)
 			im->dup.no_second = true;
 			return 1;
 		}
+		/* The rows' pages are met once each: a small cache loses little (db.h). */
+		db_small_cache(db);
 		im->dup.checkers[1] = checker_new(im, db);
 	}
 	return 2;
