@@ -269,6 +269,14 @@ test('English, and the contact page on a phone', async () => {
 	await page.locator('.el-dropdown-menu__item:visible', { hasText: 'Erase personal data' }).click();
 	await page.locator('.el-dialog.erase-dialog').getByText('It cannot be undone').waitFor();
 	await shot(page, 'contact-en');
+	// One call yesterday: counts read in the singular.
+	await api('POST', '/api/v1/activities', { subject: 'Call', kind: 'call', occurred_at: new Date(Date.now() - 30 * 3600 * 1000).toISOString(), customer_id: c.id, contact_id: p.id });
+	await page.reload();
+	await closeness(page).getByRole('button', { name: 'How it is computed' }).click();
+	const rows = closeness(page).locator('.how-list');
+	await rows.locator('tr.factor-frequency', { hasText: '1 time' }).waitFor();
+	await rows.locator('tr.factor-recency', { hasText: '1 day ago' }).waitFor();
+	assert.doesNotMatch(await rows.innerText(), /\b1 times\b|\b1 days\b/, 'counts of one in the singular');
 	await page.close();
 
 	const phone = await adminPage(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });

@@ -53,3 +53,20 @@ export function showProblem(
 export function clearErrors(errors: Record<string, string>) {
   for (const k of Object.keys(errors)) delete errors[k];
 }
+
+/*
+ * A refusal inside a dialog: the errors of the fields it shows (`known`) at them in `errors`,
+ * the rest (not allowed, gone, a conflict) returned as one text for above its form.
+ */
+export function placeProblem(e: unknown, errors: Record<string, string>, known: string[]): string {
+  const t = i18n.global.t;
+  if (!(e instanceof ApiError)) return t('admin.common.failed');
+  const rest: string[] = [];
+  for (const err of e.problem.errors || []) {
+    const key = err.field ? fieldKey(err.field) : '';
+    if (key && known.includes(key)) errors[key] = errors[key] ? `${errors[key]}；${err.message}` : err.message;
+    else rest.push(err.message);
+  }
+  if (!e.problem.errors?.length) rest.push(String(e.problem.detail || e.problem.title || t('admin.common.failed')));
+  return rest.join('；');
+}

@@ -154,7 +154,7 @@ export default {
         dragHint: 'Drag a unit onto another to move it there', shape: 'Show as', asTree: 'Tree', asChart: 'Chart', chartLabel: 'Organisation chart of {n} units', empty: 'There is no organisation yet', addRoot: 'Create the company (the root)',
         addChild: 'Add below', addChildOf: 'Add a unit below {name}', editOf: 'Edit {name}', deleteOf: 'Delete {name}',
         addTitle: 'New unit', editTitle: 'Edit unit', name: 'Name', kind: 'Kind', parent: 'Parent unit', head: 'Head',
-        members: '{n} people', headIs: 'Head: {name}', moved: '{name} moved below {to}',
+        members: '{n} person | {n} people', headIs: 'Head: {name}', moved: '{name} moved below {to}',
         nameTaken: 'A unit of this name exists under the same parent',
         parentGone: 'The parent unit does not exist', headGone: 'The head or the parent no longer exists; choose again',
         deleteConfirm: 'Delete “{name}”?', cannotDelete: 'Cannot delete',

@@ -49,7 +49,7 @@ export default {
     contact: {
       closeness: 'Closeness',
       howLead: 'From the follow-ups with this contact; the points of each factor add up to the closeness:',
-      never: 'Never contacted', today: 'today', daysAgo: '{n} days ago', times: '{n} times',
+      never: 'Never contacted', today: 'today', daysAgo: '{n} day ago | {n} days ago', times: '{n} time | {n} times',
       logFollowup: 'Log a follow-up', newPlan: 'New contact plan', logUpdate: 'Record news',
       personal: 'Personal data', export: 'Export', exported: 'Personal data of {name} exported', erase: 'Erase personal data',
       eraseTitle: 'Erase the personal data of “{name}”',

@@ -36,7 +36,7 @@ export default {
       empty: '(empty)', region: 'Province / city / district',
       maskedHint: 'Sensitive fields are hidden and cannot be taken from the other record; edit this record after merging if needed.',
       summary: 'The other record’s contacts, tasks, attachments and so on will move to this record, and the other will be deleted.',
-      takes: 'This record will take {n} fields from the other: {fields}.', takesNone: 'This record’s fields stay as they are.',
+      takes: 'This record will take {n} field from the other: {fields}. | This record will take {n} fields from the other: {fields}.', takesNone: 'This record’s fields stay as they are.',
       audit: 'The merge and every record it moves are kept in the history.',
       confirm: 'Merge', merged: 'Merged. Moved to this record: {what}', mergedNothing: 'Merged. The other record had nothing related to move.',
       movedItem: '{what} ({n})', failed: 'The merge failed',

@@ -84,7 +84,7 @@ export default {
         intro: 'A process is a state machine: an option field of the records is their state, and it changes only through the actions (transitions) defined here. An entity has at most one process.',
         add: 'New process', none: 'No processes yet', key: 'Key', keyHint: 'Letters, digits and underscores; fixed once saved', entity: 'Entity',
         label: 'Name', labelZh: 'Name (Chinese)', labelEn: 'Name (English)', version: 'Version', updated: 'Updated', transitions: 'Actions',
-        nTransitions: '{n} actions', stateField: 'State field', stateFieldHint: 'An option field of the entity; its options are the states',
+        nTransitions: '{n} action | {n} actions', stateField: 'State field', stateFieldHint: 'An option field of the entity; its options are the states',
         initial: 'Initial state', pickEntity: 'Choose an entity', pickField: 'Choose a field', pickState: 'Choose a state', editTitle: 'Edit process {key}',
         addTitle: 'New process', editOf: 'Edit process {key}', deleteOf: 'Delete process {key}',
         deleteConfirm: 'Delete process “{key}”? Its state field becomes an ordinary field that can be changed directly; the history stays.',
