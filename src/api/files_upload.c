@@ -373,6 +373,11 @@ static int store(struct req *r, struct op *op, int fd, struct new_file *n)
 		rc = db_commit(r->db);
 	if (rc && db_in_transaction(r->db))
 		db_rollback(r->db);
+	/* An erasure may have taken the same content out of the folder between the write above and
+	 * the commit (files_forget_folder): put back, now that a row names it. */
+	if (!rc && strcmp(files_storage(), "dir") == 0 && files_put_folder(fd, n->facts->sha256))
+		log_error("keeping file %lld's content again failed: %s", (long long)n->id,
+		          strerror(errno));
 	return rc;
 }
 

@@ -7,6 +7,7 @@
 #include "meta/audit.h"
 #include "meta/crud.h"
 #include "meta/members.h"
+#include "services/files.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -200,23 +201,57 @@ static int erase_related(struct op *op, int64_t id, int64_t *deleted)
 	return 0;
 }
 
-/* The person's files: their content removed, their names too, the rows deleted. */
-static int erase_files(struct op *op, int64_t id, int64_t *n)
+/* The SHA-256s of the person's versions kept in the folder, into *out (op's arena). */
+static int folder_contents(struct op *op, const char *rid, const char ***out, size_t *n)
+{
+	struct db_stmt *st;
+	int rc = db_prepare(op->db,
+	                    "SELECT DISTINCT sha256 FROM files WHERE entity = ? AND record_id = ? "
+	                    "AND storage = 'dir'",
+	                    &st);
+	if (rc)
+		return rc;
+	db_bind_texts(st, 1, op->e->name);
+	db_bind_texts(st, 2, rid);
+	size_t cap = 0;
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 8;
+			const char **grown = ARENA_NEW_ARRAY(op->arena, const char *, cap);
+			if (*n)
+				memcpy(grown, *out, *n * sizeof *grown);
+			*out = grown;
+		}
+		(*out)[(*n)++] = arena_strdup(op->arena, db_column_text(st, 0, NULL));
+	}
+	db_reset(st);
+	return rc == DB_DONE ? DB_OK : rc;
+}
+
+/*
+ * The person's files: their content removed (chunks deleted; the folder's content listed in
+ * *folder for after the commit, as no row names it any longer), their names and hashes too, the
+ * rows deleted.
+ */
+static int erase_files(struct op *op, int64_t id, int64_t *n, const char ***folder,
+                       size_t *n_folder)
 {
 	char rid[24], now[TIME_ISO_LEN], by[24];
 	snprintf(rid, sizeof rid, "%" PRId64, id);
 	snprintf(by, sizeof by, "%" PRId64, op->user_id);
 	time_now_iso(now);
-	int rc = db_run(op->db,
-	                "DELETE FROM file_chunks WHERE file_id IN (SELECT id FROM files WHERE "
-	                "entity = ? AND record_id = ?)",
-	                2, (const char *[]){op->e->name, rid});
+	int rc = folder_contents(op, rid, folder, n_folder);
 	if (!rc)
-		rc = db_run(
-		    op->db,
-		    "UPDATE files SET name = 'erased', deleted_at = COALESCE(deleted_at, ?), "
-		    "deleted_by = COALESCE(deleted_by, ?) WHERE entity = ? AND record_id = ?",
-		    4, (const char *[]){now, op->user_id ? by : NULL, op->e->name, rid});
+		rc = db_run(op->db,
+		            "DELETE FROM file_chunks WHERE file_id IN (SELECT id FROM files WHERE "
+		            "entity = ? AND record_id = ?)",
+		            2, (const char *[]){op->e->name, rid});
+	if (!rc)
+		rc = db_run(op->db,
+		            "UPDATE files SET name = 'erased', sha256 = '', deleted_at = "
+		            "COALESCE(deleted_at, ?), deleted_by = COALESCE(deleted_by, ?) WHERE "
+		            "entity = ? AND record_id = ?",
+		            4, (const char *[]){now, op->user_id ? by : NULL, op->e->name, rid});
 	*n = rc ? 0 : db_changes(op->db);
 	return rc;
 }
@@ -233,6 +268,8 @@ int personal_erase(struct op *op, int64_t id, const json_t *body, struct str *ou
 		return crud_db_error(op, rc, "an erasure");
 	int status = may_handle(op, id, ACT_UPDATE);
 	int64_t related = 0, files = 0;
+	const char **folder = NULL; /* content in the folder to take out after the commit */
+	size_t n_folder = 0;
 	if (!status) {
 		/* As the system: personal fields are emptied whoever may set them. */
 		struct op sys = op_as_system(op);
@@ -246,8 +283,8 @@ int personal_erase(struct op *op, int64_t id, const json_t *body, struct str *ou
 	}
 	if (status >= 0)
 		status = erase_related(op, id, &related);
-	if (status >= 0 &&
-	    ((rc = scrub_audit(op, op->e->name, id)) || (rc = erase_files(op, id, &files))))
+	if (status >= 0 && ((rc = scrub_audit(op, op->e->name, id)) ||
+	                    (rc = erase_files(op, id, &files, &folder, &n_folder))))
 		status = crud_db_error(op, rc, "an erasure");
 	if (status >= 0) {
 		json_t *note = json_pack("{s:s, s:I, s:I}", "reason", reason, "related_deleted",
@@ -263,6 +300,8 @@ int personal_erase(struct op *op, int64_t id, const json_t *body, struct str *ou
 		db_rollback(op->db);
 		return status;
 	}
+	for (size_t i = 0; i < n_folder; i++)
+		files_forget_folder(op->db, folder[i]);
 	struct crud_result res = {0};
 	return crud_get(op, id, false, out, &res) < 0 ? -1 : 200;
 }

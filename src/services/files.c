@@ -284,6 +284,33 @@ int files_put_folder(int fd, const char *sha256)
 	return rc;
 }
 
+int files_forget_folder(struct db *db, const char *sha256)
+{
+	if (!folder[0] || strlen(sha256) != 64)
+		return 0; /* no folder here, or no content named (an erased row) */
+	char path[PATH_ROOM], aside[PATH_ROOM + 32];
+	blob_path(sha256, path, sizeof path);
+	snprintf(aside, sizeof aside, "%s.forget-%ld", path, (long)getpid());
+	if (rename(path, aside)) {
+		if (errno == ENOENT)
+			return 0;
+		log_error("erasing a file's content: renaming '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	int64_t named = 0;
+	int rc = db_query_int(db, "SELECT count(*) FROM files WHERE storage = 'dir' AND sha256 = ?",
+	                      1, (const char *[]){sha256}, &named);
+	if (rc != DB_OK && rc != DB_DONE) {
+		named = 1; /* in doubt, kept */
+		log_error("erasing a file's content: %s", db_errmsg(db));
+	}
+	if (named ? rename(aside, path) : unlink(aside)) {
+		log_error("erasing a file's content: '%s': %s", aside, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int files_put_chunks(struct db *db, int64_t file_id, int fd, uint64_t size)
 {
 	unsigned char *buf = xmalloc(FILE_CHUNK);

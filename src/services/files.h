@@ -42,6 +42,13 @@ int files_inspect(int fd, struct file_facts *f);
 /* Keep fd's content in the folder under its SHA-256 (unless it is there already): written to a
  * temporary name, synced, renamed. 0, or -1 with errno (ENOSPC: the disk is full). */
 int files_put_folder(int fd, const char *sha256);
+/*
+ * Take sha256's content out of the folder if no version names it any longer (an erasure, after
+ * its commit). It is renamed aside first, then the rows are asked: an upload of the same content
+ * that committed meanwhile gets it back, and one that commits later finds it gone and writes it
+ * again (files_put_folder after its commit). 0, or -1 (logged).
+ */
+int files_forget_folder(struct db *db, const char *sha256);
 /* Keep fd's size bytes as the chunks of file_id, inside the caller's transaction. A DB_ code. */
 int files_put_chunks(struct db *db, int64_t file_id, int fd, uint64_t size);
 

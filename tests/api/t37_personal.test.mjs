@@ -4,8 +4,10 @@
 // facts. Only whoever may see the contact's personal data may do either.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { loginAdmin, marker, expectStatus, expectProblem, newUser } from './lib.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { env, loginAdmin, marker, expectStatus, expectProblem, newUser, startServer, Client } from './lib.mjs';
 
 const M = marker('t37');
 const password = `Aa1-${randomBytes(12).toString('base64url')}`;
@@ -85,6 +87,50 @@ test('the erasure: the person emptied, related people and files deleted, the tra
 	assert.equal(erase.changes.related_deleted, 1);
 	assert.equal(erase.changes.files_deleted, 1);
 	expectStatus(await seller.client.get(`/api/v1/contacts/${p.id}/personal-data`), 200);
+});
+
+test('the erasure on a node that keeps files in a folder: the person\'s content leaves it, content another record names stays', async () => {
+	const dir = path.join(env.tmp, `erase-files-${env.db}`);
+	const node = await startServer(['--file-dir', dir], `erase-files-${env.db}`);
+	let stopped = false;
+	try {
+		const there = new Client(node.base);
+		there.cookie = seller.client.cookie;
+		there.csrf = seller.client.csrf;
+		const c = await there.create('customers', { name: `目录客户 ${M}` });
+		const p = await there.create('contacts', { name: `赵六 ${M}`, customer_id: c.id, mobile: '13912340000' });
+		const q = await there.create('contacts', { name: `钱七 ${M}`, customer_id: c.id });
+		const upload = async (id, name, bytes) => {
+			const res = await there.req('POST', `/api/v1/contacts/${id}/files?name=${encodeURIComponent(name)}`, { body: bytes, headers: { 'Content-Type': 'text/plain' } });
+			expectStatus(res, 201);
+			return res.json;
+		};
+		const own = Buffer.from(`赵六 13912340000 ${M}`);
+		const shared = Buffer.from(`名录 ${M}`);
+		await upload(p.id, '名片.txt', own);
+		await upload(p.id, '名录.txt', shared);
+		const other = await upload(q.id, '名录.txt', shared); // the same content, another person's
+		const kept = (bytes) => {
+			const h = createHash('sha256').update(bytes).digest('hex');
+			return path.join(dir, h.slice(0, 2), h.slice(2, 4), h);
+		};
+		assert.ok(fs.existsSync(kept(own)) && fs.existsSync(kept(shared)));
+		expectStatus(await there.post(`/api/v1/contacts/${p.id}/erase`, { reason: '本人要求删除' }), 200);
+		assert.ok(!fs.existsSync(kept(own)), 'the person\'s own content is gone from the folder');
+		assert.ok(fs.existsSync(kept(shared)), 'content another record names stays');
+		const res = await there.get(`/api/v1/files/${other.id}`);
+		expectStatus(res, 200);
+		assert.deepEqual(res.bytes, shared);
+		assert.ok(!fs.readdirSync(path.dirname(kept(own))).some((f) => f.includes('.forget-')), 'nothing left aside');
+		// The same content uploaded again is kept again.
+		await upload(q.id, '名片副本.txt', own);
+		assert.deepEqual(fs.readFileSync(kept(own)), own);
+		const code = await node.stop();
+		stopped = true;
+		assert.equal(code.code, 0, 'the node stops cleanly');
+	} finally {
+		if (!stopped) await node.stop();
+	}
 });
 
 test('closeness: a score from how recently and how often we met, with how it was made', async () => {
