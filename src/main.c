@@ -373,8 +373,8 @@ int main(int argc, char **argv)
 	 * counts that down again as big blocks are freed: an import's batches, which take and
 	 * free a few MiB each, then paid again and again for fresh zeroed pages (page faults and
 	 * sysmalloc were a fifth of an import's time). 64 MiB may stay; the long-request pool
-	 * gives its memory back after each request (malloc_trim, http/server.c). */
-	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	 * gives its memory back after each request (heap_release_begin, http/server.c). */
+	mallopt(M_TRIM_THRESHOLD, HEAP_KEEP);
 	struct config cfg;
 	config_defaults(&cfg);
 	argc--;

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,4 +128,14 @@ bool str_in_list(const char *s, const char *const *list)
 		if (strcmp(s, *list) == 0)
 			return true;
 	return false;
+}
+
+void heap_release_begin(void)
+{
+	mallopt(M_TRIM_THRESHOLD, 128 << 10);
+}
+
+void heap_release_end(void)
+{
+	mallopt(M_TRIM_THRESHOLD, HEAP_KEEP);
 }

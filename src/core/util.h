@@ -14,6 +14,17 @@
 _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define BUG(msg) die("BUG at %s:%d: %s", __FILE__, __LINE__, msg)
 
+/*
+ * glibc keeps this much free at the top of a heap (M_TRIM_THRESHOLD, set at start by main.c):
+ * an import's batches would otherwise pay again and again for fresh zeroed pages. malloc_trim
+ * gives the main heap's top back, but not a thread's own heap: that goes back only as blocks
+ * are freed on it with the threshold low. heap_release_begin lowers it, heap_release_end puts
+ * it back, around freeing what a large request grew (a page cache, a second connection).
+ */
+#define HEAP_KEEP (64 << 20)
+void heap_release_begin(void);
+void heap_release_end(void);
+
 void *xmalloc(size_t n);
 void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *p, size_t n);

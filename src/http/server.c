@@ -669,8 +669,11 @@ static void after_offloaded(void)
 		return;
 	db_settle(thread_db); /* an import's checkpoint */
 	/* The pool's requests are rare and large (an import's batches): neither its page cache
-	 * nor the heap they grew should stay with the process between them. */
+	 * nor the heap they grew should stay with the process between them. This thread's heap
+	 * is not the main one: its top goes back as the cache is freed (core/util.h). */
+	heap_release_begin();
 	db_release_memory(thread_db);
+	heap_release_end();
 	malloc_trim(0);
 }
 

@@ -75,8 +75,11 @@ void import_match_init(struct importer *im, bool dry_run)
 
 void import_match_release(struct importer *im)
 {
+	/* The second connection's memory is on its thread's heap (core/util.h). */
+	heap_release_begin();
 	for (size_t k = 0; k < IMPORT_CHECKERS; k++)
 		checker_free(im->dup.checkers[k]);
+	heap_release_end();
 	strset_release(&im->dup.keys);
 	match_memo_release(&im->dup.memo);
 	str_release(&im->dup.json);
