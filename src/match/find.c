@@ -583,12 +583,12 @@ static void add_slots(struct str *sql, size_t n)
 	str_addc(sql, ')');
 }
 
-/* Read the match forms of f->c[from …] (RANK_BATCH at most) and score those found from them. */
+/* Read the match forms of f->c[from …] (a query of `slots` ids, slots_for) and score those
+ * found from them. */
 static int score_forms(struct op *op, const struct match_fields *mf,
                        const struct match_rules *rules, const struct probe *pr, struct found *f,
-                       size_t from)
+                       size_t from, size_t slots)
 {
-	size_t slots = slots_for(f->n - from);
 	struct str sql = STR_INIT;
 	str_adds(&sql, "SELECT record, name, address FROM match_forms WHERE record IN ");
 	add_slots(&sql, slots);
@@ -669,7 +669,8 @@ static int prefilter(struct op *op, const struct match_fields *mf, const struct 
 		if (n_best == keep && keep && by_prescore(&best[keep - 1], next) < 0)
 			break; /* nothing unread can displace the kept */
 		size_t from = read;
-		read = from + slots_for(f->n - from) < f->n ? from + slots_for(f->n - from) : f->n;
+		size_t slots = slots_for(f->n - from);
+		read = from + slots < f->n ? from + slots : f->n;
 		if (name || address) {
 			/* Without forms (none stored), a candidate keeps its exact rules' score. */
 			for (size_t i = from; i < read; i++) {
@@ -678,7 +679,7 @@ static int prefilter(struct op *op, const struct match_fields *mf, const struct 
 				unsigned reasons = 0;
 				f->c[i].score = combine(rules, sim, &reasons);
 			}
-			rc = score_forms(op, mf, rules, pr, f, from);
+			rc = score_forms(op, mf, rules, pr, f, from, slots);
 		}
 		for (size_t i = from; i < read; i++) {
 			if (!qualifies(rules, &f->c[i], except))
