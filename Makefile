@@ -27,10 +27,12 @@ LDLIBS  += $(PKG_LIBS) -lpthread -lm
 
 SRCS    := $(shell find src -name '*.c' | sort)
 OBJS    := $(SRCS:%.c=$(OUT)/obj/%.o) $(OUT)/obj/gen/schema_data.o $(OUT)/obj/gen/policy_data.o \
+           $(OUT)/obj/gen/process_data.o \
            $(OUT)/obj/gen/regions_data.o $(OUT)/obj/gen/pinyin_data.o $(OUT)/obj/gen/t2s_table.o
 LIBOBJS := $(filter-out $(OUT)/obj/src/main.o,$(OBJS))
 SCHEMAS := $(sort $(wildcard schema/*.json))
 POLICY  := policy/roles.json
+PROCESSES := $(sort $(wildcard process/*.json))
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/t*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(OUT)/tests/%)
@@ -69,6 +71,11 @@ $(OUT)/gen/schema_data.c: $(SCHEMAS) $(OUT)/tools/embed
 $(OUT)/gen/policy_data.c: $(POLICY) $(OUT)/tools/embed
 	@mkdir -p $(dir $@)
 	$(Q)$(OUT)/tools/embed embedded_policy $(POLICY) > $@.tmp && mv $@.tmp $@
+
+# The processes shipped by default (installed once each; see src/meta/process_seed.c).
+$(OUT)/gen/process_data.c: $(PROCESSES) $(OUT)/tools/embed
+	@mkdir -p $(dir $@)
+	$(Q)$(OUT)/tools/embed embedded_process $(PROCESSES) > $@.tmp && mv $@.tmp $@
 
 # China's provinces and cities (src/match/regions.txt, made by tools/gen-regions.mjs), which the
 # duplicate check strips from company names.

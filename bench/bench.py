@@ -12,6 +12,7 @@ every process started here (sextant, nginx, wrk, pgbench, PostgreSQL) is stopped
 Environment overrides (all optional):
     BENCH_CUSTOMERS   customers generated and loaded into SQLite
     BENCH_CONTACTS    contacts generated and loaded into SQLite
+    BENCH_OPPORTUNITIES  opportunities generated and loaded into SQLite (T6's funnel)
     BENCH_DURATION    seconds per wrk run
     BENCH_HTTP_ROWS   rows of the HTTP import (T9), into a fresh database
     BENCH_DRY_ROWS    rows of the import's dry run with the duplicate check (T9), against the loaded base
@@ -52,10 +53,10 @@ PG_TEMP = os.path.join(ROOT, "tools", "pg-temp.sh")
 PASSWORD = "bench-password-1234"
 
 MODES = {
-    "quick": dict(customers=100_000, contacts=0, duration=3, http_rows=100_000, pg_rows=100_000,
-                  dry_rows=2_000, cold_runs=5),
-    "full": dict(customers=1_000_000, contacts=1_000_000, duration=10, http_rows=100_000,
-                 pg_rows=200_000, dry_rows=10_000, cold_runs=5),
+    "quick": dict(customers=100_000, contacts=0, opportunities=20_000, duration=3, http_rows=100_000,
+                  pg_rows=100_000, dry_rows=2_000, cold_runs=5),
+    "full": dict(customers=1_000_000, contacts=1_000_000, opportunities=1_000_000, duration=10,
+                 http_rows=100_000, pg_rows=200_000, dry_rows=10_000, cold_runs=5),
 }
 
 # T5: two-character queries from the generator's vocabulary (src/demo/gen.c): brand syllable pairs
@@ -72,6 +73,8 @@ T2_QUERY = LIST_BASE + "&fields=" + LIST_FIELDS + "&total=none"
 # the subsidiary's (both 1 % of the table here), each with the default sort.
 SCOPED_BASE = "/api/v1/customers?sort=-updated_at&limit=50&fields=" + LIST_FIELDS
 SCOPED_SHARE = 100  # one customer in this many belongs to the salesperson's department
+FUNNEL_REPS = 100  # salespeople the opportunities are spread over, ten to a team (T6)
+FUNNEL_TEAMS = 10
 T2_WITH_TOTAL = LIST_BASE + "&fields=" + LIST_FIELDS
 
 
@@ -102,6 +105,7 @@ class Bench:
         cfg = dict(MODES[mode])
         cfg["customers"] = env_int("BENCH_CUSTOMERS", cfg["customers"])
         cfg["contacts"] = env_int("BENCH_CONTACTS", cfg["contacts"])
+        cfg["opportunities"] = env_int("BENCH_OPPORTUNITIES", cfg["opportunities"])
         cfg["duration"] = env_int("BENCH_DURATION", cfg["duration"])
         cfg["http_rows"] = env_int("BENCH_HTTP_ROWS", cfg["http_rows"])
         cfg["dry_rows"] = env_int("BENCH_DRY_ROWS", cfg["dry_rows"])
@@ -304,6 +308,66 @@ class Bench:
         self.run(["sqlite3", os.path.join(data_dir, "sextant.db"), sql],
                  "place 1 % of the customers in a salesperson's department, the rest elsewhere")
         self.results["metrics"]["scoped_rows"] = rows // SCOPED_SHARE
+
+    def opportunities_setup(self, data_dir, rows):
+        """T6's data: rows opportunities at every stage (sextant generate), loaded with the CLI
+        import, then spread over FUNNEL_REPS salespeople in FUNNEL_TEAMS teams of the East
+        subsidiary, with one in SCOPED_SHARE the benchmark salesperson's. Owners are set with
+        the sqlite3 shell, so the funnel's triggers keep the totals as in any other write."""
+        path = os.path.join(self.work, "opportunities.csv")
+        self.generate("opportunities", rows, path)
+        self.cli_import("opportunities", path, rows, data_dir, metric="import_cli_opportunities")
+        os.remove(path)
+        now = "2026-01-01T00:00:00.000Z"
+        sql = (
+            f"WITH RECURSIVE d(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM d WHERE k < {FUNNEL_TEAMS - 1}) "
+            "INSERT INTO org_units (id, parent_id, name, kind, path, created_at, updated_at) "
+            f"SELECT 10 + k, 4, 'Team ' || k, 'department', '/1/4/' || (10 + k) || '/', '{now}', '{now}' FROM d;"
+            f"WITH RECURSIVE r(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM r WHERE k < {FUNNEL_REPS - 1}) "
+            "INSERT INTO users (id, username, display_name, password_hash, created_at, updated_at, org_unit_id) "
+            f"SELECT 1000 + k, 'rep' || k, 'Rep ' || k, '!', '{now}', '{now}', "
+            f"10 + k / {FUNNEL_REPS // FUNNEL_TEAMS} FROM r;"
+            f"UPDATE opportunities SET owner_id = 1000 + id % {FUNNEL_REPS}, "
+            f"org_unit_id = 10 + (id % {FUNNEL_REPS}) / {FUNNEL_REPS // FUNNEL_TEAMS};"
+            "UPDATE opportunities SET owner_id = (SELECT id FROM users WHERE username = 'seller'), "
+            f"org_unit_id = 3 WHERE id % {SCOPED_SHARE} = 1;")
+        t0 = time.monotonic()
+        self.run(["sqlite3", os.path.join(data_dir, "sextant.db"), sql],
+                 f"spread the opportunities over {FUNNEL_REPS} salespeople in {FUNNEL_TEAMS} teams")
+        self.results["metrics"]["funnel_setup"] = {"rows": rows, "owners_seconds": time.monotonic() - t0,
+                                                   "reps": FUNNEL_REPS, "teams": FUNNEL_TEAMS}
+        r = self.run(["sqlite3", os.path.join(data_dir, "sextant.db"),
+                      "SELECT count(*), sum(n) FROM funnel_totals"])
+        keys, counted = (int(x or 0) for x in r.stdout.decode().strip().split("|"))
+        if counted != rows:
+            self.problem(f"funnel totals count {counted:,} opportunities of {rows:,}")
+        self.results["metrics"]["funnel_setup"]["total_rows"] = keys
+
+    def funnel_runs(self, port, cookie, sp):
+        """T6: the funnel of the whole organisation, of one owner, of one team (drawn at random),
+        as the salesperson (own scope), and by product (summed from the records; for information)."""
+        w = self.work
+        owners = os.path.join(w, "funnel-owners.txt")
+        with open(owners, "w") as f:
+            for k in range(FUNNEL_REPS):
+                f.write(f"/api/v1/opportunities/funnel?owner={1000 + k}\n")
+        teams = os.path.join(w, "funnel-teams.txt")
+        with open(teams, "w") as f:
+            for k in range(FUNNEL_TEAMS):
+                f.write(f"/api/v1/opportunities/funnel?team={10 + k}\n")
+        self.wrk("warmup_funnel", port, 8, path="/api/v1/opportunities/funnel", cookie=cookie,
+                 duration=1, record=False)
+        self.wrk("funnel_org_c8", port, 8, path="/api/v1/opportunities/funnel", cookie=cookie, sample_pid=sp)
+        self.wrk("funnel_owner_c8", port, 8, paths_file=owners, cookie=cookie, sample_pid=sp)
+        self.wrk("funnel_team_c8", port, 8, paths_file=teams, cookie=cookie, sample_pid=sp)
+        c, _ = self.login(port, "seller")
+        self.wrk("funnel_seller_c8", port, 8, path="/api/v1/opportunities/funnel", cookie=c, sample_pid=sp)
+        self.wrk("funnel_product_c8", port, 8, path="/api/v1/opportunities/funnel?product=sport",
+                 cookie=cookie, sample_pid=sp)
+        # Last: when wrk stops at -c64 the server still has the requests it had queued, a few
+        # hundred milliseconds of work that would fall on the first requests of the next run.
+        self.wrk("funnel_org_c64", port, 64, path="/api/v1/opportunities/funnel", cookie=cookie, sample_pid=sp)
+        time.sleep(1)
 
     # ---------- memory ----------
 
@@ -988,6 +1052,8 @@ http {{
             if os.path.isfile(os.path.join(data_dir, f)))
         self.user_add(data_dir)
         self.scoped_setup(data_dir, cfg["customers"])
+        if cfg["opportunities"]:
+            self.opportunities_setup(data_dir, cfg["opportunities"])
 
         # Server, idle memory, the real list page
         p, port = self.serve(data_dir, "serve.log", record_as="serve the loaded database")
@@ -1076,6 +1142,8 @@ http {{
                  sample_pid=sp)
         self.wrk("match_c64", port, 64, kind="match", bodies_file=match_file, cookie=cookie, csrf=csrf,
                  sample_pid=sp)
+        if cfg["opportunities"]:
+            self.funnel_runs(port, cookie, sp)
         self.dry_run_import(port, cookie, csrf, cfg["dry_rows"])
         # Writes last: they change what the lists above return.
         self.wrk("create_c64", port, 64, kind="create", cookie=cookie, csrf=csrf, sample_pid=sp)

@@ -144,6 +144,16 @@ def render(res):
                             shown, "exact ≤ cap, marked beyond", ok))
     p99_check("T5", "p99 at -c8", "search_c8", 15)
     p99_check("T5", "p99 at -c64", "search_c64", 50)
+    p99_check("T6", "whole organisation, p99 at -c8", "funnel_org_c8", 50, gated=True)
+    p99_check("T6", "one owner, p99 at -c8", "funnel_owner_c8", 5, gated=True)
+    p99_check("T6", "one team of ten, p99 at -c8", "funnel_team_c8", 5, gated=True)
+    for name, label in (("funnel_org_c64", "whole organisation, p99 at -c64"),
+                        ("funnel_seller_c8", "as a salesperson (own scope), p99 at -c8"),
+                        ("funnel_product_c8", "one product line, summed from the records, p99 at -c8")):
+        a = run(name)
+        checks.append(Check("T6", f"for information: {label}", a["p99_us"] / 1000 if a else None,
+                            f"{a['p99_us'] / 1000:.2f} ms ({fmt_int(a['rps'])} req/s)" if a else "not measured",
+                            "", None))
     p99_check("T8", "duplicate check, p99 at -c8", "match_c8", 5)
     a = run("match_c64")
     if a:
@@ -210,7 +220,7 @@ def render(res):
     w(f"Written by `bench/run.sh {mode}` (`make {'bench' if mode == 'full' else 'bench-quick'}`). "
       "Every figure below comes from one run on one machine; the nginx figures beside ours were measured "
       "in the same run, on the same cores, with the same load generator, and the **ratio** is the figure "
-      "to compare across machines. Targets are those of PERFORMANCE.md (T1–T5, T8–T12).")
+      "to compare across machines. Targets are those of PERFORMANCE.md (T1–T6, T8–T12).")
     w("")
     w("| | |")
     w("| --- | --- |")
@@ -222,6 +232,7 @@ def render(res):
         w(f"| binary | build/sextant built {b['built']}, sha256 {b['sha256']}…, copied at the start and used "
           "for the whole run |")
     w(f"| mode | {mode}: {n:,} customers, {cfg.get('contacts', 0):,} contacts, "
+      f"{cfg.get('opportunities', 0):,} opportunities, "
       f"{cfg.get('duration')} s per wrk run, generator seed {cfg.get('seed')} |")
     w(f"| machine | {m.get('nproc')} CPUs ({m.get('cpu', '?')}), {m.get('mem_gib')} GiB, "
       f"{m.get('os', '?')}, kernel {m.get('kernel')} |")
@@ -336,6 +347,25 @@ def render(res):
     run_table([("sextant search", "search_c64"), ("sextant search", "search_c8"),
                ("sextant search, total=none (for information)", "search_nototal_c8")])
     check_table("T5")
+
+    fs = met.get("funnel_setup")
+    if fs:
+        w("## T6 — the sales funnel")
+        w("")
+        loaded = met.get("import_cli_opportunities", {})
+        w(f"`GET /api/v1/opportunities/funnel` over {fs['rows']:,} opportunities at every stage (`sextant generate "
+          f"opportunities`; loaded by the CLI import in {loaded.get('seconds', 0):.0f} s), spread over "
+          f"{fs['reps']} salespeople in {fs['teams']} teams ({fs['owners_seconds']:.0f} s for the owners' update, "
+          f"the triggers keeping the totals). The totals hold {fs.get('total_rows', 0):,} rows (unit × owner × "
+          "stage × close month × currency). The whole organisation and a team are summed from them; an owner "
+          "too, through its index; a product line from the records.")
+        w("")
+        run_table([("whole organisation", "funnel_org_c8"), ("whole organisation", "funnel_org_c64"),
+                   ("one owner (of 100, at random)", "funnel_owner_c8"),
+                   ("one team (of 10, at random)", "funnel_team_c8"),
+                   ("as the salesperson", "funnel_seller_c8"),
+                   ("product line, from the records", "funnel_product_c8")])
+        check_table("T6")
 
     w("## T8 — the duplicate check")
     w("")

@@ -7,6 +7,8 @@
 #include "db/migrate.h"
 #include "meta/ddl.h"
 #include "match/keys.h"
+#include "meta/process_seed.h"
+#include "modules/funnel.h"
 #include "modules/hooks.h"
 
 #include <errno.h>
@@ -84,7 +86,7 @@ int app_prepare(const struct config *cfg, struct db *db, bool *fresh)
 	}
 	registry_install(r);
 	record_hooks_install(module_hooks);
-	return 0;
+	return process_seed(db) || funnel_sync(db) ? -1 : 0;
 }
 
 int app_bootstrap_admin(const struct config *cfg, struct db *db)

@@ -322,9 +322,11 @@ static int cmd_generate(struct config *cfg, int argc, char **argv)
 	long n = argc > 2 ? strtol(argv[2], NULL, 10) : 0;
 	long first = argc > 4 ? strtol(argv[4], NULL, 10) : 1;
 	if (argc < 3 || n <= 0 || first <= 0 ||
-	    (strcmp(argv[1], "customers") && strcmp(argv[1], "contacts"))) {
-		fprintf(stderr, "usage: sextant generate customers|contacts COUNT [SEED [FIRST]] > "
-		                "file.csv\n");
+	    (strcmp(argv[1], "customers") && strcmp(argv[1], "contacts") &&
+	     strcmp(argv[1], "opportunities"))) {
+		fprintf(stderr,
+		        "usage: sextant generate customers|contacts|opportunities COUNT [SEED "
+		        "[FIRST]] > file.csv\n");
 		return 2;
 	}
 	uint64_t seed = argc > 3 ? strtoull(argv[3], NULL, 10) : 1;
@@ -349,7 +351,7 @@ static const struct command commands[] = {
     {"user", cmd_user, USER_USAGE},
     {"import", cmd_import, "import ENTITY FILE.csv [--dry-run] [--mapping JSON]"},
     {"generate", cmd_generate,
-     "generate customers|contacts COUNT [SEED [FIRST]]: demo CSV on stdout"},
+     "generate customers|contacts|opportunities COUNT [SEED [FIRST]]: demo CSV on stdout"},
     {"version", cmd_version, "print the version"},
     {"help", cmd_help, "this list"},
 };

@@ -104,6 +104,8 @@ void api_plan_progress(struct req *r);
 void api_birthday_settings_get(struct req *r);
 void api_birthday_settings_put(struct req *r);
 void api_contacts_birthdays(struct req *r);
+/* api/sales.c */
+void api_opportunities_funnel(struct req *r);
 
 /* The shared pool, handovers and a customer's moves (api/pool.c). */
 void api_entity_pool(struct req *r);

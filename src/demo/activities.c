@@ -91,8 +91,7 @@ static int write_rows(struct db *db, FILE *fa, FILE *fn, const int64_t *ids, siz
 	return rc;
 }
 
-/* An import of the rows written to fd, then each row given to its customer's owner. */
-static int load(struct db *db, const char *entity, int fd)
+int demo_import_owned(struct db *db, const char *entity, int fd)
 {
 	int rc = demo_import_fd(db, entity, fd);
 	char sql[400];
@@ -114,9 +113,9 @@ int demo_activities(struct db *db, const int64_t *customer_ids, size_t n)
 	if (b)
 		fclose(b);
 	if (!rc)
-		rc = load(db, "activities", fa);
+		rc = demo_import_owned(db, "activities", fa);
 	if (!rc)
-		rc = load(db, "contact_updates", fn);
+		rc = demo_import_owned(db, "contact_updates", fn);
 	if (fa >= 0)
 		close(fa);
 	if (fn >= 0)

@@ -33,6 +33,14 @@ int demo_pool(struct db *db, const int64_t *customer_ids, size_t n);
 void demo_csv_quoted(FILE *f, const char *s);
 /* Follow-ups and contacts' news on the demo customers (demo/activities.c). */
 int demo_activities(struct db *db, const int64_t *customer_ids, size_t n);
+/* Opportunities at every stage for the demo customers, with their stage moves
+ * (demo/opportunities.c). */
+int demo_opportunities(struct db *db, const int64_t *customer_ids, size_t n);
+/* n opportunities numbered from first, of customers 1..n drawn by the seed, at every stage
+ * (`sextant generate opportunities`: the benchmark's funnel). */
+int demo_generate_opportunities(FILE *out, long n, long first, uint64_t seed);
+/* demo_import_fd, then each row given to its customer's owner and unit. */
+int demo_import_owned(struct db *db, const char *entity, int fd);
 /* Import the CSV in fd into entity through the ordinary import path (checks, audit, counts). */
 int demo_import_fd(struct db *db, const char *entity, int fd);
 /* Write n rows of an entity as CSV (field names as headers), numbered from first: the number

@@ -256,6 +256,8 @@ static const char contact_header[] =
 int demo_generate_csv_ids(FILE *out, const char *entity, long n, long first, uint64_t seed,
                           const int64_t *ids, size_t n_ids)
 {
+	if (strcmp(entity, "opportunities") == 0)
+		return demo_generate_opportunities(out, n, first, seed);
 	bool customers = strcmp(entity, "customers") == 0;
 	/* The state is the seed hashed: seed × step would make seed 8's sequence seed 7's one draw
 	 * on, and its rows soon the same rows. */
@@ -390,17 +392,20 @@ int demo_load(struct db *db, const char *data_dir, bool verbose)
 	if (!rc)
 		rc = demo_activities(db, ids, n_ids);
 	if (!rc)
+		rc = demo_opportunities(db, ids, n_ids);
+	if (!rc)
 		rc = demo_pool(db, ids, n_ids);
 	free(ids);
 	if (rc)
 		return -1;
 	if (db_run(db, "INSERT INTO sys_meta (key, value) VALUES ('demo_loaded', 1)", 0, NULL))
 		return -1;
-	log_info("demo data loaded: %ld customers, %ld contacts, their follow-ups and tasks",
+	log_info("demo data loaded: %ld customers, %ld contacts, their follow-ups, tasks and "
+	         "opportunities",
 	         n_customers, n_contacts);
 	if (verbose)
-		printf(
-		    "demo data loaded: %ld customers, %ld contacts, their follow-ups and tasks\n",
-		    n_customers, n_contacts);
+		printf("demo data loaded: %ld customers, %ld contacts, their follow-ups, tasks and "
+		       "opportunities\n",
+		       n_customers, n_contacts);
 	return 0;
 }

@@ -193,16 +193,23 @@ static int scope_as_set(struct op *op, enum scope scope, enum list_use use, bool
 	return DB_OK;
 }
 
+/* The owner and unit part of a scope, without its ")": columns prefix"owner_id" and
+ * prefix"org_unit_id". */
+static void add_owner_units(struct op *op, enum scope scope, const char *prefix, struct sqlq *s)
+{
+	sqlq_addf(s, "(%s\"owner_id\" = ", prefix);
+	sqlq_int(s, op->actor->user_id);
+	size_t mark = s->sql.len;
+	sqlq_add(s, " OR ");
+	if (!add_units(op, s, scope, prefix))
+		str_truncate(&s->sql, mark);
+}
+
 /* The scope as one row test: owner, unit, or shared. Best for one record, or for walking. */
 static void cond_per_row(struct op *op, enum action act, enum scope scope, bool shares,
                          struct sqlq *s)
 {
-	sqlq_add(s, "(t.\"owner_id\" = ");
-	sqlq_int(s, op->actor->user_id);
-	size_t mark = s->sql.len;
-	sqlq_add(s, " OR ");
-	if (!add_units(op, s, scope, "t."))
-		str_truncate(&s->sql, mark);
+	add_owner_units(op, scope, "t.", s);
 	if (shares) {
 		sqlq_add(s, " OR t.\"id\" IN (");
 		add_shared_ids(op, s, act);
@@ -299,6 +306,32 @@ static int cond_scoped(struct op *op, enum action act, enum scope scope, struct 
 	else
 		cond_per_row(op, act, scope, shares, s);
 	return DB_OK;
+}
+
+int access_cond_owner_unit(struct op *op, enum action act, const char *prefix, struct sqlq *s,
+                           bool *shares)
+{
+	enum scope scope = access_scope(op, act);
+	*shares = false;
+	if (scope == SCOPE_ALL) {
+		sqlq_add(s, "(1 = 1)");
+		return DB_OK;
+	}
+	int rc = shared_with_actor(op, shares);
+	if (rc)
+		return rc;
+	if (scope == SCOPE_NONE)
+		sqlq_add(s, "(1 = 0)");
+	else {
+		add_owner_units(op, scope, prefix, s);
+		sqlq_add(s, ")");
+	}
+	return DB_OK;
+}
+
+void access_add_shared_ids(struct op *op, enum action act, struct sqlq *s)
+{
+	add_shared_ids(op, s, act);
 }
 
 int access_cond(struct op *op, enum action act, struct sqlq *s)

@@ -30,6 +30,18 @@ enum list_use { LIST_NONE, LIST_PAGE, LIST_COUNT };
 int access_where_list(struct op *op, enum action act, enum list_use use, struct sqlq *s);
 /* The same condition as an expression that is true or false per row ("(1 = 1)" for all). */
 int access_cond(struct op *op, enum action act, struct sqlq *s);
+/*
+ * The scope as a test of an owner and a unit only, on columns prefix"owner_id" and
+ * prefix"org_unit_id": for tables kept per owner and unit (the funnel's totals), which know no
+ * single records. "(1 = 1)" for all, "(1 = 0)" for none. *shares tells whether records are
+ * shared with the actor besides (reads only), which the caller adds from the records by
+ * access_add_shared_ids.
+ */
+int access_cond_owner_unit(struct op *op, enum action act, const char *prefix, struct sqlq *s,
+                           bool *shares);
+/* "SELECT record_id FROM record_shares WHERE …": the ids of op->e shared with the actor or a
+ * unit of theirs (for updates: shared for editing). */
+void access_add_shared_ids(struct op *op, enum action act, struct sqlq *s);
 /* Whether the live record id may be reached by act: DB_OK yes, DB_DONE no. For a record
  * known to exist (with scope all it is not asked again). */
 int access_check_record(struct op *op, enum action act, int64_t id);

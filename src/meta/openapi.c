@@ -789,6 +789,7 @@ void openapi_render(const struct registry *r, struct str *out)
 	system_paths(paths);
 	openapi_access_paths(paths, r);
 	openapi_contacts_paths(paths, r);
+	openapi_sales_paths(paths, r);
 	for (size_t i = 0; i < r->n_entities; i++)
 		entity_paths(paths, &r->entities[i]);
 	network_paths(paths, r);

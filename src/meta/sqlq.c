@@ -70,6 +70,18 @@ static struct sqlq_param *push(struct sqlq *q)
 	return p;
 }
 
+void sqlq_append(struct sqlq *q, const struct sqlq *from)
+{
+	str_add(&q->sql, from->sql.buf, from->sql.len);
+	if (q->n + from->n > q->cap) {
+		q->cap = q->n + from->n + 16;
+		q->p = xrealloc(q->p, q->cap * sizeof *q->p);
+	}
+	if (from->n)
+		memcpy(q->p + q->n, from->p, from->n * sizeof *q->p);
+	q->n += from->n;
+}
+
 void sqlq_int(struct sqlq *q, int64_t v)
 {
 	struct sqlq_param *p = push(q);

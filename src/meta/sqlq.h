@@ -43,6 +43,9 @@ void sqlq_texts(struct sqlq *q, const char *z);
 void sqlq_user(struct sqlq *q, int64_t user_id);
 /* One "?" for the value (money: its amount only, for comparisons). */
 void sqlq_value(struct sqlq *q, const struct value *v);
+/* Append from's text and parameters (a condition written once and used in several
+ * statements). */
+void sqlq_append(struct sqlq *q, const struct sqlq *from);
 /* Prepare (cached) and bind. Text parameters are not copied: keep them until db_reset(). */
 int sqlq_prepare(struct db *db, const struct sqlq *q, struct db_stmt **out);
 

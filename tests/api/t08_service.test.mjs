@@ -264,6 +264,12 @@ test('the OpenAPI document describes what the server really answers', async () =
 	conforms(custSchema('/api/v1/contacts/{id}/personal-data'), await admin.getJson(`/api/v1/contacts/${ct.id}/personal-data`), 'a person\'s data');
 	conforms(custSchema('/api/v1/contact_relations/{id}'), relation, 'a related person');
 	conforms(custSchema('/api/v1/customers/{id}/network'), await admin.getJson(`/api/v1/customers/${cust.id}/network`), 'a customer\'s network');
+	const opp = await admin.create('opportunities', { name: '文档机会', customer_id: cust.id, contact_id: ct.id, amount: { amount: 100000, currency: 'CNY' }, expected_close: '2027-01-31' });
+	conforms(custSchema('/api/v1/opportunities/{id}'), opp, 'an opportunity');
+	const rival = await admin.create('opportunity_competitors', { opportunity_id: opp.id, competitor: '文档对手', threat: 'high' });
+	conforms(custSchema('/api/v1/opportunity_competitors/{id}'), rival, 'a competitor');
+	conforms(custSchema('/api/v1/opportunities/funnel'), await admin.getJson('/api/v1/opportunities/funnel'), 'the funnel');
+	conforms(custSchema('/api/v1/opportunities/funnel'), await admin.getJson('/api/v1/opportunities/funnel?product=sport'), 'the funnel from the records');
 	conforms(custSchema(`/api/v1/customers/{id}/contacts`), await admin.getJson(`/api/v1/customers/${cust.id}/contacts`), 'a related list');
 	expectStatus(await admin.post(`/api/v1/customers/${cust.id}/shares`, { user_id: admin.user.id, access: 'read' }), 201);
 	conforms(custSchema('/api/v1/customers/{id}/shares'), await admin.getJson(`/api/v1/customers/${cust.id}/shares`), 'the shares of a record');
@@ -286,7 +292,7 @@ test('the OpenAPI document describes what the server really answers', async () =
 	// Every documented GET of a record or list answers 200 for real.
 	for (const [p, item] of Object.entries(doc.paths)) {
 		if (!item.get || /\{(?!id\})/.test(p)) continue; // ids of other kinds are tested in their own files
-		const of = { contacts: ct.id, tasks: task.id, activities: act.id, contact_relations: relation.id, contact_plans: plan.id, contact_updates: news.id };
+		const of = { contacts: ct.id, tasks: task.id, activities: act.id, contact_relations: relation.id, contact_plans: plan.id, contact_updates: news.id, opportunities: opp.id, opportunity_competitors: rival.id };
 		const url = p.replace('{id}', String(of[p.split('/')[3]] ?? cust.id));
 		const res = await admin.get(url);
 		assert.equal(res.status, 200, `documented GET ${p} → ${res.status}`);

@@ -76,10 +76,50 @@ static void test_build_and_bind(void **state)
 	db_close(db);
 }
 
+/* A condition written once and appended to statements: its ? and parameters follow it, in
+ * order among the statement's own; an empty one adds nothing. */
+static void test_append(void **state)
+{
+	(void)state;
+	struct db_options o = {.kind = DB_SQLITE, .target = ":memory:", .timeout_ms = 5000};
+	struct db *db;
+	char *err = NULL;
+	assert_int_equal(db_open(&o, &db, &err), DB_OK);
+	struct sqlq cond, q, none;
+	sqlq_init(&cond);
+	sqlq_init(&none);
+	sqlq_add(&cond, " AND ");
+	sqlq_int(&cond, 7);
+	sqlq_add(&cond, " < ");
+	sqlq_texts(&cond, "8");
+	sqlq_init(&q);
+	sqlq_add(&q, "SELECT ");
+	sqlq_int(&q, 1);
+	sqlq_add(&q, " WHERE 1 = 1");
+	sqlq_append(&q, &none);
+	for (int i = 0; i < 20; i++) /* past the first allocation of parameters */
+		sqlq_append(&q, &cond);
+	sqlq_add(&q, " AND ");
+	sqlq_int(&q, 2);
+	sqlq_add(&q, " = 2");
+	assert_int_equal(q.n, 42);
+	assert_int_equal(cond.n, 2);
+	struct db_stmt *st;
+	assert_int_equal(sqlq_prepare(db, &q, &st), DB_OK);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_column_int(st, 0), 1);
+	db_reset(st);
+	sqlq_release(&q);
+	sqlq_release(&cond);
+	sqlq_release(&none);
+	db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    UNIT_TEST(test_build_and_bind),
+	    UNIT_TEST(test_append),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

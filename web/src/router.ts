@@ -20,6 +20,8 @@ export const router = createRouter({
         { path: 'e/:entity/:id/merge', name: 'record-merge', component: () => import('./views/MergeView.vue'), props: (r) => ({ entity: String(r.params.entity), id: String(r.params.id), from: typeof r.query.from === 'string' ? r.query.from : undefined }) },
         { path: 'e/:entity/import', name: 'import', component: () => import('./views/ImportView.vue'), props: true },
         { path: 'e/:entity/:id', name: 'record', component: () => import('./views/RecordView.vue'), props: true },
+        { path: 'sales/funnel', name: 'funnel', component: () => import('./views/sales/FunnelView.vue') },
+        { path: 'sales/board', name: 'board', component: () => import('./views/sales/BoardView.vue') },
         { path: 'pool', name: 'pool', component: () => import('./views/PoolView.vue') },
         { path: 'search', name: 'search', component: () => import('./views/SearchView.vue'), props: (r) => ({ q: String(r.query.q || '') }) },
         { path: 'area/:area', name: 'area', component: () => import('./views/AreaView.vue'), props: true },

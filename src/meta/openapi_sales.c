@@ -1,0 +1,71 @@
+/* The OpenAPI paths of sales' own routes: the opportunities' funnel (modules/funnel.h). */
+#include "openapi_internal.h"
+
+static json_t *props(json_t *p)
+{
+	return json_pack("{s:s,s:o}", "type", "object", "properties", p);
+}
+
+static json_t *nullable(const char *type)
+{
+	return json_pack("{s:[s,s]}", "type", type, "null");
+}
+
+/* count, amount and weighted (fen) and the members of extra (taken; may be NULL). */
+static json_t *sums(json_t *extra)
+{
+	json_t *p = json_pack("{s:{s:s},s:{s:s},s:{s:s}}", "count", "type", "integer", "amount",
+	                      "type", "integer", "weighted", "type", "integer");
+	if (extra)
+		json_object_update(p, extra);
+	json_decref(extra);
+	return props(p);
+}
+
+static json_t *query_param(const char *name, json_t *schema, const char *desc)
+{
+	return json_pack("{s:s,s:s,s:o,s:s}", "name", name, "in", "query", "schema", schema,
+	                 "description", desc);
+}
+
+void openapi_sales_paths(json_t *paths, const struct registry *r)
+{
+	if (!registry_entity(r, "opportunities"))
+		return;
+	static const char *const errs[] = {"400", "401", "403", NULL};
+	json_t *month = json_pack("{s:s,s:s}", "type", "string", "pattern", "^[0-9]{4}-[0-9]{2}$");
+	json_t *op = oa_operation("opportunities.funnel",
+	                          "The sales funnel of the opportunities the caller may see",
+	                          "opportunities");
+	json_object_set_new(
+	    op, "parameters",
+	    json_pack("[o,o,o,o,o,o]",
+	              query_param("from", json_deep_copy(month),
+	                          "First expected close month (and month of stage moves)"),
+	              query_param("to", month, "Last month"),
+	              query_param("owner", json_pack("{s:s}", "type", "integer"), "An owner"),
+	              query_param("team", json_pack("{s:s}", "type", "integer"),
+	                          "An organisation unit, with the units below it"),
+	              query_param("region", json_pack("{s:s}", "type", "string"),
+	                          "A region option (summed from the records)"),
+	              query_param("product", json_pack("{s:s}", "type", "string"),
+	                          "A product line option (summed from the records)")));
+	json_t *stage =
+	    sums(json_pack("{s:{s:s},s:{s:s},s:{s:s},s:o,s:o}", "key", "type", "string", "label",
+	                   "type", "string", "exits", "type", "integer", "conversion",
+	                   nullable("number"), "avg_days", nullable("number")));
+	json_t *body = props(json_pack(
+	    "{s:{s:s,s:[s,s]},s:{s:s},s:{s:s,s:o},s:o,s:o,s:o,s:o,s:o,s:{s:s,s:o},s:{s:s,s:o}}",
+	    "source", "type", "string", "enum", "totals", "records", "currency", "type", "string",
+	    "stages", "type", "array", "items", stage, "open", sums(NULL), "won", sums(NULL),
+	    "lost", sums(NULL), "win_rate", nullable("number"), "cycle_days", nullable("number"),
+	    "forecast", "type", "array", "items",
+	    sums(json_pack("{s:o}", "month", nullable("string"))), "other_currencies", "type",
+	    "array", "items", sums(json_pack("{s:{s:s}}", "currency", "type", "string"))));
+	oa_add_responses(op, "200",
+	                 oa_json_response("Per open stage, then won, lost and the forecast", body),
+	                 errs);
+	json_t *item = json_object();
+	json_object_set_new(item, "get", op);
+	json_object_set_new(paths, "/api/v1/opportunities/funnel", item);
+}

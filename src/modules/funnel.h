@@ -1,0 +1,35 @@
+/*
+ * The sales funnel (OP-FUN, docs/internals/SALES.md): the open opportunities by stage with
+ * their count, expected and weighted revenue; won and lost; each stage's conversion and days;
+ * the cycle length; a forecast by expected close month.
+ *
+ * The whole organisation's funnel over a million opportunities must answer within T6's 50 ms,
+ * and summing the rows takes several times that, so the database keeps totals as rows change:
+ * triggers on `opportunities` (every path that writes one: create, edit, transition, delete,
+ * restore, import, merge) keep `funnel_totals`, and a trigger on `process_history` keeps
+ * `funnel_moves`. A funnel filtered by what the totals do not carry (region, product) is summed
+ * from the records instead, through the same access rules as a list.
+ */
+#ifndef SEXTANT_FUNNEL_H
+#define SEXTANT_FUNNEL_H
+
+#include "db/db.h"
+#include "meta/op.h"
+#include "core/str.h"
+
+/* Make the triggers and fill the totals from the records, when this build's are not there
+ * yet (FUNNEL_VERSION in sys_meta). 0, or a database status (logged by the caller). */
+int funnel_sync(struct db *db);
+
+struct funnel_filter {
+	const char *from, *to; /* expected close months (and move months), "YYYY-MM"; NULL: open */
+	int64_t owner_id;      /* 0: anyone */
+	int64_t team_id;       /* an organisation unit and those below it; 0: any */
+	const char *region, *product; /* option keys; NULL: any */
+};
+
+/* The funnel op->e (opportunities) as the caller may see it: 200 with the JSON in out, or -1
+ * with op->problem set (a bad filter), or -2 (database). */
+int funnel_json(struct op *op, const struct funnel_filter *f, struct str *out);
+
+#endif

@@ -1,0 +1,137 @@
+// Sales in the browser (OP-FUN, OP-STAGE): the funnel page of one salesperson's opportunities —
+// the table of count, expected and weighted amount per stage, the cards, the chart, a stage
+// opening the list of its opportunities; the board, where a card dragged to another stage fires
+// the stage's transition, asks in a dialog for what the stage needs, and refuses a move the
+// process does not have; the card's menu moves one by keyboard. Screenshots in Chinese, one in
+// English, one phone.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { api, base, launch, logIn, shot as screenshot, unlabelled } from './lib.mjs';
+
+const password = `Aa1-${randomBytes(12).toString('base64url')}`;
+let browser, seller, ask;
+const opp = {};
+
+/* The seller's own API session: their opportunities are theirs. */
+async function session(username) {
+	const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }) });
+	const cookie = res.headers.get('set-cookie').split(';')[0];
+	const csrf = (await res.json()).csrf_token;
+	return async (method, p, body) => {
+		const r = await fetch(base + p, { method, headers: { 'Content-Type': 'application/json', Cookie: cookie, 'X-CSRF-Token': csrf }, body: body && JSON.stringify(body) });
+		const text = await r.text();
+		assert.ok(r.ok, `${method} ${p} → ${r.status} ${text}`);
+		return text ? JSON.parse(text) : null;
+	};
+}
+
+before(async () => {
+	browser = await launch();
+	seller = await api('POST', '/api/v1/users', { username: 'sales.seller', password, roles: ['salesperson'], display_name: '销售小王', must_change_password: false });
+	ask = await session('sales.seller');
+	const cust = await ask('POST', '/api/v1/customers', { name: '三亚鹿回头游艇会' });
+	const make = (name, amount, close) => ask('POST', '/api/v1/opportunities', { name, customer_id: cust.id, product_line: 'flybridge', amount: { amount: amount * 100, currency: 'CNY' }, expected_close: close });
+	opp.a = await make('62尺飞桥艇（会所自用）', 9_800_000, '2027-04-30');
+	opp.b = await make('双体船两艘（租赁）', 4_200_000, null);
+	opp.c = await make('超级游艇 35 米', 120_000_000, '2027-09-30');
+	await ask('POST', `/api/v1/opportunities/${opp.b.id}/transitions/to_demo`, { fields: {} });
+	await ask('POST', `/api/v1/opportunities/${opp.c.id}/transitions/to_evaluation`, { fields: {} });
+});
+
+after(async () => {
+	await browser?.close();
+});
+
+async function shot(page, name) {
+	await page.waitForLoadState('networkidle');
+	await page.waitForTimeout(400); // the charts' animations
+	await screenshot(page, name);
+}
+
+async function sellerPage(url, options = {}) {
+	const page = await browser.newPage({ locale: 'zh-CN', viewport: { width: 1440, height: 900 }, ...options });
+	await logIn(page, 'sales.seller', password);
+	await page.waitForURL(`${base}/`);
+	await page.goto(base + url);
+	return page;
+}
+
+const cells = (row) => row.locator('td').allInnerTexts();
+
+test('the funnel of a salesperson: per stage count, expected and weighted amount; a stage opens its list', async () => {
+	const page = await sellerPage(`/sales/funnel?owner=${seller.id}`);
+	const table = page.locator('.stages');
+	await table.locator('tbody tr').first().waitFor();
+	const row = (label) => table.locator('tbody tr', { hasText: label });
+	assert.deepEqual((await cells(row('初步接触与需求'))).slice(0, 4).map((s) => s.trim()), ['初步接触与需求', '1', '¥9,800,000', '¥980,000']);
+	assert.deepEqual((await cells(row('演示与技术交流'))).slice(0, 4).map((s) => s.trim()), ['演示与技术交流', '1', '¥4,200,000', '¥1,680,000']);
+	assert.deepEqual((await cells(row('项目评估'))).slice(0, 4).map((s) => s.trim()), ['项目评估', '1', '¥120,000,000', '¥72,000,000']);
+	assert.equal((await page.locator('.card.open .v').innerText()).trim(), '3');
+	assert.ok(await page.locator('.funnel-page canvas').first().isVisible(), 'the funnel is drawn');
+	assert.deepEqual(await unlabelled(page), [], 'every control is labelled');
+	await shot(page, 'sales-funnel');
+
+	await row('演示与技术交流').click();
+	await page.waitForURL(/\/e\/opportunities\?/);
+	assert.match(page.url(), /stage=demo/);
+	await page.locator('.el-table__row', { hasText: '双体船两艘' }).waitFor();
+	await page.close();
+
+	const en = await sellerPage(`/sales/funnel?owner=${seller.id}`, { locale: 'en' });
+	await en.evaluate(() => localStorage.setItem('sextant.locale', 'en'));
+	await en.reload();
+	await en.locator('.stages tbody tr', { hasText: 'Project evaluation' }).waitFor();
+	assert.match(await en.locator('.card.open .k').innerText(), /Open/);
+	await shot(en, 'sales-funnel-en');
+	await en.evaluate(() => localStorage.setItem('sextant.locale', 'zh-CN'));
+	await en.close();
+});
+
+test('the board: a drag fires the stage\'s transition, asks for what the stage needs, refuses a move the process has not', async () => {
+	// Wide enough for every column: a drag that has to scroll its target into view midway is
+	// what a person does with the wheel, and playwright's drag cannot.
+	const page = await sellerPage(`/sales/board?owner=${seller.id}`, { viewport: { width: 2800, height: 900 } });
+	const column = (stage) => page.locator(`.column[data-stage="${stage}"]`);
+	const card = (o) => page.locator(`.opp[data-id="${o.id}"]`);
+	await card(opp.a).waitFor();
+	assert.equal(await column('needs').locator('.opp').count(), 1);
+	assert.deepEqual(await unlabelled(page), [], 'every control is labelled');
+	await shot(page, 'sales-board');
+
+	// Needs nothing more: moved at once.
+	await card(opp.a).dragTo(column('demo'));
+	await column('demo').locator(`.opp[data-id="${opp.a.id}"]`).waitFor();
+	assert.equal((await api('GET', `/api/v1/opportunities/${opp.a.id}`)).stage, 'demo');
+
+	// The formal proposal needs the expected close date, which b lacks: the dialog asks for it.
+	await card(opp.b).dragTo(column('proposal'));
+	const dialog = page.locator('.transition-dialog');
+	await dialog.waitFor();
+	await shot(page, 'sales-board-needs');
+	await page.fill('#tr-expected_close', '2027-06-30');
+	await page.keyboard.press('Enter');
+	await dialog.locator('.confirm-transition').click();
+	await column('proposal').locator(`.opp[data-id="${opp.b.id}"]`).waitFor();
+	const b = await api('GET', `/api/v1/opportunities/${opp.b.id}`);
+	assert.deepEqual([b.stage, b.probability, b.expected_close], ['proposal', 50, '2027-06-30']);
+
+	// Won only from the negotiation or the signing.
+	await card(opp.c).dragTo(column('won'));
+	await page.locator('.el-message', { hasText: '不能直接到' }).waitFor();
+	assert.equal((await api('GET', `/api/v1/opportunities/${opp.c.id}`)).stage, 'evaluation');
+
+	// By keyboard: the card's menu.
+	await card(opp.c).getByRole('button', { name: /推进/ }).click();
+	await page.locator('.el-dropdown-menu__item:visible', { hasText: '商务谈判' }).click();
+	await column('negotiation').locator(`.opp[data-id="${opp.c.id}"]`).waitFor();
+
+	const f = await api('GET', `/api/v1/opportunities/funnel?owner=${seller.id}`);
+	assert.deepEqual(Object.fromEntries(f.stages.filter((s) => s.count).map((s) => [s.key, s.count])), { demo: 1, proposal: 1, negotiation: 1 });
+	await page.close();
+
+	const phone = await sellerPage(`/sales/board?owner=${seller.id}`, { viewport: { width: 390, height: 844 }, isMobile: true });
+	await phone.locator(`.opp[data-id="${opp.c.id}"]`).waitFor();
+	await shot(phone, 'sales-board-phone');
+	await phone.close();
+});

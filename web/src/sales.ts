@@ -1,0 +1,59 @@
+// The opportunities' funnel as the server sums it (GET /api/v1/opportunities/funnel,
+// docs/internals/SALES.md), its filters, and money shown the way a sales report shows it.
+import { computed } from 'vue';
+import { useRoute, useRouter } from 'vue-router';
+import { api } from './api';
+
+export interface Sums { count: number; amount: number; weighted: number }
+export interface FunnelStage extends Sums { key: string; label: string; exits: number; conversion: number | null; avg_days: number | null }
+export interface Funnel {
+  source: 'totals' | 'records';
+  currency: string;
+  stages: FunnelStage[];
+  open: Sums;
+  won: Sums;
+  lost: Sums;
+  win_rate: number | null;
+  cycle_days: number | null;
+  forecast: (Sums & { month: string | null })[];
+  other_currencies: (Sums & { currency: string })[];
+}
+export interface FunnelFilter { from?: string; to?: string; owner?: number | null; team?: number | null; region?: string; product?: string }
+
+export function funnelQuery(f: FunnelFilter): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(f)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+export const loadFunnel = (f: FunnelFilter) => api<Funnel>('GET', `/api/v1/opportunities/funnel${funnelQuery(f)}`);
+
+/* Fen as yuan, whole, in the user's locale: ¥12,800,000. */
+export function yuan(fen: number, locale: string, currency = 'CNY'): string {
+  return new Intl.NumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: 0 }).format(fen / 100);
+}
+
+/* Fen as a short figure for a chart or a card: 1,280万 / 12.8M. */
+export function yuanShort(fen: number, locale: string): string {
+  return new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 }).format(fen / 100);
+}
+
+export const percent = (r: number | null, locale: string) =>
+  r === null ? '—' : new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(r);
+
+/* The filter kept in the page's address, so that a funnel can be bookmarked and sent. */
+export function useFunnelFilter() {
+  const route = useRoute();
+  const router = useRouter();
+  const text = (k: string) => (typeof route.query[k] === 'string' ? String(route.query[k]) : undefined);
+  const id = (k: string) => (text(k) && /^\d+$/.test(text(k) as string) ? Number(text(k)) : null);
+  return computed<FunnelFilter>({
+    get: () => ({ from: text('from'), to: text('to'), owner: id('owner'), team: id('team'), region: text('region'), product: text('product') }),
+    set: (f) => {
+      const query: Record<string, string> = {};
+      for (const [k, v] of Object.entries(f)) if (v !== undefined && v !== null && v !== '') query[k] = String(v);
+      router.replace({ query });
+    },
+  });
+}
