@@ -93,6 +93,12 @@ void api_outbox_cancel(struct req *r);
 /* Store body over the settings document of key (objects merged a level deep), audited, in
  * one transaction (api/settings.c). A DB_ code. */
 int api_settings_merge(struct req *r, const char *key, const json_t *body);
+/* The GET of a settings document: doc (taken) as 200, or rc's database failure. */
+void api_settings_answer(struct req *r, int rc, json_t *doc);
+/* The PUT of a settings document: the body checked by check (0, or -1 with r->problem's field
+ * errors added: 422), merged under key, then answered by get with what is stored now. */
+void api_settings_put(struct req *r, const char *key,
+                      int (*check)(struct req *r, const json_t *body), void (*get)(struct req *r));
 
 /* A contact's personal data on request (api/personal.c). */
 void api_personal_export(struct req *r);
@@ -106,6 +112,8 @@ void api_birthday_settings_put(struct req *r);
 void api_contacts_birthdays(struct req *r);
 /* api/sales.c */
 void api_opportunities_funnel(struct req *r);
+void api_lead_settings_get(struct req *r);
+void api_lead_settings_put(struct req *r);
 
 /* The shared pool, handovers and a customer's moves (api/pool.c). */
 void api_entity_pool(struct req *r);

@@ -13,38 +13,19 @@
 
 void api_birthday_settings_get(struct req *r)
 {
-	struct birthday_rules rules;
-	int rc = birthday_rules_load(r->db, &rules);
-	if (rc) {
-		api_db_failure(r, rc, "reading settings");
-		return;
-	}
-	json_t *doc = birthday_rules_json(&rules);
-	char *text = json_dumps(doc, JSON_COMPACT);
-	struct str out = STR_INIT;
-	str_adds(&out, text);
-	free(text);
-	json_decref(doc);
-	resp_json(r, 200, &out);
+	struct birthday_rules v;
+	int rc = birthday_rules_load(r->db, &v);
+	api_settings_answer(r, rc, rc ? NULL : birthday_rules_json(&v));
+}
+
+static int check_birthday(struct req *r, const json_t *body)
+{
+	return birthday_rules_check(body, &r->problem);
 }
 
 void api_birthday_settings_put(struct req *r)
 {
-	json_t *body = api_json_body(r);
-	if (!body)
-		return;
-	if (birthday_rules_check(body, &r->problem)) {
-		json_decref(body);
-		resp_error(r, 422, "validation_failed");
-		return;
-	}
-	int rc = api_settings_merge(r, "birthdays", body);
-	json_decref(body);
-	if (rc) {
-		api_db_failure(r, rc, "saving settings");
-		return;
-	}
-	api_birthday_settings_get(r);
+	api_settings_put(r, "birthdays", check_birthday, api_birthday_settings_get);
 }
 
 #define UPCOMING_MAX 200

@@ -141,38 +141,19 @@ void api_customer_moves(struct req *r)
 
 void api_pool_settings_get(struct req *r)
 {
-	struct pool_rules rules;
-	int rc = pool_rules_load(r->db, &rules);
-	if (rc) {
-		api_db_failure(r, rc, "reading settings");
-		return;
-	}
-	json_t *doc = pool_rules_json(&rules);
-	char *text = json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(6));
-	struct str out = STR_INIT;
-	str_adds(&out, text);
-	free(text);
-	json_decref(doc);
-	resp_json(r, 200, &out);
+	struct pool_rules v;
+	int rc = pool_rules_load(r->db, &v);
+	api_settings_answer(r, rc, rc ? NULL : pool_rules_json(&v));
+}
+
+static int check_pool(struct req *r, const json_t *body)
+{
+	return pool_rules_check(registry_entity(r->reg, "customers"), body, &r->problem);
 }
 
 void api_pool_settings_put(struct req *r)
 {
-	json_t *body = api_json_body(r);
-	if (!body)
-		return;
-	if (pool_rules_check(registry_entity(r->reg, "customers"), body, &r->problem)) {
-		json_decref(body);
-		resp_error(r, 422, "validation_failed");
-		return;
-	}
-	int rc = api_settings_merge(r, "pool", body);
-	json_decref(body);
-	if (rc) {
-		api_db_failure(r, rc, "saving settings");
-		return;
-	}
-	api_pool_settings_get(r);
+	api_settings_put(r, "pool", check_pool, api_pool_settings_get);
 }
 
 void api_customer_loyalty(struct req *r)

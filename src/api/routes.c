@@ -109,6 +109,8 @@ const struct route api_routes[] = {
      "settings.birthdays.put"},
     {M_GET, "/api/v1/settings/pool", api_pool_settings_get, RF_ADMIN, "settings.pool.get"},
     {M_PUT, "/api/v1/settings/pool", api_pool_settings_put, RF_ADMIN | JSON, "settings.pool.put"},
+    {M_GET, "/api/v1/settings/leads", api_lead_settings_get, RF_ADMIN, "settings.leads.get"},
+    {M_PUT, "/api/v1/settings/leads", api_lead_settings_put, RF_ADMIN | JSON, "settings.leads.put"},
     {M_PUT, "/api/v1/settings/match", api_match_settings_put, RF_ADMIN | JSON,
      "settings.match.put"},
     {M_GET, "/api/v1/settings/{channel}", api_channel_settings_get, RF_ADMIN, "settings.get"},

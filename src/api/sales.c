@@ -1,10 +1,12 @@
 /*
- * Sales (docs/internals/SALES.md): the opportunities' funnel (modules/funnel.h).
+ * Sales (docs/internals/SALES.md): the opportunities' funnel (modules/funnel.h) and the leads'
+ * amount bands (modules/leads.h).
  */
 #include "api.h"
 #include "core/util.h"
 #include "meta/access.h"
 #include "modules/funnel.h"
+#include "modules/leads.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -96,4 +98,21 @@ void api_opportunities_funnel(struct req *r)
 	}
 	struct str out = STR_INIT;
 	api_answer(r, funnel_json(&op, &f, &out), &out);
+}
+
+void api_lead_settings_get(struct req *r)
+{
+	struct lead_bands v;
+	int rc = lead_bands_load(r->db, &v);
+	api_settings_answer(r, rc, rc ? NULL : lead_bands_json(&v));
+}
+
+static int check_lead(struct req *r, const json_t *body)
+{
+	return lead_bands_check(body, &r->problem);
+}
+
+void api_lead_settings_put(struct req *r)
+{
+	api_settings_put(r, "leads", check_lead, api_lead_settings_get);
 }

@@ -312,3 +312,38 @@ int api_settings_merge(struct req *r, const char *key, const json_t *body)
 	free(text);
 	return rc;
 }
+
+void api_settings_answer(struct req *r, int rc, json_t *doc)
+{
+	if (rc) {
+		json_decref(doc);
+		api_db_failure(r, rc, "reading settings");
+		return;
+	}
+	char *text = json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(6));
+	json_decref(doc);
+	struct str out = STR_INIT;
+	str_adds(&out, text);
+	free(text);
+	resp_json(r, 200, &out);
+}
+
+void api_settings_put(struct req *r, const char *key,
+                      int (*check)(struct req *r, const json_t *body), void (*get)(struct req *r))
+{
+	json_t *body = api_json_body(r);
+	if (!body)
+		return;
+	if (check(r, body)) {
+		json_decref(body);
+		resp_error(r, 422, "validation_failed");
+		return;
+	}
+	int rc = api_settings_merge(r, key, body);
+	json_decref(body);
+	if (rc) {
+		api_db_failure(r, rc, "saving settings");
+		return;
+	}
+	get(r);
+}

@@ -151,6 +151,7 @@ static const struct message messages[] = {
     {"method_not_allowed", {"不支持该请求方法", "This method is not allowed here"}},
     {"no_approver", {"审批步骤「{step}」找不到审批人", "Nobody can approve the step \"{step}\""}},
     {"no_assignee", {"任务「{task}」找不到负责人", "Nobody can take the task \"{task}\""}},
+    {"not_above", {"应大于 {other}", "Must be more than {other}"}},
     {"not_acceptable", {"不支持请求的格式", "The requested format is not available"}},
     {"not_found", {"记录不存在", "Not found"}},
     {"not_in_pool",

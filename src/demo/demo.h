@@ -33,6 +33,8 @@ int demo_pool(struct db *db, const int64_t *customer_ids, size_t n);
 void demo_csv_quoted(FILE *f, const char *s);
 /* Follow-ups and contacts' news on the demo customers (demo/activities.c). */
 int demo_activities(struct db *db, const int64_t *customer_ids, size_t n);
+/* Leads at every state of the lead flow (demo/leads.c). */
+int demo_leads(struct db *db);
 /* Opportunities at every stage for the demo customers, with their stage moves
  * (demo/opportunities.c). */
 int demo_opportunities(struct db *db, const int64_t *customer_ids, size_t n);

@@ -394,18 +394,20 @@ int demo_load(struct db *db, const char *data_dir, bool verbose)
 	if (!rc)
 		rc = demo_opportunities(db, ids, n_ids);
 	if (!rc)
+		rc = demo_leads(db);
+	if (!rc)
 		rc = demo_pool(db, ids, n_ids);
 	free(ids);
 	if (rc)
 		return -1;
 	if (db_run(db, "INSERT INTO sys_meta (key, value) VALUES ('demo_loaded', 1)", 0, NULL))
 		return -1;
-	log_info("demo data loaded: %ld customers, %ld contacts, their follow-ups, tasks and "
-	         "opportunities",
+	log_info("demo data loaded: %ld customers, %ld contacts, their follow-ups, tasks, "
+	         "opportunities and leads",
 	         n_customers, n_contacts);
 	if (verbose)
-		printf("demo data loaded: %ld customers, %ld contacts, their follow-ups, tasks and "
-		       "opportunities\n",
+		printf("demo data loaded: %ld customers, %ld contacts, their follow-ups, tasks, "
+		       "opportunities and leads\n",
 		       n_customers, n_contacts);
 	return 0;
 }

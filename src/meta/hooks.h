@@ -11,6 +11,8 @@
 #include "op.h"
 #include "value.h"
 
+#include <string.h>
+
 struct record_hooks {
 	const char *entity;
 	/* After a create. 0, or a negative status with op->problem set. */
@@ -19,6 +21,33 @@ struct record_hooks {
 	int (*updated)(struct op *op, int64_t id, const struct value *before,
 	               const struct value *after, const bool *changed);
 };
+
+/* For hooks: the value of op->e's field name in vals (NULL if the entity has none). */
+static inline const struct value *hook_value(const struct op *op, const struct value *vals,
+                                             const char *name)
+{
+	const struct field *f = entity_field(op->e, name);
+	return f ? &vals[f->position] : NULL;
+}
+
+/* Whether an update changed op->e's field name. */
+static inline bool hook_changed(const struct op *op, const bool *changed, const char *name)
+{
+	const struct field *f = entity_field(op->e, name);
+	return f && changed[f->position];
+}
+
+/* Whether v is the text s (an option key, say). */
+static inline bool hook_text_is(const struct value *v, const char *s)
+{
+	return v && v->kind == V_TEXT && v->n == strlen(s) && memcmp(v->s, s, v->n) == 0;
+}
+
+/* v's integer (an id, an amount), or 0. */
+static inline int64_t hook_int(const struct value *v)
+{
+	return v && v->kind == V_INT ? v->i : 0;
+}
 
 /* table: rows ending with a zeroed one; kept, not copied. */
 void record_hooks_install(const struct record_hooks *table);

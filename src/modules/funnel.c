@@ -11,6 +11,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Raised when the triggers or what the totals hold change: the next start makes them again. */
@@ -277,9 +278,6 @@ struct other_currency {
 	struct sums s;
 };
 
-#define FUNNEL_MONTHS_MAX 120
-#define OTHER_CURRENCIES  16
-
 struct month_sums {
 	char month[8]; /* "YYYY-MM", or "" for no expected close date */
 	struct sums s;
@@ -287,11 +285,11 @@ struct month_sums {
 
 struct funnel {
 	const struct field *stage;
-	struct sums *by_stage; /* per option of the stage field */
-	struct month_sums months[FUNNEL_MONTHS_MAX];
-	size_t n_months;
-	struct other_currency others[OTHER_CURRENCIES];
-	size_t n_others;
+	struct sums *by_stage;     /* per option of the stage field */
+	struct month_sums *months; /* malloc'd, as many as the data has */
+	size_t n_months, cap_months;
+	struct other_currency *others; /* likewise */
+	size_t n_others, cap_others;
 	int64_t *exits, *forward; /* moves out of each stage, and of those onwards */
 	double *stage_days;
 	int64_t won_moves;
@@ -326,8 +324,11 @@ static void add_month(struct funnel *fu, const char *month, int64_t n, int64_t a
 	while (i < fu->n_months && strcmp(fu->months[i].month, month) != 0)
 		i++;
 	if (i == fu->n_months) {
-		if (fu->n_months == FUNNEL_MONTHS_MAX)
-			return; /* a filter of at most ten years is asked for; see parse_filter */
+		if (fu->n_months == fu->cap_months) {
+			fu->cap_months = fu->cap_months ? fu->cap_months * 2 : 32;
+			fu->months = xrealloc(fu->months, fu->cap_months * sizeof *fu->months);
+		}
+		fu->months[i] = (struct month_sums){0};
 		snprintf(fu->months[i].month, sizeof fu->months[i].month, "%s", month);
 		fu->n_months++;
 	}
@@ -341,8 +342,11 @@ static void add_other(struct funnel *fu, const char *code, int64_t n, int64_t am
 	while (i < fu->n_others && strcmp(fu->others[i].code, code) != 0)
 		i++;
 	if (i == fu->n_others) {
-		if (fu->n_others == OTHER_CURRENCIES)
-			return;
+		if (fu->n_others == fu->cap_others) {
+			fu->cap_others = fu->cap_others ? fu->cap_others * 2 : 4;
+			fu->others = xrealloc(fu->others, fu->cap_others * sizeof *fu->others);
+		}
+		fu->others[i] = (struct other_currency){0};
 		snprintf(fu->others[i].code, sizeof fu->others[i].code, "%s", code);
 		fu->n_others++;
 	}
@@ -596,7 +600,8 @@ static void add_json(struct op *op, struct funnel *fu, struct str *out)
 	add_ratio(out, (double)w->n, (double)(w->n + l->n), 4);
 	str_adds(out, ",\"cycle_days\":");
 	add_ratio(out, fu->won_life_days, (double)fu->won_moves, 1);
-	qsort(fu->months, fu->n_months, sizeof fu->months[0], by_month);
+	if (fu->n_months) /* qsort must not be given NULL, even for nothing */
+		qsort(fu->months, fu->n_months, sizeof fu->months[0], by_month);
 	str_adds(out, ",\"forecast\":[");
 	for (size_t i = 0; i < fu->n_months; i++) {
 		str_adds(out, i ? ",{\"month\":" : "{\"month\":");
@@ -630,8 +635,9 @@ int funnel_json(struct op *op, const struct funnel_filter *f, struct str *out)
 	fu.forward = ARENA_NEW_ARRAY(op->arena, int64_t, n);
 	fu.stage_days = ARENA_NEW_ARRAY(op->arena, double, n);
 	int rc = gather(op, f, &fu);
-	if (rc)
-		return crud_db_error(op, rc, "the funnel");
-	add_json(op, &fu, out);
-	return 200;
+	if (!rc)
+		add_json(op, &fu, out);
+	free(fu.months);
+	free(fu.others);
+	return rc ? crud_db_error(op, rc, "the funnel") : 200;
 }

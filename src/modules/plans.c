@@ -1,7 +1,9 @@
 #include "plans.h"
+#include "about_tasks.h"
 #include "core/text.h"
 #include "core/timeutil.h"
 #include "core/util.h"
+#include "meta/hooks.h"
 #include "db/dbjson.h"
 #include "meta/crud.h"
 
@@ -14,23 +16,12 @@
 #define DUE_UTC    "T01:00:00Z"
 #define REMIND_UTC "T00:30:00Z"
 
-static const struct value *val(const struct op *op, const struct value *vals, const char *name)
-{
-	const struct field *f = entity_field(op->e, name);
-	return f ? &vals[f->position] : NULL;
-}
-
 static const char *text_of(const struct value *v, char *buf, size_t n)
 {
 	if (!v || v->kind != V_TEXT)
 		return NULL;
 	snprintf(buf, n, "%.*s", (int)v->n, v->s);
 	return buf;
-}
-
-static int64_t int_of(const struct value *v)
-{
-	return v && v->kind == V_INT ? v->i : 0;
 }
 
 /* The k-th touch's date from the first: weeks are days; months keep the day, or the month's
@@ -68,21 +59,20 @@ static const char *kind_label(const struct op *op, const char *kind)
 int plans_created(struct op *op, int64_t id, const struct value *vals)
 {
 	char status[32], subject[SUBJECT_MAX * 4 + 1], kind[64], every[32], starts[16];
-	if (!text_of(val(op, vals, "status"), status, sizeof status) || !str_eq(status, "active"))
+	if (!text_of(hook_value(op, vals, "status"), status, sizeof status) ||
+	    !str_eq(status, "active"))
 		return 0;
-	text_of(val(op, vals, "subject"), subject, sizeof subject);
-	text_of(val(op, vals, "kind"), kind, sizeof kind);
-	text_of(val(op, vals, "every"), every, sizeof every);
-	text_of(val(op, vals, "starts_on"), starts, sizeof starts);
+	text_of(hook_value(op, vals, "subject"), subject, sizeof subject);
+	text_of(hook_value(op, vals, "kind"), kind, sizeof kind);
+	text_of(hook_value(op, vals, "every"), every, sizeof every);
+	text_of(hook_value(op, vals, "starts_on"), starts, sizeof starts);
 	int y, m, d;
 	if (!time_parse_date(starts, strlen(starts), &y, &m, &d))
 		return 0; /* required and checked: cannot happen */
-	int64_t touches = int_of(val(op, vals, "touches"));
-	int64_t owner =
-	    int_of(val(op, vals, "owner_id")) ? int_of(val(op, vals, "owner_id")) : op->user_id;
-	const struct entity *tasks = registry_entity(op->reg, "tasks");
-	struct op sys = op_as_system(op);
-	sys.e = tasks;
+	int64_t touches = hook_int(hook_value(op, vals, "touches"));
+	int64_t owner = hook_int(hook_value(op, vals, "owner_id"))
+	                    ? hook_int(hook_value(op, vals, "owner_id"))
+	                    : op->user_id;
 	for (int k = 0; k < touches; k++) {
 		char date[11], due[32], remind[32];
 		touch_date(y, m, d, every, k, date);
@@ -99,17 +89,15 @@ int plans_created(struct op *op, int64_t id, const struct value *vals)
 		json_t *body = json_pack(
 		    "{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:I, s:I}", "subject", s.buf,
 		    "status", "open", "priority", "normal", "due_at", due, "remind_at", remind,
-		    "customer_id", (json_int_t)int_of(val(op, vals, "customer_id")), "contact_id",
-		    (json_int_t)int_of(val(op, vals, "contact_id")), "about_entity",
-		    "contact_plans", "about_id", (json_int_t)id, "owner_id", (json_int_t)owner);
+		    "customer_id", (json_int_t)hook_int(hook_value(op, vals, "customer_id")),
+		    "contact_id", (json_int_t)hook_int(hook_value(op, vals, "contact_id")),
+		    "about_entity", "contact_plans", "about_id", (json_int_t)id, "owner_id",
+		    (json_int_t)owner);
 		str_release(&s);
 		if (!owner) /* a plan of nobody's (an import by the system): touches of nobody's */
 			json_object_del(body, "owner_id");
-		struct str out = STR_INIT;
-		struct crud_result res = {0};
-		int status_code = crud_create_in_tx(&sys, body, &out, &res);
+		int status_code = about_task_add(op, body);
 		json_decref(body);
-		str_release(&out);
 		if (status_code < 0)
 			return status_code;
 	}
@@ -119,36 +107,11 @@ int plans_created(struct op *op, int64_t id, const struct value *vals)
 /* The plan's open touches: cancelled (to = 0), or given to owner `to`. */
 static int open_touches(struct op *op, int64_t id, int64_t to)
 {
-	struct db_stmt *st;
-	int rc =
-	    db_prepare(op->db,
-	               "SELECT id FROM tasks WHERE about_entity = 'contact_plans' AND about_id "
-	               "= ? AND status = 'open' AND deleted_at IS NULL ORDER BY id LIMIT 100",
-	               &st);
-	if (rc)
-		return crud_db_error(op, rc, "a plan's touches");
-	db_bind_int(st, 1, id);
-	int64_t ids[100];
-	size_t n = 0;
-	while ((rc = db_step(st)) == DB_ROW)
-		ids[n++] = db_column_int(st, 0);
-	db_reset(st);
-	if (rc != DB_DONE)
-		return crud_db_error(op, rc, "a plan's touches");
-	struct op sys = op_as_system(op);
-	sys.e = registry_entity(op->reg, "tasks");
-	for (size_t i = 0; i < n; i++) {
-		json_t *body = to ? json_pack("{s:I}", "owner_id", (json_int_t)to)
-		                  : json_pack("{s:s}", "status", "cancelled");
-		struct str out = STR_INIT;
-		struct crud_result res = {0};
-		int status = crud_update_in_tx(&sys, ids[i], body, -1, &out, &res);
-		json_decref(body);
-		str_release(&out);
-		if (status < 0)
-			return status;
-	}
-	return 0;
+	json_t *change = to ? json_pack("{s:I}", "owner_id", (json_int_t)to)
+	                    : json_pack("{s:s}", "status", "cancelled");
+	int status = about_tasks_change(op, "contact_plans", id, change);
+	json_decref(change);
+	return status;
 }
 
 int plans_updated(struct op *op, int64_t id, const struct value *before, const struct value *after,

@@ -264,6 +264,10 @@ test('the OpenAPI document describes what the server really answers', async () =
 	conforms(custSchema('/api/v1/contacts/{id}/personal-data'), await admin.getJson(`/api/v1/contacts/${ct.id}/personal-data`), 'a person\'s data');
 	conforms(custSchema('/api/v1/contact_relations/{id}'), relation, 'a related person');
 	conforms(custSchema('/api/v1/customers/{id}/network'), await admin.getJson(`/api/v1/customers/${cust.id}/network`), 'a customer\'s network');
+	const lead = await admin.create('leads', { title: '文档需求', customer_id: cust.id, amount: { amount: 100000, currency: 'CNY' } });
+	conforms(custSchema('/api/v1/leads/{id}'), lead, 'a lead');
+	const visit = await admin.create('return_visits', { subject: '文档回访', scheduled_at: '2027-01-05T02:00:00Z', customer_id: cust.id, lead_id: lead.id });
+	conforms(custSchema('/api/v1/return_visits/{id}'), visit, 'a return visit');
 	const opp = await admin.create('opportunities', { name: '文档机会', customer_id: cust.id, contact_id: ct.id, amount: { amount: 100000, currency: 'CNY' }, expected_close: '2027-01-31' });
 	conforms(custSchema('/api/v1/opportunities/{id}'), opp, 'an opportunity');
 	const rival = await admin.create('opportunity_competitors', { opportunity_id: opp.id, competitor: '文档对手', threat: 'high' });
@@ -292,7 +296,7 @@ test('the OpenAPI document describes what the server really answers', async () =
 	// Every documented GET of a record or list answers 200 for real.
 	for (const [p, item] of Object.entries(doc.paths)) {
 		if (!item.get || /\{(?!id\})/.test(p)) continue; // ids of other kinds are tested in their own files
-		const of = { contacts: ct.id, tasks: task.id, activities: act.id, contact_relations: relation.id, contact_plans: plan.id, contact_updates: news.id, opportunities: opp.id, opportunity_competitors: rival.id };
+		const of = { contacts: ct.id, tasks: task.id, activities: act.id, contact_relations: relation.id, contact_plans: plan.id, contact_updates: news.id, opportunities: opp.id, opportunity_competitors: rival.id, leads: lead.id, return_visits: visit.id };
 		const url = p.replace('{id}', String(of[p.split('/')[3]] ?? cust.id));
 		const res = await admin.get(url);
 		assert.equal(res.status, 200, `documented GET ${p} → ${res.status}`);

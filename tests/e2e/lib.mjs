@@ -92,3 +92,22 @@ export function unlabelled(page) {
 		})
 		.map((el) => el.outerHTML.slice(0, 200)));
 }
+
+/* A whole text as a pattern: "阶段" but not "阶段与预测". */
+export const exact = (s) => new RegExp(`^\\s*${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+
+/* Open an Element Plus select (by the id of its input, or a locator of the select or its input)
+ * and choose the option whose whole text is text, looked up in that select's own list
+ * (aria-controls), not in another one still fading out. A click while the page is still
+ * settling may be lost: click until the list is open. */
+export async function choose(page, select, text) {
+	const box = typeof select === 'string' ? page.locator(`.el-select:has(#${select})`).first() : select;
+	const inner = box.locator('input[role=combobox]');
+	const input = (await inner.count()) ? inner.first() : box;
+	for (let i = 0; i < 5 && (await input.getAttribute('aria-expanded')) !== 'true'; i++) {
+		await box.click();
+		await page.waitForFunction((el) => el.getAttribute('aria-expanded') === 'true', await input.elementHandle(), { timeout: 2000 }).catch(() => undefined);
+	}
+	const list = await input.getAttribute('aria-controls');
+	await page.locator(`[id="${list}"] .el-select-dropdown__item:visible`, { hasText: exact(text) }).first().click();
+}

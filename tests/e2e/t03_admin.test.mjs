@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { adminPage as signedIn, api, base, launch, shot as screenshot } from './lib.mjs';
+import { adminPage as signedIn, api, base, launch, shot as screenshot, choose, exact } from './lib.mjs';
 
 let browser;
 
@@ -20,28 +20,11 @@ async function shot(page, name) {
 	await page.waitForLoadState('networkidle');
 	await screenshot(page, name);
 }
-const exact = (s) => new RegExp(`^\\s*${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
 
 async function adminPage(url, options = {}) {
 	const page = await signedIn(browser, { viewport: { width: 1360, height: 900 }, ...options });
 	await page.goto(base + url);
 	return page;
-}
-
-/* Open an Element Plus select (by the id of its input, or a locator of the select or its input)
- * and choose; the options are looked up in that select's own list (aria-controls), not in
- * another one still fading out. */
-async function choose(page, select, text) {
-	const box = typeof select === 'string' ? page.locator(`.el-select:has(#${select})`).first() : select;
-	const inner = box.locator('input[role=combobox]');
-	const input = (await inner.count()) ? inner.first() : box;
-	// A click while the page is still settling may be lost: click until the list is open.
-	for (let i = 0; i < 5 && (await input.getAttribute('aria-expanded')) !== 'true'; i++) {
-		await box.click();
-		await page.waitForFunction((el) => el.getAttribute('aria-expanded') === 'true', await input.elementHandle(), { timeout: 2000 }).catch(() => undefined);
-	}
-	const list = await input.getAttribute('aria-controls');
-	await page.locator(`[id="${list}"] .el-select-dropdown__item:visible`, { hasText: exact(text) }).first().click();
 }
 
 /* The error Element Plus shows under the form item that holds this input. */

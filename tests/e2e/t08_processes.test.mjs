@@ -13,7 +13,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { adminPage as signedIn, api, base, launch, logIn, shot as screenshot, unlabelled } from './lib.mjs';
+import { adminPage as signedIn, api, base, launch, logIn, shot as screenshot, unlabelled, choose, exact } from './lib.mjs';
 
 const L = (zh, en) => ({ 'zh-CN': zh, en });
 // As tests/api/t30_processes.test.mjs.
@@ -68,19 +68,7 @@ async function shot(page, name) {
 	await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'), null, { timeout: 3000 }).catch(() => undefined);
 	await screenshot(page, name);
 }
-const exact = (s) => new RegExp(`^\\s*${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
 
-/* Open an Element Plus select (by the id of its input, or a locator of the select) and choose. */
-async function choose(page, select, text) {
-	const box = typeof select === 'string' ? page.locator(`.el-select:has(#${select})`).first() : select;
-	const input = box.locator('input[role=combobox]').first();
-	for (let i = 0; i < 5 && (await input.getAttribute('aria-expanded')) !== 'true'; i++) {
-		await box.click();
-		await page.waitForFunction((el) => el.getAttribute('aria-expanded') === 'true', await input.elementHandle(), { timeout: 2000 }).catch(() => undefined);
-	}
-	const list = await input.getAttribute('aria-controls');
-	await page.locator(`[id="${list}"] .el-select-dropdown__item:visible`, { hasText: exact(text) }).first().click();
-}
 const selectNamed = (page, name) => page.locator('.el-select:visible', { has: page.getByRole('combobox', { name, exact: true }) }).last();
 
 async function adminPage(url, options = {}) {

@@ -1,4 +1,8 @@
-// Sales in the browser (OP-FUN, OP-STAGE): the funnel page of one salesperson's opportunities —
+// Sales in the browser (LEAD-2..5, OP-FUN, OP-STAGE): a lead from raw information to a won
+// opportunity — entered by the information specialist, its company found among the customers
+// and linked, graded, reviewed and assigned by the sales director, followed up, qualified and
+// converted by the project manager, whose opportunity is then won. The funnel page of one
+// salesperson's opportunities —
 // the table of count, expected and weighted amount per stage, the cards, the chart, a stage
 // opening the list of its opportunities; the board, where a card dragged to another stage fires
 // the stage's transition, asks in a dialog for what the stage needs, and refuses a move the
@@ -7,10 +11,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { api, base, launch, logIn, shot as screenshot, unlabelled } from './lib.mjs';
+import { api, base, launch, logIn, shot as screenshot, unlabelled, choose, exact } from './lib.mjs';
 
 const password = `Aa1-${randomBytes(12).toString('base64url')}`;
-let browser, seller, ask;
+let browser, seller, ask, people;
 const opp = {};
 
 /* The seller's own API session: their opportunities are theirs. */
@@ -37,6 +41,9 @@ before(async () => {
 	opp.c = await make('超级游艇 35 米', 120_000_000, '2027-09-30');
 	await ask('POST', `/api/v1/opportunities/${opp.b.id}/transitions/to_demo`, { fields: {} });
 	await ask('POST', `/api/v1/opportunities/${opp.c.id}/transitions/to_evaluation`, { fields: {} });
+	people = {};
+	for (const [name, role, display] of [['lead.info', 'info_specialist', '信息专员小孙'], ['lead.director', 'sales_director', '销售总监老赵'], ['lead.pm', 'project_manager', '项目经理小杨']])
+		people[name] = await api('POST', '/api/v1/users', { username: name, password, roles: [role], display_name: display, must_change_password: false });
 });
 
 after(async () => {
@@ -49,15 +56,76 @@ async function shot(page, name) {
 	await screenshot(page, name);
 }
 
-async function sellerPage(url, options = {}) {
+async function sellerPage(url, options = {}, username = 'sales.seller') {
 	const page = await browser.newPage({ locale: 'zh-CN', viewport: { width: 1440, height: 900 }, ...options });
-	await logIn(page, 'sales.seller', password);
+	await logIn(page, username, password);
 	await page.waitForURL(`${base}/`);
 	await page.goto(base + url);
 	return page;
 }
 
 const cells = (row) => row.locator('td').allInnerTexts();
+
+/* Fire a transition from the record page's process panel, filling what its dialog asks. */
+async function fire(page, key, fill = async () => undefined) {
+	const panel = page.locator('.record-process');
+	await panel.locator(`.fire[data-transition=${key}]`).click();
+	const dialog = page.locator('.transition-dialog');
+	await dialog.waitFor();
+	await fill(dialog);
+	await dialog.locator('.confirm-transition').click();
+	await dialog.waitFor({ state: 'hidden' });
+}
+
+test('a lead from raw information to a won opportunity, in the browser', async () => {
+	const known = await api('POST', '/api/v1/customers', { name: '威海刘公岛游艇俱乐部有限公司', phone: '0631-5281234' });
+	// The information specialist enters the raw information.
+	let page = await sellerPage('/e/leads/new', {}, 'lead.info');
+	await page.fill('#f-title', '刘公岛俱乐部 56 尺飞桥艇两艘');
+	await page.fill('#f-company_name', '威海刘公岛游艇俱乐部');
+	await page.fill('#f-phone', '0631 5281234');
+	await page.fill('#f-amount', '9600000');
+	await page.getByRole('button', { name: '保存' }).click();
+	await page.waitForURL(/\/e\/leads\/\d+$/);
+	const id = Number(page.url().split('/').pop());
+	// The company is found among the customers, with why; linked.
+	const box = page.locator('.lead-customer');
+	await box.locator('.dup-name', { hasText: '威海刘公岛游艇俱乐部有限公司' }).waitFor();
+	assert.deepEqual(await unlabelled(page), [], 'every control is labelled');
+	await shot(page, 'lead-customer');
+	await box.locator('.link-customer').first().click();
+	await box.waitFor({ state: 'hidden' });
+	assert.equal((await api('GET', `/api/v1/leads/${id}`)).customer_id, known.id);
+	assert.equal((await api('GET', `/api/v1/leads/${id}`)).grade, 'a', 'graded A by the amount');
+	await fire(page, 'grade');
+	await page.locator('.record-process .proc-state', { hasText: exact('已分级') }).waitFor();
+	await page.close();
+
+	// The sales director reviews it and gives it to the project manager.
+	page = await sellerPage(`/e/leads/${id}`, {}, 'lead.director');
+	await fire(page, 'review');
+	await fire(page, 'assign', (d) => choose(page, 'tr-project_manager_id', '项目经理小杨'));
+	await page.locator('.record-process .proc-state', { hasText: exact('已分配') }).waitFor();
+	await page.close();
+
+	// The project manager follows it up, qualifies it and converts it.
+	page = await sellerPage(`/e/leads/${id}`, {}, 'lead.pm');
+	await fire(page, 'follow', () => page.fill('#tr-followup_note', '已拜访俱乐部，预算落实'));
+	await fire(page, 'qualify', () => page.fill('#tr-qualification_note', '有效：决策人明确'));
+	await fire(page, 'convert');
+	await page.locator('.record-process .proc-state', { hasText: exact('已转机会') }).waitFor();
+	const made = (await api('GET', `/api/v1/opportunities?lead_id=${id}`)).data;
+	assert.equal(made.length, 1);
+	assert.deepEqual([made[0].owner_id, made[0].customer_id, made[0].amount.amount], [people['lead.pm'].id, known.id, 960_000_000]);
+	// Its opportunity, moved on and won from its own page.
+	await page.goto(`${base}/e/opportunities/${made[0].id}`);
+	await fire(page, 'to_negotiation', () => page.fill('#tr-expected_close', '2027-05-31').then(() => page.keyboard.press('Enter')));
+	await fire(page, 'win', () => page.fill('#tr-won_reason', '会员活动方案与交付期'));
+	await page.locator('.record-process .proc-state', { hasText: exact('赢单') }).waitFor();
+	await shot(page, 'lead-won-opportunity');
+	await page.close();
+	assert.equal((await api('GET', `/api/v1/opportunities/${made[0].id}`)).stage, 'won');
+});
 
 test('the funnel of a salesperson: per stage count, expected and weighted amount; a stage opens its list', async () => {
 	const page = await sellerPage(`/sales/funnel?owner=${seller.id}`);

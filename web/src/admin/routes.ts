@@ -17,6 +17,7 @@ export const adminPages = [
   { key: 'match', path: 'admin/match', component: () => import('../views/admin/MatchRulesView.vue') },
   { key: 'pool', path: 'admin/pool', component: () => import('../views/admin/PoolRulesView.vue') },
   { key: 'birthdays', path: 'admin/birthdays', component: () => import('../views/admin/BirthdayRulesView.vue') },
+  { key: 'leads', path: 'admin/leads', component: () => import('../views/admin/LeadBandsView.vue') },
 ];
 
 export const adminRoutes: RouteRecordRaw[] = adminPages.map((p) => ({

@@ -8,7 +8,7 @@ export default {
     proc: {
       stateIs: '当前状态：{state}', notYours: '您没有权限执行此操作，或当前条件不满足', final: '当前状态没有后续操作',
       fireTitle: '{label}', fireHint: '状态将从“{from}”变为“{to}”。', comment: '备注', commentHint: '可选：说明原因或补充情况',
-      fired: '已{label}，状态变为“{to}”', forbidden: '您不能执行“{label}”：它需要其他角色或负责人来执行。',
+      fired: '已{label}，状态变为“{to}”', firedNamed: '已{label}', forbidden: '您不能执行“{label}”：它需要其他角色或负责人来执行。',
       illegal: '“{label}”在当前状态下不可执行，记录可能已被他人推进。已刷新可执行的操作。',
       stale: '记录已被他人修改，已重新加载，请再试一次。', history: '流程记录', noHistory: '还没有流程记录',
     },
@@ -74,7 +74,7 @@ export default {
     proc: {
       stateIs: 'State: {state}', notYours: 'You may not do this, or its conditions are not met', final: 'Nothing further from this state',
       fireTitle: '{label}', fireHint: 'The state goes from “{from}” to “{to}”.', comment: 'Comment', commentHint: 'Optional: why, or what else to know',
-      fired: '{label} done: now “{to}”', forbidden: 'You may not “{label}”: another role or person does this.',
+      fired: '{label} done: now “{to}”', firedNamed: '{label}: done', forbidden: 'You may not “{label}”: another role or person does this.',
       illegal: '“{label}” cannot be done from the current state; somebody may have moved the record on. The actions shown are current again.',
       stale: 'Somebody changed the record meanwhile; it is reloaded, please try again.', history: 'Process history', noHistory: 'No steps yet',
     },

@@ -1,5 +1,7 @@
-// Words of sales (docs/internals/SALES.md): the funnel (src/views/sales/FunnelView.vue; `funnel`)
-// and the opportunities' board (BoardView.vue; `board`). Stage names come from the server.
+// Words of sales (docs/internals/SALES.md): the funnel (src/views/sales/FunnelView.vue; `funnel`),
+// the opportunities' board (BoardView.vue; `board`), a lead's customer (components/
+// LeadCustomer.vue; `leads`) and the leads' amount bands (views/admin/LeadBandsView.vue;
+// `admin.leadBands`). Stage names come from the server.
 // No "@" or "|" in these texts: vue-i18n reads them as links and plurals.
 export default {
   'zh-CN': {
@@ -26,6 +28,21 @@ export default {
       close: '预计 {date}', probability: '赢率 {p}%', newOpportunity: '新建机会',
       cardLabel: '{name}，{stage}，{amount}', moveOf: '推进“{name}”到…', moved: '“{name}”已进入“{to}”',
     },
+    leads: {
+      customer: {
+        title: '关联客户', hint: '先按单位名称、电话和邮箱查重：已有客户直接关联，没有再新建。',
+        noName: '填写单位名称后即可查重。', noMatch: '客户库中没有与“{name}”相似的客户。',
+        link: '关联此客户', linkOf: '把“{name}”关联为该需求的客户', linked: '已关联客户',
+        create: '新建客户“{name}”并关联',
+      },
+    },
+    admin: {
+      leads: '需求分级',
+      leadBands: {
+        how: '需求如何分级', howText: '需求按预计金额自动分级：不低于 A 级金额为 A 级（重大，须销售总监审核），不低于 B 级金额为 B 级（重点，须审核），其余为 C 级（一般，可直接分配）。修改后，新录入或改了金额的需求按新档位分级。',
+        a_min: 'A 级起点金额', b_min: 'B 级起点金额', unit: '元',
+      },
+    },
   },
   en: {
     funnel: {
@@ -50,6 +67,21 @@ export default {
       noMove: 'No move goes straight from “{from}” to “{to}”', notAllowed: 'You cannot move this opportunity to “{to}”',
       close: 'Closes {date}', probability: '{p}% likely', newOpportunity: 'New opportunity',
       cardLabel: '{name}, {stage}, {amount}', moveOf: 'Move “{name}” to…', moved: '“{name}” moved to “{to}”',
+    },
+    leads: {
+      customer: {
+        title: 'Customer', hint: 'Check the company by name, phone and e-mail first: link a customer that exists, create one only if none does.',
+        noName: 'Fill in the company to check it.', noMatch: 'No customer is like “{name}”.',
+        link: 'Link this customer', linkOf: 'Link “{name}” as this lead\'s customer', linked: 'Customer linked',
+        create: 'Create the customer “{name}” and link it',
+      },
+    },
+    admin: {
+      leads: 'Lead grading',
+      leadBands: {
+        how: 'How leads are graded', howText: 'A lead is graded by its expected amount: from the A amount up it is A (major, reviewed by the sales director), from the B amount B (significant, reviewed), below that C (ordinary, may be assigned directly). New leads, and leads whose amount changes, are graded by the bands saved here.',
+        a_min: 'A from', b_min: 'B from', unit: 'yuan',
+      },
     },
   },
 };
