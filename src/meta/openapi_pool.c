@@ -128,6 +128,13 @@ static void view_paths(json_t *paths, const struct entity *e)
 	    nullable("integer"), "pool_entered_at", nullable("string"), "pool_due_at",
 	    nullable("string"), "open_tasks", typed("integer"), "followups_90d", typed("integer"),
 	    "related", related));
+	/* The customer's opportunities, open and won (CNY, fen); null without the entity. */
+	json_t *sums = json_pack("{s:s,s:{s:{s:s},s:{s:s},s:{s:s}}}", "type", "object",
+	                         "properties", "count", "type", "integer", "amount", "type",
+	                         "integer", "weighted", "type", "integer");
+	json_object_set_new(json_object_get(summary, "properties"), "opportunities",
+	                    json_pack("{s:[s,s],s:{s:o,s:o}}", "type", "object", "null",
+	                              "properties", "open", json_deep_copy(sums), "won", sums));
 	oa_add_responses(op, "200", oa_json_response("The summary", summary), errs);
 	one_path(paths, e, "summary", "get", op);
 

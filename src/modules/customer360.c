@@ -1,4 +1,5 @@
 #include "customer360.h"
+#include "funnel.h"
 #include "pool.h"
 #include "core/timeutil.h"
 #include "core/util.h"
@@ -148,7 +149,7 @@ static int add_counts(struct op *op, int64_t id, struct str *out)
 		             "AND deleted_at IS NULL",
 		             1, (const char *[]){cid}, &n);
 	str_addf(out, ",\"open_tasks\":%" PRId64 ",\"followups_90d\":%" PRId64, n, followups);
-	return rc;
+	return rc ? rc : funnel_customer_json(op->db, op->reg, id, out);
 }
 
 int customer_summary(struct op *op, int64_t id, struct str *out)

@@ -624,6 +624,39 @@ static void add_json(struct op *op, struct funnel *fu, struct str *out)
 	str_adds(out, "]}");
 }
 
+int funnel_customer_json(struct db *db, const struct registry *reg, int64_t customer_id,
+                         struct str *out)
+{
+	if (!registry_entity(reg, "opportunities")) {
+		str_adds(out, ",\"opportunities\":null");
+		return DB_OK;
+	}
+	struct db_stmt *st;
+	int rc =
+	    db_prepare(db,
+	               "SELECT stage = '" STAGE_WON "', count(*), sum(coalesce(amount, 0)), "
+	               "sum(coalesce(amount, 0) * coalesce(probability, 0)) FROM opportunities "
+	               "WHERE customer_id = ? AND deleted_at IS NULL AND stage <> '" STAGE_LOST
+	               "' AND coalesce(amount_currency, 'CNY') = 'CNY' GROUP BY 1",
+	               &st);
+	if (rc)
+		return rc;
+	db_bind_int(st, 1, customer_id);
+	struct sums open = {0}, won = {0};
+	while ((rc = db_step(st)) == DB_ROW)
+		sums_add(db_column_int(st, 0) ? &won : &open, db_column_int(st, 1),
+		         db_column_int(st, 2), db_column_int(st, 3));
+	db_reset(st);
+	if (rc != DB_DONE)
+		return rc;
+	str_adds(out, ",\"opportunities\":{\"open\":{");
+	add_sums_json(out, &open);
+	str_adds(out, "},\"won\":{");
+	add_sums_json(out, &won);
+	str_adds(out, "}}");
+	return DB_OK;
+}
+
 int funnel_json(struct op *op, const struct funnel_filter *f, struct str *out)
 {
 	struct funnel fu = {.stage = entity_field(op->e, "stage")};

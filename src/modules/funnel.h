@@ -28,6 +28,13 @@ struct funnel_filter {
 	const char *region, *product; /* option keys; NULL: any */
 };
 
+/* A customer's opportunities for its 360° summary, as `,"opportunities":{"open":{"count",
+ * "amount","weighted"},"won":{"count","amount","weighted"}}` (CNY, fen), or `,"opportunities":null`
+ * when there is no such entity. Counted whoever owns them, like the summary's other counts. A
+ * DB_ code. */
+int funnel_customer_json(struct db *db, const struct registry *reg, int64_t customer_id,
+                         struct str *out);
+
 /* The funnel op->e (opportunities) as the caller may see it: 200 with the JSON in out, or -1
  * with op->problem set (a bad filter), or -2 (database). */
 int funnel_json(struct op *op, const struct funnel_filter *f, struct str *out);

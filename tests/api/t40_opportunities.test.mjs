@@ -131,6 +131,9 @@ test('the funnel per stage adds up, per team, owner, period and product, from to
 	}
 	for (const s of f.stages)
 		assert.equal(parts.reduce((a, x) => a + stage(x, s.key).amount, 0), s.amount, `stage ${s.key}: records and totals agree`);
+	// The customer's 360° summary counts its open opportunities, expected and weighted.
+	const sum = await admin.getJson(`/api/v1/customers/${u.seller.cust.id}/summary`);
+	assert.deepEqual(sum.opportunities, { open: { count: 3, amount: 1_320_000_000, weighted: 737_000_000 }, won: { count: 0, amount: 0, weighted: 0 } });
 });
 
 test('every path that writes an opportunity keeps the totals: edit, delete, restore, owner change, bulk edit, import, merge', async () => {
@@ -182,6 +185,8 @@ test('conversion, days in stage, the win rate and the cycle come from the moves'
 	assert.ok(stage(f, 'demo').avg_days >= 0 && stage(f, 'demo').avg_days < 0.1, 'minutes, not days');
 	assert.deepEqual([f.won.count, f.won.amount, f.lost.count], [1, 10_000, 1]);
 	assert.equal(f.win_rate, 0.5);
+	const sum = await admin.getJson(`/api/v1/customers/${u.closer.cust.id}/summary`);
+	assert.deepEqual([sum.opportunities.open.count, sum.opportunities.won.count, sum.opportunities.won.amount], [0, 1, 10_000], 'the lost one is in neither');
 	assert.ok(f.cycle_days >= 0 && f.cycle_days < 0.1);
 	// The same from the records (a product filter that every one of them meets: none set).
 	const all = await funnel(admin, `${q}&region=north`);

@@ -11,7 +11,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { api, base, launch, logIn, shot as screenshot, unlabelled, choose, exact } from './lib.mjs';
+import { adminPage, api, base, launch, logIn, shot as screenshot, unlabelled, choose, exact } from './lib.mjs';
 
 const password = `Aa1-${randomBytes(12).toString('base64url')}`;
 let browser, seller, ask, people;
@@ -125,6 +125,12 @@ test('a lead from raw information to a won opportunity, in the browser', async (
 	await shot(page, 'lead-won-opportunity');
 	await page.close();
 	assert.equal((await api('GET', `/api/v1/opportunities/${made[0].id}`)).stage, 'won');
+	// The customer's 360° summary: the business won.
+	page = await adminPage(browser, { viewport: { width: 1440, height: 900 } });
+	await page.goto(`${base}/e/customers/${known.id}`);
+	await page.locator('section.c360-summary .card.won', { hasText: '¥9,600,000' }).waitFor();
+	assert.equal((await page.locator('section.c360-summary .card.opportunities .v').innerText()).trim(), '0');
+	await page.close();
 });
 
 test('the funnel of a salesperson: per stage count, expected and weighted amount; a stage opens its list', async () => {

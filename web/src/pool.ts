@@ -5,6 +5,7 @@ import { ElMessage } from 'element-plus';
 import { api } from './api';
 import { i18n } from './i18n';
 import { labelIn } from './format';
+import type { Sums } from './sales';
 import { useSession } from './stores/session';
 
 /* GET /api/v1/customers/{id}/summary */
@@ -23,6 +24,8 @@ export interface CustomerSummary {
   related: { relation: string; label: string; count: number }[];
   open_tasks: number;
   followups_90d: number;
+  /* Its opportunities, open and won (CNY, fen); null without the opportunities module. */
+  opportunities: { open: Sums; won: Sums } | null;
 }
 
 /* One entry of GET /api/v1/customers/{id}/timeline, newest first. */
