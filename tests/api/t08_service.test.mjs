@@ -272,6 +272,8 @@ test('the OpenAPI document describes what the server really answers', async () =
 	conforms(custSchema('/api/v1/opportunities/{id}'), opp, 'an opportunity');
 	const rival = await admin.create('opportunity_competitors', { opportunity_id: opp.id, competitor: '文档对手', threat: 'high' });
 	conforms(custSchema('/api/v1/opportunity_competitors/{id}'), rival, 'a competitor');
+	const bid = await admin.create('bids', { title: '文档投标', customer_id: cust.id, opportunity_id: opp.id, deadline: '2027-02-01T02:00:00Z' });
+	conforms(custSchema('/api/v1/bids/{id}'), bid, 'a bid');
 	conforms(custSchema('/api/v1/opportunities/funnel'), await admin.getJson('/api/v1/opportunities/funnel'), 'the funnel');
 	conforms(custSchema('/api/v1/opportunities/funnel'), await admin.getJson('/api/v1/opportunities/funnel?product=sport'), 'the funnel from the records');
 	conforms(custSchema(`/api/v1/customers/{id}/contacts`), await admin.getJson(`/api/v1/customers/${cust.id}/contacts`), 'a related list');
@@ -296,7 +298,7 @@ test('the OpenAPI document describes what the server really answers', async () =
 	// Every documented GET of a record or list answers 200 for real.
 	for (const [p, item] of Object.entries(doc.paths)) {
 		if (!item.get || /\{(?!id\})/.test(p)) continue; // ids of other kinds are tested in their own files
-		const of = { contacts: ct.id, tasks: task.id, activities: act.id, contact_relations: relation.id, contact_plans: plan.id, contact_updates: news.id, opportunities: opp.id, opportunity_competitors: rival.id, leads: lead.id, return_visits: visit.id };
+		const of = { contacts: ct.id, tasks: task.id, activities: act.id, contact_relations: relation.id, contact_plans: plan.id, contact_updates: news.id, opportunities: opp.id, opportunity_competitors: rival.id, leads: lead.id, return_visits: visit.id, bids: bid.id };
 		const url = p.replace('{id}', String(of[p.split('/')[3]] ?? cust.id));
 		const res = await admin.get(url);
 		assert.equal(res.status, 200, `documented GET ${p} → ${res.status}`);
