@@ -545,31 +545,32 @@ static const struct migration migrations[] = {
 
      "CREATE TABLE match_forms (record bigint PRIMARY KEY, name text, address text);"},
     /* The sales funnel's totals (modules/funnel.h), kept by triggers as opportunities change:
-     * per organisation unit, owner, stage, expected close month and currency; and the stage
-     * moves the process made, per unit, owner, month and pair of stages, with the days spent in
-     * the stage left and since the opportunity was entered. 0 and '' stand for none. */
+     * per stage, expected close month, currency, organisation unit and owner; and the stage
+     * moves the process made, per pair of stages, month, unit and owner, with the days spent
+     * in the stage left and since the opportunity was entered. 0 and '' stand for none. The
+     * keys start with what a funnel is summed by, so that the sum reads them in order. */
     {17, "funnel totals",
      "CREATE TABLE funnel_totals (org_unit_id INTEGER NOT NULL, owner_id INTEGER NOT NULL,"
      " stage TEXT NOT NULL, month TEXT NOT NULL, currency TEXT NOT NULL, n INTEGER NOT NULL,"
      " amount INTEGER NOT NULL, weighted INTEGER NOT NULL,"
-     " PRIMARY KEY (org_unit_id, owner_id, stage, month, currency)) WITHOUT ROWID;"
+     " PRIMARY KEY (stage, month, currency, org_unit_id, owner_id)) WITHOUT ROWID;"
      "CREATE INDEX ix_funnel_totals__owner ON funnel_totals(owner_id);"
      "CREATE TABLE funnel_moves (org_unit_id INTEGER NOT NULL, owner_id INTEGER NOT NULL,"
      " month TEXT NOT NULL, from_stage TEXT NOT NULL, to_stage TEXT NOT NULL,"
      " n INTEGER NOT NULL, stage_days REAL NOT NULL, life_days REAL NOT NULL,"
-     " PRIMARY KEY (org_unit_id, owner_id, month, from_stage, to_stage)) WITHOUT ROWID;"
+     " PRIMARY KEY (from_stage, to_stage, month, org_unit_id, owner_id)) WITHOUT ROWID;"
      "CREATE INDEX ix_funnel_moves__owner ON funnel_moves(owner_id);",
 
      "CREATE TABLE funnel_totals (org_unit_id bigint NOT NULL, owner_id bigint NOT NULL,"
      " stage text COLLATE \"C\" NOT NULL, month text COLLATE \"C\" NOT NULL,"
      " currency text COLLATE \"C\" NOT NULL, n bigint NOT NULL, amount bigint NOT NULL,"
-     " weighted bigint NOT NULL, PRIMARY KEY (org_unit_id, owner_id, stage, month, currency));"
+     " weighted bigint NOT NULL, PRIMARY KEY (stage, month, currency, org_unit_id, owner_id));"
      "CREATE INDEX ix_funnel_totals__owner ON funnel_totals(owner_id);"
      "CREATE TABLE funnel_moves (org_unit_id bigint NOT NULL, owner_id bigint NOT NULL,"
      " month text COLLATE \"C\" NOT NULL, from_stage text COLLATE \"C\" NOT NULL,"
      " to_stage text COLLATE \"C\" NOT NULL, n bigint NOT NULL,"
      " stage_days double precision NOT NULL, life_days double precision NOT NULL,"
-     " PRIMARY KEY (org_unit_id, owner_id, month, from_stage, to_stage));"
+     " PRIMARY KEY (from_stage, to_stage, month, org_unit_id, owner_id));"
      "CREATE INDEX ix_funnel_moves__owner ON funnel_moves(owner_id);"},
 };
 

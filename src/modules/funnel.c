@@ -468,19 +468,23 @@ static int from_totals(struct op *op, const struct funnel_filter *f, const struc
 {
 	struct sqlq s;
 	sqlq_init(&s);
-	/* The rows as they are, summed by read_totals: a GROUP BY would sort them first, which
-	 * takes ten times as long as reading them (15 ms against 1.5 for 10,000 rows). */
-	sqlq_add(&s, "SELECT " TOTALS_COLUMNS " FROM funnel_totals WHERE ");
+	/* Summed in the order of the key (stage, month, currency first), so without sorting:
+	 * a few hundred rows come back for the ten thousand read. */
+	sqlq_add(&s, "SELECT 0, 0, stage, month, currency, sum(n), sum(amount), sum(weighted) FROM "
+	             "funnel_totals WHERE ");
 	sqlq_append(&s, scope);
 	add_people(f, "", &s);
 	add_months(&s, "month", f->from, f->to);
+	sqlq_add(&s, " GROUP BY stage, month, currency");
 	int rc = run(op, &s, fu, false);
 	if (!rc) {
 		sqlq_reset(&s);
-		sqlq_add(&s, "SELECT " MOVES_COLUMNS " FROM funnel_moves WHERE ");
+		sqlq_add(&s, "SELECT 0, 0, '', from_stage, to_stage, sum(n), sum(stage_days), "
+		             "sum(life_days) FROM funnel_moves WHERE ");
 		sqlq_append(&s, scope);
 		add_people(f, "", &s);
 		add_months(&s, "month", f->from, f->to);
+		sqlq_add(&s, " GROUP BY from_stage, to_stage");
 		rc = run(op, &s, fu, true);
 	}
 	sqlq_release(&s);
