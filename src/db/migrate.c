@@ -548,30 +548,39 @@ static const struct migration migrations[] = {
      * per stage, expected close month, currency, organisation unit and owner; and the stage
      * moves the process made, per pair of stages, month, unit and owner, with the days spent
      * in the stage left and since the opportunity was entered. 0 and '' stand for none. The
-     * keys start with what a funnel is summed by, so that the sum reads them in order. */
+     * keys start with what a funnel is summed by, so that the whole organisation's sum reads
+     * them in order; a unit's rows are read from an index that holds them whole. */
     {17, "funnel totals",
      "CREATE TABLE funnel_totals (org_unit_id INTEGER NOT NULL, owner_id INTEGER NOT NULL,"
      " stage TEXT NOT NULL, month TEXT NOT NULL, currency TEXT NOT NULL, n INTEGER NOT NULL,"
      " amount INTEGER NOT NULL, weighted INTEGER NOT NULL,"
      " PRIMARY KEY (stage, month, currency, org_unit_id, owner_id)) WITHOUT ROWID;"
      "CREATE INDEX ix_funnel_totals__owner ON funnel_totals(owner_id);"
+     "CREATE INDEX ix_funnel_totals__unit ON funnel_totals(org_unit_id, stage, month, currency, n,"
+     " amount, weighted);"
      "CREATE TABLE funnel_moves (org_unit_id INTEGER NOT NULL, owner_id INTEGER NOT NULL,"
      " month TEXT NOT NULL, from_stage TEXT NOT NULL, to_stage TEXT NOT NULL,"
      " n INTEGER NOT NULL, stage_days REAL NOT NULL, life_days REAL NOT NULL,"
      " PRIMARY KEY (from_stage, to_stage, month, org_unit_id, owner_id)) WITHOUT ROWID;"
-     "CREATE INDEX ix_funnel_moves__owner ON funnel_moves(owner_id);",
+     "CREATE INDEX ix_funnel_moves__owner ON funnel_moves(owner_id);"
+     "CREATE INDEX ix_funnel_moves__unit ON funnel_moves(org_unit_id, from_stage, to_stage, month,"
+     " n, stage_days, life_days);",
 
      "CREATE TABLE funnel_totals (org_unit_id bigint NOT NULL, owner_id bigint NOT NULL,"
      " stage text COLLATE \"C\" NOT NULL, month text COLLATE \"C\" NOT NULL,"
      " currency text COLLATE \"C\" NOT NULL, n bigint NOT NULL, amount bigint NOT NULL,"
      " weighted bigint NOT NULL, PRIMARY KEY (stage, month, currency, org_unit_id, owner_id));"
      "CREATE INDEX ix_funnel_totals__owner ON funnel_totals(owner_id);"
+     "CREATE INDEX ix_funnel_totals__unit ON funnel_totals(org_unit_id, stage, month, currency, n,"
+     " amount, weighted);"
      "CREATE TABLE funnel_moves (org_unit_id bigint NOT NULL, owner_id bigint NOT NULL,"
      " month text COLLATE \"C\" NOT NULL, from_stage text COLLATE \"C\" NOT NULL,"
      " to_stage text COLLATE \"C\" NOT NULL, n bigint NOT NULL,"
      " stage_days double precision NOT NULL, life_days double precision NOT NULL,"
      " PRIMARY KEY (from_stage, to_stage, month, org_unit_id, owner_id));"
-     "CREATE INDEX ix_funnel_moves__owner ON funnel_moves(owner_id);"},
+     "CREATE INDEX ix_funnel_moves__owner ON funnel_moves(owner_id);"
+     "CREATE INDEX ix_funnel_moves__unit ON funnel_moves(org_unit_id, from_stage, to_stage, month,"
+     " n, stage_days, life_days);"},
 };
 
 int migrate_latest(void)
