@@ -37,9 +37,8 @@ static const char *option_param(struct op *op, const char *param, const char *fi
 
 static int64_t id_param(struct op *op, const char *param, const char *v)
 {
-	char *end;
-	long long id = strtoll(v, &end, 10);
-	if (!*v || *end || id < 1) {
+	int64_t id;
+	if (!parse_int64(v, strlen(v), &id) || id < 1) {
 		problem_add(op->problem, param, "invalid_integer", NULL);
 		return 0;
 	}

@@ -5,6 +5,7 @@
 #include "demo.h"
 #include "core/timeutil.h"
 #include "core/util.h"
+#include "auth/user.h"
 
 #include <stdio.h>
 #include <sys/mman.h>
@@ -38,12 +39,11 @@ static const struct {
      "经核实为政府采购项目，已公开招标且不在我司产品范围。"},
 };
 
-/* The demo project manager and information specialist, 0 if missing. */
+/* A demo user's id, 0 if missing (user_find leaves it 0). */
 static int64_t user_id(struct db *db, const char *username)
 {
-	int64_t id = 0;
-	db_query_int(db, "SELECT id FROM users WHERE username = ?", 1, (const char *[]){username},
-	             &id);
+	int64_t id;
+	user_find(db, username, &id);
 	return id;
 }
 

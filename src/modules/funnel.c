@@ -273,23 +273,23 @@ struct sums {
 	int64_t n, amount, weighted; /* weighted: amount × probability (%) */
 };
 
-struct other_currency {
-	char code[8];
+/* Sums under a short key: a close month ("YYYY-MM", "" for none) or a currency code. */
+struct keyed_sums {
+	char key[8];
 	struct sums s;
 };
 
-struct month_sums {
-	char month[8]; /* "YYYY-MM", or "" for no expected close date */
-	struct sums s;
+/* A growing list of keyed sums (malloc'd), as many as the data has. */
+struct keyed_list {
+	struct keyed_sums *at;
+	size_t n, cap;
 };
 
 struct funnel {
 	const struct field *stage;
-	struct sums *by_stage;     /* per option of the stage field */
-	struct month_sums *months; /* malloc'd, as many as the data has */
-	size_t n_months, cap_months;
-	struct other_currency *others; /* likewise */
-	size_t n_others, cap_others;
+	struct sums *by_stage;    /* per option of the stage field */
+	struct keyed_list months; /* the forecast: open ones by close month */
+	struct keyed_list others; /* currencies other than CNY */
 	int64_t *exits, *forward; /* moves out of each stage, and of those onwards */
 	double *stage_days;
 	int64_t won_moves;
@@ -317,40 +317,22 @@ static void sums_add(struct sums *s, int64_t n, int64_t amount, int64_t weighted
 	s->weighted += weighted;
 }
 
-static void add_month(struct funnel *fu, const char *month, int64_t n, int64_t amount,
+static void add_keyed(struct keyed_list *l, const char *key, int64_t n, int64_t amount,
                       int64_t weighted)
 {
 	size_t i = 0;
-	while (i < fu->n_months && strcmp(fu->months[i].month, month) != 0)
+	while (i < l->n && strcmp(l->at[i].key, key) != 0)
 		i++;
-	if (i == fu->n_months) {
-		if (fu->n_months == fu->cap_months) {
-			fu->cap_months = fu->cap_months ? fu->cap_months * 2 : 32;
-			fu->months = xrealloc(fu->months, fu->cap_months * sizeof *fu->months);
+	if (i == l->n) {
+		if (l->n == l->cap) {
+			l->cap = l->cap ? l->cap * 2 : 16;
+			l->at = xrealloc(l->at, l->cap * sizeof *l->at);
 		}
-		fu->months[i] = (struct month_sums){0};
-		snprintf(fu->months[i].month, sizeof fu->months[i].month, "%s", month);
-		fu->n_months++;
+		l->at[i] = (struct keyed_sums){0};
+		snprintf(l->at[i].key, sizeof l->at[i].key, "%s", key);
+		l->n++;
 	}
-	sums_add(&fu->months[i].s, n, amount, weighted);
-}
-
-static void add_other(struct funnel *fu, const char *code, int64_t n, int64_t amount,
-                      int64_t weighted)
-{
-	size_t i = 0;
-	while (i < fu->n_others && strcmp(fu->others[i].code, code) != 0)
-		i++;
-	if (i == fu->n_others) {
-		if (fu->n_others == fu->cap_others) {
-			fu->cap_others = fu->cap_others ? fu->cap_others * 2 : 4;
-			fu->others = xrealloc(fu->others, fu->cap_others * sizeof *fu->others);
-		}
-		fu->others[i] = (struct other_currency){0};
-		snprintf(fu->others[i].code, sizeof fu->others[i].code, "%s", code);
-		fu->n_others++;
-	}
-	sums_add(&fu->others[i].s, n, amount, weighted);
+	sums_add(&l->at[i].s, n, amount, weighted);
 }
 
 /* Rows of TOTALS_COLUMNS into the funnel. */
@@ -368,12 +350,12 @@ static int read_totals(struct funnel *fu, struct db_stmt *st)
 			continue; /* an option since removed: in no stage of today's funnel */
 		if (strcmp(currency, "CNY") != 0) {
 			fu->by_stage[i].n += n;
-			add_other(fu, currency, n, amount, weighted);
+			add_keyed(&fu->others, currency, n, amount, weighted);
 			continue;
 		}
 		sums_add(&fu->by_stage[i], n, amount, weighted);
 		if (!is_closed(stage))
-			add_month(fu, month, n, amount, weighted);
+			add_keyed(&fu->months, month, n, amount, weighted);
 	}
 	db_reset(st);
 	return rc == DB_DONE ? DB_OK : rc;
@@ -569,9 +551,9 @@ static void add_ratio(struct str *out, double num, double den, int decimals)
 	str_addf(out, "%.*f", decimals, round(num / den * scale) / scale);
 }
 
-static int by_month(const void *a, const void *b)
+static int by_key(const void *a, const void *b)
 {
-	return strcmp(((const struct month_sums *)a)->month, ((const struct month_sums *)b)->month);
+	return strcmp(((const struct keyed_sums *)a)->key, ((const struct keyed_sums *)b)->key);
 }
 
 static void add_json(struct op *op, struct funnel *fu, struct str *out)
@@ -614,25 +596,26 @@ static void add_json(struct op *op, struct funnel *fu, struct str *out)
 	add_ratio(out, (double)w->n, (double)(w->n + l->n), 4);
 	str_adds(out, ",\"cycle_days\":");
 	add_ratio(out, fu->won_life_days, (double)fu->won_moves, 1);
-	if (fu->n_months) /* qsort must not be given NULL, even for nothing */
-		qsort(fu->months, fu->n_months, sizeof fu->months[0], by_month);
+	const struct keyed_list *m = &fu->months, *o = &fu->others;
+	if (m->n) /* qsort must not be given NULL, even for nothing */
+		qsort(m->at, m->n, sizeof m->at[0], by_key);
 	str_adds(out, ",\"forecast\":[");
-	for (size_t i = 0; i < fu->n_months; i++) {
+	for (size_t i = 0; i < m->n; i++) {
 		str_adds(out, i ? ",{\"month\":" : "{\"month\":");
-		if (*fu->months[i].month)
-			str_add_jsons(out, fu->months[i].month);
+		if (*m->at[i].key)
+			str_add_jsons(out, m->at[i].key);
 		else
 			str_adds(out, "null");
 		str_addc(out, ',');
-		add_sums_json(out, &fu->months[i].s);
+		add_sums_json(out, &m->at[i].s);
 		str_addc(out, '}');
 	}
 	str_adds(out, "],\"other_currencies\":[");
-	for (size_t i = 0; i < fu->n_others; i++) {
+	for (size_t i = 0; i < o->n; i++) {
 		str_adds(out, i ? ",{\"currency\":" : "{\"currency\":");
-		str_add_jsons(out, fu->others[i].code);
+		str_add_jsons(out, o->at[i].key);
 		str_addc(out, ',');
-		add_sums_json(out, &fu->others[i].s);
+		add_sums_json(out, &o->at[i].s);
 		str_addc(out, '}');
 	}
 	str_adds(out, "]}");
@@ -684,7 +667,7 @@ int funnel_json(struct op *op, const struct funnel_filter *f, struct str *out)
 	int rc = gather(op, f, &fu);
 	if (!rc)
 		add_json(op, &fu, out);
-	free(fu.months);
-	free(fu.others);
+	free(fu.months.at);
+	free(fu.others.at);
 	return rc ? crud_db_error(op, rc, "the funnel") : 200;
 }
