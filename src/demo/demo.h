@@ -35,6 +35,9 @@ void demo_csv_quoted(FILE *f, const char *s);
 int demo_activities(struct db *db, const int64_t *customer_ids, size_t n);
 /* Leads at every state of the lead flow (demo/leads.c). */
 int demo_leads(struct db *db);
+/* The demo salespeople's plans, reports, visits, service plans, bids and their manager's
+ * comments (demo/salework.c); after the opportunities and activities they count. */
+int demo_sales_work(struct db *db);
 /* Opportunities at every stage for the demo customers, with their stage moves
  * (demo/opportunities.c). */
 int demo_opportunities(struct db *db, const int64_t *customer_ids, size_t n);

@@ -396,6 +396,8 @@ int demo_load(struct db *db, const char *data_dir, bool verbose)
 	if (!rc)
 		rc = demo_leads(db);
 	if (!rc)
+		rc = demo_sales_work(db);
+	if (!rc)
 		rc = demo_pool(db, ids, n_ids);
 	free(ids);
 	if (rc)
@@ -403,11 +405,11 @@ int demo_load(struct db *db, const char *data_dir, bool verbose)
 	if (db_run(db, "INSERT INTO sys_meta (key, value) VALUES ('demo_loaded', 1)", 0, NULL))
 		return -1;
 	log_info("demo data loaded: %ld customers, %ld contacts, their follow-ups, tasks, "
-	         "opportunities and leads",
+	         "opportunities, leads and the sales force's plans, reports and visits",
 	         n_customers, n_contacts);
 	if (verbose)
 		printf("demo data loaded: %ld customers, %ld contacts, their follow-ups, tasks, "
-		       "opportunities and leads\n",
+		       "opportunities, leads and the sales force's plans, reports and visits\n",
 		       n_customers, n_contacts);
 	return 0;
 }

@@ -920,7 +920,9 @@ static int delete_record(struct op *op, int64_t id, int64_t if_match)
 	    (rc = audit_write(op, "delete", e->name, id, NULL)) ||
 	    (rc = webhook_events_record(op, "deleted", id, NULL)) || (rc = crud_bump_count(op, -1)))
 		return crud_db_error(op, rc, "delete");
-	return 204;
+	const struct record_hooks *h = record_hooks_of(e);
+	int status = h && h->removed ? h->removed(op, id, cur.vals, false) : 0;
+	return status < 0 ? status : 204;
 }
 
 int crud_delete_in_tx(struct op *op, int64_t id, int64_t if_match)
@@ -988,7 +990,18 @@ int crud_restore(struct op *op, int64_t id, struct str *out, struct crud_result 
 	    (rc = match_keys_put(op->db, e, id, cur.vals)) ||
 	    (rc = audit_write(op, "restore", e->name, id, NULL)) ||
 	    (rc = webhook_events_record(op, "restored", id, NULL)) ||
-	    (rc = crud_bump_count(op, 1)) || (rc = db_commit(op->db))) {
+	    (rc = crud_bump_count(op, 1))) {
+		str_truncate(out, start);
+		return fail_tx(op, rc, "restore");
+	}
+	const struct record_hooks *h = record_hooks_of(e);
+	int status = h && h->removed ? h->removed(op, id, cur.vals, true) : 0;
+	if (status < 0) {
+		str_truncate(out, start);
+		db_rollback(op->db);
+		return status;
+	}
+	if ((rc = db_commit(op->db))) {
 		str_truncate(out, start);
 		return fail_tx(op, rc, "restore");
 	}

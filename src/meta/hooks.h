@@ -20,6 +20,10 @@ struct record_hooks {
 	/* After an update that changed something (changed[] by field position). */
 	int (*updated)(struct op *op, int64_t id, const struct value *before,
 	               const struct value *after, const bool *changed);
+	/* After a delete (restored false) or a restore (true), with the record's values: what
+	 * depends on the live records of e — a plan's completion counted from its items — is
+	 * counted again. */
+	int (*removed)(struct op *op, int64_t id, const struct value *vals, bool restored);
 };
 
 /* For hooks: the value of op->e's field name in vals (NULL if the entity has none). */
@@ -48,6 +52,11 @@ static inline int64_t hook_int(const struct value *v)
 {
 	return v && v->kind == V_INT ? v->i : 0;
 }
+
+/* Update record id of entity e (NULL: op->e) as the system, for fields read-only to people
+ * or a record the caller may not change (a plan's counted items): body is released. 0, or a
+ * negative status with op->problem set. */
+int hook_update_as_system(struct op *op, const struct entity *e, int64_t id, json_t *body);
 
 /* table: rows ending with a zeroed one; kept, not copied. */
 void record_hooks_install(const struct record_hooks *table);

@@ -3,10 +3,15 @@
 #include "leads.h"
 #include "plans.h"
 #include "return_visits.h"
+#include "work_plans.h"
+#include "work_reports.h"
 
 const struct record_hooks module_hooks[] = {
-    {"contact_plans", plans_created, plans_updated},
-    {"leads", leads_created, leads_updated},
-    {"return_visits", return_visits_created, return_visits_updated},
-    {NULL, NULL, NULL},
+    {"contact_plans", plans_created, plans_updated, NULL},
+    {"leads", leads_created, leads_updated, NULL},
+    {"return_visits", return_visits_created, return_visits_updated, NULL},
+    {"work_plans", work_plans_created, work_plans_updated, NULL},
+    {"work_plan_items", work_plan_items_created, work_plan_items_updated, work_plan_items_removed},
+    {"work_reports", work_reports_created, work_reports_updated, NULL},
+    {NULL, NULL, NULL, NULL},
 };

@@ -81,14 +81,7 @@ static int grade(struct op *op, int64_t id, const struct value *vals)
 	if (hook_text_is(hook_value(op, vals, "grade"), g))
 		return 0;
 	/* As the system: the grade is read-only to people. */
-	struct op sys = op_as_system(op);
-	json_t *body = json_pack("{s:s}", "grade", g);
-	struct str out = STR_INIT;
-	struct crud_result res = {0};
-	int status = crud_update_in_tx(&sys, id, body, -1, &out, &res);
-	json_decref(body);
-	str_release(&out);
-	return status < 0 ? status : 0;
+	return hook_update_as_system(op, NULL, id, json_pack("{s:s}", "grade", g));
 }
 
 /* The opportunity a converted lead becomes: its title, customer, amount, product and region;

@@ -526,6 +526,6 @@ test('related list: /customers/{id}/contacts lists that customer\'s contacts onl
 	const meta = await admin.getJson('/api/v1/meta/entities/customers');
 	assert.deepEqual(
 		meta.relations.map((r) => [r.name, r.entity, r.field]),
-		[['activities', 'activities', 'customer_id'], ['bids', 'bids', 'customer_id'], ['contact_plans', 'contact_plans', 'customer_id'], ['contact_updates', 'contact_updates', 'customer_id'], ['contacts', 'contacts', 'customer_id'], ['leads', 'leads', 'customer_id'], ['opportunities', 'opportunities', 'customer_id'], ['return_visits', 'return_visits', 'customer_id'], ['tasks', 'tasks', 'customer_id']],
+		[['activities', 'activities', 'customer_id'], ['bids', 'bids', 'customer_id'], ['contact_plans', 'contact_plans', 'customer_id'], ['contact_updates', 'contact_updates', 'customer_id'], ['contacts', 'contacts', 'customer_id'], ['leads', 'leads', 'customer_id'], ['opportunities', 'opportunities', 'customer_id'], ['return_visits', 'return_visits', 'customer_id'], ['service_plans', 'service_plans', 'customer_id'], ['tasks', 'tasks', 'customer_id'], ['visits', 'visits', 'customer_id'], ['work_plan_items', 'work_plan_items', 'customer_id']],
 	);
 });
