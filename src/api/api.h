@@ -110,6 +110,11 @@ void api_plan_progress(struct req *r);
 void api_birthday_settings_get(struct req *r);
 void api_birthday_settings_put(struct req *r);
 void api_contacts_birthdays(struct req *r);
+/* api/comments.c */
+void api_comments_list(struct req *r);
+void api_comment_create(struct req *r);
+void api_comment_delete(struct req *r);
+
 /* api/sales.c */
 void api_opportunities_funnel(struct req *r);
 void api_lead_settings_get(struct req *r);

@@ -292,6 +292,15 @@ int approval_start(struct op *op, int64_t id, const struct process *p,
 }
 
 /* One approval as JSON, with its tasks. */
+/* A flow's or a step's name in lang, or null when the definition no longer has it. */
+static void add_label(struct str *out, const struct label *l, enum lang lang)
+{
+	if (l)
+		str_add_jsons(out, label_get(l, lang));
+	else
+		str_adds(out, "null");
+}
+
 static int approval_json(struct op *op, int64_t approval, struct str *out)
 {
 	struct db_stmt *st;
@@ -318,10 +327,7 @@ static int approval_json(struct op *op, int64_t approval, struct str *out)
 	db_reset(st);
 	str_truncate(out, out->len - 1);
 	str_adds(out, ",\"label\":");
-	if (f)
-		str_add_jsons(out, label_get(&f->label, op->lang));
-	else
-		str_adds(out, "null");
+	add_label(out, f ? &f->label : NULL, op->lang);
 	str_adds(out, ",\"tasks\":[");
 	if ((rc = db_prepare(
 	         op->db,
@@ -341,10 +347,9 @@ static int approval_json(struct op *op, int64_t approval, struct str *out)
 		int64_t step = db_column_int(st, 1);
 		str_truncate(out, out->len - 1);
 		str_adds(out, ",\"step_label\":");
-		if (f && step >= 0 && (size_t)step < f->n_steps)
-			str_add_jsons(out, label_get(&f->steps[step].label, op->lang));
-		else
-			str_adds(out, "null");
+		add_label(
+		    out, f && step >= 0 && (size_t)step < f->n_steps ? &f->steps[step].label : NULL,
+		    op->lang);
 		str_addc(out, '}');
 	}
 	db_reset(st);
@@ -565,24 +570,44 @@ int approval_tasks_json(struct op *op, bool pending, struct str *out)
 	    pending
 	        ? "SELECT t.id, t.approval_id, a.entity, a.record_id, a.flow, t.step_key, "
 	          "t.decision, t.comment, COALESCE(u.display_name, u.username), t.created_at, "
-	          "t.decided_at FROM approval_tasks t JOIN approvals a ON a.id = t.approval_id "
-	          "LEFT JOIN users u ON u.id = a.submitter_id WHERE t.approver_id = ? AND "
-	          "t.decision IS NULL AND a.state = 'pending' AND t.step = a.step ORDER BY t.id "
+	          "t.decided_at, t.step FROM approval_tasks t JOIN approvals a ON a.id = "
+	          "t.approval_id LEFT JOIN users u ON u.id = a.submitter_id WHERE t.approver_id = ? "
+	          "AND t.decision IS NULL AND a.state = 'pending' AND t.step = a.step ORDER BY t.id "
 	          "DESC LIMIT 200"
 	        : "SELECT t.id, t.approval_id, a.entity, a.record_id, a.flow, t.step_key, "
 	          "t.decision, t.comment, COALESCE(u.display_name, u.username), t.created_at, "
-	          "t.decided_at FROM approval_tasks t JOIN approvals a ON a.id = t.approval_id "
-	          "LEFT JOIN users u ON u.id = a.submitter_id WHERE t.approver_id = ? AND "
-	          "t.decision IN ('approved', 'rejected') ORDER BY t.id DESC LIMIT 200",
+	          "t.decided_at, t.step FROM approval_tasks t JOIN approvals a ON a.id = "
+	          "t.approval_id LEFT JOIN users u ON u.id = a.submitter_id WHERE t.approver_id = ? "
+	          "AND t.decision IN ('approved', 'rejected') ORDER BY t.id DESC LIMIT 200",
 	    &st);
 	if (rc)
 		return crud_db_error(op, rc, "reading approval tasks");
 	db_bind_int(st, 1, op->user_id);
-	str_adds(out, "{\"data\":");
-	rc = json_add_rows(st,
-	                   "iid,iapproval_id,tentity,irecord_id,tflow,tstep_key,tdecision,tcomment,"
-	                   "tsubmitter_name,Tcreated_at,Tdecided_at",
-	                   out);
-	str_addc(out, '}');
-	return rc ? crud_db_error(op, rc, "reading approval tasks") : 200;
+	/* Each with what an inbox shows: the flow's and the step's names and the record's title. */
+	str_adds(out, "{\"data\":[");
+	size_t n = 0;
+	while ((rc = db_step(st)) == DB_ROW) {
+		str_adds(out, n++ ? "," : "");
+		json_add_row(
+		    out, st,
+		    "iid,iapproval_id,tentity,irecord_id,tflow,tstep_key,tdecision,tcomment,"
+		    "tsubmitter_name,Tcreated_at,Tdecided_at");
+		const struct entity *e = registry_entity(op->reg, db_column_text(st, 2, NULL));
+		const struct approval_flow *f =
+		    e ? process_flow(e->process, db_column_text(st, 4, NULL)) : NULL;
+		int64_t step = db_column_int(st, 11);
+		str_truncate(out, out->len - 1);
+		str_adds(out, ",\"label\":");
+		add_label(out, f ? &f->label : NULL, op->lang);
+		str_adds(out, ",\"step_label\":");
+		add_label(
+		    out, f && step >= 0 && (size_t)step < f->n_steps ? &f->steps[step].label : NULL,
+		    op->lang);
+		str_adds(out, ",\"title\":");
+		str_add_jsons(out, record_title_of(op, e, db_column_int(st, 3)));
+		str_addc(out, '}');
+	}
+	db_reset(st);
+	str_adds(out, "]}");
+	return rc == DB_DONE ? 200 : crud_db_error(op, rc, "reading approval tasks");
 }

@@ -260,6 +260,43 @@ static void share_paths(json_t *paths, const struct entity *e)
 	                              path_param("share_id", "integer"), "delete", del));
 }
 
+/* Comments on a record (api/comments.c): read and written by whoever may read it. */
+static void comment_paths(json_t *paths, const struct entity *e)
+{
+	json_t *comment =
+	    object(json_pack("{s:o,s:o,s:o,s:o,s:o,s:o}", "id", type("integer"), "author_id",
+	                     type("integer"), "author_name", type("string"), "body", type("string"),
+	                     "created_at", when(), "mine", type("boolean")),
+	           NULL);
+	char id[160], p[160];
+	snprintf(id, sizeof id, "%s.comments.list", e->name);
+	json_t *list = op(id, "The record's comments, oldest first", e->name, "200",
+	                  oa_json_response("Comments", data_of(comment)), E_ONE);
+	snprintf(id, sizeof id, "%s.comments.create", e->name);
+	json_t *create = op(
+	    id, "Comment on the record; its owner and the earlier commenters are told", e->name,
+	    "201",
+	    oa_json_response(
+	        "The comment's id and time",
+	        object(json_pack("{s:o,s:o}", "id", type("integer"), "created_at", when()), NULL)),
+	    E_CHANGE);
+	json_object_set_new(
+	    create, "requestBody",
+	    body(json_pack("{s:s,s:[s],s:{s:{s:s,s:i}}}", "type", "object", "required", "body",
+	                   "properties", "body", "type", "string", "maxLength", 2000)));
+	snprintf(p, sizeof p, "/api/v1/%s/{id}/comments", e->name);
+	json_object_set_new(paths, p,
+	                    json_pack("{s:[o],s:o,s:o}", "parameters", path_param("id", "integer"),
+	                              "get", list, "post", create));
+	snprintf(id, sizeof id, "%s.comments.delete", e->name);
+	json_t *del = op(id, "Take a comment back (its author or an administrator)", e->name, "204",
+	                 NULL, E_CHANGE);
+	snprintf(p, sizeof p, "/api/v1/%s/{id}/comments/{comment_id}", e->name);
+	json_object_set_new(paths, p,
+	                    json_pack("{s:[o,o],s:o}", "parameters", path_param("id", "integer"),
+	                              path_param("comment_id", "integer"), "delete", del));
+}
+
 /* The caller's own credentials, and the security policy. */
 static void credential_paths(json_t *paths)
 {
@@ -621,6 +658,7 @@ void openapi_access_paths(json_t *paths, const struct registry *r)
 	file_paths(paths);
 	for (size_t i = 0; i < r->n_entities; i++) {
 		share_paths(paths, &r->entities[i]);
+		comment_paths(paths, &r->entities[i]);
 		history_path(paths, &r->entities[i]);
 		files_path(paths, &r->entities[i]);
 	}

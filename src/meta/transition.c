@@ -49,6 +49,24 @@ const char *record_title(struct op *op, json_t *rec)
 	return json_is_string(t) ? json_string_value(t) : "";
 }
 
+const char *record_title_of(struct op *op, const struct entity *e, int64_t id)
+{
+	if (!e || !e->title_field)
+		return "";
+	char sql[200];
+	snprintf(sql, sizeof sql, "SELECT \"%s\" FROM \"%s\" WHERE id = ?", e->title_field,
+	         e->name);
+	struct db_stmt *st;
+	const char *title = "";
+	if (!db_prepare(op->db, sql, &st)) {
+		db_bind_int(st, 1, id);
+		if (db_step(st) == DB_ROW)
+			title = arena_strdup(op->arena, db_column_text(st, 0, NULL));
+		db_reset(st);
+	}
+	return title;
+}
+
 const char *user_name(struct op *op, int64_t user)
 {
 	struct db_stmt *st;

@@ -39,6 +39,9 @@ int64_t record_user(json_t *rec, const char *field);
 bool guard_holds(const struct guard *g, json_t *rec);
 int64_t superior_of(struct op *op, int64_t user);
 const char *record_title(struct op *op, json_t *rec);
+/* Record id of e's title as stored ("" if none, in op's arena), for lists that name records they
+ * only know by id (approval tasks, comments' notices). */
+const char *record_title_of(struct op *op, const struct entity *e, int64_t id);
 /* The users rule r names on record rec, into ids (*count, at most max): the owner, the owner's
  * superior, the actor, a user field's user, a named user, or a role's active members. A DB_
  * code. */

@@ -11,13 +11,21 @@
 #include <stdio.h>
 
 const struct notify_event notify_events[] = {
-    {"task.reminder", true, true, false},         {"reminder", true, false, false},
-    {"task.overdue", true, true, false},          {"process.transition", true, true, false},
-    {"approval.request", true, true, false},      {"approval.approved", true, true, false},
-    {"approval.rejected", true, true, false},     {"task.assigned", true, true, false},
-    {"customer.pool_warning", true, true, false}, {"customer.returned", true, true, false},
-    {"customer.handover_in", true, true, false},  {"customer.handover_out", true, false, false},
-    {"contact.birthday", true, true, false},      {NULL, false, false, false},
+    {"task.reminder", true, true, false},
+    {"reminder", true, false, false},
+    {"task.overdue", true, true, false},
+    {"process.transition", true, true, false},
+    {"approval.request", true, true, false},
+    {"approval.approved", true, true, false},
+    {"approval.rejected", true, true, false},
+    {"task.assigned", true, true, false},
+    {"customer.pool_warning", true, true, false},
+    {"customer.returned", true, true, false},
+    {"customer.handover_in", true, true, false},
+    {"customer.handover_out", true, false, false},
+    {"contact.birthday", true, true, false},
+    {"record.comment", true, true, false},
+    {NULL, false, false, false},
 };
 
 const struct notify_event *notify_event_find(const char *key)

@@ -274,6 +274,18 @@ test('the OpenAPI document describes what the server really answers', async () =
 	conforms(custSchema('/api/v1/opportunity_competitors/{id}'), rival, 'a competitor');
 	const bid = await admin.create('bids', { title: '文档投标', customer_id: cust.id, opportunity_id: opp.id, deadline: '2027-02-01T02:00:00Z' });
 	conforms(custSchema('/api/v1/bids/{id}'), bid, 'a bid');
+	const visit2 = await admin.create('visits', { title: '文档拜访', customer_id: cust.id, contact_id: ct.id, opportunity_id: opp.id, planned_at: '2027-02-01T02:00:00Z', budget: { amount: 100000, currency: 'CNY' } });
+	conforms(custSchema('/api/v1/visits/{id}'), visit2, 'a visit');
+	const service = await admin.create('service_plans', { title: '文档服务计划', customer_id: cust.id, starts_on: '2027-01-01', ends_on: '2027-06-30' });
+	conforms(custSchema('/api/v1/service_plans/{id}'), service, 'a service plan');
+	const wplan = await admin.create('work_plans', { period: 'week', starts_on: '2027-01-06', goals: '文档' });
+	conforms(custSchema('/api/v1/work_plans/{id}'), await admin.getJson(`/api/v1/work_plans/${wplan.id}`), 'a work plan');
+	const planItem = await admin.create('work_plan_items', { plan_id: wplan.id, subject: '文档事项', kind: 'visit', customer_id: cust.id });
+	conforms(custSchema('/api/v1/work_plan_items/{id}'), planItem, 'a plan item');
+	const wreport = await admin.create('work_reports', { period: 'day', starts_on: '2027-01-06' });
+	conforms(custSchema('/api/v1/work_reports/{id}'), await admin.getJson(`/api/v1/work_reports/${wreport.id}`), 'a work report');
+	expectStatus(await admin.post(`/api/v1/customers/${cust.id}/comments`, { body: '文档批注' }), 201);
+	conforms(custSchema('/api/v1/customers/{id}/comments'), await admin.getJson(`/api/v1/customers/${cust.id}/comments`), 'the comments of a record');
 	conforms(custSchema('/api/v1/opportunities/funnel'), await admin.getJson('/api/v1/opportunities/funnel'), 'the funnel');
 	conforms(custSchema('/api/v1/opportunities/funnel'), await admin.getJson('/api/v1/opportunities/funnel?product=sport'), 'the funnel from the records');
 	conforms(custSchema(`/api/v1/customers/{id}/contacts`), await admin.getJson(`/api/v1/customers/${cust.id}/contacts`), 'a related list');
@@ -298,7 +310,7 @@ test('the OpenAPI document describes what the server really answers', async () =
 	// Every documented GET of a record or list answers 200 for real.
 	for (const [p, item] of Object.entries(doc.paths)) {
 		if (!item.get || /\{(?!id\})/.test(p)) continue; // ids of other kinds are tested in their own files
-		const of = { contacts: ct.id, tasks: task.id, activities: act.id, contact_relations: relation.id, contact_plans: plan.id, contact_updates: news.id, opportunities: opp.id, opportunity_competitors: rival.id, leads: lead.id, return_visits: visit.id, bids: bid.id };
+		const of = { contacts: ct.id, tasks: task.id, activities: act.id, contact_relations: relation.id, contact_plans: plan.id, contact_updates: news.id, opportunities: opp.id, opportunity_competitors: rival.id, leads: lead.id, return_visits: visit.id, bids: bid.id, visits: visit2.id, service_plans: service.id, work_plans: wplan.id, work_plan_items: planItem.id, work_reports: wreport.id };
 		const url = p.replace('{id}', String(of[p.split('/')[3]] ?? cust.id));
 		const res = await admin.get(url);
 		assert.equal(res.status, 200, `documented GET ${p} → ${res.status}`);

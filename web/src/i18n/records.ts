@@ -4,7 +4,11 @@ export default {
   'zh-CN': {
     history: {
       none: '暂无修改记录', system: '系统', old: '原值', new: '新值',
-      action: { create: '创建', update: '修改', delete: '删除', restore: '恢复', reveal: '查看敏感信息', share: '共享', unshare: '取消共享', export: '导出', assign: '转移负责人', file_add: '上传附件', file_delete: '删除附件' },
+      action: { create: '创建', update: '修改', delete: '删除', restore: '恢复', reveal: '查看敏感信息', share: '共享', unshare: '取消共享', export: '导出', assign: '转移负责人', file_add: '上传附件', file_delete: '删除附件', comment: '批注', uncomment: '撤回批注' },
+    },
+    comments: {
+      tab: '批注', tabCount: '批注 ({n})', none: '还没有批注', write: '写下批注或指导意见…', send: '发表批注',
+      sent: '已发表', remove: '撤回', removeConfirm: '撤回这条批注？', removed: '已撤回', of: '{who} 的批注',
     },
     files: {
       tab: '附件', upload: '上传附件', drop: '将文件拖到此处，或点击选择（可多选）', none: '暂无附件', name: '文件名', size: '大小',
@@ -44,7 +48,12 @@ export default {
   en: {
     history: {
       none: 'No changes yet', system: 'System', old: 'Before', new: 'After',
-      action: { create: 'created', update: 'changed', delete: 'deleted', restore: 'restored', reveal: 'viewed sensitive fields', share: 'shared', unshare: 'stopped sharing', export: 'exported', assign: 'reassigned', file_add: 'attached', file_delete: 'removed the attachment' },
+      action: { create: 'created', update: 'changed', delete: 'deleted', restore: 'restored', reveal: 'viewed sensitive fields', share: 'shared', unshare: 'stopped sharing', export: 'exported', assign: 'reassigned', file_add: 'attached', file_delete: 'removed the attachment', comment: 'commented', uncomment: 'took a comment back' },
+    },
+    comments: {
+      tab: 'Comments', tabCount: 'Comments ({n})', none: 'No comments yet', write: 'Write a comment or a word of guidance…',
+      send: 'Comment', sent: 'Comment posted', remove: 'Take back', removeConfirm: 'Take this comment back?', removed: 'Comment taken back',
+      of: 'Comment by {who}',
     },
     files: {
       tab: 'Attachments', upload: 'Upload attachments', drop: 'Drop files here, or click to choose (several at once)', none: 'No attachments',
