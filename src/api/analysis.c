@@ -73,7 +73,7 @@ void api_customers_analysis(struct req *r)
 			unknown_parameter(&op, k);
 	}
 	if (by < 0 && !op.problem->n_errors)
-		problem_add(op.problem, "by", "required", NULL);
+		by = BY_INDUSTRY; /* the first tab of the page */
 	if (op.problem->n_errors) {
 		resp_error(r, 400, "bad_request");
 		return;
@@ -143,19 +143,21 @@ void api_sales_performance_customers(struct req *r)
 	struct op op;
 	req_op(r, e, &op);
 	int64_t user = 0;
+	bool given = false;
 	for (size_t i = 0; i < r->n_query; i++) {
 		const char *k = r->query[i].key, *v = r->query[i].value;
-		if (str_eq(k, "user"))
+		if (str_eq(k, "user")) {
 			user = api_id_param(&op, k, v);
-		else
+			given = true;
+		} else
 			unknown_parameter(&op, k);
 	}
-	if (!user && !op.problem->n_errors)
-		problem_add(op.problem, "user", "required", NULL);
 	if (op.problem->n_errors) {
 		resp_error(r, 400, "bad_request");
 		return;
 	}
+	if (!given)
+		user = op.user_id; /* the caller's own */
 	if (!may_list(r, &op, "the customers' shares"))
 		return;
 	struct str out = STR_INIT;
