@@ -16,7 +16,10 @@
 /* Months counted from year 0: "YYYY-MM" (checked by the caller) and back. */
 static int month_index(const char *m)
 {
-	return atoi(m) * 12 + atoi(m + 5) - 1;
+	int year = 0;
+	for (int i = 0; i < 4; i++)
+		year = year * 10 + (m[i] - '0');
+	return year * 12 + (m[5] - '0') * 10 + (m[6] - '0') - 1;
 }
 
 /* (A period reaching back before year 0 starts there.) */
