@@ -116,7 +116,15 @@ void api_comment_create(struct req *r);
 void api_comment_delete(struct req *r);
 
 /* api/sales.c */
+/* "YYYY-MM" with a month 01–12. */
+bool api_is_month(const char *s);
+/* A query parameter that is a record id (1 and up); 0 with a problem on param otherwise. */
+int64_t api_id_param(struct op *op, const char *param, const char *v);
 void api_opportunities_funnel(struct req *r);
+/* Customer analysis and salespeople's performance (api/analysis.c). */
+void api_customers_analysis(struct req *r);
+void api_sales_performance(struct req *r);
+void api_sales_performance_customers(struct req *r);
 void api_lead_settings_get(struct req *r);
 void api_lead_settings_put(struct req *r);
 

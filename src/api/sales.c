@@ -11,8 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* "YYYY-MM" with a month 01–12. */
-static bool is_month(const char *s)
+bool api_is_month(const char *s)
 {
 	if (strlen(s) != 7 || s[4] != '-')
 		return false;
@@ -35,7 +34,7 @@ static const char *option_param(struct op *op, const char *param, const char *fi
 	return v;
 }
 
-static int64_t id_param(struct op *op, const char *param, const char *v)
+int64_t api_id_param(struct op *op, const char *param, const char *v)
 {
 	int64_t id;
 	if (!parse_int64(v, strlen(v), &id) || id < 1) {
@@ -50,16 +49,16 @@ static void parse_filter(struct req *r, struct op *op, struct funnel_filter *f)
 	for (size_t i = 0; i < r->n_query; i++) {
 		const char *k = r->query[i].key, *v = r->query[i].value;
 		if (str_eq(k, "from") || str_eq(k, "to")) {
-			if (!is_month(v))
+			if (!api_is_month(v))
 				problem_add(op->problem, k, "invalid_month", NULL);
 			else if (str_eq(k, "from"))
 				f->from = v;
 			else
 				f->to = v;
 		} else if (str_eq(k, "owner"))
-			f->owner_id = id_param(op, k, v);
+			f->owner_id = api_id_param(op, k, v);
 		else if (str_eq(k, "team"))
-			f->team_id = id_param(op, k, v);
+			f->team_id = api_id_param(op, k, v);
 		else if (str_eq(k, "region"))
 			f->region = option_param(op, k, "region", v);
 		else if (str_eq(k, "product"))

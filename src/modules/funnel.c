@@ -386,8 +386,7 @@ static int read_moves(struct funnel *fu, struct db_stmt *st)
 	return rc == DB_DONE ? DB_OK : rc;
 }
 
-/* Owner and team on a table of alias prefix with owner_id and org_unit_id columns. */
-static void add_people(const struct funnel_filter *f, const char *prefix, struct sqlq *s)
+void funnel_add_people(const struct funnel_filter *f, const char *prefix, struct sqlq *s)
 {
 	if (f->owner_id) {
 		sqlq_addf(s, " AND %sowner_id = ", prefix);
@@ -422,7 +421,7 @@ static int from_records(struct op *op, const struct funnel_filter *f, struct sql
                         struct funnel *fu)
 {
 	enum db_kind k = db_kind(op->db);
-	add_people(f, "t.", where);
+	funnel_add_people(f, "t.", where);
 	if (f->region) {
 		sqlq_add(where, " AND t.region = ");
 		sqlq_texts(where, f->region);
@@ -460,7 +459,7 @@ static int from_totals(struct op *op, const struct funnel_filter *f, const struc
 	                     "sum(weighted) FROM funnel_totals WHERE "
 	                   : "SELECT " TOTALS_COLUMNS " FROM funnel_totals WHERE ");
 	sqlq_append(&s, scope);
-	add_people(f, "", &s);
+	funnel_add_people(f, "", &s);
 	add_months(&s, "month", f->from, f->to);
 	if (whole)
 		sqlq_add(&s, " GROUP BY stage, month, currency");
@@ -472,7 +471,7 @@ static int from_totals(struct op *op, const struct funnel_filter *f, const struc
 		                 "sum(life_days) FROM funnel_moves WHERE "
 		               : "SELECT " MOVES_COLUMNS " FROM funnel_moves WHERE ");
 		sqlq_append(&s, scope);
-		add_people(f, "", &s);
+		funnel_add_people(f, "", &s);
 		add_months(&s, "month", f->from, f->to);
 		if (whole)
 			sqlq_add(&s, " GROUP BY from_stage, to_stage");
@@ -528,8 +527,7 @@ static int gather(struct op *op, const struct funnel_filter *f, struct funnel *f
 
 /* ---- the answer ---- */
 
-/* weighted sums amount × probability (%): the weighted revenue in fen, rounded. */
-static int64_t weighted_fen(int64_t w)
+int64_t funnel_weighted_fen(int64_t w)
 {
 	return w >= 0 ? (w + 50) / 100 : -((-w + 50) / 100);
 }
@@ -537,11 +535,10 @@ static int64_t weighted_fen(int64_t w)
 static void add_sums_json(struct str *out, const struct sums *s)
 {
 	str_addf(out, "\"count\":%lld,\"amount\":%lld,\"weighted\":%lld", (long long)s->n,
-	         (long long)s->amount, (long long)weighted_fen(s->weighted));
+	         (long long)s->amount, (long long)funnel_weighted_fen(s->weighted));
 }
 
-/* A ratio, or null when there is nothing to divide by. */
-static void add_ratio(struct str *out, double num, double den, int decimals)
+void funnel_add_ratio(struct str *out, double num, double den, int decimals)
 {
 	if (den <= 0) {
 		str_adds(out, "null");
@@ -578,9 +575,9 @@ static void add_json(struct op *op, struct funnel *fu, struct str *out)
 		str_addc(out, ',');
 		add_sums_json(out, s);
 		str_addf(out, ",\"exits\":%lld,\"conversion\":", (long long)fu->exits[i]);
-		add_ratio(out, (double)fu->forward[i], (double)fu->exits[i], 4);
+		funnel_add_ratio(out, (double)fu->forward[i], (double)fu->exits[i], 4);
 		str_adds(out, ",\"avg_days\":");
-		add_ratio(out, fu->stage_days[i], (double)fu->exits[i], 1);
+		funnel_add_ratio(out, fu->stage_days[i], (double)fu->exits[i], 1);
 		str_addc(out, '}');
 	}
 	str_adds(out, "],\"open\":{");
@@ -593,9 +590,9 @@ static void add_json(struct op *op, struct funnel *fu, struct str *out)
 	str_adds(out, "},\"lost\":{");
 	add_sums_json(out, l);
 	str_adds(out, "},\"win_rate\":");
-	add_ratio(out, (double)w->n, (double)(w->n + l->n), 4);
+	funnel_add_ratio(out, (double)w->n, (double)(w->n + l->n), 4);
 	str_adds(out, ",\"cycle_days\":");
-	add_ratio(out, fu->won_life_days, (double)fu->won_moves, 1);
+	funnel_add_ratio(out, fu->won_life_days, (double)fu->won_moves, 1);
 	const struct keyed_list *m = &fu->months, *o = &fu->others;
 	if (m->n) /* qsort must not be given NULL, even for nothing */
 		qsort(m->at, m->n, sizeof m->at[0], by_key);

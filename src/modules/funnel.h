@@ -15,6 +15,7 @@
 
 #include "db/db.h"
 #include "meta/op.h"
+#include "meta/sqlq.h"
 #include "core/str.h"
 
 /* Make the triggers and fill the totals from the records, when this build's are not there
@@ -27,6 +28,15 @@ struct funnel_filter {
 	int64_t team_id;       /* an organisation unit and those below it; 0: any */
 	const char *region, *product; /* option keys; NULL: any */
 };
+
+/* " AND …" keeping the rows of f's owner and team (the unit and those below it), on a table of
+ * alias prefix ("t.", or "") with owner_id and org_unit_id columns. */
+void funnel_add_people(const struct funnel_filter *f, const char *prefix, struct sqlq *s);
+
+/* A sum of amount × probability (%): the weighted revenue in fen, rounded. */
+int64_t funnel_weighted_fen(int64_t w);
+/* num / den with that many decimals, or null when there is nothing to divide by. */
+void funnel_add_ratio(struct str *out, double num, double den, int decimals);
 
 /* A customer's opportunities for its 360° summary, as `,"opportunities":{"open":{"count",
  * "amount","weighted"},"won":{"count","amount","weighted"}}` (CNY, fen), or `,"opportunities":null`

@@ -11,24 +11,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { adminPage, api, base, launch, logIn, shot as screenshot, unlabelled, choose, exact } from './lib.mjs';
+import { adminPage, api, apiAs, base, launch, logIn, shot as screenshot, unlabelled, choose, exact } from './lib.mjs';
 
 const password = `Aa1-${randomBytes(12).toString('base64url')}`;
 let browser, seller, ask, people;
 const opp = {};
 
-/* The seller's own API session: their opportunities are theirs. */
-async function session(username) {
-	const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }) });
-	const cookie = res.headers.get('set-cookie').split(';')[0];
-	const csrf = (await res.json()).csrf_token;
-	return async (method, p, body) => {
-		const r = await fetch(base + p, { method, headers: { 'Content-Type': 'application/json', Cookie: cookie, 'X-CSRF-Token': csrf }, body: body && JSON.stringify(body) });
-		const text = await r.text();
-		assert.ok(r.ok, `${method} ${p} → ${r.status} ${text}`);
-		return text ? JSON.parse(text) : null;
-	};
-}
+const session = (username) => apiAs(username, password);
 
 before(async () => {
 	browser = await launch();

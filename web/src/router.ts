@@ -22,6 +22,8 @@ export const router = createRouter({
         { path: 'e/:entity/:id', name: 'record', component: () => import('./views/RecordView.vue'), props: true },
         { path: 'sales/funnel', name: 'funnel', component: () => import('./views/sales/FunnelView.vue') },
         { path: 'sales/board', name: 'board', component: () => import('./views/sales/BoardView.vue') },
+        { path: 'sales/performance', name: 'performance', component: () => import('./views/sales/PerformanceView.vue') },
+        { path: 'sales/customers', name: 'customerAnalysis', component: () => import('./views/sales/CustomerAnalysisView.vue') },
         { path: 'pool', name: 'pool', component: () => import('./views/PoolView.vue') },
         { path: 'search', name: 'search', component: () => import('./views/SearchView.vue'), props: (r) => ({ q: String(r.query.q || '') }) },
         { path: 'area/:area', name: 'area', component: () => import('./views/AreaView.vue'), props: true },

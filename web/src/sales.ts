@@ -42,8 +42,9 @@ export function yuanShort(fen: number, locale: string): string {
 export const percent = (r: number | null, locale: string) =>
   r === null ? '—' : new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(r);
 
-/* The filter kept in the page's address, so that a funnel can be bookmarked and sent. */
-export function useFunnelFilter() {
+/* The filter kept in the page's address, so that a funnel can be bookmarked and sent. The
+ * address's keep parameters (a page's own, such as a tab) stay when the filter changes. */
+export function useFunnelFilter(keep: string[] = []) {
   const route = useRoute();
   const router = useRouter();
   const text = (k: string) => (typeof route.query[k] === 'string' ? String(route.query[k]) : undefined);
@@ -52,6 +53,7 @@ export function useFunnelFilter() {
     get: () => ({ from: text('from'), to: text('to'), owner: id('owner'), team: id('team'), region: text('region'), product: text('product') }),
     set: (f) => {
       const query: Record<string, string> = {};
+      for (const k of keep) if (typeof route.query[k] === 'string') query[k] = String(route.query[k]);
       for (const [k, v] of Object.entries(f)) if (v !== undefined && v !== null && v !== '') query[k] = String(v);
       router.replace({ query });
     },
