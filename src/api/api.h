@@ -110,6 +110,12 @@ void api_plan_progress(struct req *r);
 void api_birthday_settings_get(struct req *r);
 void api_birthday_settings_put(struct req *r);
 void api_contacts_birthdays(struct req *r);
+/* The public web form for leads (api/lead_form.c). */
+void api_lead_form_settings_get(struct req *r);
+void api_lead_form_settings_put(struct req *r);
+void api_lead_form_page(struct req *r);
+void api_lead_form_send(struct req *r);
+
 /* api/comments.c */
 void api_comments_list(struct req *r);
 void api_comment_create(struct req *r);

@@ -111,6 +111,10 @@ const struct route api_routes[] = {
     {M_PUT, "/api/v1/settings/pool", api_pool_settings_put, RF_ADMIN | JSON, "settings.pool.put"},
     {M_GET, "/api/v1/settings/leads", api_lead_settings_get, RF_ADMIN, "settings.leads.get"},
     {M_PUT, "/api/v1/settings/leads", api_lead_settings_put, RF_ADMIN | JSON, "settings.leads.put"},
+    {M_GET, "/api/v1/settings/lead-form", api_lead_form_settings_get, RF_ADMIN,
+     "settings.lead_form.get"},
+    {M_PUT, "/api/v1/settings/lead-form", api_lead_form_settings_put, RF_ADMIN | JSON,
+     "settings.lead_form.put"},
     {M_PUT, "/api/v1/settings/match", api_match_settings_put, RF_ADMIN | JSON,
      "settings.match.put"},
     {M_GET, "/api/v1/settings/{channel}", api_channel_settings_get, RF_ADMIN, "settings.get"},
@@ -151,6 +155,9 @@ const struct route api_routes[] = {
     {M_GET, "/api/v1/approval-tasks", api_approval_tasks, 0, "approvals.tasks"},
     /* Deciding from a mail or an SMS link, without logging in: the link is the key. */
     {M_GET, "/act/{token}", api_act_page, RF_PUBLIC, "approvals.act.page"},
+    /* The public web form for leads (api/lead_form.c). */
+    {M_GET, "/forms/lead", api_lead_form_page, RF_PUBLIC, "leads.form.page"},
+    {M_POST, "/forms/lead", api_lead_form_send, RF_PUBLIC | RF_BODY_FORM, "leads.form.send"},
     {M_POST, "/act/{token}", api_act_decide, RF_PUBLIC | RF_BODY_FORM, "approvals.act.decide"},
     {M_GET, "/api/v1/auth/me/delegation", api_delegation_get, 0, "delegation.get"},
     {M_PUT, "/api/v1/auth/me/delegation", api_delegation_put, JSON, "delegation.put"},

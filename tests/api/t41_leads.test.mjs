@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { loginAdmin, marker, expectStatus, expectProblem, newUser } from './lib.mjs';
+import { loginAdmin, marker, expectStatus, expectProblem, newUser, request } from './lib.mjs';
 
 const M = marker('t41');
 const password = `Aa1-${randomBytes(12).toString('base64url')}`;
@@ -24,6 +24,7 @@ before(async () => {
 
 after(async () => {
 	await admin.put('/api/v1/settings/leads', { a_min: 500_000_000, b_min: 100_000_000 });
+	await admin.put('/api/v1/settings/lead-form', { enabled: false, owner_id: null });
 });
 
 const move = (who, id, t, fields = {}) => who.client.post(`/api/v1/leads/${id}/transitions/${t}`, { fields });
@@ -119,4 +120,64 @@ test('the bands are checked member by member, by administrators only', async () 
 	expectProblem(await admin.put('/api/v1/settings/leads', { a_min: 0.5, b_min: -1 }), 422, 'validation_failed', [['a_min', 'out_of_range'], ['b_min', 'out_of_range']]);
 	expectStatus(await u.info.client.put('/api/v1/settings/leads', { a_min: 2, b_min: 1 }), 403);
 	expectStatus(await u.info.client.get('/api/v1/settings/leads'), 403);
+});
+
+/* The public web form, posted as a browser posts it: form-encoded, without a session. */
+/* A marker of the form's own leads. */
+const W = marker('t41w');
+const post = (fields, lang = 'zh-CN') => request('POST', '/forms/lead', { body: new URLSearchParams(fields).toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Accept-Language': lang } });
+
+test('the public web form: off until turned on for someone; a lead with a task for them; what was typed kept on an error; robots and floods turned away', async () => {
+	let page = await request('GET', '/forms/lead');
+	assert.equal(page.status, 404, 'closed until an administrator opens it');
+	expectStatus(await post({ contact_name: 'x', phone: '13800000000', requirement: 'y' }), 404);
+	// The settings: someone to handle the leads, an active user.
+	expectProblem(await admin.put('/api/v1/settings/lead-form', { enabled: true }), 422, 'validation_failed', [['owner_id', 'required']]);
+	expectProblem(await admin.put('/api/v1/settings/lead-form', { enabled: true, owner_id: 999999 }), 422, 'validation_failed', [['owner_id', 'reference_not_found']]);
+	expectProblem(await admin.put('/api/v1/settings/lead-form', { enabled: 'yes', owner_id: u.info.id, extra: 1 }), 422, 'validation_failed', [['enabled', 'invalid_type'], ['extra', 'unknown_field']]);
+	expectStatus(await u.info.client.get('/api/v1/settings/lead-form'), 403);
+	const set = await admin.put('/api/v1/settings/lead-form', { enabled: true, owner_id: u.info.id });
+	expectStatus(set, 200);
+	assert.deepEqual(set.json, { enabled: true, owner_id: u.info.id, path: '/forms/lead' });
+
+	page = await request('GET', '/forms/lead');
+	expectStatus(page, 200);
+	assert.match(page.headers.get('content-type'), /text\/html/);
+	assert.match(page.headers.get('content-security-policy'), /default-src 'none'/);
+	assert.match(page.text, /<form method="post" action="\/forms\/lead">[\s\S]*name="contact_name"[\s\S]*<option value="flybridge">飞桥艇<\/option>/);
+	assert.match((await request('GET', '/forms/lead', { headers: { 'Accept-Language': 'en' } })).text, /Tell us what you are looking for/);
+
+	// Wrong: no way to reach them, no name; what they typed comes back with the errors.
+	const need = `想买一艘适合家庭出海的 45 尺帆船 ${W}`;
+	page = await post({ company_name: '', requirement: need, email: '' });
+	assert.equal(page.status, 422);
+	assert.ok(page.text.includes(need), 'the requirement is shown again');
+	assert.match(page.text, /请修改标出的内容/);
+	assert.equal((await admin.getJson(`/api/v1/leads?q=${encodeURIComponent(W)}`)).data.length, 0, 'nothing made');
+	// A bad e-mail, found by the lead's own rules, the same way.
+	page = await post({ contact_name: '周先生', email: 'not-an-address', requirement: need });
+	assert.equal(page.status, 422);
+	assert.ok(page.text.includes('not-an-address'));
+
+	// Right: a lead for the person the settings name, with a task to handle it.
+	page = await post({ company_name: `厦门海风帆船俱乐部 ${W}`, contact_name: '周先生', phone: '13912345678', requirement: need, product_line: 'sailing', region: 'east' });
+	expectStatus(page, 200);
+	assert.match(page.text, /提交成功/);
+	const made = (await admin.getJson(`/api/v1/leads?q=${encodeURIComponent(W)}`)).data;
+	assert.equal(made.length, 1);
+	const l = await lead(made[0].id);
+	assert.deepEqual([l.title, l.source, l.owner_id, l.created_by, l.contact_name, l.product_line, l.region, l.stage, l.requirement], [`网站留言：厦门海风帆船俱乐部 ${W}`, 'web_form', u.info.id, null, '周先生', 'sailing', 'east', 'new', need]);
+	const tasks = (await u.info.client.getJson(`/api/v1/tasks?about_entity=leads&about_id=${l.id}`)).data;
+	assert.deepEqual(tasks.map((t) => [t.subject, t.owner_id, t.priority]), [[`处理：网站留言：厦门海风帆船俱乐部 ${W}`, u.info.id, 'high']]);
+
+	// A robot fills the hidden field: thanked, nothing made.
+	page = await post({ contact_name: 'bot', phone: '13900000000', requirement: `spam ${W}`, website: 'http://spam.example' });
+	expectStatus(page, 200);
+	assert.equal((await admin.getJson(`/api/v1/leads?q=${encodeURIComponent(W)}`)).data.length, 1);
+	// Five from one address in ten minutes; the sixth waits.
+	expectStatus(await post({ contact_name: '再来', phone: '13900000001', requirement: `第二条 ${W}` }), 200);
+	page = await post({ contact_name: '又来', phone: '13900000002', requirement: `第三条 ${W}` });
+	assert.equal(page.status, 429);
+	assert.equal(page.headers.get('retry-after'), '600');
+	assert.ok(page.text.includes(`第三条 ${W}`), 'kept on the page to send later');
 });

@@ -37,10 +37,14 @@ export default {
       },
     },
     admin: {
-      leads: '需求分级',
+      leads: '需求设置',
       leadBands: {
-        how: '需求如何分级', howText: '需求按预计金额自动分级：不低于 A 级金额为 A 级（重大，须销售总监审核），不低于 B 级金额为 B 级（重点，须审核），其余为 C 级（一般，可直接分配）。修改后，新录入或改了金额的需求按新档位分级。',
+        title: '需求分级', how: '需求如何分级', howText: '需求按预计金额自动分级：不低于 A 级金额为 A 级（重大，须销售总监审核），不低于 B 级金额为 B 级（重点，须审核），其余为 C 级（一般，可直接分配）。修改后，新录入或改了金额的需求按新档位分级。',
         a_min: 'A 级起点金额', b_min: 'B 级起点金额', unit: '元',
+      },
+      leadForm: {
+        title: '网站需求表单', text: '打开后，公司网站可以链接到下面的地址：访客留下联系方式和需求，系统生成来源为“官网留言”的需求，交给下面指定的人，并为其创建一项待办。表单限制同一来源的提交频率，并过滤机器人。',
+        enabled: '开放表单', owner: '需求交给', address: '表单地址', open: '打开表单',
       },
     },
   },
@@ -77,10 +81,14 @@ export default {
       },
     },
     admin: {
-      leads: 'Lead grading',
+      leads: 'Leads',
       leadBands: {
-        how: 'How leads are graded', howText: 'A lead is graded by its expected amount: from the A amount up it is A (major, reviewed by the sales director), from the B amount B (significant, reviewed), below that C (ordinary, may be assigned directly). New leads, and leads whose amount changes, are graded by the bands saved here.',
+        title: 'Lead grading', how: 'How leads are graded', howText: 'A lead is graded by its expected amount: from the A amount up it is A (major, reviewed by the sales director), from the B amount B (significant, reviewed), below that C (ordinary, may be assigned directly). New leads, and leads whose amount changes, are graded by the bands saved here.',
         a_min: 'A from', b_min: 'B from', unit: 'yuan',
+      },
+      leadForm: {
+        title: 'Web form for leads', text: 'Once it is open, the company\'s website can link to the address below: a visitor leaves their details and what they need, and a lead from the web form is made for the person named below, with a task for them. The form limits how often one address may send, and turns robots away.',
+        enabled: 'Form open', owner: 'Leads go to', address: 'Address of the form', open: 'Open the form',
       },
     },
   },
