@@ -13,6 +13,7 @@ import processes from './i18n/processes';
 import records from './i18n/records';
 import sales from './i18n/sales';
 import analysis from './i18n/analysis';
+import approvals from './i18n/approvals';
 import scores from './i18n/scores';
 import services from './i18n/services';
 import transfer from './i18n/transfer';
@@ -64,7 +65,7 @@ const core = {
 };
 
 // Each area's words live beside the core's, in src/i18n/, one module per area.
-const modules = [account, admin, analysis, contacts, customer360, match, merging, network, processes, records, sales, scores, services, transfer];
+const modules = [account, admin, analysis, approvals, contacts, customer360, match, merging, network, processes, records, sales, scores, services, transfer];
 type Tree = { [key: string]: string | Tree };
 function merge(into: Tree, from: Tree): Tree {
   for (const [k, v] of Object.entries(from))

@@ -74,7 +74,8 @@ interface Me {
 }
 
 export const useSession = defineStore('session', {
-  state: () => ({ user: null as User | null, entities: [] as Entity[] }),
+  // approvalsWaiting: how many approval tasks wait for the user (the sidebar's badge).
+  state: () => ({ user: null as User | null, entities: [] as Entity[], approvalsWaiting: 0 }),
   actions: {
     async login(username: string, password: string, totp?: string) {
       const me = await api<Me>('POST', '/api/v1/auth/login', { username, password, ...(totp ? { totp } : {}) });
@@ -101,6 +102,10 @@ export const useSession = defineStore('session', {
     async loadModel() {
       const meta = await api<{ entities: Entity[] }>('GET', '/api/v1/meta');
       this.entities = meta.entities;
+    },
+    async countApprovals() {
+      const r = await api<{ data: unknown[] }>('GET', '/api/v1/approval-tasks?state=pending').catch(() => null);
+      if (r) this.approvalsWaiting = r.data.length;
     },
     async logout() {
       await api('POST', '/api/v1/auth/logout').catch(() => undefined);
