@@ -183,6 +183,7 @@ const struct route api_routes[] = {
     {M_GET, "/api/v1/contacts/{id}/closeness", api_contact_closeness, 0, "contacts.closeness"},
     {M_GET, "/api/v1/contact_plans/{id}/progress", api_plan_progress, 0, "contact_plans.progress"},
     {M_GET, "/api/v1/opportunities/funnel", api_opportunities_funnel, 0, "opportunities.funnel"},
+    {M_GET, "/api/v1/activities/report", api_activities_report, 0, "activities.report"},
     {M_GET, "/api/v1/{entity}", api_entity_list, 0, "entity.list"},
     {M_POST, "/api/v1/{entity}", api_entity_create, JSON, "entity.create"},
     {M_GET, "/api/v1/{entity}/export", api_entity_export, 0, "entity.export"},

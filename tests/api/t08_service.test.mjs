@@ -276,6 +276,7 @@ test('the OpenAPI document describes what the server really answers', async () =
 	conforms(custSchema('/api/v1/bids/{id}'), bid, 'a bid');
 	conforms(custSchema('/api/v1/opportunities/funnel'), await admin.getJson('/api/v1/opportunities/funnel'), 'the funnel');
 	conforms(custSchema('/api/v1/opportunities/funnel'), await admin.getJson('/api/v1/opportunities/funnel?product=sport'), 'the funnel from the records');
+	conforms(custSchema('/api/v1/activities/report'), await admin.getJson('/api/v1/activities/report'), 'the activity report');
 	conforms(custSchema(`/api/v1/customers/{id}/contacts`), await admin.getJson(`/api/v1/customers/${cust.id}/contacts`), 'a related list');
 	expectStatus(await admin.post(`/api/v1/customers/${cust.id}/shares`, { user_id: admin.user.id, access: 'read' }), 201);
 	conforms(custSchema('/api/v1/customers/{id}/shares'), await admin.getJson(`/api/v1/customers/${cust.id}/shares`), 'the shares of a record');
