@@ -22,6 +22,7 @@ export const router = createRouter({
         { path: 'e/:entity/:id', name: 'record', component: () => import('./views/RecordView.vue'), props: true },
         { path: 'sales/funnel', name: 'funnel', component: () => import('./views/sales/FunnelView.vue') },
         { path: 'sales/board', name: 'board', component: () => import('./views/sales/BoardView.vue') },
+        { path: 'sales/activities', name: 'activityReport', component: () => import('./views/sales/ActivityReportView.vue') },
         { path: 'pool', name: 'pool', component: () => import('./views/PoolView.vue') },
         { path: 'search', name: 'search', component: () => import('./views/SearchView.vue'), props: (r) => ({ q: String(r.query.q || '') }) },
         { path: 'area/:area', name: 'area', component: () => import('./views/AreaView.vue'), props: true },
