@@ -13,6 +13,7 @@ Environment overrides (all optional):
     BENCH_CUSTOMERS   customers generated and loaded into SQLite
     BENCH_CONTACTS    contacts generated and loaded into SQLite
     BENCH_OPPORTUNITIES  opportunities generated and loaded into SQLite (T6's funnel)
+    BENCH_ACTIVITIES  activities written into SQLite by one SQL statement (T7's report)
     BENCH_DURATION    seconds per wrk run
     BENCH_HTTP_ROWS   rows of the HTTP import (T9), into a fresh database
     BENCH_DRY_ROWS    rows of the import's dry run with the duplicate check (T9), against the loaded base
@@ -53,9 +54,9 @@ PG_TEMP = os.path.join(ROOT, "tools", "pg-temp.sh")
 PASSWORD = "bench-password-1234"
 
 MODES = {
-    "quick": dict(customers=100_000, contacts=0, opportunities=20_000, duration=3, http_rows=100_000,
+    "quick": dict(customers=100_000, contacts=0, opportunities=20_000, activities=200_000, duration=3, http_rows=100_000,
                   pg_rows=100_000, dry_rows=2_000, cold_runs=5),
-    "full": dict(customers=1_000_000, contacts=1_000_000, opportunities=1_000_000, duration=10,
+    "full": dict(customers=1_000_000, contacts=1_000_000, opportunities=1_000_000, activities=10_000_000, duration=10,
                  http_rows=100_000, pg_rows=200_000, dry_rows=10_000, cold_runs=5),
 }
 
@@ -75,6 +76,12 @@ SCOPED_BASE = "/api/v1/customers?sort=-updated_at&limit=50&fields=" + LIST_FIELD
 SCOPED_SHARE = 100  # one customer in this many belongs to the salesperson's department
 FUNNEL_REPS = 100  # salespeople the opportunities are spread over, ten to a team (T6)
 FUNNEL_TEAMS = 10
+# T7: the activities span two UTC years; the report asks for the second, by kind and month.
+ACTIVITY_YEARS = ("2024", "2025")
+ACTIVITY_REPORT = "/api/v1/activities/report?from=2025-01&to=2025-12"
+# Kinds of follow-up as a sales team has them (schema/activities.json), with their share in %.
+ACTIVITY_KINDS = (("call", 30), ("wechat", 20), ("visit", 15), ("email", 10), ("meeting", 8),
+                  ("quotation", 6), ("product_intro", 4), ("sea_trial", 3), ("boat_show", 2), ("other", 2))
 T2_WITH_TOTAL = LIST_BASE + "&fields=" + LIST_FIELDS
 
 
@@ -106,6 +113,7 @@ class Bench:
         cfg["customers"] = env_int("BENCH_CUSTOMERS", cfg["customers"])
         cfg["contacts"] = env_int("BENCH_CONTACTS", cfg["contacts"])
         cfg["opportunities"] = env_int("BENCH_OPPORTUNITIES", cfg["opportunities"])
+        cfg["activities"] = env_int("BENCH_ACTIVITIES", cfg["activities"])
         cfg["duration"] = env_int("BENCH_DURATION", cfg["duration"])
         cfg["http_rows"] = env_int("BENCH_HTTP_ROWS", cfg["http_rows"])
         cfg["dry_rows"] = env_int("BENCH_DRY_ROWS", cfg["dry_rows"])
@@ -309,6 +317,21 @@ class Bench:
                  "place 1 % of the customers in a salesperson's department, the rest elsewhere")
         self.results["metrics"]["scoped_rows"] = rows // SCOPED_SHARE
 
+    def reps_setup(self, data_dir):
+        """FUNNEL_REPS salespeople (users 1000…) in FUNNEL_TEAMS teams (units 10…) of the East
+        subsidiary, whom T6's opportunities and T7's activities belong to."""
+        now = "2026-01-01T00:00:00.000Z"
+        sql = (
+            f"WITH RECURSIVE d(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM d WHERE k < {FUNNEL_TEAMS - 1}) "
+            "INSERT INTO org_units (id, parent_id, name, kind, path, created_at, updated_at) "
+            f"SELECT 10 + k, 4, 'Team ' || k, 'department', '/1/4/' || (10 + k) || '/', '{now}', '{now}' FROM d;"
+            f"WITH RECURSIVE r(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM r WHERE k < {FUNNEL_REPS - 1}) "
+            "INSERT INTO users (id, username, display_name, password_hash, created_at, updated_at, org_unit_id) "
+            f"SELECT 1000 + k, 'rep' || k, 'Rep ' || k, '!', '{now}', '{now}', "
+            f"10 + k / {FUNNEL_REPS // FUNNEL_TEAMS} FROM r;")
+        self.run(["sqlite3", os.path.join(data_dir, "sextant.db"), sql],
+                 f"{FUNNEL_REPS} salespeople in {FUNNEL_TEAMS} teams")
+
     def opportunities_setup(self, data_dir, rows):
         """T6's data: rows opportunities at every stage (sextant generate), loaded with the CLI
         import, then spread over FUNNEL_REPS salespeople in FUNNEL_TEAMS teams of the East
@@ -318,15 +341,7 @@ class Bench:
         self.generate("opportunities", rows, path)
         self.cli_import("opportunities", path, rows, data_dir, metric="import_cli_opportunities")
         os.remove(path)
-        now = "2026-01-01T00:00:00.000Z"
         sql = (
-            f"WITH RECURSIVE d(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM d WHERE k < {FUNNEL_TEAMS - 1}) "
-            "INSERT INTO org_units (id, parent_id, name, kind, path, created_at, updated_at) "
-            f"SELECT 10 + k, 4, 'Team ' || k, 'department', '/1/4/' || (10 + k) || '/', '{now}', '{now}' FROM d;"
-            f"WITH RECURSIVE r(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM r WHERE k < {FUNNEL_REPS - 1}) "
-            "INSERT INTO users (id, username, display_name, password_hash, created_at, updated_at, org_unit_id) "
-            f"SELECT 1000 + k, 'rep' || k, 'Rep ' || k, '!', '{now}', '{now}', "
-            f"10 + k / {FUNNEL_REPS // FUNNEL_TEAMS} FROM r;"
             f"UPDATE opportunities SET owner_id = 1000 + id % {FUNNEL_REPS}, "
             f"org_unit_id = 10 + (id % {FUNNEL_REPS}) / {FUNNEL_REPS // FUNNEL_TEAMS};"
             "UPDATE opportunities SET owner_id = (SELECT id FROM users WHERE username = 'seller'), "
@@ -342,6 +357,98 @@ class Bench:
         if counted != rows:
             self.problem(f"funnel totals count {counted:,} opportunities of {rows:,}")
         self.results["metrics"]["funnel_setup"]["total_rows"] = keys
+
+    @staticmethod
+    def activity_span():
+        """The activities' first second, their span in seconds, and the first second of the last
+        year (the one the report asks for), UTC."""
+        def at(y):
+            return int(datetime.datetime(int(y), 1, 1, tzinfo=datetime.timezone.utc).timestamp())
+        start = at(ACTIVITY_YEARS[0])
+        return start, at(int(ACTIVITY_YEARS[-1]) + 1) - start, at(ACTIVITY_YEARS[-1])
+
+    @staticmethod
+    def activities_sql(rows, customers):
+        """One INSERT … SELECT of rows activities through a recursive CTE, for the sqlite3 shell:
+        evenly over the two ACTIVITY_YEARS (the i-th row's time grows with i, as activities are
+        entered), of a customer drawn by a hash, owned by FUNNEL_REPS salespeople in turn (one in
+        SCOPED_SHARE by the benchmark salesperson), of a kind drawn by another hash with the shares
+        of ACTIVITY_KINDS. Written as the server writes a record except for what its C code adds
+        (the search tokens, the customer's last follow-up): the report reads neither. The triggers
+        on activities are live, so activity_totals is kept row by row as by any other write."""
+        start, span, _ = Bench.activity_span()
+        cases, upto = [], 0
+        for kind, share in ACTIVITY_KINDS:
+            upto += share
+            cases.append(f"WHEN h % 100 < {upto} THEN '{kind}'")
+        now = "2026-01-01T00:00:00.000Z"
+        return (
+            "PRAGMA cache_size = -1000000;"  # 1 GB: the customer indexes take rows at random
+            "BEGIN;"
+            f"WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < {rows}), "
+            "g AS (SELECT i, (i * 2654435761) % 4294967291 AS h, (i * 40503 + 7) % 2147483647 AS c FROM s) "
+            "INSERT INTO activities (subject, kind, occurred_at, customer_id, owner_id, org_unit_id, "
+            "created_at, updated_at, version) SELECT 'Follow-up ' || i, "
+            f"CASE {' '.join(cases)} END, "
+            f"strftime('%Y-%m-%dT%H:%M:%fZ', {start} + (i - 1) * {span} / {rows}, 'unixepoch'), "
+            f"1 + c % {customers}, "
+            f"CASE WHEN i % {SCOPED_SHARE} = 1 THEN (SELECT id FROM users WHERE username = 'seller') "
+            f"ELSE 1000 + i % {FUNNEL_REPS} END, "
+            f"CASE WHEN i % {SCOPED_SHARE} = 1 THEN 3 ELSE 10 + (i % {FUNNEL_REPS}) / {FUNNEL_REPS // FUNNEL_TEAMS} END, "
+            f"'{now}', '{now}', 1 FROM g;"
+            "COMMIT;")
+
+    def activities_setup(self, data_dir, rows):
+        """T7's data: rows activities over two years by the benchmark's salespeople, written by
+        one SQL statement in the sqlite3 shell with the totals' triggers live (the CLI import's
+        13,000 rows/s would take thirteen minutes for ten million), then checked against
+        activity_totals."""
+        db = os.path.join(data_dir, "sextant.db")
+        t0 = time.monotonic()
+        self.run(["sqlite3", db, self.activities_sql(rows, self.cfg["customers"])],
+                 f"write {rows:,} activities over {ACTIVITY_YEARS[0]}–{ACTIVITY_YEARS[-1]} "
+                 "(one INSERT … SELECT, the totals' triggers live)", timeout=7200)
+        secs = time.monotonic() - t0
+        r = self.run(["sqlite3", db, "SELECT count(*), sum(n) FROM activity_totals"])
+        keys, counted = (int(x or 0) for x in r.stdout.decode().strip().split("|"))
+        if counted != rows:
+            self.problem(f"activity totals count {counted:,} activities of {rows:,}")
+        self.results["metrics"]["activity_setup"] = {"rows": rows, "seconds": secs, "rows_per_s": rows / secs,
+                                                     "total_rows": keys, "reps": FUNNEL_REPS,
+                                                     "teams": FUNNEL_TEAMS, "years": list(ACTIVITY_YEARS)}
+        log(f"activities: {rows:,} rows in {secs:.1f} s = {rows / secs:,.0f} rows/s; {keys:,} rows of totals")
+
+    def activity_runs(self, port, cookie, sp):
+        """T7: one year by kind and month for the whole organisation, one team, one owner (drawn
+        at random), and as the salesperson (own scope)."""
+        w = self.work
+        owners = os.path.join(w, "activity-owners.txt")
+        with open(owners, "w") as f:
+            for k in range(FUNNEL_REPS):
+                f.write(f"{ACTIVITY_REPORT}&owner={1000 + k}\n")
+        teams = os.path.join(w, "activity-teams.txt")
+        with open(teams, "w") as f:
+            for k in range(FUNNEL_TEAMS):
+                f.write(f"{ACTIVITY_REPORT}&team={10 + k}\n")
+        st, _, body = self.http(port, "GET", ACTIVITY_REPORT, headers={"Cookie": cookie})
+        doc = json.loads(body) if st == 200 else {}
+        self.results["metrics"]["activity_report"] = {"status": st, "bytes": len(body), "total": doc.get("total"),
+                                                      "cells": len(doc.get("data", []))}
+        # The rows of the last year, as activities_sql spreads them: the i-th at start + (i - 1) × span / rows.
+        rows = self.cfg["activities"]
+        start, span, last = self.activity_span()
+        year = rows - -(-(last - start) * rows // span)
+        self.results["metrics"]["activity_report"]["expected"] = year
+        if st != 200 or doc.get("total") != year:
+            self.problem(f"activity report: status {st}, total {doc.get('total')} of {year:,} in the year")
+        self.wrk("warmup_activity", port, 8, path=ACTIVITY_REPORT, cookie=cookie, duration=1, record=False)
+        self.wrk("activity_org_c8", port, 8, path=ACTIVITY_REPORT, cookie=cookie, sample_pid=sp)
+        self.wrk("activity_team_c8", port, 8, paths_file=teams, cookie=cookie, sample_pid=sp)
+        self.wrk("activity_owner_c8", port, 8, paths_file=owners, cookie=cookie, sample_pid=sp)
+        c, _ = self.login(port, "seller")
+        self.wrk("activity_seller_c8", port, 8, path=ACTIVITY_REPORT, cookie=c, sample_pid=sp)
+        self.wrk("activity_org_c64", port, 64, path=ACTIVITY_REPORT, cookie=cookie, sample_pid=sp)
+        time.sleep(1)
 
     def funnel_runs(self, port, cookie, sp):
         """T6: the funnel of the whole organisation, of one owner, of one team (drawn at random),
@@ -1054,8 +1161,12 @@ http {{
             if os.path.isfile(os.path.join(data_dir, f)))
         self.user_add(data_dir)
         self.scoped_setup(data_dir, cfg["customers"])
+        if cfg["opportunities"] or cfg["activities"]:
+            self.reps_setup(data_dir)
         if cfg["opportunities"]:
             self.opportunities_setup(data_dir, cfg["opportunities"])
+        if cfg["activities"]:
+            self.activities_setup(data_dir, cfg["activities"])
 
         # Server, idle memory, the real list page
         p, port = self.serve(data_dir, "serve.log", record_as="serve the loaded database")
@@ -1146,6 +1257,8 @@ http {{
                  sample_pid=sp)
         if cfg["opportunities"]:
             self.funnel_runs(port, cookie, sp)
+        if cfg["activities"]:
+            self.activity_runs(port, cookie, sp)
         self.dry_run_import(port, cookie, csrf, cfg["dry_rows"])
         # Writes last: they change what the lists above return.
         self.wrk("create_c64", port, 64, kind="create", cookie=cookie, csrf=csrf, sample_pid=sp)

@@ -8,6 +8,7 @@
 #include "meta/ddl.h"
 #include "match/keys.h"
 #include "meta/process_seed.h"
+#include "modules/activity_totals.h"
 #include "modules/funnel.h"
 #include "modules/hooks.h"
 
@@ -86,7 +87,7 @@ int app_prepare(const struct config *cfg, struct db *db, bool *fresh)
 	}
 	registry_install(r);
 	record_hooks_install(module_hooks);
-	return process_seed(db) || funnel_sync(db) ? -1 : 0;
+	return process_seed(db) || funnel_sync(db) || activity_totals_sync(db) ? -1 : 0;
 }
 
 int app_bootstrap_admin(const struct config *cfg, struct db *db)

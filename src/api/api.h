@@ -121,16 +121,27 @@ void api_comments_list(struct req *r);
 void api_comment_create(struct req *r);
 void api_comment_delete(struct req *r);
 
-/* api/sales.c */
-/* "YYYY-MM" with a month 01–12. */
+/* Report parameters (api/report_params.c): "YYYY-MM" with a month 01–12; an id ≥ 1 and an
+ * option key of op->e's field, each adding a problem on param when it is not (0, NULL). */
 bool api_is_month(const char *s);
-/* A query parameter that is a record id (1 and up); 0 with a problem on param otherwise. */
 int64_t api_id_param(struct op *op, const char *param, const char *v);
+const char *api_option_param(struct op *op, const char *param, const char *field, const char *v);
+/* The parameters every report takes — from, to (months), owner and team (ids) — read into
+ * the places given, problems added on op->problem; false for another parameter k. */
+bool api_report_common(struct op *op, const char *k, const char *v, const char **from,
+                       const char **to, int64_t *owner_id, int64_t *team_id);
+/* After a report's parameters were read into op->problem: a 400 naming them, a 403 when the
+ * caller may not list op->e, or true to go on. */
+bool api_report_may(struct req *r, struct op *op, const char *what);
+
+/* api/sales.c */
 void api_opportunities_funnel(struct req *r);
 /* Customer analysis and salespeople's performance (api/analysis.c). */
 void api_customers_analysis(struct req *r);
 void api_sales_performance(struct req *r);
 void api_sales_performance_customers(struct req *r);
+/* The activity report (api/activity_report.c). */
+void api_activities_report(struct req *r);
 void api_lead_settings_get(struct req *r);
 void api_lead_settings_put(struct req *r);
 

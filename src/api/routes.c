@@ -194,6 +194,7 @@ const struct route api_routes[] = {
     {M_GET, "/api/v1/sales/performance", api_sales_performance, 0, "sales.performance"},
     {M_GET, "/api/v1/sales/performance/customers", api_sales_performance_customers, 0,
      "sales.performance.customers"},
+    {M_GET, "/api/v1/activities/report", api_activities_report, 0, "activities.report"},
     {M_GET, "/api/v1/{entity}", api_entity_list, 0, "entity.list"},
     {M_POST, "/api/v1/{entity}", api_entity_create, JSON, "entity.create"},
     {M_GET, "/api/v1/{entity}/export", api_entity_export, 0, "entity.export"},

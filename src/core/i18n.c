@@ -223,6 +223,7 @@ static const struct message messages[] = {
     {"too_many", {"数量不能超过 {max}", "At most {max} items"}},
     {"too_many_attempts",
      {"登录失败次数过多，请稍后再试", "Too many failed logins; try again later"}},
+    {"too_many_months", {"不能超过 {max} 个月", "At most {max} months"}},
     {"too_short", {"长度不能少于 {min} 个字符", "At least {min} characters"}},
     {"totp_enabled", {"已启用双重验证", "The second factor is on already"}},
     {"totp_enrolment_required", {"请先设置双重验证", "Set up the second factor first"}},

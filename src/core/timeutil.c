@@ -206,3 +206,10 @@ void time_format_minute_local(int64_t ms, char out[TIME_MINUTE_LEN])
 	time_format_iso(ms + TIME_DEFAULT_OFFSET_MIN * 60000LL, iso);
 	snprintf(out, TIME_MINUTE_LEN, "%.10s %.5s", iso, iso + 11);
 }
+
+int time_month_number(const char *ym)
+{
+	return ((ym[0] - '0') * 1000 + (ym[1] - '0') * 100 + (ym[2] - '0') * 10 + (ym[3] - '0')) *
+	           12 +
+	       (ym[5] - '0') * 10 + (ym[6] - '0') - 1;
+}

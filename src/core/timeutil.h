@@ -42,5 +42,8 @@ bool time_parse_span(const char *s, int64_t *ms);
 int64_t time_days_from_civil(int y, int m, int d);
 /* The inverse: the date of a day number (days since 1970-01-01). */
 void time_civil_from_days(int64_t z, int *y, int *m, int *d);
+/* A month "YYYY-MM" (four and two digits, checked by the caller) as year × 12 + month − 1, so
+ * months can be counted and stepped. */
+int time_month_number(const char *ym);
 
 #endif

@@ -593,6 +593,23 @@ static const struct migration migrations[] = {
      " author_id bigint NOT NULL REFERENCES users(id), body text NOT NULL,"
      " created_at timestamptz NOT NULL, deleted_at timestamptz);"
      "CREATE INDEX ix_record_comments__record ON record_comments(entity, record_id, id);"},
+    /* The activity report's counts (modules/activity_totals.h), kept by triggers as activities
+     * change: per UTC month of occurred_at, kind, organisation unit and owner, of the live
+     * rows. 0 and '' stand for none. The key starts with the month, so that a year of the
+     * whole organisation reads one range of it in order; an owner's or a unit's rows are read
+     * from indexes that hold them whole. */
+    {19, "activity totals",
+     "CREATE TABLE activity_totals (month TEXT NOT NULL, kind TEXT NOT NULL,"
+     " org_unit_id INTEGER NOT NULL, owner_id INTEGER NOT NULL, n INTEGER NOT NULL,"
+     " PRIMARY KEY (month, kind, org_unit_id, owner_id)) WITHOUT ROWID;"
+     "CREATE INDEX ix_activity_totals__owner ON activity_totals(owner_id, month, kind, n);"
+     "CREATE INDEX ix_activity_totals__unit ON activity_totals(org_unit_id, month, kind, n);",
+
+     "CREATE TABLE activity_totals (month text COLLATE \"C\" NOT NULL,"
+     " kind text COLLATE \"C\" NOT NULL, org_unit_id bigint NOT NULL, owner_id bigint NOT NULL,"
+     " n bigint NOT NULL, PRIMARY KEY (month, kind, org_unit_id, owner_id));"
+     "CREATE INDEX ix_activity_totals__owner ON activity_totals(owner_id, month, kind, n);"
+     "CREATE INDEX ix_activity_totals__unit ON activity_totals(org_unit_id, month, kind, n);"},
 };
 
 int migrate_latest(void)

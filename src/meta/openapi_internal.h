@@ -29,7 +29,7 @@ void openapi_pool_paths(json_t *paths, const struct entity *e, const char *sref,
 /* Contacts' own routes: personal data, closeness, birthdays; a plan's progress. */
 void openapi_contacts_paths(json_t *paths, const struct registry *r);
 
-/* Sales' own routes: the opportunities' funnel (openapi_sales.c). */
+/* Sales' own routes: the opportunities' funnel, the activity report (openapi_sales.c). */
 void openapi_sales_paths(json_t *paths, const struct registry *r);
 
 /* The organisation, users, roles, and every entity's record shares. */

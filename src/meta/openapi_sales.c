@@ -1,6 +1,6 @@
 /* The OpenAPI paths of sales' own routes: the opportunities' funnel (modules/funnel.h), the
- * customer analysis (modules/analysis.h) and the salespeople's performance
- * (modules/performance.h). */
+ * activity report (modules/activity_totals.h), the customer analysis (modules/analysis.h) and
+ * the salespeople's performance (modules/performance.h). */
 #include "openapi_internal.h"
 
 static json_t *props(json_t *p)
@@ -139,12 +139,65 @@ static void performance_paths(json_t *paths, const char *const *errs)
 	add_get(paths, "/api/v1/sales/performance/customers", op);
 }
 
+static const char *const errs[] = {"400", "401", "403", NULL};
+
+static json_t *month_schema(void)
+{
+	return json_pack("{s:s,s:s}", "type", "string", "pattern", "^[0-9]{4}-[0-9]{2}$");
+}
+
+/* An object of counts under any key. */
+static json_t *counts(void)
+{
+	return json_pack("{s:s,s:{s:s}}", "type", "object", "additionalProperties", "type",
+	                 "integer");
+}
+
+static void activity_report(json_t *paths)
+{
+	json_t *op = oa_operation("activities.report",
+	                          "The activities the caller may see, by kind and month (UTC)",
+	                          "activities");
+	json_object_set_new(
+	    op, "parameters",
+	    json_pack("[o,o,o,o,o]",
+	              query_param("from", month_schema(),
+	                          "First month (default: eleven months before `to`)"),
+	              query_param("to", month_schema(),
+	                          "Last month (default: eleven after `from`, or this month)"),
+	              query_param("owner", json_pack("{s:s}", "type", "integer"), "An owner"),
+	              query_param("team", json_pack("{s:s}", "type", "integer"),
+	                          "An organisation unit, with the units below it"),
+	              query_param("kind", json_pack("{s:s}", "type", "string"),
+	                          "A kind option of the activities")));
+	json_t *cell = props(json_pack("{s:o,s:{s:s},s:{s:s}}", "month", month_schema(), "kind",
+	                               "type", "string", "count", "type", "integer"));
+	json_t *kind = props(
+	    json_pack("{s:{s:s},s:{s:s}}", "key", "type", "string", "label", "type", "string"));
+	json_t *body = props(json_pack(
+	    "{s:o,s:o,s:{s:s,s:o},s:{s:s,s:o},s:{s:s,s:o},s:o,s:o,s:{s:s}}", "from", month_schema(),
+	    "to", month_schema(), "months", "type", "array", "items", month_schema(), "kinds",
+	    "type", "array", "items", kind, "data", "type", "array", "items", cell, "by_kind",
+	    counts(), "by_month", counts(), "total", "type", "integer"));
+	oa_add_responses(
+	    op, "200",
+	    oa_json_response(
+	        "Counts per month and kind (only cells with activities), per kind, per "
+	        "month and in all",
+	        body),
+	    errs);
+	json_t *item = json_object();
+	json_object_set_new(item, "get", op);
+	json_object_set_new(paths, "/api/v1/activities/report", item);
+}
+
 void openapi_sales_paths(json_t *paths, const struct registry *r)
 {
+	if (registry_entity(r, "activities"))
+		activity_report(paths);
 	if (!registry_entity(r, "opportunities"))
 		return;
-	static const char *const errs[] = {"400", "401", "403", NULL};
-	json_t *month = json_pack("{s:s,s:s}", "type", "string", "pattern", "^[0-9]{4}-[0-9]{2}$");
+	json_t *month = month_schema();
 	json_t *op = oa_operation("opportunities.funnel",
 	                          "The sales funnel of the opportunities the caller may see",
 	                          "opportunities");

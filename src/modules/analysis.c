@@ -6,6 +6,7 @@
 #include "meta/crud.h"
 #include "meta/registry.h"
 #include "meta/sqlq.h"
+#include "modules/report_sql.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -151,7 +152,7 @@ static void add_band_case(struct sqlq *s, const struct band *b, size_t n, const 
 static int add_scope(struct op *op, const struct funnel_filter *f, struct sqlq *s)
 {
 	int rc = access_where(op, ACT_READ, s);
-	funnel_add_people(f, "t.", s);
+	report_add_people(s, "t.", f->owner_id, f->team_id);
 	return rc;
 }
 

@@ -1,4 +1,5 @@
 #include "modules/funnel.h"
+#include "modules/report_sql.h"
 
 #include "core/arena.h"
 #include "core/log.h"
@@ -74,30 +75,8 @@ static void add_days(struct str *q, enum db_kind k, const char *a, const char *b
 		str_addf(q, "julianday(%s) - julianday(%s)", a, b);
 }
 
-/* The month of a time. */
-static void add_time_month(struct str *q, enum db_kind k, const char *at)
-{
-	if (k == DB_PG)
-		str_addf(q, "to_char(%s AT TIME ZONE 'UTC', 'YYYY-MM')", at);
-	else
-		str_addf(q, "substr(%s, 1, 7)", at);
-}
-
 #define MOVES_KEY     "org_unit_id, owner_id, month, from_stage, to_stage"
 #define MOVES_COLUMNS MOVES_KEY ", n, stage_days, life_days"
-
-/* The months of a funnel filter on the expression month: " AND month >= from …". */
-static void add_months(struct sqlq *s, const char *month, const char *from, const char *to)
-{
-	if (from) {
-		sqlq_addf(s, " AND %s >= ", month);
-		sqlq_texts(s, from);
-	}
-	if (to) {
-		sqlq_addf(s, " AND %s <= ", month);
-		sqlq_texts(s, to);
-	}
-}
 
 /*
  * The stage moves summed from process_history, as funnel_moves holds them (MOVES_COLUMNS): each
@@ -110,7 +89,7 @@ static void add_moves_from_history(struct sqlq *s, enum db_kind k, const struct 
 {
 	struct str *q = &s->sql;
 	str_adds(q, "SELECT coalesce(o.org_unit_id, 0), coalesce(o.owner_id, 0), ");
-	add_time_month(q, k, "m.at");
+	report_add_time_month(q, k, "m.at");
 	str_adds(q, ", coalesce(m.from_state, ''), m.to_state, count(*), sum(");
 	add_days(q, k, "m.at", "coalesce(m.prev, o.created_at)");
 	str_adds(q, "), sum(");
@@ -130,8 +109,8 @@ static void add_moves_from_history(struct sqlq *s, enum db_kind k, const struct 
 	}
 	str_adds(q, ") m JOIN opportunities o ON o.id = m.record_id WHERE 1 = 1");
 	struct str month = STR_INIT;
-	add_time_month(&month, k, "m.at");
-	add_months(s, month.buf, from, to);
+	report_add_time_month(&month, k, "m.at");
+	report_add_months(s, month.buf, from, to);
 	str_release(&month);
 	str_adds(q, " GROUP BY 1, 2, 3, 4, 5");
 }
@@ -143,7 +122,7 @@ static void add_move(struct str *q, enum db_kind k)
 	const char *t = k == DB_PG ? "funnel_moves." : "";
 	str_adds(q, "INSERT INTO funnel_moves (" MOVES_COLUMNS
 	            ") SELECT coalesce(o.org_unit_id, 0), coalesce(o.owner_id, 0), ");
-	add_time_month(q, k, "NEW.at");
+	report_add_time_month(q, k, "NEW.at");
 	str_adds(q, ", coalesce(NEW.from_state, ''), NEW.to_state, 1, ");
 	add_days(
 	    q, k, "NEW.at",
@@ -222,7 +201,7 @@ static void add_totals_from_records(struct sqlq *s, enum db_kind k, const struct
 		sqlq_append(s, where);
 	struct str month = STR_INIT;
 	add_close_month(&month, k, "t");
-	add_months(s, month.buf, from, to);
+	report_add_months(s, month.buf, from, to);
 	str_release(&month);
 	str_adds(q, " GROUP BY 1, 2, 3, 4, 5");
 }
@@ -386,23 +365,6 @@ static int read_moves(struct funnel *fu, struct db_stmt *st)
 	return rc == DB_DONE ? DB_OK : rc;
 }
 
-void funnel_add_people(const struct funnel_filter *f, const char *prefix, struct sqlq *s)
-{
-	if (f->owner_id) {
-		sqlq_addf(s, " AND %sowner_id = ", prefix);
-		sqlq_int(s, f->owner_id);
-	}
-	if (f->team_id) {
-		/* The unit and those below it: paths that start with its path. */
-		sqlq_addf(s,
-		          " AND %sorg_unit_id IN (SELECT u.id FROM org_units u JOIN org_units p ON "
-		          "substr(u.path, 1, length(p.path)) = p.path WHERE p.id = ",
-		          prefix);
-		sqlq_int(s, f->team_id);
-		sqlq_add(s, ")");
-	}
-}
-
 static int run(struct op *op, struct sqlq *s, struct funnel *fu, bool moves)
 {
 	struct db_stmt *st;
@@ -421,7 +383,7 @@ static int from_records(struct op *op, const struct funnel_filter *f, struct sql
                         struct funnel *fu)
 {
 	enum db_kind k = db_kind(op->db);
-	funnel_add_people(f, "t.", where);
+	report_add_people(where, "t.", f->owner_id, f->team_id);
 	if (f->region) {
 		sqlq_add(where, " AND t.region = ");
 		sqlq_texts(where, f->region);
@@ -459,8 +421,8 @@ static int from_totals(struct op *op, const struct funnel_filter *f, const struc
 	                     "sum(weighted) FROM funnel_totals WHERE "
 	                   : "SELECT " TOTALS_COLUMNS " FROM funnel_totals WHERE ");
 	sqlq_append(&s, scope);
-	funnel_add_people(f, "", &s);
-	add_months(&s, "month", f->from, f->to);
+	report_add_people(&s, "", f->owner_id, f->team_id);
+	report_add_months(&s, "month", f->from, f->to);
 	if (whole)
 		sqlq_add(&s, " GROUP BY stage, month, currency");
 	int rc = run(op, &s, fu, false);
@@ -471,8 +433,8 @@ static int from_totals(struct op *op, const struct funnel_filter *f, const struc
 		                 "sum(life_days) FROM funnel_moves WHERE "
 		               : "SELECT " MOVES_COLUMNS " FROM funnel_moves WHERE ");
 		sqlq_append(&s, scope);
-		funnel_add_people(f, "", &s);
-		add_months(&s, "month", f->from, f->to);
+		report_add_people(&s, "", f->owner_id, f->team_id);
+		report_add_months(&s, "month", f->from, f->to);
 		if (whole)
 			sqlq_add(&s, " GROUP BY from_stage, to_stage");
 		rc = run(op, &s, fu, true);

@@ -29,10 +29,6 @@ struct funnel_filter {
 	const char *region, *product; /* option keys; NULL: any */
 };
 
-/* " AND …" keeping the rows of f's owner and team (the unit and those below it), on a table of
- * alias prefix ("t.", or "") with owner_id and org_unit_id columns. */
-void funnel_add_people(const struct funnel_filter *f, const char *prefix, struct sqlq *s);
-
 /* A sum of amount × probability (%): the weighted revenue in fen, rounded. */
 int64_t funnel_weighted_fen(int64_t w);
 /* num / den with that many decimals, or null when there is nothing to divide by. */

@@ -6,6 +6,7 @@
 #include "meta/crud.h"
 #include "meta/sqlq.h"
 #include "modules/funnel.h"
+#include "modules/report_sql.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,7 +114,7 @@ static int add_scope(struct op *op, const struct perf_filter *f, const char *pre
 	sqlq_add(s, " AND ");
 	int rc = access_cond_owner_unit(op, ACT_READ, prefix, s, &shares);
 	struct funnel_filter people = {.team_id = f->team_id};
-	funnel_add_people(&people, prefix, s);
+	report_add_people(s, prefix, people.owner_id, people.team_id);
 	return rc;
 }
 
@@ -208,7 +209,7 @@ static int gather(struct op *cust, struct op *act, struct op *opp, const struct 
 		sqlq_add(&s, "SELECT ");
 		add_new_customers(&s, p);
 		struct funnel_filter team = {.team_id = f->team_id};
-		funnel_add_people(&team, "t.", &s);
+		report_add_people(&s, "t.", team.owner_id, team.team_id);
 		rc = run(cust, &s, a, whole_row);
 	}
 	if (!rc && act) {

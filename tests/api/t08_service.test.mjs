@@ -292,6 +292,7 @@ test('the OpenAPI document describes what the server really answers', async () =
 		conforms(custSchema('/api/v1/customers/analysis'), await admin.getJson(`/api/v1/customers/analysis?by=${by}`), `the customers by ${by}`);
 	conforms(custSchema('/api/v1/sales/performance'), await admin.getJson('/api/v1/sales/performance'), 'the performance');
 	conforms(custSchema('/api/v1/sales/performance/customers'), await admin.getJson(`/api/v1/sales/performance/customers?user=${admin.user.id}`), 'a person\'s part of their customers');
+	conforms(custSchema('/api/v1/activities/report'), await admin.getJson('/api/v1/activities/report'), 'the activity report');
 	conforms(custSchema(`/api/v1/customers/{id}/contacts`), await admin.getJson(`/api/v1/customers/${cust.id}/contacts`), 'a related list');
 	expectStatus(await admin.post(`/api/v1/customers/${cust.id}/shares`, { user_id: admin.user.id, access: 'read' }), 201);
 	conforms(custSchema('/api/v1/customers/{id}/shares'), await admin.getJson(`/api/v1/customers/${cust.id}/shares`), 'the shares of a record');

@@ -256,6 +256,17 @@ static void test_days_and_clocks(void **state)
 	assert_true(m2 >= m1);
 }
 
+/* Months counted and stepped as numbers, across years (the activity report's periods). */
+static void test_month_numbers_across_years(void **state)
+{
+	(void)state;
+	assert_int_equal(time_month_number("0000-01"), 0);
+	assert_int_equal(time_month_number("0001-01"), 12);
+	assert_int_equal(time_month_number("2025-12") + 1, time_month_number("2026-01"));
+	assert_int_equal(time_month_number("2025-12") - time_month_number("2025-01"), 11);
+	assert_int_equal(time_month_number("9999-12"), 9999 * 12 + 11);
+}
+
 static void test_span(void **state)
 {
 	(void)state;
@@ -291,6 +302,7 @@ int main(void)
 	    UNIT_TEST(test_format),
 	    UNIT_TEST(test_canonical_range),
 	    UNIT_TEST(test_days_and_clocks),
+	    UNIT_TEST(test_month_numbers_across_years),
 	    UNIT_TEST(test_span),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -25,6 +25,7 @@ export const router = createRouter({
         { path: 'sales/performance', name: 'performance', component: () => import('./views/sales/PerformanceView.vue') },
         { path: 'sales/customers', name: 'customerAnalysis', component: () => import('./views/sales/CustomerAnalysisView.vue') },
         { path: 'approvals', name: 'approvals', component: () => import('./views/ApprovalsView.vue') },
+        { path: 'sales/activities', name: 'activityReport', component: () => import('./views/sales/ActivityReportView.vue') },
         { path: 'pool', name: 'pool', component: () => import('./views/PoolView.vue') },
         { path: 'search', name: 'search', component: () => import('./views/SearchView.vue'), props: (r) => ({ q: String(r.query.q || '') }) },
         { path: 'area/:area', name: 'area', component: () => import('./views/AreaView.vue'), props: true },

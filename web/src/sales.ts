@@ -1,5 +1,6 @@
 // The opportunities' funnel as the server sums it (GET /api/v1/opportunities/funnel,
-// docs/internals/SALES.md), its filters, and money shown the way a sales report shows it.
+// docs/internals/SALES.md), the activity report (GET /api/v1/activities/report), their filters,
+// and money shown the way a sales report shows it.
 import { computed } from 'vue';
 import { useRoute, useRouter } from 'vue-router';
 import { api } from './api';
@@ -18,7 +19,24 @@ export interface Funnel {
   forecast: (Sums & { month: string | null })[];
   other_currencies: (Sums & { currency: string })[];
 }
-export interface FunnelFilter { from?: string; to?: string; owner?: number | null; team?: number | null; region?: string; product?: string }
+/* The filters of the sales pages; each page's address holds those its report takes (the funnel:
+ * region and product; the activity report: kind). */
+export interface FunnelFilter { from?: string; to?: string; owner?: number | null; team?: number | null; region?: string; product?: string; kind?: string }
+
+/* An option field a sales page filters by: the filter's param, of which entity's which field. */
+export interface OptionFilter { param: 'region' | 'product' | 'kind'; entity: string; field: string }
+
+/* Activities by kind and UTC month: every month and kind listed, the cells that have any. */
+export interface ActivityReport {
+  from: string;
+  to: string;
+  months: string[];
+  kinds: { key: string; label: string }[];
+  data: { month: string; kind: string; count: number }[];
+  by_kind: Record<string, number>;
+  by_month: Record<string, number>;
+  total: number;
+}
 
 export function funnelQuery(f: FunnelFilter): string {
   const q = new URLSearchParams();
@@ -28,6 +46,14 @@ export function funnelQuery(f: FunnelFilter): string {
 }
 
 export const loadFunnel = (f: FunnelFilter) => api<Funnel>('GET', `/api/v1/opportunities/funnel${funnelQuery(f)}`);
+export const loadActivityReport = (f: FunnelFilter) => api<ActivityReport>('GET', `/api/v1/activities/report${funnelQuery(f)}`);
+
+/* The list's filter of a UTC month "YYYY-MM": from its first day to the next month's, at midnight UTC. */
+export function monthRange(month: string): { from: string; to: string } {
+  const [y, m] = month.split('-').map(Number);
+  const next = m === 12 ? `${String(y + 1).padStart(4, '0')}-01` : `${String(y).padStart(4, '0')}-${String(m + 1).padStart(2, '0')}`;
+  return { from: `${month}-01`, to: `${next}-01` };
+}
 
 /* Fen as yuan, whole, in the user's locale: ¥12,800,000. */
 export function yuan(fen: number, locale: string, currency = 'CNY'): string {
@@ -50,7 +76,7 @@ export function useFunnelFilter(keep: string[] = []) {
   const text = (k: string) => (typeof route.query[k] === 'string' ? String(route.query[k]) : undefined);
   const id = (k: string) => (text(k) && /^\d+$/.test(text(k) as string) ? Number(text(k)) : null);
   return computed<FunnelFilter>({
-    get: () => ({ from: text('from'), to: text('to'), owner: id('owner'), team: id('team'), region: text('region'), product: text('product') }),
+    get: () => ({ from: text('from'), to: text('to'), owner: id('owner'), team: id('team'), region: text('region'), product: text('product'), kind: text('kind') }),
     set: (f) => {
       const query: Record<string, string> = {};
       for (const k of keep) if (typeof route.query[k] === 'string') query[k] = String(route.query[k]);

@@ -1,5 +1,6 @@
 // Words of sales (docs/internals/SALES.md): the funnel (src/views/sales/FunnelView.vue; `funnel`),
-// the opportunities' board (BoardView.vue; `board`), a lead's customer (components/
+// the opportunities' board (BoardView.vue; `board`), the activity report (ActivityReportView.vue;
+// `activityReport`), a lead's customer (components/
 // LeadCustomer.vue; `leads`) and the leads' amount bands (views/admin/LeadBandsView.vue;
 // `admin.leadBands`). Stage names come from the server.
 // No "@" or "|" in these texts: vue-i18n reads them as links and plurals.
@@ -20,6 +21,14 @@ export default {
       fromRecords: '按区域或产品筛选时，数字由机会记录逐条汇总。',
       others: '另有其他币种：{list}（未计入上方金额）',
       board: '机会看板',
+    },
+    activityReport: {
+      menu: '跟进统计', title: '跟进统计', period: '跟进月份', kind: '方式',
+      total: '合计', month: '月份', none: '所选范围内没有跟进记录。',
+      summary: '{from} 至 {to} 共 {n} 条跟进',
+      chartLabel: '按月份和方式的跟进数量：{months}',
+      cellLabel: '{kind}，{month}：{n} 条，查看列表',
+      utc: '月份按协调世界时（UTC）计算。',
     },
     board: {
       menu: '机会看板', title: '机会看板', mine: '只看我的', funnel: '销售漏斗',
@@ -64,6 +73,14 @@ export default {
       fromRecords: 'Filtered by region or product, the figures are summed from the opportunities one by one.',
       others: 'Other currencies too: {list} (not in the amounts above)',
       board: 'Opportunity board',
+    },
+    activityReport: {
+      menu: 'Activity report', title: 'Activity report', period: 'Activity months', kind: 'Kind',
+      total: 'Total', month: 'Month', none: 'No activities in these months.',
+      summary: '{n} activities from {from} to {to}',
+      chartLabel: 'Activities by month and kind: {months}',
+      cellLabel: '{kind}, {month}: {n}, open the list',
+      utc: 'Months are UTC months.',
     },
     board: {
       menu: 'Opportunity board', title: 'Opportunity board', mine: 'Mine only', funnel: 'Sales funnel',
