@@ -2,7 +2,8 @@
  * demo salesperson this week's and this month's plans with their planned activities, some
  * done; yesterday's daily report and last week's weekly one, pre-filled from their records by
  * the reports' own hook; visits at the stages a visit rests in; a service plan for their
- * largest customer; bids on two opportunities; and their manager's comments. Loaded through
+ * largest customer; bids on two opportunities; their manager's comments, and last quarter's
+ * appraisals. Loaded through
  * the ordinary import, so every hook (periods, completion, figures) runs as for anyone's. */
 #include "demo.h"
 #include "auth/user.h"
@@ -234,6 +235,38 @@ static int comments(struct db *db, int64_t manager, int64_t user)
 	return 0;
 }
 
+/* Last quarter's appraisal of each salesperson by the manager, published. */
+static int appraisals(struct db *db, int64_t manager, const int64_t *users, size_t n)
+{
+	char last_quarter[PERIOD_DATE_LEN];
+	local_day(-92, last_quarter);
+	struct str csv = STR_INIT;
+	str_adds(
+	    &csv,
+	    "employee_id,period,starts_on,grade,strengths,improvements,goals,stage,owner_id\n");
+	static const char *const grades[] = {"excellent", "good", "adequate"};
+	for (size_t i = 0; i < n; i++)
+		if (users[i])
+			str_addf(
+			    &csv,
+			    "%lld,quarter,%s,%s,试航转化率高，客户反馈好,新客户开发偏少,下季度新增五家有效客户,"
+			    "published,%lld\n",
+			    (long long)users[i], last_quarter, grades[i % 3], (long long)manager);
+	int rc = import_text(db, "appraisals", &csv);
+	str_release(&csv);
+	/* Published, as the flow's publish would have it: shared with the person to read. */
+	char at[TIME_ISO_LEN], mid[24];
+	time_now_iso(at);
+	snprintf(mid, sizeof mid, "%lld", (long long)manager);
+	return rc ? rc
+	          : db_run(
+	                db,
+	                "INSERT INTO record_shares (entity, record_id, user_id, access, created_by,"
+	                " created_at) SELECT 'appraisals', id, employee_id, 'read', ?, ? FROM"
+	                " appraisals WHERE stage = 'published'",
+	                2, (const char *[]){mid, at});
+}
+
 static int64_t demo_user(struct db *db, const char *username)
 {
 	int64_t id = 0;
@@ -282,6 +315,8 @@ int demo_sales_work(struct db *db)
 	int64_t manager = demo_user(db, "south.manager");
 	if (!rc && manager && users[0])
 		rc = comments(db, manager, users[0]);
+	if (!rc && manager)
+		rc = appraisals(db, manager, users, ARRAY_SIZE(users));
 	str_release(&plan);
 	str_release(&item);
 	str_release(&report);

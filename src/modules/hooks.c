@@ -7,6 +7,8 @@
 #include "work_reports.h"
 
 const struct record_hooks module_hooks[] = {
+    /* An appraisal is kept as a report is: its period, title and its person's figures. */
+    {"appraisals", work_reports_created, work_reports_updated, NULL},
     {"contact_plans", plans_created, plans_updated, NULL},
     {"leads", leads_created, leads_updated, NULL},
     {"return_visits", return_visits_created, return_visits_updated, NULL},

@@ -24,9 +24,17 @@ bool period_bounds(const char *kind, const char *date, size_t n, char start[PERI
 		int64_t monday_offset = ((day + 3) % 7 + 7) % 7;
 		first = day - monday_offset;
 		last = first + 6;
-	} else if (str_eq(kind, "month")) {
-		first = time_days_from_civil(y, m, 1);
-		last = time_days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) - 1;
+	} else if (str_eq(kind, "month") || str_eq(kind, "quarter") || str_eq(kind, "year")) {
+		/* The first month of the period, and the first month after it. */
+		int from = str_eq(kind, "month")     ? m
+		           : str_eq(kind, "quarter") ? (m - 1) / 3 * 3 + 1
+		                                     : 1;
+		int months = str_eq(kind, "month") ? 1 : str_eq(kind, "quarter") ? 3 : 12;
+		int next = from + months;
+		first = time_days_from_civil(y, from, 1);
+		last =
+		    time_days_from_civil(next > 12 ? y + 1 : y, next > 12 ? next - 12 : next, 1) -
+		    1;
 	} else {
 		return false;
 	}
@@ -35,6 +43,12 @@ bool period_bounds(const char *kind, const char *date, size_t n, char start[PERI
 	time_civil_from_days(last, &y, &m, &d);
 	snprintf(end, PERIOD_DATE_LEN, "%04d-%02d-%02d", y, m, d);
 	return true;
+}
+
+int64_t period_person(const struct op *op, const struct value *vals)
+{
+	const struct value *person = hook_value(op, vals, "employee_id");
+	return hook_int(person ? person : hook_value(op, vals, "owner_id"));
 }
 
 static const char *text(struct op *op, const struct value *v)
@@ -57,12 +71,16 @@ static const char *made_title(struct op *op, const struct value *vals)
 		if (str_eq(f->options[i].key, kind))
 			label = label_get(&f->options[i].label, LANG_ZH);
 	char when[32];
+	int month = (start[5] - '0') * 10 + start[6] - '0';
 	if (str_eq(kind, "month"))
-		snprintf(when, sizeof when, "%.4s年%d月", start,
-		         (start[5] - '0') * 10 + start[6] - '0');
+		snprintf(when, sizeof when, "%.4s年%d月", start, month);
+	else if (str_eq(kind, "quarter"))
+		snprintf(when, sizeof when, "%.4s年第%d季度", start, (month - 1) / 3 + 1);
+	else if (str_eq(kind, "year"))
+		snprintf(when, sizeof when, "%.4s年", start);
 	else
 		snprintf(when, sizeof when, "%s", start);
-	const char *owner = user_name(op, hook_int(hook_value(op, vals, "owner_id")));
+	const char *owner = user_name(op, period_person(op, vals));
 	return arena_printf(op->arena, "%s%s%s %s", owner, *owner ? " · " : "", label, when);
 }
 

@@ -35,7 +35,7 @@ static bool span_of(struct op *op, const struct value *vals, struct span *s)
 	time_format_iso(time_days_from_civil(y, m, d) * day_ms - zone_ms, s->from);
 	time_parse_date(end, 10, &y, &m, &d);
 	time_format_iso((time_days_from_civil(y, m, d) + 1) * day_ms - zone_ms, s->to);
-	s->owner = hook_int(hook_value(op, vals, "owner_id"));
+	s->owner = period_person(op, vals);
 	return s->owner != 0;
 }
 
@@ -171,9 +171,7 @@ static int stage_moves(struct op *op, const struct span *s, struct figures *f)
 	return rc < 0 ? rc : 0;
 }
 
-/* The figures of the report's period written into it, and the words as its summary when it
- * has none yet. */
-static int prefill(struct op *op, int64_t id, const struct value *vals)
+int period_figures_fill(struct op *op, int64_t id, const struct value *vals)
 {
 	struct span s;
 	if (!span_of(op, vals, &s))
@@ -190,8 +188,9 @@ static int prefill(struct op *op, int64_t id, const struct value *vals)
 	                         "visits", (json_int_t)f.visits, "stage_moves", (json_int_t)f.moves,
 	                         "won_count", (json_int_t)f.won, "won_amount", "amount",
 	                         (json_int_t)f.won_fen, "currency", "CNY");
+	/* An entity without a summary (an appraisal) takes the figures only. */
 	const struct value *summary = hook_value(op, vals, "summary");
-	if (!summary || summary->kind != V_TEXT || !summary->n)
+	if (summary && (summary->kind != V_TEXT || !summary->n))
 		json_object_set_new(body, "summary",
 		                    json_string(f.draft.len ? f.draft.buf : "本期暂无记录。\n"));
 	str_release(&f.draft);
@@ -201,17 +200,17 @@ static int prefill(struct op *op, int64_t id, const struct value *vals)
 int work_reports_created(struct op *op, int64_t id, const struct value *vals)
 {
 	int status = period_fill(op, id, NULL, vals);
-	return status < 0 ? status : prefill(op, id, vals);
+	return status < 0 ? status : period_figures_fill(op, id, vals);
 }
 
 int work_reports_updated(struct op *op, int64_t id, const struct value *before,
                          const struct value *after, const bool *changed)
 {
-	static const char *const made_from[] = {"period", "starts_on", "owner_id"};
+	static const char *const made_from[] = {"period", "starts_on", "owner_id", "employee_id"};
 	for (size_t i = 0; i < sizeof made_from / sizeof *made_from; i++)
 		if (hook_changed(op, changed, made_from[i])) {
 			int status = period_fill(op, id, before, after);
-			return status < 0 ? status : prefill(op, id, after);
+			return status < 0 ? status : period_figures_fill(op, id, after);
 		}
 	return hook_changed(op, changed, "title") ? period_fill(op, id, before, after) : 0;
 }

@@ -11,6 +11,15 @@
 
 #include "meta/hooks.h"
 
+/*
+ * The figures of a record's period — new customers, activities, visits, stage moves, business
+ * won of its person (modules/period.h) — written into its read-only fields of those names, and
+ * into its summary, when the entity has one and it is empty, the same in words. For reports
+ * and appraisals. 0, or a negative status.
+ */
+int period_figures_fill(struct op *op, int64_t id, const struct value *vals);
+
+/* The hooks of work reports, and of appraisals (the same fields, of their employee_id). */
 int work_reports_created(struct op *op, int64_t id, const struct value *vals);
 int work_reports_updated(struct op *op, int64_t id, const struct value *before,
                          const struct value *after, const bool *changed);

@@ -284,6 +284,8 @@ test('the OpenAPI document describes what the server really answers', async () =
 	conforms(custSchema('/api/v1/work_plan_items/{id}'), planItem, 'a plan item');
 	const wreport = await admin.create('work_reports', { period: 'day', starts_on: '2027-01-06' });
 	conforms(custSchema('/api/v1/work_reports/{id}'), await admin.getJson(`/api/v1/work_reports/${wreport.id}`), 'a work report');
+	const appraisal = await admin.create('appraisals', { employee_id: admin.user.id, period: 'quarter', starts_on: '2027-01-06' });
+	conforms(custSchema('/api/v1/appraisals/{id}'), await admin.getJson(`/api/v1/appraisals/${appraisal.id}`), 'an appraisal');
 	expectStatus(await admin.post(`/api/v1/customers/${cust.id}/comments`, { body: '文档批注' }), 201);
 	conforms(custSchema('/api/v1/customers/{id}/comments'), await admin.getJson(`/api/v1/customers/${cust.id}/comments`), 'the comments of a record');
 	conforms(custSchema('/api/v1/opportunities/funnel'), await admin.getJson('/api/v1/opportunities/funnel'), 'the funnel');
@@ -315,7 +317,7 @@ test('the OpenAPI document describes what the server really answers', async () =
 	// Every documented GET of a record or list answers 200 for real.
 	for (const [p, item] of Object.entries(doc.paths)) {
 		if (!item.get || /\{(?!id\})/.test(p)) continue; // ids of other kinds are tested in their own files
-		const of = { contacts: ct.id, tasks: task.id, activities: act.id, contact_relations: relation.id, contact_plans: plan.id, contact_updates: news.id, opportunities: opp.id, opportunity_competitors: rival.id, leads: lead.id, return_visits: visit.id, bids: bid.id, visits: visit2.id, service_plans: service.id, work_plans: wplan.id, work_plan_items: planItem.id, work_reports: wreport.id };
+		const of = { contacts: ct.id, tasks: task.id, activities: act.id, contact_relations: relation.id, contact_plans: plan.id, contact_updates: news.id, opportunities: opp.id, opportunity_competitors: rival.id, leads: lead.id, return_visits: visit.id, bids: bid.id, visits: visit2.id, service_plans: service.id, work_plans: wplan.id, work_plan_items: planItem.id, work_reports: wreport.id, appraisals: appraisal.id };
 		const url = p.replace('{id}', String(of[p.split('/')[3]] ?? cust.id));
 		const res = await admin.get(url);
 		assert.equal(res.status, 200, `documented GET ${p} → ${res.status}`);

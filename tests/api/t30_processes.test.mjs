@@ -96,7 +96,7 @@ test('a definition is checked member by member, only by administrators', async (
 	// One process an entity.
 	expectProblem(await admin.put('/api/v1/processes/other', triage), 409, 'conflict', [['entity', 'process_exists']]);
 	const list = await admin.getJson('/api/v1/processes');
-	assert.deepEqual(list.data.map((p) => p.key), ['bid_flow', 'lead_flow', 'lead_triage', 'opportunity_stages', 'return_visit_flow', 'service_plan_flow', 'visit_flow', 'work_plan_flow', 'work_report_flow'], 'beside the ones Sextant ships');
+	assert.deepEqual(list.data.map((p) => p.key), ['appraisal_flow', 'bid_flow', 'lead_flow', 'lead_triage', 'opportunity_stages', 'return_visit_flow', 'service_plan_flow', 'visit_flow', 'work_plan_flow', 'work_report_flow'], 'beside the ones Sextant ships');
 	// Forms learn from the model which field only transitions move.
 	assert.deepEqual((await u.info.client.getJson('/api/v1/meta/entities/t_leads')).process, { key: 'lead_triage', state_field: 'stage' });
 	assert.equal((await u.info.client.getJson('/api/v1/meta/entities/tasks')).process, null);

@@ -114,3 +114,17 @@ test('submitted to the superior, reviewed with a comment, reopened', async () =>
 	expectStatus(await fire('seller', p.id, 'reopen'), 200);
 	assert.equal((await plan(p.id)).stage, 'draft');
 });
+
+test('an activity belongs to an opportunity of its customer, and an item names the activity that did it', async () => {
+	const opp = await u.seller.client.create('opportunities', { name: `52 尺运动艇 ${M}`, customer_id: customer.id });
+	const act = await u.seller.client.create('activities', { subject: `试航 ${M}`, kind: 'sea_trial', occurred_at: new Date().toISOString(), customer_id: customer.id, opportunity_id: opp.id, outcome: 'positive', next_action: '发送正式报价' });
+	const rel = await u.seller.client.getJson(`/api/v1/opportunities/${opp.id}/activities`);
+	assert.deepEqual(rel.data.map((a) => a.id), [act.id], 'in the opportunity\'s activities');
+	const other = await admin.create('customers', { name: `别家的 ${M}` });
+	const theirs = await admin.create('opportunities', { name: `别家的机会 ${M}`, customer_id: other.id });
+	expectProblem(await admin.post('/api/v1/activities', { subject: 'x', kind: 'call', occurred_at: new Date().toISOString(), customer_id: customer.id, opportunity_id: theirs.id }), 422, 'validation_failed', [['opportunity_id', 'reference_not_same']]);
+	const p = await u.seller.client.create('work_plans', { period: 'day', starts_on: '2026-12-04' });
+	const item = await u.seller.client.create('work_plan_items', { plan_id: p.id, subject: `试航 ${M}`, kind: 'sea_trial', customer_id: customer.id, opportunity_id: opp.id });
+	expectStatus(await u.seller.client.patch(`/api/v1/work_plan_items/${item.id}`, { done: true, activity_id: act.id, outcome: '客户满意' }), 200);
+	assert.deepEqual(await completion(p.id), [1, 1, 100]);
+});
