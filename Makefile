@@ -144,8 +144,11 @@ tests/node_modules/.package-lock.json: tests/package.json tests/package-lock.jso
 	cd tests && npm ci --no-audit --no-fund --loglevel=error
 
 # The web application in Debian's chromium (playwright-core, no browser download).
+# Every browser test on SQLite; the sales flows the issues name again on PostgreSQL (a lead to a
+# won opportunity, a visit from plan to reimbursed expense).
 test-e2e: tests/node_modules/.package-lock.json build
 	node tests/e2e/run.mjs --bin build/sextant
+	node tests/e2e/run.mjs --bin build/sextant --db pg --only t15_sales,t18_sales_work --out tests/out/e2e-pg
 
 test-api: test-api-sqlite test-api-pg
 test-api-sqlite: tests/node_modules/.package-lock.json

@@ -136,6 +136,7 @@ bool api_report_may(struct req *r, struct op *op, const char *what);
 
 /* api/sales.c */
 void api_opportunities_funnel(struct req *r);
+void api_opportunity_conflicts(struct req *r);
 /* Customer analysis and salespeople's performance (api/analysis.c). */
 void api_customers_analysis(struct req *r);
 void api_sales_performance(struct req *r);

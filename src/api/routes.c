@@ -190,6 +190,8 @@ const struct route api_routes[] = {
     {M_GET, "/api/v1/contacts/{id}/closeness", api_contact_closeness, 0, "contacts.closeness"},
     {M_GET, "/api/v1/contact_plans/{id}/progress", api_plan_progress, 0, "contact_plans.progress"},
     {M_GET, "/api/v1/opportunities/funnel", api_opportunities_funnel, 0, "opportunities.funnel"},
+    {M_GET, "/api/v1/opportunities/conflicts", api_opportunity_conflicts, 0,
+     "opportunities.conflicts"},
     {M_GET, "/api/v1/customers/analysis", api_customers_analysis, 0, "customers.analysis"},
     {M_GET, "/api/v1/sales/performance", api_sales_performance, 0, "sales.performance"},
     {M_GET, "/api/v1/sales/performance/customers", api_sales_performance_customers, 0,

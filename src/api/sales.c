@@ -4,6 +4,7 @@
  */
 #include "api.h"
 #include "core/util.h"
+#include "modules/conflicts.h"
 #include "modules/funnel.h"
 #include "modules/leads.h"
 
@@ -58,4 +59,31 @@ static int check_lead(struct req *r, const json_t *body)
 void api_lead_settings_put(struct req *r)
 {
 	api_settings_put(r, "leads", check_lead, api_lead_settings_get);
+}
+
+void api_opportunity_conflicts(struct req *r)
+{
+	const struct entity *e = api_entity(r, "opportunities");
+	if (!e)
+		return;
+	struct op op;
+	req_op(r, e, &op);
+	int64_t customer = 0, exclude = 0;
+	for (size_t i = 0; i < r->n_query; i++) {
+		const char *k = r->query[i].key, *v = r->query[i].value;
+		if (str_eq(k, "customer_id"))
+			customer = api_id_param(&op, k, v);
+		else if (str_eq(k, "exclude"))
+			exclude = api_id_param(&op, k, v);
+		else
+			problem_add(op.problem, arena_strdup(op.arena, k), "unknown_parameter",
+			            NULL);
+	}
+	if (!customer && !op.problem->n_errors)
+		problem_add(op.problem, "customer_id", "required", NULL);
+	/* Whoever may list opportunities may ask whether one on a customer is taken. */
+	if (!api_report_may(r, &op, "the conflict check"))
+		return;
+	struct str out = STR_INIT;
+	api_answer(r, opportunity_conflicts_json(&op, customer, exclude, &out), &out);
 }

@@ -191,6 +191,38 @@ static void activity_report(json_t *paths)
 	json_object_set_new(paths, "/api/v1/activities/report", item);
 }
 
+/* GET /api/v1/opportunities/conflicts (modules/conflicts.h). */
+static void conflict_paths(json_t *paths)
+{
+	json_t *op =
+	    oa_operation("opportunities.conflicts",
+	                 "Open opportunities on a customer and on its look-alikes, whoever "
+	                 "owns them",
+	                 "opportunities");
+	json_object_set_new(
+	    op, "parameters",
+	    json_pack(
+	        "[o,o]",
+	        json_pack("{s:s,s:s,s:b,s:o,s:s}", "name", "customer_id", "in", "query", "required",
+	                  1, "schema", integer(), "description", "The customer"),
+	        query_param("exclude", integer(), "An opportunity left out (the one edited)")));
+	json_t *hit = props(json_pack(
+	    "{s:o,s:{s:s},s:{s:s},s:{s:s,s:{s:s}},s:{s:s},s:{s:[s,s]}}", "id", integer(), "name",
+	    "type", "string", "score", "type", "number", "reasons", "type", "array", "items",
+	    "type", "string", "similarity", "type", "object", "owner", "type", "object", "null"));
+	json_t *rival = props(json_pack(
+	    "{s:o,s:{s:s},s:{s:s},s:o,s:{s:[s,s]},s:{s:s},s:{s:s},s:{s:s}}", "id", integer(),
+	    "name", "type", "string", "stage", "type", "string", "product_line", nullable("string"),
+	    "owner", "type", "object", "null", "customer", "type", "object", "same_customer",
+	    "type", "boolean", "openable", "type", "boolean"));
+	json_t *body = props(json_pack("{s:o,s:o,s:o}", "customer_id", integer(), "look_alikes",
+	                               array_of(hit), "opportunities", array_of(rival)));
+	oa_add_responses(
+	    op, "200", oa_json_response("The look-alikes, and the open opportunities of all", body),
+	    errs);
+	add_get(paths, "/api/v1/opportunities/conflicts", op);
+}
+
 void openapi_sales_paths(json_t *paths, const struct registry *r)
 {
 	if (registry_entity(r, "activities"))
@@ -230,6 +262,7 @@ void openapi_sales_paths(json_t *paths, const struct registry *r)
 	                 oa_json_response("Per open stage, then won, lost and the forecast", body),
 	                 errs);
 	add_get(paths, "/api/v1/opportunities/funnel", op);
+	conflict_paths(paths);
 	analysis_paths(paths, errs);
 	performance_paths(paths, errs);
 }

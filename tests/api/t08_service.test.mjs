@@ -289,6 +289,7 @@ test('the OpenAPI document describes what the server really answers', async () =
 	expectStatus(await admin.post(`/api/v1/customers/${cust.id}/comments`, { body: '文档批注' }), 201);
 	conforms(custSchema('/api/v1/customers/{id}/comments'), await admin.getJson(`/api/v1/customers/${cust.id}/comments`), 'the comments of a record');
 	conforms(custSchema('/api/v1/opportunities/funnel'), await admin.getJson('/api/v1/opportunities/funnel'), 'the funnel');
+	conforms(custSchema('/api/v1/opportunities/conflicts'), await admin.getJson(`/api/v1/opportunities/conflicts?customer_id=${cust.id}`), 'the conflict check');
 	conforms(custSchema('/api/v1/opportunities/funnel'), await admin.getJson('/api/v1/opportunities/funnel?product=sport'), 'the funnel from the records');
 	for (const by of ['industry', 'size', 'region', 'province', 'source', 'purchase'])
 		conforms(custSchema('/api/v1/customers/analysis'), await admin.getJson(`/api/v1/customers/analysis?by=${by}`), `the customers by ${by}`);
@@ -318,7 +319,9 @@ test('the OpenAPI document describes what the server really answers', async () =
 	for (const [p, item] of Object.entries(doc.paths)) {
 		if (!item.get || /\{(?!id\})/.test(p)) continue; // ids of other kinds are tested in their own files
 		const of = { contacts: ct.id, tasks: task.id, activities: act.id, contact_relations: relation.id, contact_plans: plan.id, contact_updates: news.id, opportunities: opp.id, opportunity_competitors: rival.id, leads: lead.id, return_visits: visit.id, bids: bid.id, visits: visit2.id, service_plans: service.id, work_plans: wplan.id, work_plan_items: planItem.id, work_reports: wreport.id, appraisals: appraisal.id };
-		const url = p.replace('{id}', String(of[p.split('/')[3]] ?? cust.id));
+		// A call that needs a parameter gets one (the conflict check asks about a customer).
+		const query = { '/api/v1/opportunities/conflicts': `?customer_id=${cust.id}` }[p] ?? '';
+		const url = p.replace('{id}', String(of[p.split('/')[3]] ?? cust.id)) + query;
 		const res = await admin.get(url);
 		assert.equal(res.status, 200, `documented GET ${p} → ${res.status}`);
 	}

@@ -216,3 +216,28 @@ test('a bad filter is named', async () => {
 	expectProblem(res, 400, 'bad_request', [['from', 'invalid_month'], ['owner', 'invalid_integer'], ['region', 'invalid_option'], ['product', 'invalid_option'], ['colour', 'unknown_parameter']]);
 	expectProblem(await admin.get('/api/v1/opportunities/funnel?from=2027-05&to=2027-01'), 400, 'bad_request', [['to', 'before_from']]);
 });
+
+test('the conflict check: open opportunities on the customer and on its look-alikes, whoever owns them', async () => {
+	// North registers a customer and an opportunity on it; the closer enters the same club
+	// again under another name form with the same phone.
+	const club = await u.north.client.create('customers', { name: `三亚半山半岛帆船港有限公司 ${M}`, phone: '0898-88201234' });
+	const theirs = await u.north.client.create('opportunities', { name: `帆船港接待艇 ${M}`, customer_id: club.id, product_line: 'catamaran' });
+	const won = await admin.create('opportunities', { name: `已赢的 ${M}`, customer_id: club.id, owner_id: u.north.id });
+	expectStatus(await move(admin, won.id, 'to_negotiation', { amount: yuan(1000), expected_close: '2026-12-31' }), 200);
+	expectStatus(await move(admin, won.id, 'win', { won_reason: '价格' }), 200);
+	const again = await u.closer.client.create('customers', { name: `半山半岛帆船港 ${M}`, phone: '0898 8820 1234' });
+	const res = await u.closer.client.get(`/api/v1/opportunities/conflicts?customer_id=${again.id}`);
+	expectStatus(res, 200);
+	assert.ok(res.json.look_alikes.some((h) => h.id === club.id && h.reasons.includes('phone')), 'the look-alike found by the customer match');
+	assert.deepEqual(res.json.opportunities.map((o) => [o.id, o.name, o.stage, o.product_line, o.owner.id, o.customer.id, o.same_customer, o.openable]), [
+		[theirs.id, `帆船港接待艇 ${M}`, 'needs', 'catamaran', u.north.id, club.id, false, false],
+	], 'the open one, not the won one; another\'s, not openable');
+	// Its owner sees it as their own, on the same customer; the one edited is left out.
+	let own = (await u.north.client.getJson(`/api/v1/opportunities/conflicts?customer_id=${club.id}`)).opportunities;
+	assert.deepEqual(own.map((o) => [o.id, o.same_customer, o.openable]), [[theirs.id, true, true]]);
+	own = (await u.north.client.getJson(`/api/v1/opportunities/conflicts?customer_id=${club.id}&exclude=${theirs.id}`)).opportunities;
+	assert.deepEqual(own, []);
+	expectProblem(await u.north.client.get('/api/v1/opportunities/conflicts'), 400, 'bad_request', [['customer_id', 'required']]);
+	expectProblem(await u.north.client.get('/api/v1/opportunities/conflicts?customer_id=x&owner=1'), 400, 'bad_request', [['customer_id', 'invalid_integer'], ['owner', 'unknown_parameter']]);
+	expectProblem(await u.north.client.get('/api/v1/opportunities/conflicts?customer_id=999999999'), 422, 'validation_failed', [['customer_id', 'reference_not_found']]);
+});

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
-import { adminPassword, api, base, launch, logIn, shot } from './lib.mjs';
+import { adminPassword, api, base, exact, launch, logIn, shot } from './lib.mjs';
 
 let browser;
 
@@ -50,7 +50,7 @@ test('the customer list comes from the metadata: columns, total, search, more ro
 	await logIn(page, 'admin', adminPassword);
 	await page.waitForURL(`${base}/`);
 	await page.getByText('客户', { exact: true }).first().click();
-	await page.locator('.el-menu-item', { hasText: '客户' }).last().click();
+	await page.locator('.el-menu-item', { hasText: exact('客户') }).last().click();
 	await page.waitForURL(/\/e\/customers/);
 	await page.locator('.el-table__row').first().waitFor();
 	assert.ok(await page.getByText('客户名称').first().isVisible(), 'the name column has its label from the metadata');
@@ -123,7 +123,7 @@ test('a session that ends sends the browser back to the login, and back again af
 	await logIn(page, 'ends.soon', pw);
 	await page.waitForURL(`${base}/`);
 	await page.locator('.el-sub-menu__title', { hasText: '客户' }).click();
-	await page.locator('.el-menu-item', { hasText: '客户' }).last().click();
+	await page.locator('.el-menu-item', { hasText: exact('客户') }).last().click();
 	await page.waitForURL(/\/e\/customers/);
 	await page.locator('.el-table__row').first().waitFor(); // the page has made its calls
 	// An administrator ends every session of the user; the page learns it at its next call.
@@ -149,7 +149,7 @@ test('on a phone (390 px) the menu folds away and the list still works', async (
 	await page.locator('.burger').click();
 	await page.waitForFunction(() => document.querySelector('.aside').getBoundingClientRect().width > 100);
 	await page.locator('.el-sub-menu__title', { hasText: '客户' }).click();
-	await page.locator('.el-menu-item', { hasText: '客户' }).last().click();
+	await page.locator('.el-menu-item', { hasText: exact('客户') }).last().click();
 	await page.waitForURL(/\/e\/customers/);
 	await page.locator('.el-table__row').first().waitFor();
 	await shot(page, 'phone-customers');

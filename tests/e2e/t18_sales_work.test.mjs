@@ -225,6 +225,7 @@ test('the inbox in English, and on a phone', async () => {
 	assert.ok(overflow <= 1, `the page fits the phone (overflows by ${overflow}px)`);
 	await page.close();
 	await as['work.manager']('PATCH', '/api/v1/auth/me', { locale: 'zh-CN' });
+	await as['work.seller']('PATCH', '/api/v1/auth/me', { locale: 'zh-CN' });
 });
 
 test('the web form for leads: opened by an administrator, sent by a visitor, handled by the person named', async () => {
@@ -263,4 +264,14 @@ test('the web form for leads: opened by an administrator, sent by a visitor, han
 	const made = (await as['work.seller']('GET', '/api/v1/leads?source=web_form&sort=-created_at')).data[0];
 	assert.deepEqual([made.title, made.contact_name, made.product_line, made.owner_id], ['网站留言：林女士', '林女士', 'sport', u['work.seller'].id]);
 	await api('PUT', '/api/v1/settings/lead-form', { enabled: false, owner_id: null });
+});
+
+test('registering an opportunity on a customer someone is already working on says so', async () => {
+	await api('POST', '/api/v1/opportunities', { name: '横琴游艇会 62 尺（经理跟进）', customer_id: customer.id, owner_id: u['work.manager'].id });
+	const page = await pageOf('work.seller', `/e/opportunities/new?customer_id=${customer.id}`);
+	const alert = page.locator('.opportunity-conflicts');
+	await alert.waitFor();
+	assert.match(await alert.innerText(), /该客户已有进行中的销售机会[\s\S]*横琴游艇会 62 尺（经理跟进）[\s\S]*负责人 经理老陈/);
+	await shot(page, 'opportunity-conflict');
+	await page.close();
 });

@@ -6,6 +6,10 @@
 // No "@" or "|" in these texts: vue-i18n reads them as links and plurals.
 export default {
   'zh-CN': {
+    conflicts: {
+      title: '该客户已有进行中的销售机会', hint: '请确认不是重复报备：', owner: '负责人 {who}', nobody: '无',
+      alike: '疑似同一客户：{name}',
+    },
     funnel: {
       menu: '销售漏斗', title: '销售漏斗',
       period: '预计成交月份', from: '开始月份', to: '结束月份', owner: '负责人', team: '团队', region: '区域', product: '产品系列',
@@ -58,6 +62,10 @@ export default {
     },
   },
   en: {
+    conflicts: {
+      title: 'This customer has open opportunities already', hint: 'Make sure this is not one of them:', owner: 'owned by {who}',
+      nobody: 'no one', alike: 'a look-alike customer: {name}',
+    },
     funnel: {
       menu: 'Sales funnel', title: 'Sales funnel',
       period: 'Expected close', from: 'First month', to: 'Last month', owner: 'Owner', team: 'Team', region: 'Region', product: 'Product line',
