@@ -17,5 +17,6 @@ CREATE INDEX "ix_customers__owner_id__updated_at" ON "customers" ("owner_id", "u
 CREATE INDEX "ix_customers__level__updated_at" ON "customers" ("level", "updated_at", "id", "deleted_at") WHERE "deleted_at" IS NULL;
 CREATE INDEX "ix_customers__region__updated_at" ON "customers" ("region", "updated_at", "id", "deleted_at") WHERE "deleted_at" IS NULL;
 CREATE INDEX "ix_customers__industry__updated_at" ON "customers" ("industry", "updated_at", "id", "deleted_at") WHERE "deleted_at" IS NULL;
+CREATE INDEX "ix_customers__created_at__owner_id__org_unit_id" ON "customers" ("created_at", "owner_id", "org_unit_id", "id", "deleted_at") WHERE "deleted_at" IS NULL;
 CREATE INDEX "ix_customers__deleted_at" ON "customers" ("deleted_at") WHERE "deleted_at" IS NOT NULL;
 CREATE VIRTUAL TABLE IF NOT EXISTS "customers_fts" USING fts5(search_tokens, content='customers', content_rowid='id', tokenize='unicode61 remove_diacritics 0', detail='none', columnsize=0);
