@@ -95,8 +95,9 @@ void api_outbox_cancel(struct req *r);
 int api_settings_merge(struct req *r, const char *key, const json_t *body);
 /* The GET of a settings document: doc (taken) as 200, or rc's database failure. */
 void api_settings_answer(struct req *r, int rc, json_t *doc);
-/* The PUT of a settings document: the body checked by check (0, or -1 with r->problem's field
- * errors added: 422), merged under key, then answered by get with what is stored now. */
+/* The PUT of a settings document: the body checked by check (0; -1 with r->problem's field
+ * errors added: 422; -2 when it answered itself), merged under key, then answered by get with
+ * what is stored now. */
 void api_settings_put(struct req *r, const char *key,
                       int (*check)(struct req *r, const json_t *body), void (*get)(struct req *r));
 

@@ -17,6 +17,7 @@
 #include "core/timeutil.h"
 #include "core/util.h"
 #include "meta/crud.h"
+#include "modules/about_tasks.h"
 #include "services/settings.h"
 #include "services/templates.h"
 
@@ -45,6 +46,18 @@ static int load(struct db *db, struct form_settings *s)
 	return DB_OK;
 }
 
+/* Whether user id is an active user (the one the form's leads go to). A DB_ code. */
+static int owner_active(struct db *db, int64_t id, bool *active)
+{
+	char uid[24];
+	snprintf(uid, sizeof uid, "%lld", (long long)id);
+	int64_t n = 0;
+	int rc = db_query_int(db, "SELECT count(*) FROM users WHERE id = ? AND NOT disabled", 1,
+	                      (const char *[]){uid}, &n);
+	*active = n > 0;
+	return rc;
+}
+
 void api_lead_form_settings_get(struct req *r)
 {
 	struct form_settings s;
@@ -70,15 +83,13 @@ static int check(struct req *r, const json_t *body)
 		problem_add(&r->problem, "owner_id", "invalid_id", NULL);
 	} else if (json_is_true(on)) {
 		/* On, the form's leads need someone to handle them: an active user. */
-		int64_t active = 0;
-		char id[24];
-		snprintf(id, sizeof id, "%lld",
-		         (long long)(json_is_integer(owner) ? json_integer_value(owner) : 0));
-		int rc =
-		    db_query_int(r->db, "SELECT count(*) FROM users WHERE id = ? AND NOT disabled",
-		                 1, (const char *[]){id}, &active);
-		if (rc)
-			return -1;
+		bool active = false;
+		int rc = owner_active(r->db, json_is_integer(owner) ? json_integer_value(owner) : 0,
+		                      &active);
+		if (rc) {
+			api_db_failure(r, rc, "checking the lead form's settings");
+			return -2;
+		}
 		if (!active)
 			problem_add(&r->problem, "owner_id",
 			            json_is_integer(owner) ? "reference_not_found" : "required",
@@ -215,12 +226,16 @@ static void page(struct req *r, int status, const char *heading, const char *tex
 /* The form's settings; false after answering with a page (off, or the database failing). */
 static bool open_form(struct req *r, struct form_settings *s)
 {
+	bool active = false;
 	int rc = load(r->db, s);
+	if (!rc && s->enabled && s->owner_id)
+		rc = owner_active(r->db, s->owner_id, &active);
 	if (rc) {
 		api_db_failure(r, rc, "reading the lead form's settings");
 		return false;
 	}
-	if (!s->enabled || !s->owner_id) {
+	/* Closed too when its person was disabled since: their leads would wait for no one. */
+	if (!s->enabled || !active) {
 		page(r, 404, word(r, "表单未开放", "This form is closed"),
 		     word(r, "请通过电话或邮件与我们联系。", "Please call or write to us instead."),
 		     NULL, false);
@@ -246,7 +261,7 @@ void api_lead_form_page(struct req *r)
 }
 
 /* The lead the form's values make, for the settings' person. */
-static json_t *lead_body(struct req *r, const struct kv *kv, size_t n, int64_t owner)
+static json_t *lead_body(const struct kv *kv, size_t n, int64_t owner)
 {
 	json_t *body = json_pack("{s:s, s:I}", "source", "web_form", "owner_id", (json_int_t)owner);
 	for (size_t i = 0; i < ARRAY_SIZE(inputs); i++) {
@@ -259,17 +274,60 @@ static json_t *lead_body(struct req *r, const struct kv *kv, size_t n, int64_t o
 		if (v && *v)
 			json_object_set_new(body, choices[i], json_string(v));
 	}
-	/* "网站留言：<company, or the person>", cut to a title's 200 characters. */
+	/* "网站留言：<company, or the person>", cut to a title's 200 characters; in the company's
+	 * language whatever the visitor's, as every title the system writes. */
 	const char *who = kv_get(kv, n, "company_name");
 	if (!who || !who[strspn(who, " \t\r\n")])
 		who = kv_get(kv, n, "contact_name");
 	struct str title = STR_INIT;
-	str_adds(&title, word(r, "网站留言：", "Web enquiry: "));
+	str_adds(&title, "网站留言：");
 	if (who)
 		str_add(&title, who, utf8_prefix_chars(who, strlen(who), 180));
 	json_object_set_new(body, "title", json_string(title.buf));
 	str_release(&title);
 	return body;
+}
+
+/* The lead, and a task for its person to handle it within a day, in one transaction: made by
+ * no one (the public form), as the system. 201, or a negative status with r->problem set. */
+static int make_lead(struct req *r, const struct kv *kv, size_t n, int64_t owner)
+{
+	struct op req;
+	req_op(r, registry_entity(r->reg, "leads"), &req);
+	if (!req.e)
+		return problem_set(&r->problem, 503, "unavailable");
+	struct op op = op_as_system(&req);
+	op.user_id = 0;
+	json_t *body = lead_body(kv, n, owner);
+	struct str out = STR_INIT, subject = STR_INIT;
+	struct crud_result res = {0};
+	int rc = db_begin(op.db);
+	bool began = !rc;
+	int status = rc ? crud_db_error(&op, rc, "a lead from the web form")
+	                : crud_create_in_tx(&op, body, &out, &res);
+	if (status >= 0) {
+		const char *title = json_string_value(json_object_get(body, "title"));
+		str_adds(&subject, "处理：");
+		str_add(&subject, title, utf8_prefix_chars(title, strlen(title), 190));
+		char due[TIME_ISO_LEN];
+		time_format_iso(time_now_ms() + 86400000, due);
+		json_t *task = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I}", "subject",
+		                         subject.buf, "status", "open", "priority", "high",
+		                         "due_at", due, "about_entity", "leads", "about_id",
+		                         (json_int_t)res.id, "owner_id", (json_int_t)owner);
+		status = about_task_add(&op, task);
+		json_decref(task);
+	}
+	if (status >= 0 && (rc = db_commit(op.db)))
+		status = crud_db_error(&op, rc, "a lead from the web form");
+	else if (status >= 0)
+		began = false; /* committed */
+	if (status < 0 && began)
+		db_rollback(op.db);
+	json_decref(body);
+	str_release(&out);
+	str_release(&subject);
+	return status;
 }
 
 void api_lead_form_send(struct req *r)
@@ -308,18 +366,8 @@ void api_lead_form_send(struct req *r)
 			problem_add(&r->problem, inputs[i].name, "required", NULL);
 	}
 	int status = 201;
-	if (!r->problem.n_errors && !robot) {
-		json_t *body = lead_body(r, kv, n, s.owner_id);
-		struct op req;
-		req_op(r, registry_entity(r->reg, "leads"), &req);
-		struct op op = op_as_system(&req);
-		op.user_id = 0; /* made by no one: the public form */
-		struct str out = STR_INIT;
-		struct crud_result res = {0};
-		status = op.e ? crud_create(&op, body, NULL, &out, &res) : -1;
-		json_decref(body);
-		str_release(&out);
-	}
+	if (!r->problem.n_errors && !robot)
+		status = make_lead(r, kv, n, s.owner_id);
 	if (r->problem.n_errors || status < 0) {
 		bool theirs = r->problem.n_errors > 0;
 		page(r, theirs ? 422 : 503, heading(r),

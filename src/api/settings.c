@@ -334,9 +334,11 @@ void api_settings_put(struct req *r, const char *key,
 	json_t *body = api_json_body(r);
 	if (!body)
 		return;
-	if (check(r, body)) {
+	int checked = check(r, body);
+	if (checked) {
 		json_decref(body);
-		resp_error(r, 422, "validation_failed");
+		if (checked != -2) /* -2: the check answered already (its database failed) */
+			resp_error(r, 422, "validation_failed");
 		return;
 	}
 	int rc = api_settings_merge(r, key, body);

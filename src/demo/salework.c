@@ -238,8 +238,15 @@ static int comments(struct db *db, int64_t manager, int64_t user)
 /* Last quarter's appraisal of each salesperson by the manager, published. */
 static int appraisals(struct db *db, int64_t manager, const int64_t *users, size_t n)
 {
-	char last_quarter[PERIOD_DATE_LEN];
-	local_day(-92, last_quarter);
+	/* A day of the quarter before this one: the day before this quarter's first. */
+	char today[PERIOD_DATE_LEN], first[PERIOD_DATE_LEN], last[PERIOD_DATE_LEN],
+	    last_quarter[PERIOD_DATE_LEN];
+	local_day(0, today);
+	period_bounds("quarter", today, 10, first, last);
+	int y, m, d;
+	time_parse_date(first, 10, &y, &m, &d);
+	time_civil_from_days(time_days_from_civil(y, m, d) - 1, &y, &m, &d);
+	snprintf(last_quarter, sizeof last_quarter, "%04d-%02d-%02d", y, m, d);
 	struct str csv = STR_INIT;
 	str_adds(
 	    &csv,

@@ -148,10 +148,20 @@ static void add_band_case(struct sqlq *s, const struct band *b, size_t n, const 
 	sqlq_addf(s, " ELSE '%s' END", b[0].key);
 }
 
-/* The customers (alias t) the caller may list, with f's owner and team: " AND …". */
+/* The caller's customers (alias t) by owner and unit, and those shared with them, with f's
+ * owner and team: " AND …". The shared pool (no owner), which every list shows for claiming, is
+ * the company's: counted for a scope of all only, not in a salesperson's analysis. */
 static int add_scope(struct op *op, const struct funnel_filter *f, struct sqlq *s)
 {
-	int rc = access_where(op, ACT_READ, s);
+	bool shares = false;
+	sqlq_add(s, " AND (");
+	int rc = access_cond_owner_unit(op, ACT_READ, "t.", s, &shares);
+	if (!rc && shares) {
+		sqlq_add(s, " OR t.id IN (");
+		access_add_shared_ids(op, ACT_READ, s);
+		sqlq_add(s, ")");
+	}
+	sqlq_add(s, ")");
 	report_add_people(s, "t.", f->owner_id, f->team_id);
 	return rc;
 }

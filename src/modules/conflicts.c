@@ -128,7 +128,17 @@ int opportunity_conflicts_json(struct op *op, int64_t customer_id, int64_t exclu
 	const struct entity *customers = registry_entity(op->reg, "customers");
 	if (!customers)
 		return problem_set(op->problem, 404, "not_found");
-	int rc;
+	/* The customer is one the caller may read: an opportunity's must be (its reference), and
+	 * walking ids must not tell others' customers' pipelines. */
+	struct op check = *op;
+	check.e = customers;
+	int rc = access_find_record(&check, ACT_READ, customer_id);
+	if (rc == DB_DONE) {
+		problem_add(op->problem, "customer_id", "reference_not_found", NULL);
+		return problem_set(op->problem, 422, "validation_failed");
+	}
+	if (rc)
+		return crud_db_error(op, rc, "a conflict check");
 	json_t *body = customer_body(op, customer_id, &rc);
 	if (rc)
 		return crud_db_error(op, rc, "a conflict check");
@@ -141,8 +151,6 @@ int opportunity_conflicts_json(struct op *op, int64_t customer_id, int64_t exclu
 		json_decref(body);
 		return crud_db_error(op, rc, "a conflict check");
 	}
-	struct op check = *op;
-	check.e = customers;
 	struct match_hit hits[MATCH_RESULTS_MAX];
 	size_t n = 0;
 	int status = match_best(&check, &rules, NULL, body, hits, MATCH_RESULTS_MAX, &n);

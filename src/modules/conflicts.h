@@ -14,8 +14,9 @@
 /*
  * {"customer_id","look_alikes":[…match hits…],"opportunities":[{"id","name","stage",
  * "product_line","owner":{"id","name"}|null,"customer":{"id","name"},"same_customer",
- * "openable"}]} for customer_id, leaving out opportunity exclude (the one being edited). The whole
- * base is checked whoever asks, as the duplicate check is; what is said of another's
+ * "openable"}]} for customer_id — a customer the caller may read —, leaving out opportunity
+ * exclude (the one being edited). The whole base is checked for look-alikes and their open
+ * opportunities, whoever asks, as the duplicate check is; what is said of another's
  * opportunity is its name, stage, product line and owner, and whether the caller may open it.
  * op->e is the opportunities. 200, or a negative status with op->problem set.
  */

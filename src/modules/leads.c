@@ -1,9 +1,5 @@
 #include "leads.h"
 
-#include "about_tasks.h"
-#include "core/str.h"
-#include "core/text.h"
-#include "core/timeutil.h"
 #include "core/util.h"
 #include "meta/hooks.h"
 #include "meta/crud.h"
@@ -129,34 +125,9 @@ static int convert(struct op *op, int64_t id, const struct value *vals)
 	return status < 0 ? status : 0;
 }
 
-/* A lead from the public web form (made by no one, api/lead_form.c) is its owner's to handle:
- * a task about it, due the next day. */
-static int web_form_task(struct op *op, int64_t id, const struct value *vals)
-{
-	int64_t owner = hook_int(hook_value(op, vals, "owner_id"));
-	if (op->user_id || !owner || !hook_text_is(hook_value(op, vals, "source"), "web_form"))
-		return 0;
-	const struct value *title = hook_value(op, vals, "title");
-	struct str subject = STR_INIT;
-	str_adds(&subject, "处理：");
-	if (title && title->kind == V_TEXT)
-		str_add(&subject, title->s, utf8_prefix_chars(title->s, title->n, 190));
-	char due[TIME_ISO_LEN];
-	time_format_iso(time_now_ms() + 86400000, due);
-	json_t *body =
-	    json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I}", "subject", subject.buf, "status",
-	              "open", "priority", "high", "due_at", due, "about_entity", "leads",
-	              "about_id", (json_int_t)id, "owner_id", (json_int_t)owner);
-	str_release(&subject);
-	int status = about_task_add(op, body);
-	json_decref(body);
-	return status;
-}
-
 int leads_created(struct op *op, int64_t id, const struct value *vals)
 {
-	int status = grade(op, id, vals);
-	return status < 0 ? status : web_form_task(op, id, vals);
+	return grade(op, id, vals);
 }
 
 int leads_updated(struct op *op, int64_t id, const struct value *before, const struct value *after,

@@ -3,6 +3,7 @@
 #include "period.h"
 #include "core/str.h"
 #include "core/util.h"
+#include "meta/access.h"
 #include "meta/crud.h"
 
 #include <stdio.h>
@@ -80,7 +81,7 @@ static int recount(struct op *op, int64_t plan)
 	               "SELECT count(i.id), COALESCE(sum(CASE WHEN i.done THEN 1 ELSE 0 END), 0),"
 	               " p.items_total, p.items_done FROM work_plans p"
 	               " LEFT JOIN work_plan_items i ON i.plan_id = p.id"
-	               " AND i.deleted_at IS NULL WHERE p.id = ?"
+	               " AND i.deleted_at IS NULL WHERE p.id = ? AND p.deleted_at IS NULL"
 	               " GROUP BY p.id, p.items_total, p.items_done",
 	               &st);
 	if (rc)
@@ -120,21 +121,45 @@ static int owned_as_plan(struct op *op, int64_t id, const struct value *vals)
 	                             json_pack("{s:I}", "owner_id", (json_int_t)owner));
 }
 
+/* Items are added to, or moved into, a plan the caller may change: reading another's plan is
+ * not writing it. The system (imports, the demo) may. 0, or 403 naming the field. */
+static int may_change_plan(struct op *op, int64_t plan)
+{
+	if (!op->actor || !plan)
+		return 0;
+	struct op check = *op;
+	check.e = registry_entity(op->reg, "work_plans");
+	int rc = check.e ? access_check_record(&check, ACT_UPDATE, plan) : DB_OK;
+	if (rc == DB_DONE) {
+		problem_add(op->problem, "plan_id", "forbidden_field", NULL);
+		return problem_set(op->problem, 403, "forbidden");
+	}
+	return rc ? crud_db_error(op, rc, "a plan's access") : 0;
+}
+
 int work_plan_items_created(struct op *op, int64_t id, const struct value *vals)
 {
-	int status = owned_as_plan(op, id, vals);
-	return status < 0 ? status : recount(op, hook_int(hook_value(op, vals, "plan_id")));
+	int64_t plan = hook_int(hook_value(op, vals, "plan_id"));
+	int status = may_change_plan(op, plan);
+	if (status >= 0)
+		status = owned_as_plan(op, id, vals);
+	return status < 0 ? status : recount(op, plan);
 }
 
 int work_plan_items_updated(struct op *op, int64_t id, const struct value *before,
                             const struct value *after, const bool *changed)
 {
-	(void)id;
 	int64_t was = hook_int(hook_value(op, before, "plan_id")),
 	        is = hook_int(hook_value(op, after, "plan_id"));
 	if (!hook_changed(op, changed, "done") && was == is)
 		return 0;
-	int status = was != is ? recount(op, was) : 0;
+	int status = 0;
+	if (was != is) {
+		/* Moved into another plan: one the caller may change, whose owner it then is. */
+		if ((status = may_change_plan(op, is)) >= 0 &&
+		    (status = owned_as_plan(op, id, after)) >= 0)
+			status = recount(op, was);
+	}
 	return status < 0 ? status : recount(op, is);
 }
 

@@ -5,6 +5,7 @@
 #include "core/str.h"
 #include "core/timeutil.h"
 #include "core/util.h"
+#include "meta/access.h"
 #include "meta/crud.h"
 
 #include <stdio.h>
@@ -197,9 +198,30 @@ int period_figures_fill(struct op *op, int64_t id, const struct value *vals)
 	return hook_update_as_system(op, NULL, id, body);
 }
 
+/* An appraisal's person (employee_id) is one of the caller's people — someone they may give
+ * records to (the assign scope), or themselves — since their figures are read into it. The
+ * system (imports, the demo) may name anyone. 0, or 403 naming the field. */
+static int may_appraise(struct op *op, const struct value *vals)
+{
+	const struct value *person = hook_value(op, vals, "employee_id");
+	if (!person || !op->actor)
+		return 0;
+	bool ok = false;
+	int64_t unit = 0;
+	int rc = access_check_owner(op, hook_int(person), &ok, &unit);
+	if (rc)
+		return crud_db_error(op, rc, "an appraisal's person");
+	if (ok)
+		return 0;
+	problem_add(op->problem, "employee_id", "forbidden_field", NULL);
+	return problem_set(op->problem, 403, "forbidden");
+}
+
 int work_reports_created(struct op *op, int64_t id, const struct value *vals)
 {
-	int status = period_fill(op, id, NULL, vals);
+	int status = may_appraise(op, vals);
+	if (status >= 0)
+		status = period_fill(op, id, NULL, vals);
 	return status < 0 ? status : period_figures_fill(op, id, vals);
 }
 
@@ -209,7 +231,10 @@ int work_reports_updated(struct op *op, int64_t id, const struct value *before,
 	static const char *const made_from[] = {"period", "starts_on", "owner_id", "employee_id"};
 	for (size_t i = 0; i < sizeof made_from / sizeof *made_from; i++)
 		if (hook_changed(op, changed, made_from[i])) {
-			int status = period_fill(op, id, before, after);
+			int status =
+			    hook_changed(op, changed, "employee_id") ? may_appraise(op, after) : 0;
+			if (status >= 0)
+				status = period_fill(op, id, before, after);
 			return status < 0 ? status : period_figures_fill(op, id, after);
 		}
 	return hook_changed(op, changed, "title") ? period_fill(op, id, before, after) : 0;

@@ -180,4 +180,10 @@ test('the public web form: off until turned on for someone; a lead with a task f
 	assert.equal(page.status, 429);
 	assert.equal(page.headers.get('retry-after'), '600');
 	assert.ok(page.text.includes(`第三条 ${W}`), 'kept on the page to send later');
+	// Its person disabled, the form closes: their leads would wait for no one.
+	const keeper = await newUser(admin, { name: 'keeper', mark: M, password, roles: ['info_specialist'] });
+	expectStatus(await admin.put('/api/v1/settings/lead-form', { enabled: true, owner_id: keeper.id }), 200);
+	expectStatus(await request('GET', '/forms/lead'), 200);
+	expectStatus(await admin.patch(`/api/v1/users/${keeper.id}`, { disabled: true }), 200);
+	expectStatus(await request('GET', '/forms/lead'), 404);
 });

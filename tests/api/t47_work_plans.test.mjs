@@ -95,6 +95,16 @@ test('items belong to the plan\'s owner, and follow the plan to another', async 
 	assert.equal((await admin.getJson(`/api/v1/work_plan_items/${item.id}`)).owner_id, u.other.id);
 	assert.equal((await plan(p.id)).title, `赵销售 ${M} · 日计划 2026-12-03`, 'the title names the new owner');
 	expectStatus(await u.seller.client.get(`/api/v1/work_plan_items/${item.id}`), 404);
+	// A user who may read a plan but not change it adds nothing to it, nor moves items into it.
+	const reader = await newUser(admin, { name: 'reader', mark: M, password, roles: ['marketing_director'] });
+	expectStatus(await reader.client.get(`/api/v1/work_plans/${p.id}`), 200);
+	expectProblem(await reader.client.post('/api/v1/work_plan_items', { plan_id: p.id, subject: `插一条 ${M}` }), 403, 'forbidden', [['plan_id', 'forbidden_field']]);
+	const own = await reader.client.create('work_plans', { period: 'day', starts_on: '2026-12-05' });
+	const mine = await reader.client.create('work_plan_items', { plan_id: own.id, subject: `我的 ${M}` });
+	expectProblem(await reader.client.patch(`/api/v1/work_plan_items/${mine.id}`, { plan_id: p.id }), 403, 'forbidden', [['plan_id', 'forbidden_field']]);
+	// Items of a deleted plan are still edited.
+	expectStatus(await admin.del(`/api/v1/work_plans/${own.id}`), 204);
+	expectStatus(await reader.client.patch(`/api/v1/work_plan_items/${mine.id}`, { done: true }), 200);
 });
 
 test('submitted to the superior, reviewed with a comment, reopened', async () => {

@@ -63,4 +63,7 @@ test('a quarter\'s appraisal: figures filled in, graded, published to the person
 	got = await admin.getJson(`/api/v1/appraisals/${a.id}`);
 	assert.deepEqual([got.starts_on, got.ends_on, got.title, got.activities, got.won_count], ['2025-01-01', '2025-12-31', `吴销售 ${M} · 年度考评 2025年`, 0, 0]);
 	expectProblem(await u.manager.client.post('/api/v1/appraisals', { period: 'week', starts_on: today, employee_id: u.seller.id }), 422, 'validation_failed', [['period', 'invalid_option']]);
+	// Only one's own people: a salesperson may not read the manager's figures by appraising them.
+	expectProblem(await u.seller.client.post('/api/v1/appraisals', { period: 'quarter', starts_on: today, employee_id: u.manager.id }), 403, 'forbidden', [['employee_id', 'forbidden_field']]);
+	expectProblem(await u.seller.client.patch(`/api/v1/appraisals/${(await u.seller.client.create('appraisals', { period: 'quarter', starts_on: today, employee_id: u.seller.id })).id}`, { employee_id: u.manager.id }), 403, 'forbidden', [['employee_id', 'forbidden_field']]);
 });

@@ -39,10 +39,21 @@ let dbArgs = [];
 if (db === 'pg') {
 	const started = spawnSync(path.join(root, 'tools/pg-temp.sh'), ['start', pgDir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 	const url = started.stdout.trim().split('\n').pop();
-	if (started.status !== 0 || !/^postgres(ql)?:\/\//.test(url)) throw new Error(`e2e: PostgreSQL did not start: ${url}`);
+	if (started.status !== 0 || !/^postgres(ql)?:\/\//.test(url)) {
+		spawnSync(path.join(root, 'tools/pg-temp.sh'), ['stop', pgDir], { stdio: 'inherit' });
+		throw new Error(`e2e: PostgreSQL did not start: ${url}`);
+	}
 	dbArgs = ['--db', url];
 }
-const stopPg = () => db === 'pg' && spawnSync(path.join(root, 'tools/pg-temp.sh'), ['stop', pgDir], { stdio: 'inherit' });
+let pgRunning = db === 'pg';
+const stopPg = () => {
+	if (!pgRunning) return;
+	pgRunning = false;
+	spawnSync(path.join(root, 'tools/pg-temp.sh'), ['stop', pgDir], { stdio: 'inherit' });
+};
+// However the run ends — a failure thrown, an interruption — its PostgreSQL is stopped.
+process.on('exit', stopPg);
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
 const add = spawnSync(bin, ['user', 'add', 'admin', '--role', 'admin', '--display-name', '系统管理员', '--password-stdin', '--data', data, ...dbArgs], { input: `${password}\n`, env: childEnv, encoding: 'utf8' });
 if (add.status !== 0) {
 	stopPg();
@@ -71,8 +82,10 @@ const tests = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test
 	env: { ...process.env, E2E_BASE: `http://127.0.0.1:${port}`, E2E_ADMIN_PASSWORD: password, E2E_CHROMIUM: chromium, E2E_OUT: out },
 });
 const rc = await new Promise((resolve) => tests.on('exit', (code) => resolve(code ?? 1)));
-server.kill('SIGTERM');
-await new Promise((r) => server.on('exit', r));
+if (server.exitCode === null && server.signalCode === null) {
+	server.kill('SIGTERM');
+	await new Promise((r) => server.on('exit', r));
+}
 stopPg();
 log.end();
 if (rc !== 0) console.log(`[e2e] FAILED; server log: ${path.join(tmp, 'server.log')}`);
