@@ -35,19 +35,9 @@ static void page(struct req *r, int status, const char *heading, const char *tex
                  const struct act *a, bool form, const char *error)
 {
 	struct str out = STR_INIT;
-	str_adds(&out, "<!DOCTYPE html><html lang=\"");
-	str_adds(&out, r->lang == LANG_EN ? "en" : "zh-CN");
-	str_adds(&out, "\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
-	               "content=\"width=device-width,initial-scale=1\"><title>");
-	template_escape_html(&out, heading);
-	str_adds(&out, "</title><style>body{font-family:sans-serif;max-width:560px;margin:2em "
-	               "auto;padding:0 1em;color:#303133}dt{color:#909399}textarea{width:100%;"
-	               "min-height:6em}button{padding:.6em 1.4em;margin:.5em .5em 0 0;font-size:"
-	               "1em}.err{color:#f56c6c}</style></head><body><h1>");
-	template_escape_html(&out, heading);
-	str_adds(&out, "</h1><p>");
-	template_escape_html(&out, text);
-	str_adds(&out, "</p>");
+	api_page_open(r, &out, heading, text,
+	              "dt{color:#909399}textarea{width:100%;min-height:6em}button{padding:.6em "
+	              "1.4em;margin:.5em .5em 0 0}");
 	if (a && a->f) {
 		str_adds(&out, "<dl><dt>");
 		str_adds(&out, word(r, "审批", "Approval"));
@@ -81,15 +71,10 @@ static void page(struct req *r, int status, const char *heading, const char *tex
 		str_adds(&out, word(r, "驳回", "Reject"));
 		str_adds(&out, "</button></div></form>");
 	}
-	str_adds(&out, "</body></html>");
-	resp_text(r, status, "text/html; charset=utf-8", &out);
-	resp_header(r, "Cache-Control", "no-store");
+	api_page_send(r, status, &out);
 	/* The key is in the address: no page it leads to may learn it. */
 	MHD_del_response_header(r->resp, "Referrer-Policy", "same-origin");
 	resp_header(r, "Referrer-Policy", "no-referrer");
-	resp_header(r, "Content-Security-Policy",
-	            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
-	            "frame-ancestors 'none'");
 }
 
 /* The task of the link; false after answering with a page that says why not. */

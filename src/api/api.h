@@ -27,6 +27,17 @@ void api_answer(struct req *r, int status, struct str *body);
 void api_etag(struct req *r, int64_t version);
 /* Answer a database error outside the generic engine: busy and timeouts 503, else a fault. */
 void api_db_failure(struct req *r, int rc, const char *what);
+/*
+ * A plain page the server makes for people without the web application (an approval link, the
+ * web form for leads): api_page_open writes its head in the request's language, with css added
+ * to the shared style, and "<h1>heading</h1><p>text</p>" (both escaped); api_page_send closes
+ * it and answers status as HTML with no script allowed (a strict CSP, forms posting here only),
+ * not cached, not framed.
+ */
+void api_page_open(struct req *r, struct str *out, const char *heading, const char *text,
+                   const char *css);
+void api_page_send(struct req *r, int status, struct str *out);
+
 /* Close `{"data":[…]` begun in out and answer 200, or answer rc's failure. */
 void api_answer_data(struct req *r, int rc, struct str *out, const char *what);
 /*

@@ -4,6 +4,7 @@
 #include "core/text.h"
 #include "core/util.h"
 #include "db/dbjson.h"
+#include "services/templates.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -264,4 +265,32 @@ void api_answer_row(struct req *r, int status, const char *sql, int64_t id, cons
 	} else {
 		resp_json(r, status, &out);
 	}
+}
+
+void api_page_open(struct req *r, struct str *out, const char *heading, const char *text,
+                   const char *css)
+{
+	str_adds(out, "<!DOCTYPE html><html lang=\"");
+	str_adds(out, r->lang == LANG_EN ? "en" : "zh-CN");
+	str_adds(out, "\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+	              "content=\"width=device-width,initial-scale=1\"><title>");
+	template_escape_html(out, heading);
+	str_adds(out, "</title><style>body{font-family:sans-serif;max-width:560px;margin:2em "
+	              "auto;padding:0 1em;color:#303133}button{font-size:1em}.err{color:#f56c6c}");
+	str_adds(out, css);
+	str_adds(out, "</style></head><body><h1>");
+	template_escape_html(out, heading);
+	str_adds(out, "</h1><p>");
+	template_escape_html(out, text);
+	str_adds(out, "</p>");
+}
+
+void api_page_send(struct req *r, int status, struct str *out)
+{
+	str_adds(out, "</body></html>");
+	resp_text(r, status, "text/html; charset=utf-8", out);
+	resp_header(r, "Cache-Control", "no-store");
+	resp_header(r, "Content-Security-Policy",
+	            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+	            "frame-ancestors 'none'");
 }

@@ -198,29 +198,14 @@ static void page(struct req *r, int status, const char *heading, const char *tex
                  const struct shown *s, bool with_form)
 {
 	struct str out = STR_INIT;
-	str_adds(&out, "<!DOCTYPE html><html lang=\"");
-	str_adds(&out, r->lang == LANG_EN ? "en" : "zh-CN");
-	str_adds(&out, "\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
-	               "content=\"width=device-width,initial-scale=1\"><title>");
-	template_escape_html(&out, heading);
-	str_adds(&out, "</title><style>body{font-family:sans-serif;max-width:560px;margin:2em "
-	               "auto;padding:0 1em;color:#303133}label{display:block;color:#606266;"
-	               "margin-bottom:.3em}input,select,textarea{width:100%;box-sizing:border-box;"
-	               "padding:.5em;font-size:1em}textarea{min-height:8em}button{padding:.6em "
-	               "1.6em;font-size:1em}.err{color:#f56c6c;display:block;margin-bottom:.3em}"
-	               ".hp{position:absolute;left:-9999px}</style></head><body><h1>");
-	template_escape_html(&out, heading);
-	str_adds(&out, "</h1><p>");
-	template_escape_html(&out, text);
-	str_adds(&out, "</p>");
+	api_page_open(r, &out, heading, text,
+	              "label{display:block;color:#606266;margin-bottom:.3em}input,select,textarea{"
+	              "width:100%;box-sizing:border-box;padding:.5em;font-size:1em}textarea{"
+	              "min-height:8em}button{padding:.6em 1.6em}.err{display:block;margin-bottom:"
+	              ".3em}.hp{position:absolute;left:-9999px}");
 	if (with_form)
 		form(r, &out, s);
-	str_adds(&out, "</body></html>");
-	resp_text(r, status, "text/html; charset=utf-8", &out);
-	resp_header(r, "Cache-Control", "no-store");
-	resp_header(r, "Content-Security-Policy",
-	            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
-	            "frame-ancestors 'none'");
+	api_page_send(r, status, &out);
 }
 
 /* The form's settings; false after answering with a page (off, or the database failing). */
