@@ -4,12 +4,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Keys up to this long are kept in their slot: most are (codes, ids), and a malloc each made a
+ * busy set (an import's keys) spend more time allocating than finding. */
+#define INLINE_KEY 16
+
 struct strset_slot {
-	char *key; /* NULL: empty */
-	size_t n;
 	uint64_t hash;
 	int64_t value;
+	size_t n;
+	bool used;
+	union {
+		char *heap; /* n > INLINE_KEY */
+		char in[INLINE_KEY];
+	} key;
 };
+
+static const char *key_of(const struct strset_slot *slot)
+{
+	return slot->n > INLINE_KEY ? slot->key.heap : slot->key.in;
+}
 
 static uint64_t hash_of(const char *s, size_t n)
 {
@@ -27,7 +40,8 @@ void strset_init(struct strset *s)
 void strset_release(struct strset *s)
 {
 	for (size_t i = 0; i < s->cap; i++)
-		free(s->slots[i].key);
+		if (s->slots[i].used && s->slots[i].n > INLINE_KEY)
+			free(s->slots[i].key.heap);
 	free(s->slots);
 	memset(s, 0, sizeof *s);
 }
@@ -35,9 +49,9 @@ void strset_release(struct strset *s)
 static struct strset_slot *find(const struct strset *s, const char *key, size_t n, uint64_t h)
 {
 	size_t i = h & (s->cap - 1);
-	while (s->slots[i].key) {
+	while (s->slots[i].used) {
 		if (s->slots[i].hash == h && s->slots[i].n == n &&
-		    memcmp(s->slots[i].key, key, n) == 0)
+		    memcmp(key_of(&s->slots[i]), key, n) == 0)
 			return &s->slots[i];
 		i = (i + 1) & (s->cap - 1);
 	}
@@ -51,8 +65,8 @@ static void grow(struct strset *s)
 	s->cap = oc ? oc * 2 : 64;
 	s->slots = xcalloc(s->cap, sizeof *s->slots);
 	for (size_t i = 0; i < oc; i++)
-		if (old[i].key)
-			*find(s, old[i].key, old[i].n, old[i].hash) = old[i];
+		if (old[i].used)
+			*find(s, key_of(&old[i]), old[i].n, old[i].hash) = old[i];
 	free(old);
 }
 
@@ -62,12 +76,16 @@ bool strset_add(struct strset *s, const char *key, size_t n, int64_t value, int6
 		grow(s);
 	uint64_t h = hash_of(key, n);
 	struct strset_slot *slot = find(s, key, n, h);
-	if (slot->key) {
+	if (slot->used) {
 		if (existing)
 			*existing = slot->value;
 		return false;
 	}
-	slot->key = xstrndup(key, n);
+	if (n > INLINE_KEY)
+		slot->key.heap = xstrndup(key, n);
+	else
+		memcpy(slot->key.in, key, n);
+	slot->used = true;
 	slot->n = n;
 	slot->hash = h;
 	slot->value = value;
@@ -80,7 +98,7 @@ bool strset_get(const struct strset *s, const char *key, size_t n, int64_t *valu
 	if (!s->cap)
 		return false;
 	struct strset_slot *slot = find(s, key, n, hash_of(key, n));
-	if (!slot->key)
+	if (!slot->used)
 		return false;
 	if (value)
 		*value = slot->value;

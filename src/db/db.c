@@ -151,6 +151,11 @@ enum db_kind db_kind(const struct db *db)
 	return db->kind;
 }
 
+const char *db_target(const struct db *db)
+{
+	return db->options.target ? db->options.target : "";
+}
+
 void db_set_error(struct db *db, const char *fmt, ...)
 {
 	va_list ap;

@@ -59,6 +59,8 @@ int db_open(const struct db_options *o, struct db **out, char **err);
 int db_open_sibling(struct db *db, struct db **out, char **err);
 void db_close(struct db *db);
 enum db_kind db_kind(const struct db *db);
+/* The database it is connected to: the SQLite file, or the PostgreSQL URL as given. */
+const char *db_target(const struct db *db);
 
 /*
  * A statement for `sql`, from the cache or freshly prepared, reset and with no bindings.

@@ -2,6 +2,7 @@
 #include "keys.h"
 #include "normalize.h"
 #include "similarity.h"
+#include "core/timeutil.h"
 #include "core/util.h"
 #include "meta/crud.h"
 #include "services/settings.h"
@@ -119,6 +120,7 @@ struct candidate {
 	unsigned exact; /* the rules whose exact keys found it, a bit each (0: none) */
 	int grams;      /* name bigrams in common */
 	double score;   /* from its match forms (prefilter) */
+	bool settled;   /* its forms cannot change its score: not read (prefilter) */
 	bool formed;    /* its forms were read: name_sim and address_sim hold (after the floors) */
 	double name_sim, address_sim;
 };
@@ -159,42 +161,37 @@ static void add_gram_ids(struct found *f, const int64_t *ids, size_t n)
 static int lookup_postings(struct op *op, int64_t code, struct found *f, size_t *count)
 {
 	*count = 0;
-	/* Most bigrams a check meets are common ones (游艇, 有限): counted inside the database
-	 * first, their hundreds of keys need not come out one by one. */
-	int64_t have;
+	/* Most bigrams a check meets are common ones (游艇, 有限): whether there are more than
+	 * GRAM_POSTINGS is asked first, so their hundreds of keys need not come out one by one. */
 	struct db_stmt *st;
-	int rc = db_prepare(
-	    op->db, "SELECT count(*) FROM (SELECT 1 FROM match_keys WHERE code = ? LIMIT ?) k",
-	    &st);
+	int rc =
+	    db_prepare(op->db, "SELECT 1 FROM match_keys WHERE code = ? LIMIT 1 OFFSET ?", &st);
 	if (rc)
 		return rc;
 	db_bind_int(st, 1, code);
-	db_bind_int(st, 2, GRAM_POSTINGS + 1);
+	db_bind_int(st, 2, GRAM_POSTINGS);
 	rc = db_step(st);
-	have = rc == DB_ROW ? db_column_int(st, 0) : 0;
 	db_reset(st);
-	if (rc != DB_ROW)
-		return rc == DB_DONE ? DB_OK : rc;
-	if (have > GRAM_POSTINGS || have == 0) {
-		*count = (size_t)have;
+	if (rc == DB_ROW) {
+		*count = GRAM_POSTINGS + 1;
 		return DB_OK;
 	}
+	if (rc != DB_DONE)
+		return rc;
 	rc = db_prepare(op->db, "SELECT record_id FROM match_keys WHERE code = ? LIMIT ?", &st);
 	if (rc)
 		return rc;
 	db_bind_int(st, 1, code);
-	db_bind_int(st, 2, GRAM_POSTINGS + 1);
-	int64_t ids[GRAM_POSTINGS + 1];
+	db_bind_int(st, 2, GRAM_POSTINGS);
+	int64_t ids[GRAM_POSTINGS];
 	size_t n = 0;
-	while ((rc = db_step(st)) == DB_ROW && n <= GRAM_POSTINGS)
+	while ((rc = db_step(st)) == DB_ROW && n < GRAM_POSTINGS)
 		ids[n++] = db_column_int(st, 0);
 	db_reset(st);
 	if (rc != DB_DONE && rc != DB_ROW)
 		return rc;
 	*count = n;
-	/* A bigram shared by too many names is no evidence: left out whole. */
-	if (n <= GRAM_POSTINGS)
-		add_gram_ids(f, ids, n);
+	add_gram_ids(f, ids, n);
 	return DB_OK;
 }
 
@@ -270,11 +267,66 @@ void match_memo_release(struct match_memo *m)
 	pthread_mutex_destroy(&m->lock);
 }
 
-/* A name bigram's postings into f (count: how many, up to GRAM_POSTINGS + 1), from memo if it
- * has met the bigram before. */
+/*
+ * The bigrams found in more than GRAM_POSTINGS names, remembered by the process: nearly every
+ * check meets some (游艇, 俱乐部 in a yacht builder's base), and asking the index about one costs
+ * tens of microseconds. A bigram that common stays so (hundreds of its names would have to go),
+ * so the set outlives the request; it is forgotten after COMMON_TTL_NS, at COMMON_MAX bigrams,
+ * and when a check asks another database (tests open several in one process).
+ */
+#define COMMON_TTL_NS (600 * (int64_t)1000000000)
+#define COMMON_MAX    65536
+static struct {
+	pthread_mutex_t lock;
+	struct strset codes; /* valid while target is set */
+	char *target;        /* the database's (db_target) */
+	int64_t since_ns;
+} common_grams = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+/* The set for db, empty if it was another's or too old. Called with the lock held. */
+static struct strset *common_for(const struct db *db)
+{
+	const char *target = db_target(db);
+	int64_t now = time_mono_ns();
+	if (common_grams.target &&
+	    (strcmp(common_grams.target, target) || now - common_grams.since_ns > COMMON_TTL_NS ||
+	     common_grams.codes.used >= COMMON_MAX)) {
+		strset_release(&common_grams.codes);
+		free(common_grams.target);
+		common_grams.target = NULL;
+	}
+	if (!common_grams.target) {
+		strset_init(&common_grams.codes);
+		common_grams.target = xstrdup(target);
+		common_grams.since_ns = now;
+	}
+	return &common_grams.codes;
+}
+
+static bool known_common(const struct db *db, int64_t code)
+{
+	pthread_mutex_lock(&common_grams.lock);
+	bool known = strset_get(common_for(db), (const char *)&code, sizeof code, NULL);
+	pthread_mutex_unlock(&common_grams.lock);
+	return known;
+}
+
+static void remember_common(const struct db *db, int64_t code)
+{
+	pthread_mutex_lock(&common_grams.lock);
+	strset_add(common_for(db), (const char *)&code, sizeof code, 0, NULL);
+	pthread_mutex_unlock(&common_grams.lock);
+}
+
+/* A name bigram's postings into f (count: how many, up to GRAM_POSTINGS + 1): a common one from
+ * the process's set, a rarer one from memo (an import's) if it has met the bigram before. */
 static int lookup_gram(struct op *op, struct match_memo *memo, int64_t code, struct found *f,
                        size_t *count)
 {
+	if (known_common(op->db, code)) {
+		*count = GRAM_POSTINGS + 1;
+		return DB_OK;
+	}
 	const char *key = (const char *)&code;
 	int64_t at;
 	if (memo) {
@@ -282,8 +334,7 @@ static int lookup_gram(struct op *op, struct match_memo *memo, int64_t code, str
 		bool known = strset_get(&memo->grams, key, sizeof code, &at);
 		if (known) {
 			*count = (size_t)(at & 0xffff);
-			if (*count <= GRAM_POSTINGS)
-				add_gram_ids(f, memo->ids + (at >> 16), *count);
+			add_gram_ids(f, memo->ids + (at >> 16), *count);
 		}
 		pthread_mutex_unlock(&memo->lock);
 		if (known)
@@ -292,13 +343,17 @@ static int lookup_gram(struct op *op, struct match_memo *memo, int64_t code, str
 	/* Two threads may both look a new bigram up: the second to finish adds nothing. */
 	size_t before = f->n_gram_ids;
 	int rc = lookup_postings(op, code, f, count);
-	if (rc || !memo)
+	if (rc)
 		return rc;
-	pthread_mutex_lock(&memo->lock);
 	if (*count > GRAM_POSTINGS) {
-		strset_add(&memo->grams, key, sizeof code, GRAM_POSTINGS + 1, NULL);
-	} else if (memo->n_ids + *count <= MATCH_MEMO_IDS &&
-	           !strset_get(&memo->grams, key, sizeof code, NULL)) {
+		remember_common(op->db, code);
+		return DB_OK;
+	}
+	if (!memo)
+		return DB_OK;
+	pthread_mutex_lock(&memo->lock);
+	if (memo->n_ids + *count <= MATCH_MEMO_IDS &&
+	    !strset_get(&memo->grams, key, sizeof code, NULL)) {
 		if (memo->n_ids + *count > memo->cap_ids) {
 			memo->cap_ids = memo->cap_ids ? memo->cap_ids * 2 : 4096;
 			if (memo->cap_ids > MATCH_MEMO_IDS)
@@ -313,7 +368,7 @@ static int lookup_gram(struct op *op, struct match_memo *memo, int64_t code, str
 		memo->n_ids += *count;
 	}
 	pthread_mutex_unlock(&memo->lock);
-	return rc;
+	return DB_OK;
 }
 
 /* The statement of a text built for it (released here). A DB_ code. */
@@ -322,6 +377,27 @@ static int prepare_built(struct op *op, struct str *sql, struct db_stmt **st)
 	int rc = db_prepare(op->db, sql->buf, st);
 	str_release(sql);
 	return rc;
+}
+
+/* A body's exact keys: one a rule, and its mail's domain. */
+#define EXACT_KEYS_MAX (MR__MAX + 1)
+
+/* The texts of lookup_exact's statements for 1 … EXACT_KEYS_MAX keys, made once. */
+static char *exact_sql[EXACT_KEYS_MAX + 1];
+static pthread_once_t exact_sql_once = PTHREAD_ONCE_INIT;
+
+static void exact_sql_make(void)
+{
+	for (size_t n = 1; n <= EXACT_KEYS_MAX; n++) {
+		struct str sql = STR_INIT;
+		for (size_t i = 0; i < n; i++)
+			str_addf(
+			    &sql,
+			    "%sSELECT %zu, record_id FROM (SELECT record_id FROM match_keys WHERE "
+			    "code = ? ORDER BY record_id LIMIT %d) k%zu",
+			    i ? " UNION ALL " : "", i, EXACT_POSTINGS + 1, i);
+		exact_sql[n] = sql.buf;
+	}
 }
 
 /*
@@ -334,20 +410,14 @@ static int lookup_exact(struct op *op, const int64_t *codes, const unsigned *bit
 {
 	if (!n)
 		return DB_OK;
-	struct str sql = STR_INIT;
-	for (size_t i = 0; i < n; i++)
-		str_addf(
-		    &sql,
-		    "%sSELECT %zu, record_id FROM (SELECT record_id FROM match_keys WHERE code = ? "
-		    "ORDER BY record_id LIMIT %d) k%zu",
-		    i ? " UNION ALL " : "", i, EXACT_POSTINGS + 1, i);
+	pthread_once(&exact_sql_once, exact_sql_make);
 	struct db_stmt *st;
-	int rc = prepare_built(op, &sql, &st);
+	int rc = db_prepare(op->db, exact_sql[n], &st);
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < n; i++)
 		db_bind_int(st, (int)i + 1, codes[i]);
-	size_t taken[MR__MAX + 1] = {0};
+	size_t taken[EXACT_KEYS_MAX] = {0};
 	while ((rc = db_step(st)) == DB_ROW) {
 		int64_t i = db_column_int(st, 0);
 		if (i < 0 || (size_t)i >= n || taken[i]++ >= EXACT_POSTINGS)
@@ -387,8 +457,8 @@ static int gather(struct op *op, const struct match_fields *mf, struct match_mem
 {
 	static const enum match_kind kinds[MR__MAX] = {MK_TAX,    MK_PHONE, MK_PHONE,  MK_EMAIL,
 	                                               MK_DOMAIN, MK_NAME,  MK_ADDRESS};
-	int64_t codes[MR__MAX + 1];
-	unsigned bits[MR__MAX + 1];
+	int64_t codes[EXACT_KEYS_MAX];
+	unsigned bits[EXACT_KEYS_MAX];
 	size_t n = 0;
 	for (size_t r = 0; r < MR__MAX; r++)
 		if (pr->has[r]) {
@@ -489,26 +559,42 @@ static double combine(const struct match_rules *rules, const double *sim, unsign
 	return 1.0 - miss;
 }
 
+/* The similarity of two core forms by the check's measure (a name's bigrams weighted). */
+static double core_similarity(const char *form, const struct str *want, const struct probe *pr,
+                              double floor)
+{
+	double d = match_similarity_weighted(form, strlen(form), want->buf, want->len,
+	                                     pr ? gram_weight : NULL, (void *)pr);
+	return d >= floor ? d : 0;
+}
+
 /* Score one candidate row (columns: id, owner, owner's name, then the compared fields as
- * listed in mf) against the probe. */
+ * listed in mf) against the probe. The exact rules are confirmed on the fields only where a key
+ * found the candidate (c->exact): every value of those fields is keyed, so a rule whose key did
+ * not find it does not hold. */
 static void score(const struct match_rules *rules, const struct probe *pr,
-                  const struct candidate *c, const char *const *col, struct match_hit *s)
+                  const struct candidate *c, const char *const *col, const char *const form[2],
+                  struct match_hit *s)
 {
 	/* col: in match_columns' order */
 	const char *const *phones = col + 2, *const *emails = col + 7, *const *webs = col + 9,
 	                  *const *taxes = col + 11;
+	unsigned found = c ? c->exact : ~0u;
+#define FOUND(rule) (pr->has[rule] && (found & (1u << (rule))))
 	for (size_t i = 0; i < 2; i++)
-		if (pr->has[MR_TAX_ID] && same_normal(match_tax_id, taxes[i], &pr->key[MR_TAX_ID]))
+		if (FOUND(MR_TAX_ID) && same_normal(match_tax_id, taxes[i], &pr->key[MR_TAX_ID]))
 			s->sim[MR_TAX_ID] = 1;
 	for (size_t i = 0; i < 5; i++) {
-		if (pr->has[MR_PHONE] && same_normal(match_phone, phones[i], &pr->key[MR_PHONE]))
+		if (FOUND(MR_PHONE) && same_normal(match_phone, phones[i], &pr->key[MR_PHONE]))
 			s->sim[MR_PHONE] = 1;
-		if (pr->has[MR_MOBILE] && same_normal(match_phone, phones[i], &pr->key[MR_MOBILE]))
+		if (FOUND(MR_MOBILE) && same_normal(match_phone, phones[i], &pr->key[MR_MOBILE]))
 			s->sim[MR_MOBILE] = 1;
 	}
 	for (size_t i = 0; i < 2; i++) {
-		if (pr->has[MR_EMAIL] && same_normal(match_email, emails[i], &pr->key[MR_EMAIL]))
+		if (FOUND(MR_EMAIL) && same_normal(match_email, emails[i], &pr->key[MR_EMAIL]))
 			s->sim[MR_EMAIL] = 1;
+		if (!(found & (1u << MR_WEBSITE)))
+			continue;
 		const char *domains[] = {webs[i], emails[i]};
 		for (size_t d = 0; d < 2; d++) {
 			if (pr->has[MR_WEBSITE] &&
@@ -519,29 +605,23 @@ static void score(const struct match_rules *rules, const struct probe *pr,
 				s->sim[MR_WEBSITE] = 1;
 		}
 	}
+#undef FOUND
 	/* Name and address as measured from the stored forms, which are the record's own (written
-	 * with it); normalised afresh only for a candidate without them. */
+	 * with it): in prefilter, or here (form: the record's forms as rank reads them with it);
+	 * normalised afresh only for a record without them. */
 	if (pr->has[MR_NAME]) {
 		double d = c && c->formed ? c->name_sim
+		           : form[0]      ? core_similarity(form[0], &pr->key[MR_NAME], pr, 0)
 		                          : similar(match_name, col[0], &pr->key[MR_NAME], pr);
 		s->sim[MR_NAME] = d >= rules->name_floor ? d : 0;
 	}
 	if (pr->has[MR_ADDRESS]) {
-		double d = c && c->formed
-		               ? c->address_sim
-		               : similar(match_address, col[1], &pr->key[MR_ADDRESS], NULL);
+		double d = c && c->formed ? c->address_sim
+		           : form[1]      ? core_similarity(form[1], &pr->key[MR_ADDRESS], NULL, 0)
+		                     : similar(match_address, col[1], &pr->key[MR_ADDRESS], NULL);
 		s->sim[MR_ADDRESS] = d >= rules->address_floor ? d : 0;
 	}
 	s->score = combine(rules, s->sim, &s->reasons);
-}
-
-/* The similarity of two core forms by the check's measure (a name's bigrams weighted). */
-static double core_similarity(const char *form, const struct str *want, const struct probe *pr,
-                              double floor)
-{
-	double d = match_similarity_weighted(form, strlen(form), want->buf, want->len,
-	                                     pr ? gram_weight : NULL, (void *)pr);
-	return d >= floor ? d : 0;
 }
 
 /* The exact rules whose keys found a candidate hold for it (name and address keys only find:
@@ -583,11 +663,11 @@ static void add_slots(struct str *sql, size_t n)
 	str_addc(sql, ')');
 }
 
-/* Read the match forms of f->c[from …] (a query of `slots` ids, slots_for) and score those
- * found from them. */
+/* Read the match forms of the n candidates c (a query of `slots` ids, slots_for) and score
+ * those found from them. */
 static int score_forms(struct op *op, const struct match_fields *mf,
-                       const struct match_rules *rules, const struct probe *pr, struct found *f,
-                       size_t from, size_t slots)
+                       const struct match_rules *rules, const struct probe *pr,
+                       struct candidate *const *c, size_t n, size_t slots)
 {
 	struct str sql = STR_INIT;
 	str_adds(&sql, "SELECT record, name, address FROM match_forms WHERE record IN ");
@@ -597,18 +677,17 @@ static int score_forms(struct op *op, const struct match_fields *mf,
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < slots; i++)
-		db_bind_int(st, (int)i + 1,
-		            from + i < f->n ? match_form_key(mf, f->c[from + i].id) : -1);
+		db_bind_int(st, (int)i + 1, i < n ? match_form_key(mf, c[i]->id) : -1);
 	while ((rc = db_step(st)) == DB_ROW) {
 		int64_t record = db_column_int(st, 0);
-		struct candidate *c = NULL;
-		for (size_t i = from; i < f->n && i < from + slots && !c; i++)
-			if (match_form_key(mf, f->c[i].id) == record)
-				c = &f->c[i];
-		if (!c)
+		struct candidate *to = NULL;
+		for (size_t i = 0; i < n && !to; i++)
+			if (match_form_key(mf, c[i]->id) == record)
+				to = c[i];
+		if (!to)
 			continue;
 		double sim[MR__MAX] = {0};
-		exact_similarities(c->exact, sim);
+		exact_similarities(to->exact, sim);
 		const char *name = db_column_text(st, 1, NULL),
 		           *address = db_column_text(st, 2, NULL);
 		if (name && pr->has[MR_NAME])
@@ -617,11 +696,11 @@ static int score_forms(struct op *op, const struct match_fields *mf,
 		if (address && pr->has[MR_ADDRESS])
 			sim[MR_ADDRESS] = core_similarity(address, &pr->key[MR_ADDRESS], NULL,
 			                                  rules->address_floor);
-		c->formed = true;
-		c->name_sim = sim[MR_NAME];
-		c->address_sim = sim[MR_ADDRESS];
+		to->formed = true;
+		to->name_sim = sim[MR_NAME];
+		to->address_sim = sim[MR_ADDRESS];
 		unsigned reasons = 0;
-		c->score = combine(rules, sim, &reasons);
+		to->score = combine(rules, sim, &reasons);
 	}
 	db_reset(st);
 	return rc == DB_DONE ? DB_OK : rc;
@@ -632,6 +711,20 @@ static bool qualifies(const struct match_rules *rules, const struct candidate *c
 	return c->id != except && c->score > 0 && c->score + 1e-9 >= rules->threshold;
 }
 
+/* A candidate's score with its name and address as alike as they can be (`alike`) or as they
+ * are known without its forms: the same as the probe's where its name or address key found
+ * it, else not alike at all. */
+static double bound(const struct match_rules *rules, const struct candidate *c, bool name,
+                    bool address, bool alike)
+{
+	double sim[MR__MAX] = {0};
+	exact_similarities(c->exact, sim);
+	sim[MR_NAME] = name && (alike || (c->exact & (1u << MR_NAME))) ? 1 : 0;
+	sim[MR_ADDRESS] = address && (alike || (c->exact & (1u << MR_ADDRESS))) ? 1 : 0;
+	unsigned reasons = 0;
+	return combine(rules, sim, &reasons);
+}
+
 /*
  * Score the candidates from their match forms (the stored core name and address) and the exact
  * keys that found them, without reading or normalising their records, and keep the `keep` best
@@ -639,23 +732,26 @@ static bool qualifies(const struct match_rules *rules, const struct candidate *c
  * exact rules of the few kept on their records, which drops one that a code shared by chance
  * brought in (match/keys.h).
  *
- * The forms are read only as far as they can change the outcome. Each candidate's bound is its
- * score with name and address taken as alike as can be; the candidates are read in the order
- * of their bounds, RANK_BATCH a query, and no further once `keep` scored ones beat the bound of
- * the next. A name that forty records share (a person's name) is thus read sixteen records
- * deep, not forty.
+ * The forms are read only as far as they can change the outcome:
+ * - Each candidate's bound is its score with name and address taken as alike as can be; the
+ *   candidates are read in the order of their bounds, RANK_BATCH a query, and no further once
+ *   `keep` scored ones beat the bound of the next. A name that forty records share (a person's
+ *   name) is thus read sixteen records deep, not forty.
+ * - A candidate whose score its forms cannot change is not read at all: one found by its name
+ *   key has the probe's very core name, and with the name's weight at 1 its score is 1 whatever
+ *   its address. rank measures its name and address on its record, if it is kept.
  */
 static int prefilter(struct op *op, const struct match_fields *mf, const struct match_rules *rules,
                      const struct probe *pr, struct found *f, int64_t except, size_t keep)
 {
 	bool name = mf->name && pr->has[MR_NAME], address = mf->address && pr->has[MR_ADDRESS];
+	size_t unsettled = 0;
 	for (size_t i = 0; i < f->n; i++) {
-		double sim[MR__MAX] = {0};
-		exact_similarities(f->c[i].exact, sim);
-		sim[MR_NAME] = name ? 1 : 0;
-		sim[MR_ADDRESS] = address ? 1 : 0;
-		unsigned reasons = 0;
-		f->c[i].score = combine(rules, sim, &reasons); /* the bound, until read */
+		struct candidate *c = &f->c[i];
+		c->score = bound(rules, c, name, address, true); /* the bound, until read */
+		c->settled =
+		    !(name || address) || c->score - bound(rules, c, name, address, false) < 1e-12;
+		unsettled += !c->settled;
 	}
 	qsort(f->c, f->n, sizeof *f->c, by_prescore);
 	/* The best `keep` scored so far, best first. */
@@ -668,19 +764,21 @@ static int prefilter(struct op *op, const struct match_fields *mf, const struct 
 			break; /* nothing unread can reach the threshold */
 		if (n_best == keep && keep && by_prescore(&best[keep - 1], next) < 0)
 			break; /* nothing unread can displace the kept */
-		size_t from = read;
-		size_t slots = slots_for(f->n - from);
-		read = from + slots < f->n ? from + slots : f->n;
-		if (name || address) {
+		/* The next `slots` candidates whose forms are to be read, and the settled ones
+		 * between them. */
+		size_t from = read, slots = slots_for(unsettled), n = 0;
+		struct candidate *batch[RANK_BATCH];
+		while (read < f->n && (n < slots || f->c[read].settled)) {
+			struct candidate *c = &f->c[read++];
+			if (c->settled)
+				continue;
 			/* Without forms (none stored), a candidate keeps its exact rules' score. */
-			for (size_t i = from; i < read; i++) {
-				double sim[MR__MAX] = {0};
-				exact_similarities(f->c[i].exact, sim);
-				unsigned reasons = 0;
-				f->c[i].score = combine(rules, sim, &reasons);
-			}
-			rc = score_forms(op, mf, rules, pr, f, from, slots);
+			c->score = bound(rules, c, false, false, false);
+			batch[n++] = c;
 		}
+		unsettled -= n;
+		if (n)
+			rc = score_forms(op, mf, rules, pr, batch, n, slots);
 		for (size_t i = from; i < read; i++) {
 			if (!qualifies(rules, &f->c[i], except))
 				continue;
@@ -709,9 +807,13 @@ static int by_score(const void *x, const void *y)
 	return a->id < b->id ? -1 : a->id > b->id;
 }
 
-/* Load and score the candidates; the ones at or over the threshold into *out (*n). */
+/*
+ * Load and score the candidates (best first by their prefilter scores); the ones at or over the
+ * threshold into *out (*n), best first. The `max` best first: a record's score is never above
+ * its prefilter score, so the rest are read only when one of those scored lower than the next.
+ */
 static int rank(struct op *op, const struct match_fields *mf, const struct match_rules *rules,
-                const struct probe *pr, const struct found *f, int64_t except,
+                const struct probe *pr, const struct found *f, int64_t except, size_t max,
                 struct match_hit *out, size_t *n)
 {
 	const char *names[MATCH_COLUMNS];
@@ -725,22 +827,32 @@ static int rank(struct op *op, const struct match_fields *mf, const struct match
 		else
 			str_adds(&sql, ", NULL");
 	}
+	/* The forms of those prefilter did not read (settled) come with the record. */
 	str_addf(&sql,
-	         " FROM \"%s\" t LEFT JOIN users u ON u.id = t.\"owner_id\" WHERE t.\"deleted_at\" "
+	         ", m.name, m.address FROM \"%s\" t LEFT JOIN users u ON u.id = t.\"owner_id\" "
+	         "LEFT JOIN match_forms m ON m.record = %lld + t.\"id\" WHERE t.\"deleted_at\" "
 	         "IS NULL AND t.\"id\" IN ",
-	         op->e->name);
+	         op->e->name, (long long)match_form_key(mf, 0));
 	size_t head = sql.len;
 	int rc = DB_OK;
 	size_t k = 0;
-	for (size_t from = 0, slots; from < f->n && !rc; from += slots) {
-		slots = slots_for(f->n - from);
+	for (size_t from = 0, ids; from < f->n && !rc; from += ids) {
+		if (k >= max && max) {
+			struct match_hit next = {.id = f->c[from].id, .score = f->c[from].score};
+			if (by_score(&out[max - 1], &next) < 0)
+				break;
+		}
+		ids = f->n - from;
+		if (from == 0 && max && ids > max)
+			ids = max;
+		size_t slots = slots_for(ids);
 		str_truncate(&sql, head);
 		add_slots(&sql, slots);
 		struct db_stmt *st;
 		if ((rc = db_prepare(op->db, sql.buf, &st)))
 			break;
 		for (size_t i = 0; i < slots; i++)
-			db_bind_int(st, (int)i + 1, from + i < f->n ? f->c[from + i].id : 0);
+			db_bind_int(st, (int)i + 1, i < ids ? f->c[from + i].id : 0);
 		while ((rc = db_step(st)) == DB_ROW) {
 			int64_t id = db_column_int(st, 0);
 			if (id == except)
@@ -749,11 +861,14 @@ static int rank(struct op *op, const struct match_fields *mf, const struct match
 			for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 				col[i] = db_column_text(st, (int)i + 3, NULL);
 			const struct candidate *c = NULL;
-			for (size_t i = from; i < f->n && i < from + slots && !c; i++)
+			for (size_t i = from; i < from + ids && !c; i++)
 				if (f->c[i].id == id)
 					c = &f->c[i];
+			const char *form[2] = {
+			    db_column_text(st, (int)ARRAY_SIZE(names) + 3, NULL),
+			    db_column_text(st, (int)ARRAY_SIZE(names) + 4, NULL)};
 			struct match_hit sc = {.id = id, .owner_id = db_column_int(st, 1)};
-			score(rules, pr, c, col, &sc);
+			score(rules, pr, c, col, form, &sc);
 			if (sc.score + 1e-9 < rules->threshold || !sc.reasons)
 				continue;
 			sc.name = arena_strdup(op->arena, col[0] ? col[0] : "");
@@ -763,6 +878,7 @@ static int rank(struct op *op, const struct match_fields *mf, const struct match
 		}
 		db_reset(st);
 		rc = rc == DB_DONE ? DB_OK : rc;
+		qsort(out, k, sizeof *out, by_score);
 	}
 	str_release(&sql);
 	*n = k;
@@ -792,6 +908,45 @@ static void probe_of(struct op *op, const json_t *body, struct probe *pr, int64_
 	*except = json_is_integer(id) ? json_integer_value(id) : 0;
 }
 
+/* The probe's look-alikes into hits (see match_best); releases the probe. */
+static int best(struct op *op, const struct match_fields *mf, const struct match_rules *rules,
+                struct match_memo *memo, struct probe *pr, int64_t except, struct match_hit *hits,
+                size_t max, size_t *n)
+{
+	if (!mf->websites[0]) /* no web site to compare a domain with (contacts) */
+		pr->has[MR_WEBSITE] = pr->has_mail_domain = false;
+	int status = 0;
+	bool any = false;
+	for (size_t r = 0; r < MR__MAX; r++)
+		any |= pr->has[r];
+	if (op->problem->n_errors)
+		status = problem_set(op->problem, 422, "validation_failed");
+	/* Not zeroed: its candidates are written as they are added (14 KiB a check saved). */
+	struct found *f = xmalloc(sizeof *f);
+	f->n = f->n_gram_ids = f->cap = 0;
+	f->gram_ids = NULL;
+	int rc = DB_OK;
+	/* Two more than asked for go on to be scored from their records: a code shared by chance
+	 * can drop one there. */
+	if (!status && any && !(rc = gather(op, mf, memo, pr, f)) &&
+	    !(rc = prefilter(op, mf, rules, pr, f, except, max + 2)) && f->n) {
+		struct match_hit *all = xcalloc(f->n, sizeof *all);
+		size_t k = 0;
+		rc = rank(op, mf, rules, pr, f, except, max, all, &k);
+		*n = k < max ? k : max;
+		memcpy(hits, all, *n * sizeof *all);
+		free(all);
+	}
+	if (rc)
+		status = crud_db_error(op, rc, "a duplicate check");
+	free(f->gram_ids);
+	free(f);
+	for (size_t r = 0; r < MR__MAX; r++)
+		str_release(&pr->key[r]);
+	str_release(&pr->mail_domain);
+	return status;
+}
+
 int match_best(struct op *op, const struct match_rules *rules, struct match_memo *memo,
                const json_t *body, struct match_hit *hits, size_t max, size_t *n)
 {
@@ -806,40 +961,43 @@ int match_best(struct op *op, const struct match_rules *rules, struct match_memo
 	struct probe pr = {0};
 	int64_t except = 0;
 	probe_of(op, body, &pr, &except);
-	if (!mf->websites[0]) /* no web site to compare a domain with (contacts) */
-		pr.has[MR_WEBSITE] = pr.has_mail_domain = false;
-	int status = 0;
-	bool any = false;
-	for (size_t r = 0; r < MR__MAX; r++)
-		any |= pr.has[r];
-	if (op->problem->n_errors)
-		status = problem_set(op->problem, 422, "validation_failed");
-	/* Not zeroed: its candidates are written as they are added (14 KiB a check saved). */
-	struct found *f = xmalloc(sizeof *f);
-	f->n = f->n_gram_ids = f->cap = 0;
-	f->gram_ids = NULL;
-	int rc = DB_OK;
-	/* Two more than asked for go on to be scored from their records: a code shared by chance
-	 * can drop one there. */
-	if (!status && any && !(rc = gather(op, mf, memo, &pr, f)) &&
-	    !(rc = prefilter(op, mf, rules, &pr, f, except, max + 2)) && f->n) {
-		struct match_hit *all = xcalloc(f->n, sizeof *all);
-		size_t k = 0;
-		rc = rank(op, mf, rules, &pr, f, except, all, &k);
-		if (k)
-			qsort(all, k, sizeof *all, by_score);
-		*n = k < max ? k : max;
-		memcpy(hits, all, *n * sizeof *all);
-		free(all);
+	return best(op, mf, rules, memo, &pr, except, hits, max, n);
+}
+
+/* The probe of a record's values: the first field of each kind, as a body names them. */
+static void probe_of_values(const struct entity *e, const struct match_fields *mf,
+                            const struct value *vals, const char *core_name,
+                            const char *core_address, struct probe *pr)
+{
+	typedef bool (*normalizer)(struct str *, const char *);
+	static const normalizer fns[MR_NAME] = {match_tax_id, match_phone, match_phone, match_email,
+	                                        match_domain};
+	const char *fields[MR_NAME] = {mf->tax_ids[0], mf->phones[0], mf->mobiles[0], mf->emails[0],
+	                               mf->websites[0]};
+	char buf[1024];
+	for (size_t r = 0; r < MR_NAME; r++) {
+		const char *s = match_value_text(e, vals, fields[r], buf, sizeof buf);
+		pr->has[r] = s && fns[r](&pr->key[r], s);
+		if (r == MR_EMAIL)
+			pr->has_mail_domain = s && match_domain(&pr->mail_domain, s);
 	}
-	if (rc)
-		status = crud_db_error(op, rc, "a duplicate check");
-	free(f->gram_ids);
-	free(f);
-	for (size_t r = 0; r < MR__MAX; r++)
-		str_release(&pr.key[r]);
-	str_release(&pr.mail_domain);
-	return status;
+	if ((pr->has[MR_NAME] = core_name && *core_name))
+		str_adds(&pr->key[MR_NAME], core_name);
+	if ((pr->has[MR_ADDRESS] = core_address && *core_address))
+		str_adds(&pr->key[MR_ADDRESS], core_address);
+}
+
+int match_best_values(struct op *op, const struct match_rules *rules, struct match_memo *memo,
+                      const struct value *vals, const char *core_name, const char *core_address,
+                      struct match_hit *hits, size_t max, size_t *n)
+{
+	*n = 0;
+	const struct match_fields *mf = match_fields_of(op->e);
+	if (!mf)
+		return problem_set(op->problem, 404, "not_found");
+	struct probe pr = {0};
+	probe_of_values(op->e, mf, vals, core_name, core_address, &pr);
+	return best(op, mf, rules, memo, &pr, 0, hits, max, n);
 }
 
 void match_hits_json(struct str *out, const struct match_hit *h, size_t n)

@@ -16,6 +16,7 @@
 #include "core/str.h"
 #include "core/strset.h"
 #include "meta/op.h"
+#include "meta/value.h"
 
 #include <jansson.h>
 #include <pthread.h>
@@ -58,9 +59,9 @@ struct match_hit {
 
 /*
  * What many checks in a row (an import's dry run) learn once and need not ask again: the records
- * that have each name bigram met so far (a walk over up to hundreds of keys per bigram; rows of
- * one file share their trade's words), or that the bigram is too common to be evidence, and how
- * many records there are (which weighs the bigrams). The threads that check one import's rows
+ * that have each name bigram met so far that is not too common to be evidence (the common ones
+ * the process remembers for every check: find.c), and how many records there are (which weighs
+ * the bigrams). The threads that check one import's rows
  * share it.
  */
 struct match_memo {
@@ -80,6 +81,12 @@ void match_memo_release(struct match_memo *m);
  * many rows with one load); memo may be NULL. */
 int match_best(struct op *op, const struct match_rules *rules, struct match_memo *memo,
                const json_t *body, struct match_hit *hits, size_t max, size_t *n);
+/* The same for a record's values (by field position), as an import's reader has them: the
+ * first field of each kind, with the core name and address it has made already (the normal
+ * forms of match/keys.h; NULL: none). */
+int match_best_values(struct op *op, const struct match_rules *rules, struct match_memo *memo,
+                      const struct value *vals, const char *core_name, const char *core_address,
+                      struct match_hit *hits, size_t max, size_t *n);
 /* [{"id","name","score","reasons","similarity","owner"}…] of n hits. */
 void match_hits_json(struct str *out, const struct match_hit *h, size_t n);
 

@@ -104,9 +104,8 @@ void match_name_grams(const struct match_fields *mf, const char *core, size_t n,
 		add(out, mf, MK_GRAM, core, n); /* one character */
 }
 
-/* The text of field name in vals, NUL-terminated in buf (cut to fit), or NULL. */
-static const char *text_of(const struct entity *e, const struct value *vals, const char *name,
-                           char *buf, size_t size)
+const char *match_value_text(const struct entity *e, const struct value *vals, const char *name,
+                             char *buf, size_t size)
 {
 	const struct field *f = name ? entity_field(e, name) : NULL;
 	if (!f || vals[f->position].kind != V_TEXT)
@@ -136,15 +135,15 @@ void match_keys_of(const struct entity *e, const struct value *vals, struct matc
 	char buf[1024];
 	for (size_t i = 0; i < ARRAY_SIZE(mf->tax_ids); i++)
 		add_normal(out, mf, MK_TAX, match_tax_id,
-		           text_of(e, vals, mf->tax_ids[i], buf, sizeof buf));
+		           match_value_text(e, vals, mf->tax_ids[i], buf, sizeof buf));
 	for (size_t i = 0; i < ARRAY_SIZE(mf->phones); i++)
 		add_normal(out, mf, MK_PHONE, match_phone,
-		           text_of(e, vals, mf->phones[i], buf, sizeof buf));
+		           match_value_text(e, vals, mf->phones[i], buf, sizeof buf));
 	for (size_t i = 0; i < ARRAY_SIZE(mf->mobiles); i++)
 		add_normal(out, mf, MK_PHONE, match_phone,
-		           text_of(e, vals, mf->mobiles[i], buf, sizeof buf));
+		           match_value_text(e, vals, mf->mobiles[i], buf, sizeof buf));
 	for (size_t i = 0; i < ARRAY_SIZE(mf->emails); i++) {
-		const char *mail = text_of(e, vals, mf->emails[i], buf, sizeof buf);
+		const char *mail = match_value_text(e, vals, mf->emails[i], buf, sizeof buf);
 		add_normal(out, mf, MK_EMAIL, match_email, mail);
 		/* A mail's domain is compared with web sites: an entity without one has no use. */
 		if (mf->websites[0])
@@ -152,15 +151,15 @@ void match_keys_of(const struct entity *e, const struct value *vals, struct matc
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(mf->websites); i++)
 		add_normal(out, mf, MK_DOMAIN, match_domain,
-		           text_of(e, vals, mf->websites[i], buf, sizeof buf));
+		           match_value_text(e, vals, mf->websites[i], buf, sizeof buf));
 	struct str core = STR_INIT;
-	if (match_name(&core, text_of(e, vals, mf->name, buf, sizeof buf))) {
+	if (match_name(&core, match_value_text(e, vals, mf->name, buf, sizeof buf))) {
 		add(out, mf, MK_NAME, core.buf, core.len);
 		match_name_grams(mf, core.buf, core.len, out);
 	}
 	str_release(&core);
 	add_normal(out, mf, MK_ADDRESS, match_address,
-	           text_of(e, vals, mf->address, buf, sizeof buf));
+	           match_value_text(e, vals, mf->address, buf, sizeof buf));
 }
 
 void match_postings_add(struct match_postings *mp, int64_t code, int64_t record_id)

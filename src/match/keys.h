@@ -82,6 +82,9 @@ static inline enum match_kind match_code_kind(int64_t code)
 	return (enum match_kind)((code >> 40) & 0xf);
 }
 
+/* The text of field name in vals, NUL-terminated in buf (cut to fit), or NULL. */
+const char *match_value_text(const struct entity *e, const struct value *vals, const char *name,
+                             char *buf, size_t size);
 /* The keys of a record from its values (by field position). */
 void match_keys_of(const struct entity *e, const struct value *vals, struct match_keyset *out);
 /* The core name and address among a record's keys (NULL where it has none). */

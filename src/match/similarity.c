@@ -149,7 +149,16 @@ double match_similarity_weighted(const char *a, size_t an, const char *b, size_t
 	size_t xn = decode(a, an, x), yn = decode(b, bn, y);
 	if (!xn || !yn)
 		return 0.0;
-	double d = dice(x, xn, y, yn, weight, ctx), e = edit_ratio(x, xn, y, yn);
+	if (an == bn && !memcmp(a, b, an))
+		return 1.0;
+	double d = dice(x, xn, y, yn, weight, ctx);
+	/* The edit ratio is at most what the difference in length leaves (each character one
+	 * has and the other lacks is a whole edit): not worth working out when that is no more
+	 * than d. */
+	size_t longer = xn > yn ? xn : yn, shorter = xn > yn ? yn : xn;
+	if (d >= (double)shorter / (double)longer)
+		return d;
+	double e = edit_ratio(x, xn, y, yn);
 	return d > e ? d : e;
 }
 

@@ -26,6 +26,8 @@ void import_add_error(struct import_findings *f, int64_t row, const char *field,
 
 /* A queue of two batches: the reader fills one while the writer works on the other. */
 #define QUEUE_LEN 2
+/* Rows in the first batch (import_plan_columns decides the rest). */
+#define IMPORT_FIRST_BATCH 100
 
 struct queue {
 	pthread_mutex_t lock;
@@ -83,6 +85,8 @@ static void *read_rows(void *arg)
 {
 	struct reader *rd = arg;
 	struct importer *im = rd->im;
+	/* The first batch is small: the writer starts on it while this thread reads on. */
+	size_t size = im->batch < IMPORT_FIRST_BATCH ? im->batch : IMPORT_FIRST_BATCH;
 	struct import_batch *b = batch_new(im->batch);
 	int r;
 	while (!atomic_load(&im->stop) && (r = csv_next(&im->csv)) == 1) {
@@ -97,7 +101,8 @@ static void *read_rows(void *arg)
 			}
 			continue;
 		}
-		if (++b->n == im->batch) {
+		if (++b->n == size) {
+			size = im->batch;
 			queue_push(rd->q, b);
 			b = batch_new(im->batch);
 		}
@@ -133,6 +138,8 @@ static int run(struct importer *im, bool insert, int64_t *created)
 		/* A dry run reads a batch in one snapshot (the inserting run is in its
 		 * transaction). */
 		bool snapshot = !insert && !rc && !(rc = db_begin_read(op->db));
+		if (!rc)
+			import_match_begin(im, b);
 		if (!rc && !(rc = import_check_batch(im, b))) {
 			for (size_t i = 0; i < b->n; i++)
 				if (!b->rows[i].ok) {
@@ -143,6 +150,7 @@ static int run(struct importer *im, bool insert, int64_t *created)
 			if (!rc && atomic_load(&im->inserting))
 				rc = import_insert_batch(im, b, created);
 		}
+		import_match_end(im);
 		if (snapshot)
 			db_commit(op->db);
 		if (rc)
@@ -272,7 +280,7 @@ int import_csv(struct op *op, int fd, const struct import_options *o, struct str
 	}
 	if ((status = import_map_columns(&im, o->mapping)) || (status = import_allowed(&im)))
 		goto out;
-	import_plan_columns(&im);
+	import_plan_columns(&im, o->dry_run);
 	int64_t created = 0;
 	rc = run(&im, !o->dry_run, &created);
 	merge_findings(&im);

@@ -36,6 +36,8 @@ struct import_row {
 	const char *core_name, *core_address; /* its match forms (match/keys.h), or NULL */
 };
 
+struct batch_check;
+
 struct import_batch {
 	struct arena arena; /* the rows and everything they point to */
 	struct import_row *rows;
@@ -58,7 +60,7 @@ struct importer {
 	const struct field **col_field; /* per CSV column: the field, or NULL to skip */
 	bool *mapped;                   /* per field position */
 	bool *stored;                   /* per field position: a column the inserts set */
-	size_t batch;                   /* rows per INSERT statement */
+	size_t batch;                   /* rows per batch (per INSERT statement) */
 	char now[TIME_ISO_LEN];
 	struct str header_json; /* mapping, for the report */
 	struct str unmapped_json;
@@ -81,6 +83,7 @@ struct importer {
 		 * batches, a second one with its own connection (opened at the first). */
 		struct import_checker *checkers[IMPORT_CHECKERS];
 		bool no_second; /* its connection could not be opened: this thread checks alone */
+		struct batch_check *current; /* the batch being checked (import_match_begin) */
 		struct match_memo memo; /* what the checks of earlier rows learnt (both threads') */
 		struct strset keys;     /* key codes of the rows so far → the first row's line */
 		struct str json;        /* the report's entries */
@@ -97,16 +100,23 @@ void import_add_error(struct import_findings *f, int64_t row, const char *field,
 /* import_match.c: the duplicate report of a dry run. */
 void import_match_init(struct importer *im, bool dry_run);
 void import_match_release(struct importer *im);
-/* Compare the good rows of b with the base and with the file's earlier rows. A DB_ code. */
+/* Begin comparing b's rows with the base, on a second thread where the batch is large enough:
+ * called before the database's checks of its rows (import_check_batch), which the writer does
+ * meanwhile. */
+void import_match_begin(struct importer *im, struct import_batch *b);
+/* Then compare the good rows of b with the file's earlier rows, take a share of the comparing
+ * with the base, and write the findings. A DB_ code. */
 int import_match_batch(struct importer *im, struct import_batch *b);
+/* Wait for the batch's comparing where import_match_batch was not called (a failure). */
+void import_match_end(struct importer *im);
 /* ,"duplicate_rows":n,"duplicates_truncated":…,"duplicates":[{"row","matches","rows"}] */
 void import_match_report(const struct importer *im, struct str *out);
 
 /* import_read.c */
 /* Map the header's columns to fields; a problem in op->problem on failure (< 0). */
 int import_map_columns(struct importer *im, const char *mapping);
-/* Decide the columns the inserts set and the batch size. */
-void import_plan_columns(struct importer *im);
+/* Decide the columns the inserts set and the batch size (a dry run's: larger). */
+void import_plan_columns(struct importer *im, bool dry_run);
 /* Check the current CSV record into row (allocating in a). True if the row is good. */
 bool import_read_row(struct importer *im, struct arena *a, struct import_row *row);
 

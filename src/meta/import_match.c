@@ -14,6 +14,7 @@
 #include "core/util.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,8 @@ struct row_hits {
 	size_t n;
 };
 
-/* One thread's share of a batch: its rows first, first + step, …, checked into out. */
+/* One thread checking a batch's rows into out: the next row not taken yet (*next), until none
+ * is left, so that neither thread waits for the other at the batch's end while rows remain. */
 struct import_checker {
 	struct importer *im;
 	struct op op;       /* the request's, with this checker's connection, arena and problem */
@@ -37,7 +39,7 @@ struct import_checker {
 	struct problem problem;
 	const struct import_batch *b;
 	struct row_hits *out;
-	size_t first, step;
+	atomic_size_t *next;
 	int rc;
 };
 
@@ -75,6 +77,7 @@ void import_match_init(struct importer *im, bool dry_run)
 
 void import_match_release(struct importer *im)
 {
+	import_match_end(im);
 	/* The second connection's memory is on its thread's heap (core/util.h). */
 	heap_release_begin();
 	for (size_t k = 0; k < IMPORT_CHECKERS; k++)
@@ -83,24 +86,6 @@ void import_match_release(struct importer *im)
 	strset_release(&im->dup.keys);
 	match_memo_release(&im->dup.memo);
 	str_release(&im->dup.json);
-}
-
-/* The row's values as the check's body: the first field of each kind. */
-static json_t *body_of(const struct entity *e, const struct match_fields *mf,
-                       const struct value *vals)
-{
-	const char *members[][2] = {{"name", mf->name},        {"address", mf->address},
-	                            {"phone", mf->phones[0]},  {"mobile", mf->mobiles[0]},
-	                            {"email", mf->emails[0]},  {"website", mf->websites[0]},
-	                            {"tax_id", mf->tax_ids[0]}};
-	json_t *body = json_object();
-	for (size_t i = 0; i < ARRAY_SIZE(members); i++) {
-		const struct field *f = members[i][1] ? entity_field(e, members[i][1]) : NULL;
-		if (f && vals[f->position].kind == V_TEXT)
-			json_object_set_new(body, members[i][0],
-			                    json_stringn(vals[f->position].s, vals[f->position].n));
-	}
-	return body;
 }
 
 /* The earlier rows of the file that share an exact key with this one, as [{"row","reasons"}]. */
@@ -121,10 +106,9 @@ static void earlier_rows(struct importer *im, const struct import_row *row, stru
 			k++;
 		if (k == ARRAY_SIZE(kinds))
 			continue;
-		char key[24];
-		int len = snprintf(key, sizeof key, "%llx", (unsigned long long)row->keys[i]);
 		int64_t first;
-		if (strset_add(&im->dup.keys, key, (size_t)len, row->line, &first))
+		if (strset_add(&im->dup.keys, (const char *)&row->keys[i], sizeof row->keys[i],
+		               row->line, &first))
 			continue;
 		size_t j = 0;
 		while (j < n && rows[j] != first)
@@ -150,17 +134,15 @@ static void earlier_rows(struct importer *im, const struct import_row *row, stru
 static void check_rows(struct import_checker *c)
 {
 	struct importer *im = c->im;
-	const struct match_fields *mf = match_fields_of(im->e);
-	/* The request's connection is in the batch's snapshot already (import.c). */
+	/* The request's connection is in the batch's snapshot already (import.c). Every row of a
+	 * batch passed the reader's checks; the database's may yet fail one (row->ok, written by
+	 * the writer meanwhile and not read here): its findings are then left out. */
 	bool snapshot = c->own_db && !(c->rc = db_begin_read(c->op.db));
-	for (size_t i = c->first; i < c->b->n && !c->rc; i += c->step) {
+	for (size_t i; !c->rc && (i = atomic_fetch_add(c->next, 1)) < c->b->n;) {
 		const struct import_row *row = &c->b->rows[i];
-		if (!row->ok)
-			continue;
-		json_t *body = body_of(im->e, mf, row->vals);
-		int status = match_best(&c->op, &im->dup.rules, &im->dup.memo, body, c->out[i].hit,
-		                        MATCHES_PER_ROW, &c->out[i].n);
-		json_decref(body);
+		int status = match_best_values(&c->op, &im->dup.rules, &im->dup.memo, row->vals,
+		                               row->core_name, row->core_address, c->out[i].hit,
+		                               MATCHES_PER_ROW, &c->out[i].n);
 		/* Only a fault gets here: the row's values were checked already. */
 		if (status < 0)
 			c->rc = DB_ERROR;
@@ -175,13 +157,13 @@ static void *check_thread(void *arg)
 	return NULL;
 }
 
-/* How many checkers share a batch of `good` good rows: the second one's connection is opened
- * at the first batch that needs it. */
-static size_t checkers_for(struct importer *im, size_t good)
+/* How many checkers share a batch of n rows: the second one's connection is opened at the
+ * first batch that needs it. */
+static size_t checkers_for(struct importer *im, size_t n)
 {
 	if (!im->dup.checkers[0])
 		im->dup.checkers[0] = checker_new(im, NULL);
-	if (good < SHARED_BATCH_MIN || im->dup.no_second)
+	if (n < SHARED_BATCH_MIN || im->dup.no_second)
 		return 1;
 	if (!im->dup.checkers[1]) {
 		struct db *db;
@@ -201,34 +183,56 @@ static size_t checkers_for(struct importer *im, size_t good)
 	return 2;
 }
 
-/* Check the batch's good rows against the base into out, on one thread or two. A DB_ code. */
-static int check_batch(struct importer *im, struct import_batch *b, struct row_hits *out)
+/* A batch being checked against the base: begun before the database's checks of its rows, so
+ * that the second thread works meanwhile, and joined by import_match_batch or import_match_end.
+ */
+struct batch_check {
+	struct row_hits *out; /* a row's look-alikes, by its index in the batch */
+	atomic_size_t next;   /* the next row not yet taken by a checker */
+	pthread_t second;
+	bool shared; /* the second checker runs */
+	int rc;      /* loading the rules */
+};
+
+void import_match_begin(struct importer *im, struct import_batch *b)
 {
-	size_t good = 0;
-	for (size_t i = 0; i < b->n; i++)
-		good += b->rows[i].ok;
-	size_t n = checkers_for(im, good);
+	if (!im->dup.on)
+		return;
+	struct batch_check *bc = xcalloc(1, sizeof *bc);
+	im->dup.current = bc;
+	if (!im->dup.rules_loaded) {
+		if ((bc->rc = match_rules_load(im->op->db, &im->dup.rules)))
+			return;
+		im->dup.rules_loaded = true;
+	}
+	bc->out = xcalloc(b->n ? b->n : 1, sizeof *bc->out);
+	atomic_init(&bc->next, 0);
+	size_t n = checkers_for(im, b->n);
 	for (size_t k = 0; k < n; k++) {
 		struct import_checker *c = im->dup.checkers[k];
 		arena_release(&c->arena);
 		arena_init(&c->arena, 16 * 1024);
 		problem_init(&c->problem, &c->arena);
 		c->b = b;
-		c->out = out;
-		c->first = k;
-		c->step = n;
+		c->out = bc->out;
+		c->next = &bc->next;
 		c->rc = DB_OK;
 	}
-	pthread_t second;
-	bool shared = n == 2 && !pthread_create(&second, NULL, check_thread, im->dup.checkers[1]);
-	if (!shared)
-		im->dup.checkers[0]->step = 1;
-	check_rows(im->dup.checkers[0]);
-	if (shared)
-		pthread_join(second, NULL);
-	for (size_t k = 0; k < (shared ? 2 : 1); k++) {
+	bc->shared =
+	    n == 2 && !pthread_create(&bc->second, NULL, check_thread, im->dup.checkers[1]);
+}
+
+/* Wait for the second checker; the first fault of either (a DB_ code). */
+static int batch_join(struct importer *im, struct batch_check *bc)
+{
+	if (bc->shared)
+		pthread_join(bc->second, NULL);
+	bc->shared = false;
+	if (bc->rc)
+		return bc->rc;
+	for (size_t k = 0; k < IMPORT_CHECKERS; k++) {
 		const struct import_checker *c = im->dup.checkers[k];
-		if (c->rc) {
+		if (c && c->b && c->rc) {
 			/* The cause (a timeout, a lost connection) as the check reported it. */
 			if (c->problem.status)
 				problem_set(im->op->problem, c->problem.status, c->problem.code);
@@ -238,40 +242,57 @@ static int check_batch(struct importer *im, struct import_batch *b, struct row_h
 	return DB_OK;
 }
 
+void import_match_end(struct importer *im)
+{
+	struct batch_check *bc = im->dup.current;
+	if (!bc)
+		return;
+	batch_join(im, bc);
+	for (size_t k = 0; k < IMPORT_CHECKERS; k++)
+		if (im->dup.checkers[k])
+			im->dup.checkers[k]->b = NULL;
+	free(bc->out);
+	free(bc);
+	im->dup.current = NULL;
+}
+
 int import_match_batch(struct importer *im, struct import_batch *b)
 {
-	if (!im->dup.on)
+	struct batch_check *bc = im->dup.current;
+	if (!bc)
 		return 0;
-	if (!im->dup.rules_loaded) {
-		int rc = match_rules_load(im->op->db, &im->dup.rules);
-		if (rc)
-			return rc;
-		im->dup.rules_loaded = true;
+	int rc = bc->rc;
+	/* The file's earlier rows first: they need no database, and the second checker works
+	 * meanwhile; then this thread takes rows too. */
+	struct str *earlier = xcalloc(b->n ? b->n : 1, sizeof *earlier);
+	size_t *same = xcalloc(b->n ? b->n : 1, sizeof *same);
+	for (size_t i = 0; i < b->n && !rc; i++)
+		if (b->rows[i].ok)
+			earlier_rows(im, &b->rows[i], &earlier[i], &same[i]);
+	if (!rc) {
+		check_rows(im->dup.checkers[0]);
+		rc = batch_join(im, bc);
 	}
-	struct row_hits *out = xcalloc(b->n ? b->n : 1, sizeof *out);
-	int rc = check_batch(im, b, out);
 	for (size_t i = 0; i < b->n && !rc; i++) {
 		const struct import_row *row = &b->rows[i];
-		if (!row->ok)
+		if (!row->ok || !(bc->out[i].n || same[i]))
 			continue;
-		struct str earlier = STR_INIT;
-		size_t same = 0;
-		earlier_rows(im, row, &earlier, &same);
-		if (out[i].n || same) {
-			im->dup.count++;
-			if (im->dup.listed < IMPORT_MAX_ERRORS) {
-				im->dup.listed++;
-				str_addf(&im->dup.json, "%s{\"row\":%lld,\"matches\":",
-				         im->dup.json.len ? "," : "", (long long)row->line);
-				match_hits_json(&im->dup.json, out[i].hit, out[i].n);
-				str_adds(&im->dup.json, ",\"rows\":");
-				str_add(&im->dup.json, earlier.buf, earlier.len);
-				str_addc(&im->dup.json, '}');
-			}
-		}
-		str_release(&earlier);
+		im->dup.count++;
+		if (im->dup.listed == IMPORT_MAX_ERRORS)
+			continue;
+		im->dup.listed++;
+		str_addf(&im->dup.json, "%s{\"row\":%lld,\"matches\":", im->dup.json.len ? "," : "",
+		         (long long)row->line);
+		match_hits_json(&im->dup.json, bc->out[i].hit, bc->out[i].n);
+		str_adds(&im->dup.json, ",\"rows\":");
+		str_add(&im->dup.json, earlier[i].buf, earlier[i].len);
+		str_addc(&im->dup.json, '}');
 	}
-	free(out);
+	for (size_t i = 0; i < b->n; i++)
+		str_release(&earlier[i]);
+	free(earlier);
+	free(same);
+	import_match_end(im);
 	return rc;
 }
 

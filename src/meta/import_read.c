@@ -11,7 +11,10 @@
 #include <string.h>
 #include <strings.h>
 
-#define IMPORT_BATCH_MAX  500
+#define IMPORT_BATCH_MAX 500
+/* A dry run inserts nothing: its batches are as large as memory allows (about 5 MiB of values
+ * each), so the threads that check them hand over less often. */
+#define IMPORT_DRY_BATCH  1000
 #define IMPORT_PARAMS_MAX 30000 /* under SQLite's 32766 and PostgreSQL's 65535 parameters */
 
 static bool header_matches(const struct field *f, const char *h, size_t n)
@@ -273,7 +276,7 @@ bool import_read_row(struct importer *im, struct arena *a, struct import_row *ro
  * Which columns the inserts set: mapped fields, fields with a default, the owner. Leaving the
  * rest out keeps statements short, so more rows fit in one (fewer statements, fewer FTS flushes).
  */
-void import_plan_columns(struct importer *im)
+void import_plan_columns(struct importer *im, bool dry_run)
 {
 	const struct entity *e = im->e;
 	/* id, created/updated at/by, version, search tokens, organisation unit */
@@ -291,4 +294,6 @@ void import_plan_columns(struct importer *im)
 	im->batch = IMPORT_PARAMS_MAX / params;
 	if (im->batch > IMPORT_BATCH_MAX)
 		im->batch = IMPORT_BATCH_MAX;
+	if (dry_run)
+		im->batch = IMPORT_DRY_BATCH;
 }

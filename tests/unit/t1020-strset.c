@@ -2,6 +2,7 @@
 #include "unit.h"
 
 #include "core/strset.h"
+#include "core/util.h"
 
 static void test_basic(void **state)
 {
@@ -91,11 +92,50 @@ static void test_growth(void **state)
 	strset_release(&s);
 }
 
+/* Short keys live in their slot, longer ones on the heap: both kinds, about the boundary, kept
+ * apart and found again after the table has grown (under ASan: nothing read past, nothing
+ * lost). */
+static void test_key_lengths(void **state)
+{
+	(void)state;
+	struct strset s;
+	strset_init(&s);
+	static const size_t lengths[] = {1, 8, 15, 16, 17, 24, 100};
+	char k[128];
+	enum { N = 500 };
+	for (size_t l = 0; l < ARRAY_SIZE(lengths); l++)
+		for (int i = 0; i < N; i++) {
+			memset(k, 'x', sizeof k);
+			int n = snprintf(k, sizeof k, "%d-", i);
+			k[n] = 'x'; /* snprintf's NUL overwritten: the key is lengths[l] bytes */
+			if (lengths[l] < (size_t)n)
+				continue;
+			assert_true(
+			    strset_add(&s, k, lengths[l], (int64_t)(l * N + (size_t)i), NULL));
+		}
+	for (size_t l = 0; l < ARRAY_SIZE(lengths); l++)
+		for (int i = 0; i < N; i++) {
+			memset(k, 'x', sizeof k);
+			int n = snprintf(k, sizeof k, "%d-", i);
+			k[n] = 'x';
+			if (lengths[l] < (size_t)n)
+				continue;
+			int64_t v = -1;
+			assert_true(strset_get(&s, k, lengths[l], &v));
+			assert_int_equal(v, (int64_t)(l * N + (size_t)i));
+			/* Its last byte changed, another key. */
+			k[lengths[l] - 1] ^= 0x40;
+			assert_false(strset_get(&s, k, lengths[l], NULL));
+		}
+	strset_release(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    UNIT_TEST(test_basic),
 	    UNIT_TEST(test_growth),
+	    UNIT_TEST(test_key_lengths),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
