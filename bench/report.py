@@ -441,7 +441,8 @@ def render(res):
           f"checked on two threads, each with its own connection (docs/internals/MATCH.md). Timed after "
           f"the same dry run once, as the other runs are timed after a warm-up; that first run took "
           f"{dry.get('first_seconds', 0):.2f} s ({fmt_int(dry['rows'] / dry['first_seconds']) if dry.get('first_seconds') else '?'} "
-          f"rows/s), reading from disk the pages of the base the page cache had not kept.")
+          f"rows/s)" + (", reading from disk the pages of the base the page cache had not kept."
+                        if dry.get('first_seconds', 0) > dry['seconds'] else "."))
         w("")
     fl = met.get("import_floor")
     if fl and imp:
