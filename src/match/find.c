@@ -128,6 +128,9 @@ struct candidate {
 struct found {
 	struct candidate c[CANDIDATES_MAX];
 	size_t n;
+	/* The rules one of whose keys has more records than were read (EXACT_POSTINGS): a
+	 * candidate may share its value without that key having found it. */
+	unsigned capped;
 	/* Every record id a name bigram found, once per bigram: counted after the lookups. */
 	int64_t *gram_ids;
 	size_t n_gram_ids, cap;
@@ -420,8 +423,13 @@ static int lookup_exact(struct op *op, const int64_t *codes, const unsigned *bit
 	size_t taken[EXACT_KEYS_MAX] = {0};
 	while ((rc = db_step(st)) == DB_ROW) {
 		int64_t i = db_column_int(st, 0);
-		if (i < 0 || (size_t)i >= n || taken[i]++ >= EXACT_POSTINGS)
+		if (i < 0 || (size_t)i >= n)
 			continue;
+		if (taken[i]++ >= EXACT_POSTINGS) {
+			/* The name and address keys only find: what they share is measured. */
+			f->capped |= bits[i] & ~(1u << MR_NAME | 1u << MR_ADDRESS);
+			continue;
+		}
 		struct candidate *c = candidate(f, db_column_int(st, 1));
 		if (c)
 			c->exact |= bits[i];
@@ -569,17 +577,17 @@ static double core_similarity(const char *form, const struct str *want, const st
 }
 
 /* Score one candidate row (columns: id, owner, owner's name, then the compared fields as
- * listed in mf) against the probe. The exact rules are confirmed on the fields only where a key
- * found the candidate (c->exact): every value of those fields is keyed, so a rule whose key did
- * not find it does not hold. */
+ * listed in mf) against the probe. The exact rules are compared on the fields only where a key
+ * found the candidate (c->exact) or a key had more records than were read (capped): every value
+ * of those fields is keyed, so otherwise a rule whose key did not find it does not hold. */
 static void score(const struct match_rules *rules, const struct probe *pr,
-                  const struct candidate *c, const char *const *col, const char *const form[2],
-                  struct match_hit *s)
+                  const struct candidate *c, unsigned capped, const char *const *col,
+                  const char *const form[2], struct match_hit *s)
 {
 	/* col: in match_columns' order */
 	const char *const *phones = col + 2, *const *emails = col + 7, *const *webs = col + 9,
 	                  *const *taxes = col + 11;
-	unsigned found = c ? c->exact : ~0u;
+	unsigned found = (c ? c->exact : ~0u) | capped;
 #define FOUND(rule) (pr->has[rule] && (found & (1u << (rule))))
 	for (size_t i = 0; i < 2; i++)
 		if (FOUND(MR_TAX_ID) && same_normal(match_tax_id, taxes[i], &pr->key[MR_TAX_ID]))
@@ -837,7 +845,9 @@ static int rank(struct op *op, const struct match_fields *mf, const struct match
 	int rc = DB_OK;
 	size_t k = 0;
 	for (size_t from = 0, ids; from < f->n && !rc; from += ids) {
-		if (k >= max && max) {
+		/* A record scores no higher than its bound from the forms, unless a capped key's
+		 * rule holds for it too (score). */
+		if (k >= max && max && !f->capped) {
 			struct match_hit next = {.id = f->c[from].id, .score = f->c[from].score};
 			if (by_score(&out[max - 1], &next) < 0)
 				break;
@@ -868,7 +878,7 @@ static int rank(struct op *op, const struct match_fields *mf, const struct match
 			    db_column_text(st, (int)ARRAY_SIZE(names) + 3, NULL),
 			    db_column_text(st, (int)ARRAY_SIZE(names) + 4, NULL)};
 			struct match_hit sc = {.id = id, .owner_id = db_column_int(st, 1)};
-			score(rules, pr, c, col, form, &sc);
+			score(rules, pr, c, f->capped, col, form, &sc);
 			if (sc.score + 1e-9 < rules->threshold || !sc.reasons)
 				continue;
 			sc.name = arena_strdup(op->arena, col[0] ? col[0] : "");
@@ -924,6 +934,7 @@ static int best(struct op *op, const struct match_fields *mf, const struct match
 	/* Not zeroed: its candidates are written as they are added (14 KiB a check saved). */
 	struct found *f = xmalloc(sizeof *f);
 	f->n = f->n_gram_ids = f->cap = 0;
+	f->capped = 0;
 	f->gram_ids = NULL;
 	int rc = DB_OK;
 	/* Two more than asked for go on to be scored from their records: a code shared by chance

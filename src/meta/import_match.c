@@ -189,6 +189,7 @@ static size_t checkers_for(struct importer *im, size_t n)
 struct batch_check {
 	struct row_hits *out; /* a row's look-alikes, by its index in the batch */
 	atomic_size_t next;   /* the next row not yet taken by a checker */
+	size_t n;             /* the batch's rows */
 	pthread_t second;
 	bool shared; /* the second checker runs */
 	int rc;      /* loading the rules */
@@ -207,6 +208,7 @@ void import_match_begin(struct importer *im, struct import_batch *b)
 	}
 	bc->out = xcalloc(b->n ? b->n : 1, sizeof *bc->out);
 	atomic_init(&bc->next, 0);
+	bc->n = b->n;
 	size_t n = checkers_for(im, b->n);
 	for (size_t k = 0; k < n; k++) {
 		struct import_checker *c = im->dup.checkers[k];
@@ -222,7 +224,8 @@ void import_match_begin(struct importer *im, struct import_batch *b)
 	    n == 2 && !pthread_create(&bc->second, NULL, check_thread, im->dup.checkers[1]);
 }
 
-/* Wait for the second checker; the first fault of either (a DB_ code). */
+/* Wait for the second checker; the first fault of either (a DB_ code), its cause in the
+ * request's problem. */
 static int batch_join(struct importer *im, struct batch_check *bc)
 {
 	if (bc->shared)
@@ -247,7 +250,11 @@ void import_match_end(struct importer *im)
 	struct batch_check *bc = im->dup.current;
 	if (!bc)
 		return;
-	batch_join(im, bc);
+	/* Where the batch failed before its findings were written: the second checker takes no
+	 * more rows, and the failure's own cause is the one reported. */
+	atomic_store(&bc->next, bc->n);
+	if (bc->shared)
+		pthread_join(bc->second, NULL);
 	for (size_t k = 0; k < IMPORT_CHECKERS; k++)
 		if (im->dup.checkers[k])
 			im->dup.checkers[k]->b = NULL;

@@ -374,6 +374,24 @@ test('the rules are administrators\' settings', async () => {
 	expectStatus(await admin.put('/api/v1/settings/match', { threshold: 0.6, weights: { website: 0.7 } }), 200);
 });
 
+test('a phone more than fifty customers share still counts for a customer its key did not find', async () => {
+	// A switchboard number on 51 customers: the phone key reads the first 50 (by id). A customer
+	// after them, found by its name, has that phone too: the rule holds for it, as for them.
+	const phone = `0572-86${String(Date.now() % 100000).padStart(5, '0')}`;
+	const lines = ['name,phone'];
+	for (let i = 0; i < 51; i++) lines.push(`${M}总机客户${i}号,${phone}`);
+	const imported = await admin.req('POST', '/api/v1/customers/import', { body: lines.join('\n'), headers: { 'Content-Type': 'text/csv; charset=utf-8' } });
+	expectStatus(imported, 200);
+	assert.equal(imported.json.created, 51);
+	const late = await admin.create('customers', { name: `${M}鹭岛总机游艇会`, phone });
+	const got = (await match({ name: `${M}鹭岛总机游艇会`, phone })).json.data;
+	assert.equal(got[0].id, late.id);
+	assert.deepEqual(got[0].reasons, ['phone', 'name']);
+	assert.equal(got[0].similarity.phone, 1);
+	assert.equal(got.length, 10, 'the others by the phone alone, after it');
+	assert.ok(got.slice(1).every((h) => h.reasons.join() === 'phone'));
+});
+
 test('bad bodies are named; other entities have no check', async () => {
 	expectProblem(await match({ name: 7, phone: ['x'] }), 422, 'validation_failed', [['name', 'invalid_type'], ['phone', 'invalid_type']]);
 	expectStatus(await match([]), 400);
