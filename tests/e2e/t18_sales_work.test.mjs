@@ -176,6 +176,10 @@ test('a week\'s plan made in the form, its completion, the manager\'s comment; a
 	await page.reload();
 	const details = page.locator('.el-descriptions', { hasText: '完成与点评' });
 	assert.match(await details.innerText(), /计划事项\s*2[\s\S]*已完成\s*1[\s\S]*完成率（%）\s*50/);
+	// 所属部门: the unit's name (fetched after the page shows), not its number.
+	const system = page.locator('.el-descriptions', { hasText: '所属部门' });
+	await system.getByText('华南拜访测试部').waitFor();
+	assert.match(await system.innerText(), /所属部门\s*华南拜访测试部/);
 	await page.getByRole('tab', { name: '计划事项' }).click();
 	await page.locator('.el-table__row', { hasText: '电话确认试航' }).waitFor();
 	await page.close();

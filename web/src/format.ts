@@ -1,6 +1,6 @@
 // How values of each field type are shown, in the user's language and locale.
 import type { Field } from './stores/session';
-import { titleOf } from './titles';
+import { ORG_UNITS, titleOf } from './titles';
 
 export const labelIn = (l: Record<string, string>, locale: string) => l[locale] || l['zh-CN'] || '';
 
@@ -10,6 +10,7 @@ export function formatValue(f: Field, v: unknown, locale: string): string {
   if (f.type === 'enum') return option(v);
   if (f.type === 'multienum' && Array.isArray(v)) return v.map(option).join(locale === 'en' ? ', ' : '、');
   if ((f.type === 'reference' || f.type === 'user') && f.ref) return titleOf(f.ref, v);
+  if (f.name === 'org_unit_id' && f.system) return titleOf(ORG_UNITS, v);
   if (f.type === 'bool') return v ? '✓' : '—';
   if (f.type === 'money' && typeof v === 'object') {
     const m = v as { amount: number; currency: string };

@@ -1,7 +1,8 @@
 // Names for ids: a reference or user field holds an id, people want to read a name. Titles are
 // fetched in batches (one list call per entity for all ids a page asks for in the same tick) and
 // kept for the session; the directory of users is fetched once. A record the user may not read
-// stays "#id", as the server wants.
+// stays "#id", as the server wants. Organisation units (a record's 所属部门) are no entity: their
+// list is fetched once, like the users'.
 import { reactive } from 'vue';
 import { api } from './api';
 import { useSession } from './stores/session';
@@ -38,15 +39,28 @@ export function loadUsers(): Promise<void> {
   return usersLoaded;
 }
 
+let unitsLoaded: Promise<void> | null = null;
+
+function loadUnits(): Promise<void> {
+  unitsLoaded ??= api<{ data: { id: number; name: string }[] }>('GET', '/api/v1/org-units').then((r) => {
+    const t = table(ORG_UNITS);
+    for (const u of r.data) t.set(u.id, u.name);
+  }).catch(() => { unitsLoaded = null; });
+  return unitsLoaded;
+}
+
+/* The titles of organisation units, as titleOf(ORG_UNITS, id). */
+export const ORG_UNITS = 'org-units';
+
 async function flush() {
   scheduled = false;
   const session = useSession();
   const batches = [...pending.entries()];
   pending.clear();
   for (const [entity, ids] of batches) {
-    if (entity === 'users') {
-      await loadUsers();
-      const t = table('users');
+    if (entity === 'users' || entity === ORG_UNITS) {
+      await (entity === 'users' ? loadUsers() : loadUnits());
+      const t = table(entity);
       for (const id of ids) if (!t.has(id)) t.set(id, `#${id}`);
       continue;
     }
