@@ -895,13 +895,13 @@ static int rank(struct op *op, const struct match_fields *mf, const struct match
 	return rc;
 }
 
+/* Each rule's normal form (match/normalize.h), in enum match_rule's order. */
+static bool (*const rule_normal[MR__MAX])(struct str *, const char *) = {
+    match_tax_id, match_phone, match_phone, match_email, match_domain, match_name, match_address};
+
 /* The body's members into the probe; errors (a member that is not text) into op->problem. */
 static void probe_of(struct op *op, const json_t *body, struct probe *pr, int64_t *except)
 {
-	typedef bool (*normalizer)(struct str *, const char *);
-	static const normalizer fns[MR__MAX] = {match_tax_id, match_phone,  match_phone,
-	                                        match_email,  match_domain, match_name,
-	                                        match_address};
 	for (size_t r = 0; r < MR__MAX; r++) {
 		json_t *v = json_object_get(body, match_rule_names[r]);
 		if (v && !json_is_string(v) && !json_is_null(v)) {
@@ -909,7 +909,7 @@ static void probe_of(struct op *op, const json_t *body, struct probe *pr, int64_
 			            (const char *[]){"expected", "text", NULL});
 			continue;
 		}
-		pr->has[r] = json_is_string(v) && fns[r](&pr->key[r], json_string_value(v));
+		pr->has[r] = json_is_string(v) && rule_normal[r](&pr->key[r], json_string_value(v));
 	}
 	json_t *mail = json_object_get(body, "email");
 	pr->has_mail_domain =
@@ -980,15 +980,12 @@ static void probe_of_values(const struct entity *e, const struct match_fields *m
                             const struct value *vals, const char *core_name,
                             const char *core_address, struct probe *pr)
 {
-	typedef bool (*normalizer)(struct str *, const char *);
-	static const normalizer fns[MR_NAME] = {match_tax_id, match_phone, match_phone, match_email,
-	                                        match_domain};
 	const char *fields[MR_NAME] = {mf->tax_ids[0], mf->phones[0], mf->mobiles[0], mf->emails[0],
 	                               mf->websites[0]};
 	char buf[1024];
 	for (size_t r = 0; r < MR_NAME; r++) {
 		const char *s = match_value_text(e, vals, fields[r], buf, sizeof buf);
-		pr->has[r] = s && fns[r](&pr->key[r], s);
+		pr->has[r] = s && rule_normal[r](&pr->key[r], s);
 		if (r == MR_EMAIL)
 			pr->has_mail_domain = s && match_domain(&pr->mail_domain, s);
 	}

@@ -231,8 +231,6 @@ static int batch_join(struct importer *im, struct batch_check *bc)
 	if (bc->shared)
 		pthread_join(bc->second, NULL);
 	bc->shared = false;
-	if (bc->rc)
-		return bc->rc;
 	for (size_t k = 0; k < IMPORT_CHECKERS; k++) {
 		const struct import_checker *c = im->dup.checkers[k];
 		if (c && c->b && c->rc) {

@@ -39,6 +39,8 @@ export function loadUsers(): Promise<void> {
   return usersLoaded;
 }
 
+/* The titles of organisation units, as titleOf(ORG_UNITS, id). */
+export const ORG_UNITS = 'org-units';
 let unitsLoaded: Promise<void> | null = null;
 
 function loadUnits(): Promise<void> {
@@ -48,9 +50,6 @@ function loadUnits(): Promise<void> {
   }).catch(() => { unitsLoaded = null; });
   return unitsLoaded;
 }
-
-/* The titles of organisation units, as titleOf(ORG_UNITS, id). */
-export const ORG_UNITS = 'org-units';
 
 async function flush() {
   scheduled = false;
